@@ -1,0 +1,257 @@
+//! `cxreport.toml`: the plan's settings. Every key has a default, so a plan
+//! without the file builds too.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::data::de::{TomlDate, TomlFile};
+use crate::diag::{Diagnostics, Source};
+
+/// The language of the fixed texts and of number and date formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    En,
+    Es,
+}
+
+/// The length of the periods that KPI trends and survey results are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrendPeriod {
+    Day,
+    /// ISO 8601 weeks, Monday to Sunday, labelled `2026-W09`.
+    #[default]
+    Week,
+    Month,
+}
+
+/// The checked settings of a plan.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub language: Language,
+    pub currency: String,
+    /// The date the report is "as of"; `None` means the latest date in the data.
+    pub as_of: Option<jiff::civil::Date>,
+    /// Relative to the plan root.
+    pub output_dir: PathBuf,
+    pub trend: TrendPeriod,
+    pub window_days: u32,
+    pub alpha: f64,
+    /// The lowest and highest possible `attr_*` rating.
+    pub attribute_scale: (f64, f64),
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "CX improvement plan".to_owned(),
+            base_url: "/".to_owned(),
+            language: Language::En,
+            currency: "USD".to_owned(),
+            as_of: None,
+            output_dir: PathBuf::from("site"),
+            trend: TrendPeriod::Week,
+            window_days: 28,
+            alpha: 0.05,
+            attribute_scale: (1.0, 5.0),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    title: Option<String>,
+    base_url: Option<String>,
+    language: Option<Language>,
+    currency: Option<String>,
+    as_of: Option<TomlDate>,
+    // The tables are read on their own (see `take_table`); naming them here
+    // makes them known keys, so that a misspelt `[biuld]` gets a hint.
+    #[allow(dead_code)]
+    build: Option<RawBuild>,
+    #[allow(dead_code)]
+    periods: Option<RawPeriods>,
+    #[allow(dead_code)]
+    compare: Option<RawCompare>,
+    #[allow(dead_code)]
+    surveys: Option<RawSurveys>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBuild {
+    output_dir: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPeriods {
+    trend: Option<TrendPeriod>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCompare {
+    window_days: Option<toml::Spanned<u32>>,
+    alpha: Option<toml::Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSurveys {
+    attribute_scale: Option<toml::Spanned<[f64; 2]>>,
+}
+
+impl Config {
+    /// Reads `cxreport.toml`; problems go to `diags` and leave the default in place.
+    pub fn parse(src: &Source, diags: &mut Diagnostics) -> Config {
+        let mut file = TomlFile::new(src, diags);
+        let mut config = Config::default();
+        let Some(mut root) = file.parse() else {
+            return config;
+        };
+        let build = take_table::<RawBuild>(&mut file, &mut root, "build");
+        let periods = take_table::<RawPeriods>(&mut file, &mut root, "periods");
+        let compare = take_table::<RawCompare>(&mut file, &mut root, "compare");
+        let surveys = take_table::<RawSurveys>(&mut file, &mut root, "surveys");
+        if let Some(raw) = file.record::<Raw>(root, "cxreport.toml") {
+            if let Some(title) = raw.title {
+                config.title = title;
+            }
+            if let Some(currency) = raw.currency {
+                config.currency = currency;
+            }
+            if let Some(url) = raw.base_url {
+                config.base_url = if url.ends_with('/') {
+                    url
+                } else {
+                    format!("{url}/")
+                };
+            }
+            config.language = raw.language.unwrap_or_default();
+            config.as_of = raw.as_of.map(|d| d.0);
+        }
+        if let Some(dir) = build.and_then(|b| b.output_dir) {
+            config.output_dir = dir;
+        }
+        if let Some(trend) = periods.and_then(|p| p.trend) {
+            config.trend = trend;
+        }
+        if let Some(compare) = compare {
+            if let Some(days) = compare.window_days {
+                if *days.get_ref() < 2 {
+                    file.error(days.span().start, "`window_days` must be at least 2");
+                } else {
+                    config.window_days = days.into_inner();
+                }
+            }
+            if let Some(alpha) = compare.alpha {
+                let a = *alpha.get_ref();
+                if a > 0.0 && a < 1.0 {
+                    config.alpha = a;
+                } else {
+                    file.error(
+                        alpha.span().start,
+                        "`alpha` must be between 0 and 1, such as 0.05",
+                    );
+                }
+            }
+        }
+        if let Some(scale) = surveys.and_then(|s| s.attribute_scale) {
+            let [min, max] = *scale.get_ref();
+            if min < max {
+                config.attribute_scale = (min, max);
+            } else {
+                file.error(
+                    scale.span().start,
+                    "`attribute_scale` must be [lowest, highest], such as [1, 5]",
+                );
+            }
+        }
+        config
+    }
+}
+
+/// Takes `[key]` out of the document and reads it on its own, so that its
+/// problems are reported beside those of the rest of the file.
+fn take_table<'s, T: serde::de::DeserializeOwned>(
+    file: &mut TomlFile<'s>,
+    root: &mut crate::data::de::Node<'s>,
+    key: &str,
+) -> Option<T> {
+    let toml::de::DeValue::Table(table) = root.get_mut() else {
+        return None;
+    };
+    let node = table.remove(key)?;
+    if !node.get_ref().is_table() {
+        file.error(
+            node.span().start,
+            format!("`{key}` must be a table, written [{key}]"),
+        );
+        return None;
+    }
+    file.record(node, &format!("[{key}]"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Config, Vec<String>) {
+        let src = Source::new("cxreport.toml", text.to_owned());
+        let mut diags = Diagnostics::default();
+        let config = Config::parse(&src, &mut diags);
+        let messages = diags
+            .sorted()
+            .into_iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+            .collect();
+        (config, messages)
+    }
+
+    #[test]
+    fn an_empty_file_gives_the_defaults() {
+        let (config, errors) = parse("");
+        assert!(errors.is_empty());
+        assert_eq!(config.base_url, "/");
+        assert_eq!(config.window_days, 28);
+        assert_eq!(config.trend, TrendPeriod::Week);
+    }
+
+    #[test]
+    fn reads_every_table() {
+        let (config, errors) = parse(
+            "title = 'T'\nbase_url = '/cx'\nlanguage = 'es'\nas_of = 2026-10-31\n\
+             [build]\noutput_dir = 'public'\n[periods]\ntrend = 'month'\n\
+             [compare]\nwindow_days = 14\nalpha = 0.01\n[surveys]\nattribute_scale = [0, 10]\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(config.base_url, "/cx/");
+        assert_eq!(config.language, Language::Es);
+        assert_eq!(config.output_dir, PathBuf::from("public"));
+        assert_eq!(config.trend, TrendPeriod::Month);
+        assert_eq!((config.window_days, config.alpha), (14, 0.01));
+        assert_eq!(config.attribute_scale, (0.0, 10.0));
+    }
+
+    #[test]
+    fn reports_problems_in_every_table() {
+        let (_, errors) =
+            parse("titel = 'T'\n[periods]\ntrend = 'weekly'\n[compare]\nalpha = 2.0\n");
+        assert_eq!(
+            errors,
+            [
+                "1:1: unknown key `titel` in cxreport.toml; did you mean `title`?",
+                "3:9: `weekly` is not one of `day`, `week`, `month`; did you mean `week`?",
+                "5:9: `alpha` must be between 0 and 1, such as 0.05",
+            ]
+        );
+    }
+}

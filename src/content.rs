@@ -1,0 +1,349 @@
+//! `content/**/*.md`: the plan's own pages, Markdown with optional TOML front
+//! matter between `+++` lines, and the Markdown renderer every page shares.
+//!
+//! Markdown comes from people, so raw HTML in it is shown as text and
+//! `javascript:` links lose their target: what an author writes can format a
+//! page but never run in a reader's browser.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Deserialize;
+
+use crate::data::Loader;
+use crate::data::de::TomlFile;
+use crate::diag::{Pos, Source};
+
+/// One content page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The source file, relative to the plan root.
+    pub source: String,
+    /// Where it is published, relative to the site root: `plan/diagnosis/`,
+    /// or empty for `content/index.md` (the home page's introduction).
+    pub url: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// Navigation order: lower first, then by title.
+    pub weight: i64,
+    pub draft: bool,
+    /// The Markdown after the front matter.
+    pub body: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    weight: i64,
+    #[serde(default)]
+    draft: bool,
+}
+
+/// Section names the generated pages use; a content page may not take them.
+pub const RESERVED: &[&str] = &[
+    "alerts",
+    "api",
+    "audits",
+    "changes",
+    "flows",
+    "initiatives",
+    "kpis",
+    "okrs",
+    "reviews",
+    "sprints",
+    "static",
+    "voc",
+];
+
+/// Reads every page below `content/`, in path order.
+pub fn load(loader: &mut Loader) -> anyhow::Result<Vec<Page>> {
+    let mut pages: Vec<Page> = Vec::new();
+    for src in loader.read_dir("content", "md")? {
+        if let Some(page) = parse(&src, loader) {
+            if let Some(other) = pages.iter().find(|p| p.url == page.url) {
+                let message = format!(
+                    "this page and {} are both published at /{}",
+                    other.source, page.url
+                );
+                loader.diags.error(&src.path, Pos::START, message);
+                continue;
+            }
+            pages.push(page);
+        }
+    }
+    Ok(pages)
+}
+
+fn parse(src: &Source, loader: &mut Loader) -> Option<Page> {
+    let Some(url) = url_of(&src.path) else {
+        let message = "the file's path cannot be a web address: use letters, digits and `-` in file and folder names";
+        loader.diags.error(&src.path, Pos::START, message);
+        return None;
+    };
+    if let Some(first) = url.split('/').next()
+        && RESERVED.contains(&first)
+    {
+        let message = format!(
+            "content/{first}/ is where cxreport publishes its own /{first}/ pages: rename this"
+        );
+        loader.diags.error(&src.path, Pos::START, message);
+        return None;
+    }
+    let (front, body) = split_front_matter(&src.text);
+    let front = match front {
+        Some(range) => {
+            // Parse the front matter as its own document but report positions in the whole file.
+            let padded = format!("{}{}", " ".repeat(range.start), &src.text[range]);
+            let fm_src = Source::new(src.path.clone(), padded);
+            let mut file = TomlFile::new(&fm_src, loader.diags);
+            let root = file.parse()?;
+            file.record::<FrontMatter>(root, "the front matter")?
+        }
+        None => FrontMatter::default(),
+    };
+    let title = front.title.unwrap_or_else(|| title_from(&src.path));
+    Some(Page {
+        source: src.path.clone(),
+        url,
+        title,
+        description: front.description,
+        weight: front.weight,
+        draft: front.draft,
+        body: src.text[body..].to_owned(),
+    })
+}
+
+/// The byte range of the front matter (between the `+++` lines) and the offset of the body.
+fn split_front_matter(text: &str) -> (Option<std::ops::Range<usize>>, usize) {
+    let Some(rest) = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+    else {
+        return (None, 0);
+    };
+    let start = text.len() - rest.len();
+    let mut offset = start;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            return (Some(start..offset), offset + line.len());
+        }
+        offset += line.len();
+    }
+    (None, 0)
+}
+
+/// `content/plan/diagnosis.md` → `plan/diagnosis/`; `content/plan/index.md` → `plan/`.
+fn url_of(source: &str) -> Option<String> {
+    let rel = source.strip_prefix("content/")?.strip_suffix(".md")?;
+    let rel = rel
+        .strip_suffix("index")
+        .map_or(rel, |r| r.trim_end_matches('/'));
+    if rel.is_empty() {
+        return Some(String::new());
+    }
+    let mut url = String::new();
+    for part in rel.split('/') {
+        if !crate::data::is_id(part) {
+            return None;
+        }
+        url.push_str(part);
+        url.push('/');
+    }
+    Some(url)
+}
+
+/// `content/plan/automation-priorities.md` → "Automation priorities".
+fn title_from(source: &str) -> String {
+    let stem = Path::new(source)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("page");
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Markdown to HTML: tables, footnotes, strikethrough, task lists and heading
+/// anchors. Raw HTML is escaped and `javascript:` links are neutralised.
+pub fn markdown(text: &str) -> String {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut events: Vec<Event> = Vec::new();
+    let mut ids = HashSet::new();
+    let mut heading: Option<(
+        HeadingLevel,
+        Vec<CowStr>,
+        Vec<(CowStr, Option<CowStr>)>,
+        Option<CowStr>,
+        usize,
+    )> = None;
+    for event in Parser::new_ext(text, options) {
+        let event = match event {
+            Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if is_script_url(&dest_url) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: CowStr::Borrowed("#"),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if is_script_url(&dest_url) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: CowStr::Borrowed(""),
+                title,
+                id,
+            }),
+            other => other,
+        };
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                heading = Some((level, classes, attrs, id, events.len()));
+                events.push(Event::Text(CowStr::Borrowed("")));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((_, classes, attrs, id, at)) = heading.take() {
+                    let text: String = events[at..]
+                        .iter()
+                        .filter_map(|e| match e {
+                            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                            _ => None,
+                        })
+                        .collect();
+                    let id = id
+                        .map(|i| i.to_string())
+                        .unwrap_or_else(|| unique_slug(&text, &mut ids));
+                    ids.insert(id.clone());
+                    events[at] = Event::Start(Tag::Heading {
+                        level,
+                        id: Some(id.into()),
+                        classes,
+                        attrs,
+                    });
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+fn is_script_url(url: &str) -> bool {
+    let lower: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_lowercase();
+    lower.starts_with("javascript:")
+        || lower.starts_with("vbscript:")
+        || lower.starts_with("data:text/html")
+}
+
+/// A heading's anchor: lower case words joined by `-`, made unique on the page.
+fn unique_slug(text: &str, taken: &mut HashSet<String>) -> String {
+    let base = slug(text);
+    let base = if base.is_empty() {
+        "section".to_owned()
+    } else {
+        base
+    };
+    let mut candidate = base.clone();
+    let mut n = 1;
+    while taken.contains(&candidate) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+/// Lower-case letters and digits (accents kept) joined by `-`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(url_of("content/index.md").as_deref(), Some(""));
+        assert_eq!(url_of("content/plan/index.md").as_deref(), Some("plan/"));
+        assert_eq!(
+            url_of("content/plan/diagnosis.md").as_deref(),
+            Some("plan/diagnosis/")
+        );
+        assert_eq!(url_of("content/My Page.md"), None);
+    }
+
+    #[test]
+    fn front_matter() {
+        let text = "+++\ntitle = \"A\"\n+++\n# Body\n";
+        let (fm, body) = split_front_matter(text);
+        assert_eq!(&text[fm.expect("front matter")], "title = \"A\"\n");
+        assert_eq!(&text[body..], "# Body\n");
+        assert_eq!(split_front_matter("# No front matter\n"), (None, 0));
+    }
+
+    #[test]
+    fn headings_get_unique_anchors() {
+        let html = markdown("# Plan de acción\n\n## Plan de acción\n\n## Custom {#mine}\n");
+        assert!(html.contains(r#"<h1 id="plan-de-acción">"#), "{html}");
+        assert!(html.contains(r#"<h2 id="plan-de-acción-1">"#), "{html}");
+        assert!(html.contains(r#"<h2 id="mine">"#), "{html}");
+    }
+
+    #[test]
+    fn raw_html_and_script_links_are_harmless() {
+        let html = markdown(
+            "<script>alert(1)</script>\n\nx <img src=x onerror=alert(1)> [a](javascript:alert(1))\n",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn tables_and_footnotes() {
+        let html = markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1]\n\n[^1]: Note.\n");
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("footnote"), "{html}");
+    }
+}

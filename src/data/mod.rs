@@ -1,0 +1,386 @@
+//! The plan's data: every file under `data/` read into checked, typed records.
+//!
+//! Each submodule reads one kind of file and knows its rules. They share a
+//! [`Loader`], which holds what later files are checked against (the metric
+//! catalogue, the dimensions found in the KPI data, the ids seen so far) and
+//! collects every problem in one [`Diagnostics`]. Files are read in an order
+//! that makes cross-checks possible in one pass: metrics, KPIs, then
+//! everything that refers to them.
+
+pub mod audits;
+pub mod de;
+pub mod flows;
+pub mod initiatives;
+pub mod kpis;
+pub mod metrics;
+pub mod okrs;
+pub mod sprints;
+pub mod surveys;
+pub mod table;
+pub mod themes;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use jiff::civil::Date;
+use toml::Spanned;
+
+use crate::diag::{Diagnostics, Pos, Source, hint};
+pub use metrics::{Aggregate, Direction, Metric};
+
+/// Dimension = value pairs that KPI rows must all match.
+pub type Filter = BTreeMap<String, String>;
+
+/// Everything under `data/`, checked.
+#[derive(Debug, Default)]
+pub struct Data {
+    pub metrics: Vec<Metric>,
+    pub kpis: kpis::Kpis,
+    pub surveys: surveys::Surveys,
+    pub themes: Vec<themes::Theme>,
+    /// Oldest first.
+    pub audits: Vec<audits::Audit>,
+    pub okrs: Vec<okrs::OkrPeriod>,
+    pub flows: Vec<flows::Flow>,
+    /// Oldest first.
+    pub sprints: Vec<sprints::Sprint>,
+    pub initiatives: Vec<initiatives::Initiative>,
+}
+
+impl Data {
+    /// The catalogue entry of a metric id.
+    pub fn metric(&self, id: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.id == id)
+    }
+
+    /// The latest date of any KPI row or survey response.
+    pub fn latest_observation(&self) -> Option<Date> {
+        self.kpis
+            .last_date()
+            .max(self.surveys.responses.iter().map(|r| r.date).max())
+    }
+}
+
+/// Reads every data file below `root`. I/O failures are errors; problems with
+/// the data are in `diags`, and what could be read is returned all the same.
+pub fn load(
+    root: &Path,
+    config: &crate::config::Config,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Data> {
+    let mut loader = Loader::new(root, diags);
+    let mut data = Data::default();
+    if let Some(src) = loader.read("data/metrics.toml")? {
+        data.metrics = metrics::parse(&src, &mut loader);
+    }
+    loader.metrics = data.metrics.clone();
+    for src in loader.read_dir("data/kpis", "csv")? {
+        kpis::parse(&src, &mut loader, &data.metrics, &mut data.kpis);
+    }
+    loader.kpi_dims = data.kpis.dimension_values();
+    for (path, pos, metric, filter) in std::mem::take(&mut loader.later) {
+        loader.check_filter(&path, pos, &metric, &filter);
+    }
+    for src in loader.read_dir("data/surveys", "csv")? {
+        surveys::parse(&src, &mut loader, config, &mut data.surveys);
+    }
+    if let Some(src) = loader.read("data/themes.toml")? {
+        data.themes = themes::parse(&src, &mut loader);
+    }
+    for src in loader.read_dir("data/audits", "toml")? {
+        data.audits.extend(audits::parse(&src, &mut loader));
+    }
+    data.audits
+        .sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    for src in loader.read_dir("data/okrs", "toml")? {
+        data.okrs.extend(okrs::parse(&src, &mut loader));
+    }
+    data.okrs
+        .sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+    for src in loader.read_dir("data/flows", "toml")? {
+        data.flows.extend(flows::parse(&src, &mut loader));
+    }
+    data.flows.sort_by(|a, b| a.id.cmp(&b.id));
+    for src in loader.read_dir("data/sprints", "toml")? {
+        data.sprints.extend(sprints::parse(&src, &mut loader));
+    }
+    data.sprints
+        .sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+    if let Some(src) = loader.read("data/initiatives.toml")? {
+        data.initiatives = initiatives::parse(&src, &mut loader);
+    }
+    Ok(data)
+}
+
+/// The kinds of record whose ids must be unique across the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Metric,
+    Theme,
+    Audit,
+    OkrPeriod,
+    Flow,
+    Sprint,
+    Experiment,
+    Initiative,
+}
+
+impl Kind {
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Metric => "metric",
+            Kind::Theme => "theme",
+            Kind::Audit => "audit",
+            Kind::OkrPeriod => "OKR period",
+            Kind::Flow => "flow",
+            Kind::Sprint => "sprint",
+            Kind::Experiment => "experiment",
+            Kind::Initiative => "initiative",
+        }
+    }
+}
+
+/// What the file readers share: where files are, what has been read so far,
+/// and where problems go.
+pub struct Loader<'d> {
+    root: PathBuf,
+    pub diags: &'d mut Diagnostics,
+    metrics: Vec<Metric>,
+    /// Per metric id: the dimensions of its KPI rows and the values seen in each.
+    kpi_dims: HashMap<String, BTreeMap<String, BTreeSet<String>>>,
+    seen: HashMap<(Kind, String), String>,
+    /// Filters read before the KPI data (metric alerts), checked once it is in.
+    later: Vec<(String, Pos, String, Filter)>,
+}
+
+impl<'d> Loader<'d> {
+    pub fn new(root: &Path, diags: &'d mut Diagnostics) -> Self {
+        Loader {
+            root: root.to_owned(),
+            diags,
+            metrics: Vec::new(),
+            kpi_dims: HashMap::new(),
+            seen: HashMap::new(),
+            later: Vec::new(),
+        }
+    }
+
+    /// Reads a file of the plan, if it exists. Text that is not UTF-8 is a data
+    /// problem (reported); a file that exists but cannot be read is an I/O error.
+    pub fn read(&mut self, rel: &str) -> anyhow::Result<Option<Source>> {
+        let path = self.root.join(rel);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    // Spreadsheet exports often begin with a byte-order mark.
+                    text.drain(..3);
+                }
+                Ok(Some(Source::new(rel, text)))
+            }
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(&e.into_bytes()[..offset]).into_owned();
+                let pos = Source::new(rel, text).pos(offset);
+                self.diags
+                    .error(rel, pos, "the file is not UTF-8 text (save it as UTF-8)");
+                Ok(None)
+            }
+        }
+    }
+
+    /// Reads every file with the given extension below a folder of the plan,
+    /// in path order so that builds are reproducible.
+    pub fn read_dir(&mut self, rel: &str, ext: &str) -> anyhow::Result<Vec<Source>> {
+        let dir = self.root.join(rel);
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut sources = Vec::new();
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+            let path = entry.path();
+            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != ext) {
+                continue;
+            }
+            let rel = relative(&self.root, path);
+            sources.extend(self.read(&rel)?);
+        }
+        Ok(sources)
+    }
+
+    /// Checks an id's form and that no other record of its kind has it.
+    pub fn check_id(&mut self, src: &Source, kind: Kind, id: &Spanned<String>) -> bool {
+        let pos = src.pos(id.span().start);
+        self.check_id_at(src, kind, id.get_ref(), pos)
+    }
+
+    pub fn check_id_at(&mut self, src: &Source, kind: Kind, id: &str, pos: Pos) -> bool {
+        if !is_id(id) {
+            self.diags.error(
+                &src.path,
+                pos,
+                format!(
+                    "{} id `{id}` must start with a lower-case letter or digit and hold only a-z, 0-9, `-` and `_`",
+                    kind.noun()
+                ),
+            );
+            return false;
+        }
+        let here = format!("{}:{}:{}", src.path, pos.line, pos.col);
+        if let Some(first) = self.seen.get(&(kind, id.to_owned())) {
+            let message = format!(
+                "duplicate {} id `{id}` (first defined at {first})",
+                kind.noun()
+            );
+            self.diags.error(&src.path, pos, message);
+            return false;
+        }
+        self.seen.insert((kind, id.to_owned()), here);
+        true
+    }
+
+    /// The catalogue entry of a metric id, checking that it exists and that a
+    /// filter names only dimensions (and values) found in its KPI data.
+    pub fn metric_ref(
+        &mut self,
+        src: &Source,
+        metric: &Spanned<String>,
+        filter: Option<&Spanned<Filter>>,
+    ) -> Option<Metric> {
+        let id = metric.get_ref();
+        let Some(found) = self.metrics.iter().find(|m| &m.id == id).cloned() else {
+            let hint = hint(id, self.metrics.iter().map(|m| m.id.as_str()));
+            let pos = src.pos(metric.span().start);
+            self.diags
+                .error(&src.path, pos, format!("unknown metric `{id}`{hint}"));
+            return None;
+        };
+        if let Some(filter) = filter {
+            let pos = src.pos(filter.span().start);
+            self.check_filter(&src.path, pos, id, filter.get_ref());
+        }
+        Some(found)
+    }
+
+    /// For filters read before the KPI data.
+    pub fn check_filter_later(&mut self, src: &Source, metric: &str, filter: &Spanned<Filter>) {
+        let pos = src.pos(filter.span().start);
+        self.later.push((
+            src.path.clone(),
+            pos,
+            metric.to_owned(),
+            filter.get_ref().clone(),
+        ));
+    }
+
+    fn check_filter(&mut self, path: &str, pos: Pos, metric: &str, filter: &Filter) {
+        let empty = BTreeMap::new();
+        let dims = self.kpi_dims.get(metric).unwrap_or(&empty);
+        for (dim, value) in filter {
+            let Some(values) = dims.get(dim) else {
+                let known = if dims.is_empty() {
+                    " (its KPI rows have no dimensions)".to_owned()
+                } else {
+                    hint(dim, dims.keys().map(String::as_str))
+                };
+                let message = format!(
+                    "filter dimension `{dim}` does not occur in the KPI data of `{metric}`{known}"
+                );
+                self.diags.error(path, pos, message);
+                continue;
+            };
+            if !values.contains(value) {
+                let hint = hint(value, values.iter().map(String::as_str));
+                let message = format!("no KPI row of `{metric}` has {dim} = \"{value}\"{hint}");
+                self.diags.warning(path, pos, message);
+            }
+        }
+    }
+
+    /// The file stem as a record's id when the file does not set one.
+    pub fn id_or_stem(
+        &mut self,
+        src: &Source,
+        kind: Kind,
+        id: Option<Spanned<String>>,
+    ) -> Option<String> {
+        match id {
+            Some(id) => self.check_id(src, kind, &id).then(|| id.into_inner()),
+            None => {
+                let stem = Path::new(&src.path)
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or_default();
+                if !is_id(stem) {
+                    let message = format!(
+                        "the file name `{stem}` is not a valid {} id: rename the file or set `id`",
+                        kind.noun()
+                    );
+                    self.diags.error(&src.path, Pos::START, message);
+                    return None;
+                }
+                self.check_id_at(src, kind, stem, Pos::START)
+                    .then(|| stem.to_owned())
+            }
+        }
+    }
+
+    /// Reports `start > end`.
+    pub fn check_range(
+        &mut self,
+        src: &Source,
+        start: &Spanned<de::TomlDate>,
+        end: &Spanned<de::TomlDate>,
+    ) -> bool {
+        if start.get_ref() > end.get_ref() {
+            let pos = src.pos(end.span().start);
+            let (s, e) = (start.get_ref().0, end.get_ref().0);
+            self.diags.error(
+                &src.path,
+                pos,
+                format!("`end` ({e}) is before `start` ({s})"),
+            );
+            return false;
+        }
+        true
+    }
+}
+
+/// `[a-z0-9][a-z0-9_-]*`
+pub fn is_id(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// A path below `root`, with `/` separators, as shown in messages.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(is_id("2026-h2"));
+        assert!(is_id("whatsapp_faq-bot"));
+        assert!(!is_id(""));
+        assert!(!is_id("-x"));
+        assert!(!is_id("Sla"));
+        assert!(!is_id("../etc"));
+    }
+}

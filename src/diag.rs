@@ -1,0 +1,265 @@
+//! Diagnostics: the problems found in a plan, with the file, line and column
+//! a person needs to fix them.
+//!
+//! Loaders never stop at the first problem: they push every error and warning
+//! they find into one [`Diagnostics`] and carry on with what they could read,
+//! so that `cxreport check` reports everything in one run. Positions are kept
+//! as byte offsets until the end and turned into 1-based line:column through
+//! the file's [`Source`].
+
+use std::fmt::Write as _;
+
+/// How bad a problem is. Errors fail the build; warnings never change the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A 1-based line and column in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Pos {
+    /// The start of a file: used for problems that belong to the file as a whole.
+    pub const START: Pos = Pos { line: 1, col: 1 };
+
+    pub fn new(line: usize, col: usize) -> Pos {
+        Pos { line, col }
+    }
+}
+
+/// One problem, ready to print.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// Path relative to the plan root, with `/` separators.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub severity: Severity,
+    pub message: String,
+}
+
+/// The text of one input file, with what it takes to turn offsets into positions.
+pub struct Source {
+    /// Path relative to the plan root, with `/` separators, as shown to users.
+    pub path: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl Source {
+    pub fn new(path: impl Into<String>, text: String) -> Source {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Source {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// The line and column (counted in characters) of a byte offset.
+    pub fn pos(&self, offset: usize) -> Pos {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        // An offset can fall inside a multi-byte character when a parser reports
+        // the byte after it; count only whole characters before it.
+        let col = self.text[start..]
+            .char_indices()
+            .take_while(|(i, _)| start + i < offset)
+            .count();
+        Pos::new(line + 1, col + 1)
+    }
+}
+
+/// Every problem found so far.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, severity: Severity, file: &str, pos: Pos, message: impl Into<String>) {
+        self.items.push(Diagnostic {
+            file: file.to_owned(),
+            line: pos.line,
+            column: pos.col,
+            severity,
+            message: message.into(),
+        });
+    }
+
+    pub fn error(&mut self, file: &str, pos: Pos, message: impl Into<String>) {
+        self.push(Severity::Error, file, pos, message);
+    }
+
+    pub fn warning(&mut self, file: &str, pos: Pos, message: impl Into<String>) {
+        self.push(Severity::Warning, file, pos, message);
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.error_count() > 0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The problems in file, line, column order, whatever order the loaders ran in.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.items
+            .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        self.items.dedup();
+        self.items
+    }
+}
+
+/// How `check` prints its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// `path:line:col: error: message`, for people.
+    #[default]
+    Human,
+    /// GitHub Actions workflow commands, which annotate the pull request.
+    Github,
+    /// One JSON document, for other tools.
+    Json,
+}
+
+/// `path:line:col: severity: message`, one a line.
+pub fn human(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let severity = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {severity}: {}",
+            d.file, d.line, d.column, d.message
+        );
+    }
+    out
+}
+
+/// GitHub Actions annotations: `::error file=F,line=L,col=C::message`.
+pub fn github(diags: &[Diagnostic]) -> String {
+    // https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts
+    fn data(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn property(s: &str) -> String {
+        data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    let mut out = String::new();
+    for d in diags {
+        let kind = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(
+            out,
+            "::{kind} file={},line={},col={}::{}",
+            property(&d.file),
+            d.line,
+            d.column,
+            data(&d.message)
+        );
+    }
+    out
+}
+
+/// `{"errors": n, "warnings": n, "diagnostics": [...]}`.
+pub fn json(diags: &[Diagnostic]) -> String {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let doc = serde_json::json!({
+        "errors": errors,
+        "warnings": diags.len() - errors,
+        "diagnostics": diags,
+    });
+    format!("{doc:#}\n")
+}
+
+/// The closest candidate within two edits of `word`, for "did you mean" hints.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(&word, &c.to_lowercase()), c))
+        .filter(|&(d, c)| d > 0 && d <= 2 && d < c.chars().count())
+        .min_by_key(|&(d, c)| (d, c))
+        .map(|(_, c)| c)
+}
+
+/// `; did you mean `x`?` when a candidate is close, else nothing.
+pub fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    did_you_mean(word, candidates)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let src = Source::new("a.toml", "ab\nñx = 1\n".to_owned());
+        assert_eq!(src.pos(0), Pos::new(1, 1));
+        assert_eq!(src.pos(3), Pos::new(2, 1));
+        // 'ñ' is two bytes: 'x' is the second character.
+        assert_eq!(src.pos(5), Pos::new(2, 2));
+        assert_eq!(src.pos(999), Pos::new(3, 1));
+    }
+
+    #[test]
+    fn suggests_only_close_words() {
+        let keys = ["name", "unit", "direction"];
+        assert_eq!(did_you_mean("nmae", keys), Some("name"));
+        assert_eq!(did_you_mean("directoin", keys), Some("direction"));
+        assert_eq!(did_you_mean("colour", keys), None);
+        assert_eq!(did_you_mean("name", keys), None);
+    }
+
+    #[test]
+    fn github_annotations_escape_their_properties() {
+        let d = Diagnostic {
+            file: "data/a,b.csv".into(),
+            line: 3,
+            column: 2,
+            severity: Severity::Error,
+            message: "50% bad\nreally".into(),
+        };
+        assert_eq!(
+            github(&[d]),
+            "::error file=data/a%2Cb.csv,line=3,col=2::50%25 bad%0Areally\n"
+        );
+    }
+}
