@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
 use crate::data::Loader;
@@ -180,13 +180,8 @@ pub fn markdown(text: &str) -> String {
         | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut events: Vec<Event> = Vec::new();
     let mut ids = HashSet::new();
-    let mut heading: Option<(
-        HeadingLevel,
-        Vec<CowStr>,
-        Vec<(CowStr, Option<CowStr>)>,
-        Option<CowStr>,
-        usize,
-    )> = None;
+    // A heading's start tag waits (as a placeholder) until its text is known.
+    let mut heading: Option<(Tag, usize)> = None;
     for event in Parser::new_ext(text, options) {
         let event = match event {
             Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
@@ -215,17 +210,21 @@ pub fn markdown(text: &str) -> String {
             other => other,
         };
         match event {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
-                heading = Some((level, classes, attrs, id, events.len()));
+            Event::Start(tag @ Tag::Heading { .. }) => {
+                heading = Some((tag, events.len()));
                 events.push(Event::Text(CowStr::Borrowed("")));
             }
             Event::End(TagEnd::Heading(level)) => {
-                if let Some((_, classes, attrs, id, at)) = heading.take() {
+                if let Some((
+                    Tag::Heading {
+                        level,
+                        id,
+                        classes,
+                        attrs,
+                    },
+                    at,
+                )) = heading.take()
+                {
                     let text: String = events[at..]
                         .iter()
                         .filter_map(|e| match e {

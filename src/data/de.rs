@@ -164,7 +164,7 @@ fn explain(message: &str, what: &str) -> String {
             .join(", ");
         return format!("`{value}` is not one of {list}{hint}");
     }
-    let message = message
+    message
         .replace("expected f64", "expected a number")
         .replace("expected u32", "expected a whole number ≥ 0")
         .replace("expected a boolean", "expected true or false")
@@ -172,8 +172,7 @@ fn explain(message: &str, what: &str) -> String {
             "expected a sequence",
             "expected a list such as [\"a\", \"b\"]",
         )
-        .replace("expected a string", "expected text in quotes");
-    message
+        .replace("expected a string", "expected text in quotes")
 }
 
 /// The words between backticks in serde's "expected `a`, `b` or `c`".

@@ -1,0 +1,182 @@
+//! KPI observations rolled up into values per period with the metric's
+//! aggregate (`mean` weighted by `weight`, `sum`, `last`, `min`, `max`).
+
+use jiff::civil::Date;
+
+use super::periods::{Length, Period};
+use crate::data::kpis::{Kpis, Obs};
+use crate::data::{Aggregate, Filter};
+
+/// A running roll-up of observations; combine rows, then read the value.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Acc {
+    pub n: u32,
+    sum: f64,
+    weighted: f64,
+    weight: f64,
+    min: f64,
+    max: f64,
+    last: Option<Date>,
+    last_weighted: f64,
+    last_weight: f64,
+}
+
+impl Acc {
+    /// Adds an observation; they must come in date order for `last`.
+    pub fn add(&mut self, obs: &Obs) {
+        if self.n == 0 {
+            self.min = obs.value;
+            self.max = obs.value;
+        }
+        self.n += 1;
+        self.sum += obs.value;
+        self.weighted += obs.value * obs.weight;
+        self.weight += obs.weight;
+        self.min = self.min.min(obs.value);
+        self.max = self.max.max(obs.value);
+        if self.last != Some(obs.date) {
+            self.last = Some(obs.date);
+            self.last_weighted = 0.0;
+            self.last_weight = 0.0;
+        }
+        self.last_weighted += obs.value * obs.weight;
+        self.last_weight += obs.weight;
+    }
+
+    /// The period's value; `None` without rows, or when every row weighs 0.
+    pub fn value(&self, aggregate: Aggregate) -> Option<f64> {
+        if self.n == 0 {
+            return None;
+        }
+        match aggregate {
+            Aggregate::Mean => (self.weight > 0.0).then(|| self.weighted / self.weight),
+            Aggregate::Sum => Some(self.sum),
+            Aggregate::Last => {
+                (self.last_weight > 0.0).then(|| self.last_weighted / self.last_weight)
+            }
+            Aggregate::Min => Some(self.min),
+            Aggregate::Max => Some(self.max),
+        }
+    }
+}
+
+/// One period of a series.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub period: Period,
+    pub value: Option<f64>,
+    /// The rows that went in.
+    pub n: u32,
+}
+
+/// Every period from the first observation to the last (up to `as_of`), with
+/// the value of the rows that match `filter`; empty periods have no value.
+pub fn by_period(
+    kpis: &Kpis,
+    obs: &[Obs],
+    filter: &Filter,
+    aggregate: Aggregate,
+    length: Length,
+    as_of: Date,
+) -> Vec<Point> {
+    let mut points: Vec<(Period, Acc)> = Vec::new();
+    for o in obs.iter().take_while(|o| o.date <= as_of) {
+        if !filter.is_empty() && !kpis.matches(o, filter) {
+            continue;
+        }
+        let period = Period::of(length, o.date);
+        match points.last_mut() {
+            Some((p, acc)) if *p == period => acc.add(o),
+            _ => {
+                // Fill the gap with empty periods so the series has no holes.
+                if let Some((last, _)) = points.last() {
+                    let mut p = last.next();
+                    while p < period {
+                        points.push((p, Acc::default()));
+                        p = p.next();
+                    }
+                }
+                let mut acc = Acc::default();
+                acc.add(o);
+                points.push((period, acc));
+            }
+        }
+    }
+    points
+        .into_iter()
+        .map(|(period, acc)| Point {
+            period,
+            value: acc.value(aggregate),
+            n: acc.n,
+        })
+        .collect()
+}
+
+/// The latest point with a value and the one of the period just before it.
+pub fn latest(points: &[Point]) -> Option<(Point, Option<Point>)> {
+    let i = points.iter().rposition(|p| p.value.is_some())?;
+    let prev = i
+        .checked_sub(1)
+        .map(|j| points[j])
+        .filter(|p| p.value.is_some());
+    Some((points[i], prev))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn obs(day: i8, value: f64, weight: f64) -> Obs {
+        Obs {
+            date: date(2026, 3, day),
+            value,
+            weight,
+            dims: 0,
+        }
+    }
+
+    #[test]
+    fn mean_is_weighted_by_rows_not_days() {
+        let mut acc = Acc::default();
+        for o in [obs(2, 10.0, 1.0), obs(2, 20.0, 3.0), obs(3, 30.0, 0.0)] {
+            acc.add(&o);
+        }
+        assert_eq!(acc.value(Aggregate::Mean), Some(17.5));
+        assert_eq!(acc.value(Aggregate::Sum), Some(60.0));
+        assert_eq!(acc.value(Aggregate::Min), Some(10.0));
+        assert_eq!(acc.value(Aggregate::Max), Some(30.0));
+        // The last day's only row weighs nothing.
+        assert_eq!(acc.value(Aggregate::Last), None);
+        assert_eq!(acc.n, 3);
+    }
+
+    #[test]
+    fn zero_weights_give_no_value() {
+        let mut acc = Acc::default();
+        acc.add(&obs(2, 10.0, 0.0));
+        assert_eq!(acc.value(Aggregate::Mean), None);
+    }
+
+    #[test]
+    fn series_have_no_holes() {
+        let kpis = Kpis::default();
+        let rows = [obs(2, 1.0, 1.0), obs(20, 3.0, 1.0), obs(21, 5.0, 1.0)];
+        let points = by_period(
+            &kpis,
+            &rows,
+            &Filter::new(),
+            Aggregate::Mean,
+            Length::Week,
+            date(2026, 12, 31),
+        );
+        let labels: Vec<String> = points.iter().map(|p| p.period.label()).collect();
+        assert_eq!(labels, ["2026-W10", "2026-W11", "2026-W12"]);
+        assert_eq!(points[1].value, None);
+        assert_eq!(points[1].n, 0);
+        assert_eq!(points[2].value, Some(4.0));
+        let (last, prev) = latest(&points).expect("a value");
+        assert_eq!(last.value, Some(4.0));
+        assert_eq!(prev, None);
+    }
+}

@@ -1,0 +1,107 @@
+//! The command line: arguments, and what each command prints and returns.
+//!
+//! Exit status: 0 success, 1 invalid data (every problem is printed), 2 usage
+//! or I/O error.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::diag::{self, Diagnostic, Format};
+
+/// Turn a customer-experience improvement plan kept as files into a static website.
+#[derive(Debug, Parser)]
+#[command(name = "cxreport", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the plan and build its site.
+    ///
+    /// The output directory is replaced only when the build succeeds: a plan
+    /// with errors leaves the previous site untouched.
+    Build {
+        /// The plan's root folder (where cxreport.toml, data/ and content/ are).
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// Where to write the site [default: `output_dir` of cxreport.toml, relative to the root].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Check the plan without building: every problem, with file:line:col.
+    Check {
+        /// The plan's root folder.
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// How to print the problems.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+/// Runs a command. `Err` is a usage or I/O failure (exit 2).
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build { root, out } => {
+            let (summary, diags) = crate::build(&root, out.as_deref())?;
+            report(&diags, Format::Human)?;
+            match summary {
+                Some(s) => {
+                    eprintln!(
+                        "Built {} pages ({} files) into {}",
+                        s.pages,
+                        s.files,
+                        s.out_dir.display()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => {
+                    eprintln!("{}; the site was not written", counts(&diags));
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Check { root, format } => {
+            let (_, diags) = crate::load(&root)?;
+            report(&diags, format)?;
+            let failed = diags.iter().any(|d| d.severity == diag::Severity::Error);
+            if format == Format::Human {
+                if diags.is_empty() {
+                    eprintln!("The plan is valid.");
+                } else {
+                    eprintln!("{}", counts(&diags));
+                }
+            }
+            Ok(ExitCode::from(u8::from(failed)))
+        }
+    }
+}
+
+/// Prints problems: for people on stderr, for machines on stdout.
+fn report(diags: &[Diagnostic], format: Format) -> std::io::Result<()> {
+    match format {
+        Format::Human => std::io::stderr().write_all(diag::human(diags).as_bytes()),
+        Format::Github => std::io::stdout().write_all(diag::github(diags).as_bytes()),
+        Format::Json => std::io::stdout().write_all(diag::json(diags).as_bytes()),
+    }
+}
+
+/// "2 errors, 1 warning".
+fn counts(diags: &[Diagnostic]) -> String {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == diag::Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}

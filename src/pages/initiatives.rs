@@ -1,0 +1,118 @@
+//! `/initiatives/`: the action plan and its impact × effort matrix.
+
+use serde::Serialize;
+
+use super::{MetricRef, PageView, filter_text, metric_ref};
+use crate::Plan;
+use crate::analytics::scoring::{Quadrant, quadrant};
+use crate::data::initiatives::{Complexity, Level, Status};
+
+#[derive(Serialize)]
+struct InitiativeView {
+    id: String,
+    title: String,
+    owner: String,
+    due: String,
+    status: Status,
+    impact: Level,
+    effort: Level,
+    complexity: Option<Complexity>,
+    quadrant: Quadrant,
+    metric: Option<MetricRef>,
+    filter: String,
+    launch: Option<String>,
+    investment: Option<f64>,
+    expected_value: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct QuadrantView {
+    id: Quadrant,
+    title: &'static str,
+    advice: &'static str,
+    initiatives: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct View {
+    currency: String,
+    initiatives: Vec<InitiativeView>,
+    quadrants: Vec<QuadrantView>,
+    counts: Vec<(Status, usize)>,
+}
+
+pub fn page(plan: &Plan) -> PageView {
+    let mut initiatives: Vec<InitiativeView> = plan
+        .data
+        .initiatives
+        .iter()
+        .map(|i| InitiativeView {
+            id: i.id.clone(),
+            title: i.title.clone(),
+            owner: i.owner.clone(),
+            due: i.due.to_string(),
+            status: i.status,
+            impact: i.impact,
+            effort: i.effort,
+            complexity: i.complexity,
+            quadrant: quadrant(i.impact, i.effort),
+            metric: i.metric.as_deref().map(|m| metric_ref(plan, m)),
+            filter: filter_text(&i.filter),
+            launch: i.launch.map(|d| d.to_string()),
+            investment: i.investment,
+            expected_value: i.expected_value,
+        })
+        .collect();
+    initiatives.sort_by(|a, b| (&a.due, &a.id).cmp(&(&b.due, &b.id)));
+    let quadrants = [
+        (
+            Quadrant::QuickWin,
+            "Quick wins",
+            "High value for little effort: do these first.",
+        ),
+        (
+            Quadrant::MajorProject,
+            "Major projects",
+            "High value, real effort: plan and staff them.",
+        ),
+        (
+            Quadrant::FillIn,
+            "Fill-ins",
+            "Little value, little effort: when there is slack.",
+        ),
+        (
+            Quadrant::Thankless,
+            "Thankless tasks",
+            "Little value for much effort: question them.",
+        ),
+    ]
+    .into_iter()
+    .map(|(id, title, advice)| QuadrantView {
+        id,
+        title,
+        advice,
+        initiatives: initiatives
+            .iter()
+            .filter(|i| i.quadrant == id)
+            .map(|i| i.title.clone())
+            .collect(),
+    })
+    .collect();
+    let counts = [
+        Status::Todo,
+        Status::InProgress,
+        Status::Done,
+        Status::Blocked,
+        Status::Dropped,
+    ]
+    .into_iter()
+    .map(|s| (s, initiatives.iter().filter(|i| i.status == s).count()))
+    .collect();
+    let view = View {
+        currency: plan.config.currency.clone(),
+        initiatives,
+        quadrants,
+        counts,
+    };
+    PageView::new("initiatives/", "initiatives.html", "Initiatives", &view)
+}

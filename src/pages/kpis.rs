@@ -1,0 +1,185 @@
+//! `/kpis/` and one page per metric.
+
+use serde::Serialize;
+
+use super::{PageView, markdown};
+use crate::Plan;
+use crate::analytics::Report;
+use crate::analytics::kpi::{KpiSummary, Latest, Verdict};
+use crate::analytics::series::Point;
+use crate::data::Metric;
+
+/// A metric's headline: its latest period against the one before.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub direction: crate::data::Direction,
+    pub url: String,
+    pub business_area: Option<String>,
+    pub target: Option<f64>,
+    pub latest: Option<LatestView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LatestView {
+    pub period: String,
+    pub value: f64,
+    pub n: u32,
+    pub previous: Option<f64>,
+    pub delta: Option<f64>,
+    pub pct_change: Option<f64>,
+    pub verdict: Option<Verdict>,
+    /// Whether the value meets the metric's target, when it has one.
+    pub on_target: Option<bool>,
+}
+
+pub fn latest_view(latest: &Latest, metric: &Metric) -> LatestView {
+    LatestView {
+        period: latest.period.label(),
+        value: latest.value,
+        n: latest.n,
+        previous: latest.previous,
+        delta: latest.delta,
+        pct_change: latest.pct_change,
+        verdict: latest.verdict,
+        on_target: metric
+            .target
+            .map(|t| (latest.value - t) * metric.direction.sign() >= 0.0),
+    }
+}
+
+pub fn card(metric: &Metric, summary: &KpiSummary) -> Card {
+    Card {
+        id: metric.id.clone(),
+        name: metric.name.clone(),
+        unit: metric.unit.clone(),
+        direction: metric.direction,
+        url: format!("kpis/{}/", metric.id),
+        business_area: metric.business_area.clone(),
+        target: metric.target,
+        latest: summary.latest.as_ref().map(|l| latest_view(l, metric)),
+    }
+}
+
+#[derive(Serialize)]
+struct ListView {
+    metrics: Vec<Card>,
+}
+
+#[derive(Serialize)]
+struct MetricView {
+    card: Card,
+    description: Option<String>,
+    aggregate: String,
+    periods: Vec<PointView>,
+    dimensions: Vec<DimensionView>,
+}
+
+#[derive(Serialize)]
+struct PointView {
+    period: String,
+    value: Option<f64>,
+    n: u32,
+}
+
+#[derive(Serialize)]
+struct DimensionView {
+    name: String,
+    values: Vec<(String, Option<LatestView>)>,
+    /// Recent periods × values, when there are few enough values to read as a table.
+    matrix: Option<Matrix>,
+}
+
+#[derive(Serialize)]
+struct Matrix {
+    columns: Vec<String>,
+    rows: Vec<(String, Vec<Option<f64>>)>,
+}
+
+/// How many recent periods the tables show per dimension.
+const MATRIX_PERIODS: usize = 12;
+/// A dimension with more values than this gets only the latest-vs-previous table.
+const MATRIX_VALUES: usize = 8;
+
+pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
+    let metrics = &plan.data.metrics;
+    let cards = metrics
+        .iter()
+        .zip(&report.kpis)
+        .map(|(m, s)| card(m, s))
+        .collect();
+    let mut pages = vec![PageView::new(
+        "kpis/",
+        "kpis.html",
+        "KPIs",
+        &ListView { metrics: cards },
+    )];
+    for (metric, summary) in metrics.iter().zip(&report.kpis) {
+        let view = MetricView {
+            card: card(metric, summary),
+            description: markdown(metric.description.as_deref()),
+            aggregate: format!("{:?}", metric.aggregate).to_lowercase(),
+            periods: summary.points.iter().rev().map(point_view).collect(),
+            dimensions: summary
+                .dimensions
+                .iter()
+                .map(|d| DimensionView {
+                    name: d.dimension.clone(),
+                    values: d
+                        .values
+                        .iter()
+                        .map(|(v, _, l)| (v.clone(), l.as_ref().map(|l| latest_view(l, metric))))
+                        .collect(),
+                    matrix: (d.values.len() <= MATRIX_VALUES).then(|| matrix(summary, d)),
+                })
+                .collect(),
+        };
+        pages.push(PageView::new(
+            format!("kpis/{}/", metric.id),
+            "kpi.html",
+            metric.name.clone(),
+            &view,
+        ));
+    }
+    pages
+}
+
+fn point_view(p: &Point) -> PointView {
+    PointView {
+        period: p.period.label(),
+        value: p.value,
+        n: p.n,
+    }
+}
+
+fn matrix(summary: &KpiSummary, breakdown: &crate::analytics::kpi::Breakdown) -> Matrix {
+    let periods: Vec<_> = summary
+        .points
+        .iter()
+        .rev()
+        .take(MATRIX_PERIODS)
+        .map(|p| p.period)
+        .collect();
+    let rows = periods
+        .iter()
+        .map(|period| {
+            let cells = breakdown
+                .values
+                .iter()
+                .map(|(_, points, _)| {
+                    points
+                        .iter()
+                        .find(|p| p.period == *period)
+                        .and_then(|p| p.value)
+                })
+                .collect();
+            (period.label(), cells)
+        })
+        .collect();
+    Matrix {
+        columns: breakdown.values.iter().map(|(v, _, _)| v.clone()).collect(),
+        rows,
+    }
+}

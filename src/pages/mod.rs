@@ -1,0 +1,162 @@
+//! The site map: which pages exist, and the view each page's template gets.
+//!
+//! Views are plain structs made for templates: numbers stay numbers (the
+//! templates format them with the `num`, `unit` and `delta` filters) and
+//! everything else is text, so templates never see the domain types.
+
+mod audits;
+mod flows;
+mod home;
+mod initiatives;
+mod kpis;
+mod okrs;
+mod sprints;
+mod voc;
+
+use minijinja::Value;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use crate::Plan;
+use crate::analytics::Report;
+use crate::data::Filter;
+
+/// One page to render.
+#[derive(Debug, Clone)]
+pub struct PageView {
+    /// Relative to the site root, ending in `/` (empty for the home page).
+    pub url: String,
+    pub template: &'static str,
+    pub title: String,
+    /// The page's own variables, beside the site-wide ones.
+    pub context: Value,
+}
+
+impl PageView {
+    fn new(
+        url: impl Into<String>,
+        template: &'static str,
+        title: impl Into<String>,
+        view: &impl Serialize,
+    ) -> Self {
+        PageView {
+            url: url.into(),
+            template,
+            title: title.into(),
+            context: Value::from(Serde(view)),
+        }
+    }
+}
+
+/// Every page of the site, in a fixed order.
+pub fn all(plan: &Plan, report: &Report) -> Vec<PageView> {
+    let mut pages = vec![home::page(plan, report)];
+    pages.extend(kpis::pages(plan, report));
+    pages.push(voc::page(plan, report));
+    pages.extend(audits::pages(plan, report));
+    pages.extend(okrs::pages(plan, report));
+    pages.push(initiatives::page(plan));
+    pages.extend(flows::pages(plan));
+    pages.extend(sprints::pages(plan, report.as_of));
+    for page in plan.pages.iter().filter(|p| !p.draft && !p.url.is_empty()) {
+        let html = crate::content::markdown(&page.body);
+        let view = ContentView {
+            description: page.description.clone(),
+            // A page that opens with its own top heading should not get a second one.
+            has_title: html.starts_with("<h1"),
+            html,
+        };
+        pages.push(PageView::new(
+            page.url.clone(),
+            "page.html",
+            page.title.clone(),
+            &view,
+        ));
+    }
+    pages
+}
+
+#[derive(Serialize)]
+struct ContentView {
+    description: Option<String>,
+    has_title: bool,
+    html: String,
+}
+
+/// An entry of the navigation bar.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub title: String,
+    pub url: String,
+}
+
+/// The navigation: the generated sections, then the plan's own top-level pages.
+pub fn nav(plan: &Plan) -> Vec<NavItem> {
+    let fixed = [
+        ("Overview", ""),
+        ("KPIs", "kpis/"),
+        ("Customer voice", "voc/"),
+        ("Audits", "audits/"),
+        ("OKRs", "okrs/"),
+        ("Initiatives", "initiatives/"),
+        ("Flows", "flows/"),
+        ("Sprints", "sprints/"),
+        ("Reviews", "reviews/"),
+    ];
+    let mut items: Vec<NavItem> = fixed
+        .iter()
+        .map(|(title, url)| NavItem {
+            title: (*title).to_owned(),
+            url: (*url).to_owned(),
+        })
+        .collect();
+    let mut own: Vec<_> = plan
+        .pages
+        .iter()
+        .filter(|p| !p.draft && !p.url.is_empty())
+        .collect();
+    own.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
+    items.extend(own.into_iter().map(|p| NavItem {
+        title: p.title.clone(),
+        url: p.url.clone(),
+    }));
+    items
+}
+
+/// `channel: whatsapp, queue: returns`, or empty.
+pub fn filter_text(filter: &Filter) -> String {
+    filter
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A metric's name and link, for pages that mention one.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricRef {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub url: String,
+}
+
+pub fn metric_ref(plan: &Plan, id: &str) -> MetricRef {
+    let (name, unit) = plan
+        .data
+        .metric(id)
+        .map_or((id.to_owned(), String::new()), |m| {
+            (m.name.clone(), m.unit.clone())
+        });
+    MetricRef {
+        id: id.to_owned(),
+        name,
+        unit,
+        url: format!("kpis/{id}/"),
+    }
+}
+
+/// Markdown text from a data file, as HTML.
+pub fn markdown(text: Option<&str>) -> Option<String> {
+    text.map(crate::content::markdown)
+}

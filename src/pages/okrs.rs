@@ -1,0 +1,137 @@
+//! `/okrs/` and one page per OKR period: key results scored at `as_of`.
+
+use serde::Serialize;
+
+use super::{PageView, filter_text, metric_ref};
+use crate::Plan;
+use crate::analytics::scoring::KrStatus;
+use crate::analytics::{KrResult, Report};
+use crate::data::okrs::OkrPeriod;
+
+/// A period in a list, with its key results counted by status.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodSummary {
+    pub id: String,
+    pub start: String,
+    pub end: String,
+    pub url: String,
+    pub key_results: usize,
+    /// (status, count) for every status, in a fixed order.
+    pub counts: Vec<(&'static str, usize)>,
+}
+
+#[derive(Serialize)]
+struct PeriodView {
+    period: PeriodSummary,
+    objectives: Vec<ObjectiveView>,
+}
+
+#[derive(Serialize)]
+struct ObjectiveView {
+    id: String,
+    title: String,
+    owner: Option<String>,
+    business_area: Option<String>,
+    key_results: Vec<KrView>,
+}
+
+#[derive(Serialize)]
+struct KrView {
+    id: String,
+    title: String,
+    owner: String,
+    deadline: String,
+    baseline: f64,
+    target: f64,
+    current: Option<f64>,
+    unit: String,
+    /// Where the current value comes from: a metric (and filter) or by hand.
+    metric: Option<super::MetricRef>,
+    filter: String,
+    period: Option<String>,
+    progress: Option<f64>,
+    expected: f64,
+    status: KrStatus,
+}
+
+#[derive(Serialize)]
+struct ListView {
+    periods: Vec<PeriodSummary>,
+}
+
+pub fn summary(period: &OkrPeriod, results: &[Vec<KrResult>]) -> PeriodSummary {
+    let all: Vec<&KrResult> = results.iter().flatten().collect();
+    PeriodSummary {
+        id: period.id.clone(),
+        start: period.start.to_string(),
+        end: period.end.to_string(),
+        url: format!("okrs/{}/", period.id),
+        key_results: all.len(),
+        counts: KrStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), all.iter().filter(|r| r.status == *s).count()))
+            .collect(),
+    }
+}
+
+pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
+    let okrs = &plan.data.okrs;
+    let list = ListView {
+        periods: okrs
+            .iter()
+            .zip(&report.okrs)
+            .rev()
+            .map(|(p, r)| summary(p, r))
+            .collect(),
+    };
+    let mut pages = vec![PageView::new("okrs/", "okrs.html", "OKRs", &list)];
+    for (period, results) in okrs.iter().zip(&report.okrs) {
+        let objectives = period
+            .objectives
+            .iter()
+            .zip(results)
+            .map(|(o, krs)| ObjectiveView {
+                id: o.id.clone(),
+                title: o.title.clone(),
+                owner: o.owner.clone(),
+                business_area: o.business_area.clone(),
+                key_results: o
+                    .key_results
+                    .iter()
+                    .zip(krs)
+                    .map(|(kr, r)| {
+                        let metric = kr.metric.as_deref().map(|m| metric_ref(plan, m));
+                        KrView {
+                            id: kr.id.clone(),
+                            title: kr.title.clone(),
+                            owner: kr.owner.clone(),
+                            deadline: kr.deadline.to_string(),
+                            baseline: kr.baseline,
+                            target: kr.target,
+                            current: r.current,
+                            unit: metric.as_ref().map(|m| m.unit.clone()).unwrap_or_default(),
+                            metric,
+                            filter: filter_text(&kr.filter),
+                            period: r.period.map(|p| p.label()),
+                            progress: r.progress,
+                            expected: r.expected,
+                            status: r.status,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let view = PeriodView {
+            period: summary(period, results),
+            objectives,
+        };
+        let title = format!("OKRs {}", period.id);
+        pages.push(PageView::new(
+            view.period.url.clone(),
+            "okr.html",
+            title,
+            &view,
+        ));
+    }
+    pages
+}

@@ -1,0 +1,199 @@
+//! Writing the site: the new site is written in full beside the old one and
+//! swapped in at the end, so a failed build leaves the previous site as it was
+//! and nobody ever sees half a site.
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+
+use crate::render::OutFile;
+
+/// The file that marks a directory as a site cxreport wrote, and so one it may replace.
+pub const MARKER: &str = ".cxreport-site";
+
+/// Replaces `out_dir` with exactly `files`. Refuses to replace a directory that
+/// holds the plan or that cxreport did not write.
+pub fn write(out_dir: &Path, root: &Path, files: &[OutFile]) -> anyhow::Result<()> {
+    let out_dir = absolute(out_dir)?;
+    let root =
+        fs::canonicalize(root).with_context(|| format!("cannot resolve {}", root.display()))?;
+    if root.starts_with(&out_dir) {
+        bail!(
+            "refusing to write the site to {}: it contains the plan itself",
+            out_dir.display()
+        );
+    }
+    for source in ["data", "content", "templates"] {
+        if out_dir.starts_with(root.join(source)) {
+            bail!("refusing to write the site inside the plan's {source}/ folder");
+        }
+    }
+    if out_dir.exists() {
+        if !out_dir.is_dir() {
+            bail!("{} exists and is not a directory", out_dir.display());
+        }
+        let empty = fs::read_dir(&out_dir)?.next().is_none();
+        if !empty && !out_dir.join(MARKER).is_file() {
+            bail!(
+                "refusing to replace {}: it was not written by cxreport (it has no {MARKER} file); remove it or choose another output directory",
+                out_dir.display()
+            );
+        }
+    }
+    let parent = out_dir
+        .parent()
+        .context("the output directory has no parent")?;
+    let name = out_dir
+        .file_name()
+        .context("the output directory has no name")?
+        .to_string_lossy();
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    remove_leftovers(parent, &name);
+
+    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
+    let result = fill(&staging, files).and_then(|()| swap(&staging, &out_dir, parent, &name));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn fill(staging: &Path, files: &[OutFile]) -> anyhow::Result<()> {
+    fs::create_dir_all(staging).with_context(|| format!("cannot create {}", staging.display()))?;
+    fs::write(
+        staging.join(MARKER),
+        "This directory is written by cxreport and replaced on every build.\n",
+    )?;
+    for file in files {
+        let rel = Path::new(&file.path);
+        // Paths come from ids that were checked on load; this is the last line of defence.
+        if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+            bail!(
+                "refusing to write {:?}: it would leave the output directory",
+                file.path
+            );
+        }
+        let path = staging.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        fs::write(&path, &file.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn swap(staging: &Path, out_dir: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
+    if !out_dir.exists() {
+        return fs::rename(staging, out_dir)
+            .with_context(|| format!("cannot move the new site to {}", out_dir.display()));
+    }
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    fs::rename(out_dir, &old)
+        .with_context(|| format!("cannot move the old site aside from {}", out_dir.display()))?;
+    if let Err(e) = fs::rename(staging, out_dir) {
+        let _ = fs::rename(&old, out_dir);
+        return Err(e)
+            .with_context(|| format!("cannot move the new site to {}", out_dir.display()));
+    }
+    fs::remove_dir_all(&old)
+        .with_context(|| format!("cannot remove the old site at {}", old.display()))
+}
+
+/// Staging and old directories left by a build that was killed.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let (new, old) = (format!(".{name}.new-"), format!(".{name}.old-"));
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        if file_name.starts_with(&new) || file_name.starts_with(&old) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// An absolute path without `.` or `..`, whether or not it exists yet.
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    let path = std::path::absolute(path)?;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    // Resolve symbolic links in the part that exists, so the checks above compare real paths.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(n), Some(p)) => {
+                rest.push(n.to_owned());
+                existing = p.to_owned();
+            }
+            _ => break,
+        }
+    }
+    let mut real = fs::canonicalize(&existing).unwrap_or(existing);
+    real.extend(rest.into_iter().rev());
+    Ok(real)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> OutFile {
+        OutFile {
+            path: path.to_owned(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn replaces_the_whole_site() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().join("plan");
+        fs::create_dir(&root).expect("mkdir");
+        let out = root.join("site");
+        write(
+            &out,
+            &root,
+            &[file("index.html", "one"), file("a/index.html", "a")],
+        )
+        .expect("first");
+        write(&out, &root, &[file("index.html", "two")]).expect("second");
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).expect("read"),
+            "two"
+        );
+        assert!(!out.join("a").exists());
+        let names: Vec<_> = fs::read_dir(&root)
+            .expect("ls")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["site"]);
+    }
+
+    #[test]
+    fn refuses_what_it_did_not_write() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().join("plan");
+        fs::create_dir_all(root.join("docs")).expect("mkdir");
+        fs::write(root.join("docs/notes.txt"), "mine").expect("write");
+        let err =
+            write(&root.join("docs"), &root, &[file("index.html", "x")]).expect_err("refused");
+        assert!(err.to_string().contains("not written by cxreport"), "{err}");
+        assert!(write(&root, &root, &[]).is_err());
+        assert!(write(tmp.path(), &root, &[]).is_err());
+        assert!(write(&root.join("site"), &root, &[file("../evil", "x")]).is_err());
+        assert!(!root.join("site").exists());
+    }
+}
