@@ -95,12 +95,13 @@ impl<'s> TomlFile<'s> {
         }
     }
 
-    /// Deserializes one record. Every unknown key is reported (and dropped so
-    /// that the remaining keys still get checked); then the first problem serde
-    /// finds, if any. `what` names the record in messages, such as `[[metric]]`.
+    /// Deserializes one record. Every unknown key is reported and dropped, so
+    /// that the remaining keys still get checked (and the record still loads,
+    /// sparing other files errors about a record that is only misspelt); then
+    /// the first problem serde finds, if any. `what` names the record in
+    /// messages, such as `[[metric]]`.
     pub fn record<T: DeserializeOwned>(&mut self, mut node: Node<'s>, what: &str) -> Option<T> {
         let fields = struct_fields::<T>();
-        let mut unknown_found = false;
         // A key that looks like a misspelt field makes that field look missing
         // too; saying so twice would only bury the hint.
         let mut suggested = Vec::new();
@@ -111,7 +112,6 @@ impl<'s> TomlFile<'s> {
                 .map(|k| (k.get_ref().to_string(), k.span().start))
                 .collect();
             for (key, at) in unknown {
-                unknown_found = true;
                 table.remove(key.as_str());
                 let close = did_you_mean(&key, fields.iter().copied());
                 suggested.extend(close);
@@ -123,8 +123,7 @@ impl<'s> TomlFile<'s> {
         }
         let span = node.span();
         match T::deserialize(ValueDeserializer::from(node)) {
-            Ok(value) if !unknown_found => Some(value),
-            Ok(_) => None,
+            Ok(value) => Some(value),
             Err(e)
                 if suggested
                     .iter()

@@ -110,6 +110,7 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Vec<Metric> {
         return Vec::new();
     };
     let mut raws = Vec::new();
+    let mut placeholders = Vec::new();
     for mut node in file.take_records(&mut root, "metric") {
         let at = node.span().start;
         let alerts: Vec<(usize, RawAlert)> = file
@@ -120,8 +121,17 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Vec<Metric> {
                 file.record(a, "[[metric.alert]]").map(|r| (at, r))
             })
             .collect();
-        if let Some(raw) = file.record::<RawMetric>(node, "[[metric]]") {
-            raws.push((at, raw, alerts));
+        // A metric that fails to load still gets a placeholder when its id can be
+        // read: the build fails anyway, and files that refer to it are spared
+        // "unknown metric" errors that would hide the real one.
+        let id = node
+            .get_ref()
+            .get("id")
+            .and_then(|v| v.get_ref().as_str())
+            .map(str::to_owned);
+        match file.record::<RawMetric>(node, "[[metric]]") {
+            Some(raw) => raws.push((at, raw, alerts)),
+            None => placeholders.extend(id),
         }
     }
     let _ = file.record::<RootKeys>(root, "data/metrics.toml");
@@ -164,6 +174,21 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Vec<Metric> {
             description: raw.description,
             alerts,
         });
+    }
+    for id in placeholders {
+        if !metrics.iter().any(|m| m.id == id) {
+            metrics.push(Metric {
+                name: id.clone(),
+                id,
+                unit: String::new(),
+                direction: Direction::Higher,
+                aggregate: Aggregate::Mean,
+                target: None,
+                business_area: None,
+                description: None,
+                alerts: Vec::new(),
+            });
+        }
     }
     metrics
 }

@@ -1,0 +1,61 @@
+//! The example plan in the repository root builds, and has every page.
+
+use std::path::Path;
+
+use crate::support::{Plan, tree};
+
+fn example() -> Plan {
+    Plan::copy_of(Path::new(env!("CARGO_MANIFEST_DIR")))
+}
+
+#[test]
+fn the_example_plan_is_valid() {
+    let run = example().run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("error"), "{}", run.stderr);
+}
+
+#[test]
+fn the_example_plan_builds_every_page_the_same_way_twice() {
+    let plan = example();
+    plan.build();
+    let site = plan.path("site");
+    let pages = [
+        "index.html",
+        "kpis/index.html",
+        "voc/index.html",
+        "audits/index.html",
+        "okrs/index.html",
+        "okrs/2026-h2/index.html",
+        "initiatives/index.html",
+        "flows/index.html",
+        "sprints/index.html",
+        "reviews/index.html",
+        "reviews/2026-q3/index.html",
+        "plan/diagnosis/index.html",
+    ];
+    for page in pages {
+        assert!(site.join(page).is_file(), "{page} is missing");
+    }
+    for kind in ["audits", "flows", "sprints"] {
+        for entry in std::fs::read_dir(plan.path(&format!("data/{kind}"))).unwrap() {
+            let stem = entry
+                .unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            assert!(
+                site.join(kind).join(&stem).join("index.html").is_file(),
+                "{kind}/{stem}"
+            );
+        }
+    }
+    let first = tree(&site);
+    plan.build();
+    assert!(
+        tree(&site) == first,
+        "two builds of the example plan differ"
+    );
+}

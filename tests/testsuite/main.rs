@@ -1,0 +1,10 @@
+//! Integration tests: real plans under `tests/fixtures/` built by the real
+//! binary in temporary directories. See `tests/README.md`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod errors;
+mod example;
+mod pages;
+mod support;

@@ -1,0 +1,124 @@
+//! What the pages say: the `<main>` part of the minimal fixture's pages,
+//! compared with reviewed snapshots (`cargo insta review` to update them).
+
+use crate::support::Plan;
+
+fn built() -> Plan {
+    let plan = Plan::fixture("minimal");
+    plan.build();
+    plan
+}
+
+#[test]
+fn every_page_is_written() {
+    let plan = built();
+    for page in [
+        "",
+        "kpis/",
+        "kpis/sla/",
+        "kpis/aht/",
+        "kpis/contacts/",
+        "voc/",
+        "audits/",
+        "audits/2026-q1/",
+        "audits/2026-q2/",
+        "okrs/",
+        "okrs/2026-h1/",
+        "initiatives/",
+        "flows/",
+        "flows/chat-bot/",
+        "sprints/",
+        "sprints/2026-02/",
+        "reviews/",
+        "reviews/2026-q1/",
+        "plan/diagnosis/",
+    ] {
+        let html = plan.read(&format!("site/{page}index.html"));
+        assert!(html.starts_with("<!DOCTYPE html>"), "{page}");
+        assert!(
+            html.contains("<nav class=\"site-nav\""),
+            "{page}: navigation on every page"
+        );
+    }
+    assert!(plan.path("site/static/style.css").is_file());
+}
+
+#[test]
+fn home() {
+    insta::assert_snapshot!(built().main_of(""));
+}
+
+#[test]
+fn kpi() {
+    insta::assert_snapshot!(built().main_of("kpis/sla/"));
+}
+
+#[test]
+fn audit() {
+    insta::assert_snapshot!(built().main_of("audits/2026-q2/"));
+}
+
+#[test]
+fn okr() {
+    insta::assert_snapshot!(built().main_of("okrs/2026-h1/"));
+}
+
+#[test]
+fn voc() {
+    insta::assert_snapshot!(built().main_of("voc/"));
+}
+
+#[test]
+fn initiatives() {
+    insta::assert_snapshot!(built().main_of("initiatives/"));
+}
+
+#[test]
+fn flow() {
+    insta::assert_snapshot!(built().main_of("flows/chat-bot/"));
+}
+
+#[test]
+fn review() {
+    insta::assert_snapshot!(built().main_of("reviews/2026-q1/"));
+}
+
+#[test]
+fn content_is_text_unless_it_is_markdown() {
+    let plan = Plan::fixture("minimal");
+    plan.write(
+        "data/initiatives.toml",
+        "[[initiative]]\nid = \"x\"\ntitle = \"</script><img src=x onerror=alert(1)> \\\"q\\\"\"\nowner = \"<b>me</b>\"\n\
+         due = 2026-06-30\nstatus = \"todo\"\nimpact = \"low\"\neffort = \"low\"\n",
+    );
+    plan.build();
+    let main = plan.main_of("initiatives/");
+    assert!(!main.contains("<img"), "{main}");
+    assert!(!main.contains("<b>"), "{main}");
+    assert!(
+        main.contains("&lt;&#x2f;script&gt;&lt;img src=x onerror=alert(1)&gt; &quot;q&quot;"),
+        "{main}"
+    );
+    let page = plan.main_of("plan/diagnosis/");
+    assert!(page.contains("&lt;script&gt;"), "{page}");
+}
+
+#[test]
+fn a_plan_template_overrides_the_built_in_one() {
+    let plan = Plan::fixture("minimal");
+    plan.write(
+        "templates/voc.html",
+        "{% extends \"base.html\" %}{% block main %}Our own VoC page{% endblock %}\n",
+    );
+    plan.build();
+    assert_eq!(plan.main_of("voc/"), "<main>\nOur own VoC page</main>");
+}
+
+#[test]
+fn drafts_are_not_published() {
+    let plan = Plan::fixture("minimal");
+    plan.write("content/secret.md", "+++\ndraft = true\n+++\nNot yet.\n");
+    plan.build();
+    assert!(!plan.path("site/secret/index.html").exists());
+    assert!(!plan.read("site/index.html").contains("secret/"));
+}

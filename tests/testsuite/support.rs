@@ -1,0 +1,153 @@
+//! The one helper every test uses: copy a fixture plan into a temporary
+//! directory and run the real `cxreport` binary on it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// `tests/fixtures/` in the source tree.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A fixture plan copied into a temporary directory, so that tests can build
+/// it, edit it and look at what was written without touching the source tree.
+pub struct Plan {
+    _tmp: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+/// The result of one run of the binary.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Plan {
+    /// Copies `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Plan {
+        Plan::copy_of(&fixtures().join(name))
+    }
+
+    /// Copies any plan directory (the example plan is the repository itself).
+    pub fn copy_of(source: &Path) -> Plan {
+        let tmp = tempfile::tempdir().expect("temporary directory");
+        let root = tmp.path().join("plan");
+        for dir in ["", "data", "content", "templates"] {
+            let from = source.join(dir);
+            if !from.is_dir() {
+                continue;
+            }
+            for entry in
+                walkdir::WalkDir::new(&from).max_depth(if dir.is_empty() { 1 } else { usize::MAX })
+            {
+                let entry = entry.expect("readable fixture");
+                let rel = entry
+                    .path()
+                    .strip_prefix(source)
+                    .expect("inside the fixture");
+                let to = root.join(rel);
+                if entry.file_type().is_dir() {
+                    fs::create_dir_all(&to).expect("mkdir");
+                } else if entry.file_type().is_file() {
+                    fs::copy(entry.path(), &to).expect("copy");
+                }
+            }
+        }
+        Plan { _tmp: tmp, root }
+    }
+
+    /// Runs `cxreport <args>` with the plan root as the working directory.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(&self.root, args)
+    }
+
+    /// Builds the plan into `site/`, failing the test on any error.
+    pub fn build(&self) -> &Self {
+        let run = self.run(&["build"]);
+        assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+        self
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        fs::write(path, text).expect("write");
+    }
+
+    /// The `<main>` element of a built page: the part a page's template owns.
+    pub fn main_of(&self, page: &str) -> String {
+        main_of(&self.read(&format!("site/{page}index.html")))
+    }
+}
+
+/// Runs the binary in a directory.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_cxreport"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The `<main>…</main>` part of a page.
+pub fn main_of(html: &str) -> String {
+    let start = html.find("<main>").expect("a <main> element");
+    let end = html.find("</main>").expect("a </main> tag") + "</main>".len();
+    html[start..end].to_owned()
+}
+
+/// Every file below `dir` with its bytes, in path order.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("readable"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy()
+                .into_owned();
+            (rel, fs::read(e.path()).expect("read"))
+        })
+        .collect()
+}
+
+/// Compares `actual` with the file `expected`, or rewrites the file when
+/// `UPDATE_EXPECT=1` is set (then review the diff before committing).
+pub fn assert_matches_file(actual: &str, expected: &Path) {
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        fs::write(expected, actual).expect("update the expected file");
+        return;
+    }
+    let wanted = fs::read_to_string(expected).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: run with UPDATE_EXPECT=1 to create it",
+            expected.display()
+        )
+    });
+    assert!(
+        actual == wanted,
+        "output differs from {}\n--- expected\n{wanted}\n--- actual\n{actual}",
+        expected.display()
+    );
+}
