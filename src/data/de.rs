@@ -33,13 +33,30 @@ impl<'s> TomlFile<'s> {
         match DeTable::parse(&self.src.text) {
             Ok(table) => {
                 let span = table.span();
-                Some(Spanned::new(span, DeValue::Table(table.into_inner())))
+                let root = Spanned::new(span, DeValue::Table(table.into_inner()));
+                self.reject_non_finite(&root);
+                Some(root)
             }
             Err(e) => {
                 let at = e.span().map_or(0, |s| s.start);
                 self.error(at, e.message().trim_end().to_owned());
                 None
             }
+        }
+    }
+
+    /// TOML allows `nan` and `inf`; no figure of a plan can be either.
+    fn reject_non_finite(&mut self, node: &Node<'_>) {
+        match node.get_ref() {
+            DeValue::Float(f) if f.as_str().contains("nan") || f.as_str().contains("inf") => {
+                self.error(
+                    node.span().start,
+                    format!("{f} is not a number a plan can use"),
+                );
+            }
+            DeValue::Array(items) => items.iter().for_each(|i| self.reject_non_finite(i)),
+            DeValue::Table(table) => table.values().for_each(|v| self.reject_non_finite(v)),
+            _ => {}
         }
     }
 
@@ -309,6 +326,20 @@ mod tests {
         let (recs, errors) = read("[[rec]]\nid = 'a'\nname = 'A'\nwhen = 2026-01-02\n");
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(recs[0].when, Some(TomlDate(jiff::civil::date(2026, 1, 2))));
+    }
+
+    #[test]
+    fn nan_and_infinity_are_refused() {
+        let (_, errors) = read("[[rec]]\nid = 'a'\nname = 'A'\nx = [1.0, -inf]\ny = { z = nan }\n");
+        assert_eq!(
+            errors,
+            [
+                "4:1: unknown key `x` in [[rec]]",
+                "4:11: -inf is not a number a plan can use",
+                "5:1: unknown key `y` in [[rec]]",
+                "5:11: nan is not a number a plan can use",
+            ]
+        );
     }
 
     #[test]

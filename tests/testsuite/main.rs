@@ -7,4 +7,5 @@ mod cli;
 mod errors;
 mod example;
 mod pages;
+mod robustness;
 mod support;

@@ -1,0 +1,138 @@
+//! No input makes cxreport panic: every file of the minimal plan is mangled in
+//! many deterministic ways and the plan is loaded and, when valid, built.
+//! (Longer fuzzing with coverage guidance is a separate script.)
+
+use std::fs;
+
+use crate::support::{Plan, fixtures};
+
+/// A small deterministic generator (SplitMix64), so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const NASTY: &[&str] = &[
+    "\"",
+    "'",
+    "[",
+    "]",
+    "[[",
+    "{",
+    "}",
+    "=",
+    ",",
+    "\n",
+    "\r\n",
+    "#",
+    "+++",
+    "nan",
+    "-inf",
+    "1e999",
+    "-0",
+    "0x1F",
+    "2026-02-30",
+    "2026-13-01T25:61:00",
+    "9999-12-31",
+    "ñ",
+    "\u{feff}",
+    "\u{0}",
+    "<script>",
+    "../",
+    "metric",
+    "value",
+    "weight",
+    "date",
+    "attr_",
+    "id = \"x\"",
+    "\"\"\"",
+    "a.b.c = 1",
+    "[[metric.alert]]",
+    "[[objective.key_result]]",
+];
+
+fn mangle(text: &str, rng: &mut Rng) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for _ in 0..=rng.below(3) {
+        let at = rng.below(bytes.len() + 1);
+        match rng.below(4) {
+            0 => {
+                let end = (at + rng.below(16)).min(bytes.len());
+                bytes.drain(at..end);
+            }
+            1 => {
+                let piece = NASTY[rng.below(NASTY.len())];
+                bytes.splice(at..at, piece.bytes());
+            }
+            2 => bytes.truncate(at),
+            _ => {
+                let end = (at + rng.below(40)).min(bytes.len());
+                let copy = bytes[at..end].to_vec();
+                bytes.splice(at..at, copy);
+            }
+        }
+    }
+    // Not always UTF-8, on purpose.
+    String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned() + "\u{fffd}")
+}
+
+#[test]
+fn mangled_files_never_panic() {
+    let source = fixtures().join("minimal");
+    let files: Vec<String> = walkdir::WalkDir::new(&source)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(&source)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert!(files.len() > 10);
+    let plan = Plan::fixture("minimal");
+    let mut rng = Rng(0x5EED);
+    let mut builds = 0;
+    for file in &files {
+        let original = fs::read_to_string(source.join(file)).unwrap();
+        for round in 0..120 {
+            let text = mangle(&original, &mut rng);
+            plan.write(file, &text);
+            let result = std::panic::catch_unwind(|| cxreport::load(&plan.root));
+            let Ok(Ok((_, diags))) = result else {
+                panic!("loading panicked or failed on {file} (round {round}):\n{text}");
+            };
+            // Now and then, also build the plans that are still valid.
+            if round % 10 == 0
+                && !diags
+                    .iter()
+                    .any(|d| d.severity == cxreport::diag::Severity::Error)
+            {
+                let out = plan.root.join("out");
+                let built = std::panic::catch_unwind(|| cxreport::build(&plan.root, Some(&out)));
+                assert!(
+                    built.is_ok(),
+                    "building panicked on {file} (round {round}):\n{text}"
+                );
+                builds += 1;
+            }
+        }
+        plan.write(file, &original);
+    }
+    assert!(builds > 0);
+}
