@@ -59,3 +59,41 @@ fn the_example_plan_builds_every_page_the_same_way_twice() {
         "two builds of the example plan differ"
     );
 }
+
+/// The committed CSV files are what the generator writes, so that a change to
+/// the generator cannot silently drift from the data the site is built from.
+#[test]
+fn the_example_data_is_what_the_generator_writes() {
+    // `cargo test` builds the examples beside the test binary's `deps/`.
+    let exe = std::env::current_exe().expect("test binary path");
+    let generator = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target directory")
+        .join("examples")
+        .join(format!("gen_example_plan{}", std::env::consts::EXE_SUFFIX));
+    assert!(generator.is_file(), "{} was not built", generator.display());
+    let out = tempfile::tempdir().expect("temporary directory");
+    let status = std::process::Command::new(&generator)
+        .arg(out.path())
+        .output()
+        .expect("run the generator");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in [
+        "data/kpis/daily.csv",
+        "data/kpis/agent_pulse.csv",
+        "data/surveys/responses.csv",
+    ] {
+        let committed = std::fs::read(repo.join(file)).expect("committed file");
+        let fresh = std::fs::read(out.path().join(file)).expect("generated file");
+        assert!(
+            committed == fresh,
+            "{file} differs from the generator's output: run `cargo run --example gen_example_plan -- .`"
+        );
+    }
+}

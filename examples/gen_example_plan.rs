@@ -1,0 +1,483 @@
+//! Writes the CSV files of the example plan: `data/kpis/daily.csv`,
+//! `data/kpis/agent_pulse.csv` and `data/surveys/responses.csv`.
+//!
+//! Run `cargo run --example gen_example_plan -- .` from the repository root.
+//! The numbers are seeded noise around a story the TOML files tell: the
+//! WhatsApp bot's version 2.0 (2026-06-15) and the returns journey's 2.0
+//! (2026-07-20) really help, the voice callback offer (2026-08-04) does
+//! nothing, agent macros (2026-09-08) shorten handle time everywhere, and
+//! waits come back as a complaint in the last two weeks of October. The same
+//! seed always writes the same bytes, so the committed files can be checked
+//! against a fresh run.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use jiff::ToSpan;
+use jiff::civil::{Date, Weekday, date};
+
+const FIRST: Date = date(2026, 4, 1);
+const LAST: Date = date(2026, 10, 31);
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let root = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| ".".into()));
+    let mut rng = Rng(0x5EED_C0DE_2026);
+    write(&root, "data/kpis/daily.csv", &daily(&mut rng)?)?;
+    write(&root, "data/kpis/agent_pulse.csv", &pulse(&mut rng)?)?;
+    write(&root, "data/surveys/responses.csv", &responses(&mut rng)?)?;
+    Ok(())
+}
+
+fn write(root: &Path, path: &str, text: &str) -> std::io::Result<()> {
+    let path = root.join(path);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&path, text)?;
+    eprintln!("wrote {} ({} lines)", path.display(), text.lines().count());
+    Ok(())
+}
+
+fn days() -> impl Iterator<Item = (usize, Date)> {
+    FIRST.series(1.day()).take_while(|d| *d <= LAST).enumerate()
+}
+
+fn weekend(d: Date) -> bool {
+    matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)
+}
+
+/// A step of `size` from `from` on: the effect of a change that worked.
+fn step(d: Date, from: Date, size: f64) -> f64 {
+    if d >= from { size } else { 0.0 }
+}
+
+struct Channel {
+    id: &'static str,
+    contacts: f64,
+    sla: f64,
+    aht: f64,
+    fcr: f64,
+    abandon: f64,
+    /// Drift of the abandonment rate per day (none on voice, so that the
+    /// callback offer has nothing to take credit for).
+    abandon_drift: f64,
+    containment: Option<f64>,
+}
+
+const CHANNELS: [Channel; 4] = [
+    Channel {
+        id: "whatsapp",
+        contacts: 700.0,
+        sla: 58.0,
+        aht: 5.8,
+        fcr: 62.0,
+        abandon: 7.0,
+        abandon_drift: -0.008,
+        containment: Some(22.0),
+    },
+    Channel {
+        id: "webchat",
+        contacts: 450.0,
+        sla: 66.0,
+        aht: 5.2,
+        fcr: 60.0,
+        abandon: 9.0,
+        abandon_drift: -0.008,
+        containment: Some(18.0),
+    },
+    Channel {
+        id: "voice",
+        contacts: 600.0,
+        sla: 64.0,
+        aht: 7.4,
+        fcr: 70.0,
+        abandon: 12.0,
+        abandon_drift: 0.0,
+        containment: None,
+    },
+    Channel {
+        id: "email",
+        contacts: 250.0,
+        sla: 62.0,
+        aht: 6.4,
+        fcr: 64.0,
+        abandon: 5.0,
+        abandon_drift: -0.004,
+        containment: None,
+    },
+];
+
+/// Days the email team did not work (public holidays): no rows at all.
+const EMAIL_HOLIDAYS: [Date; 3] = [date(2026, 5, 1), date(2026, 8, 15), date(2026, 10, 12)];
+
+fn daily(rng: &mut Rng) -> Result<String, std::fmt::Error> {
+    let mut out =
+        String::from("date,channel,weight,contacts,sla,aht,fcr,abandon_rate,bot_containment\n");
+    for c in &CHANNELS {
+        // Daily KPIs are autocorrelated: a bad day tends to follow a bad day.
+        let mut noise = [Ar1::new(0.5); 5];
+        let mut rows = Vec::new();
+        for (i, d) in days() {
+            let t = i as f64;
+            let n: Vec<f64> = noise.iter_mut().map(|a| a.next(rng)).collect();
+            if c.id == "email" && EMAIL_HOLIDAYS.contains(&d) {
+                continue;
+            }
+            let week = if weekend(d) { 0.6 } else { 1.0 };
+            let contacts = (c.contacts * week * (1.0 + 0.08 * rng.normal())).round();
+            let whatsapp = c.id == "whatsapp";
+            let sla = c.sla
+                + 0.04 * t
+                + if whatsapp {
+                    step(d, date(2026, 6, 15), 12.0) + step(d, date(2026, 8, 25), 4.0)
+                } else {
+                    0.0
+                }
+                + 2.5 * n[0];
+            let aht = c.aht - 0.003 * t
+                + if whatsapp {
+                    step(d, date(2026, 6, 15), -0.8)
+                } else {
+                    0.0
+                }
+                + step(d, date(2026, 9, 8), -0.5)
+                + 0.2 * n[1];
+            let fcr = c.fcr
+                + 0.02 * t
+                + if c.id == "webchat" {
+                    step(d, date(2026, 7, 20), 8.0)
+                } else {
+                    0.0
+                }
+                + 2.0 * n[2];
+            let abandon = c.abandon + c.abandon_drift * t + 1.0 * n[3];
+            let containment = c.containment.map(|base| {
+                base + 0.02 * t
+                    + if whatsapp {
+                        step(d, date(2026, 6, 15), 10.0)
+                    } else {
+                        0.0
+                    }
+                    + 2.0 * n[4]
+            });
+            rows.push((d, contacts, sla, aht, fcr, abandon, containment));
+        }
+        for (d, contacts, sla, aht, fcr, abandon, containment) in rows {
+            write!(
+                out,
+                "{d},{},{contacts},{contacts},{:.1},{:.2},{:.1},{:.1},",
+                c.id,
+                pct(sla),
+                aht.max(0.5),
+                pct(fcr),
+                pct(abandon)
+            )?;
+            if let Some(v) = containment {
+                write!(out, "{:.1}", pct(v))?;
+            }
+            out.push('\n');
+        }
+    }
+    Ok(sort_rows(out))
+}
+
+/// Rows ordered by date, then channel, as an export from a contact-centre
+/// platform would be.
+fn sort_rows(csv: String) -> String {
+    let mut lines: Vec<&str> = csv.lines().collect();
+    let header = lines.remove(0);
+    lines.sort_by_key(|l| l.split(',').next().unwrap_or_default().to_owned());
+    let mut out = String::with_capacity(csv.len());
+    for line in std::iter::once(header).chain(lines) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn pct(v: f64) -> f64 {
+    v.clamp(0.0, 100.0)
+}
+
+/// The monthly agent pulse survey, on the first working day of each month.
+fn pulse(rng: &mut Rng) -> Result<String, std::fmt::Error> {
+    let mut out = String::from("date,metric,value,team\n");
+    let mut month = FIRST;
+    for i in 0..7 {
+        let mut day = month;
+        while weekend(day) {
+            day = day.tomorrow().map_err(|_| std::fmt::Error)?;
+        }
+        for (team, offset) in [("frontline", -2.0), ("backoffice", 1.5)] {
+            let value = 72.0 + 2.0 * f64::from(i) + offset + 1.2 * rng.normal();
+            writeln!(out, "{day},agent_satisfaction,{value:.1},{team}")?;
+        }
+        month = month.checked_add(1.month()).map_err(|_| std::fmt::Error)?;
+    }
+    Ok(out)
+}
+
+const REGIONS: [(&str, f64); 4] = [
+    ("es-madrid", 0.30),
+    ("es-barcelona", 0.25),
+    ("mx-cdmx", 0.25),
+    ("co-bogota", 0.20),
+];
+const TOUCHPOINTS: [(&str, f64); 4] = [
+    ("pre-purchase", 0.30),
+    ("delivery", 0.30),
+    ("returns", 0.25),
+    ("billing", 0.15),
+];
+
+fn responses(rng: &mut Rng) -> Result<String, std::fmt::Error> {
+    let mut out = String::from(
+        "id,date,channel,region,touchpoint,nps,csat,ces,attr_speed,attr_knowledge,attr_empathy,attr_resolution,comment\n",
+    );
+    let channels: Vec<(&str, f64)> = CHANNELS.iter().map(|c| (c.id, c.contacts)).collect();
+    let span = (LAST - FIRST).get_days() as f64;
+    let mut id = 0;
+    for (i, d) in days() {
+        let progress = i as f64 / span;
+        let late_wait_spike = d >= date(2026, 10, 19);
+        let count = if weekend(d) { 8 } else { 16 } + rng.below(5) - 2;
+        for _ in 0..count {
+            id += 1;
+            let channel = rng.pick(&channels);
+            let region = rng.pick(&REGIONS);
+            let touchpoint = rng.pick(&TOUCHPOINTS);
+            // One latent experience drives every score, each attribute tied
+            // to it more or less strongly: resolution most, empathy least.
+            // Speed matters and rates poorly: the fix-first driver.
+            let q = 0.3 * progress + rng.normal();
+            let attr = |rng: &mut Rng, mean: f64, w: f64| {
+                let z = w * q + (1.0 - w * w).sqrt() * rng.normal();
+                (mean + 0.95 * z).round().clamp(1.0, 5.0)
+            };
+            let speed = attr(rng, 2.7, 0.7);
+            let knowledge = attr(rng, 3.2, 0.55);
+            let empathy = attr(rng, 3.9, 0.3);
+            let resolution = attr(rng, 3.6, 0.85);
+            let nps = (7.7 + 1.9 * q + 0.9 * rng.normal())
+                .round()
+                .clamp(0.0, 10.0);
+            let csat = (3.6 + 0.8 * q + 0.6 * rng.normal()).round().clamp(1.0, 5.0);
+            let ces = (4.8 + 0.9 * q + 0.8 * rng.normal()).round().clamp(1.0, 7.0);
+            let csat = if rng.chance(0.05) {
+                String::new()
+            } else {
+                csat.to_string()
+            };
+            let ces = if rng.chance(0.10) {
+                String::new()
+            } else {
+                ces.to_string()
+            };
+            let comment = if rng.chance(0.6) {
+                let spanish = rng.chance(if region.starts_with("es-") {
+                    0.85
+                } else {
+                    0.95
+                });
+                comment(rng, nps, late_wait_spike, spanish)
+            } else {
+                String::new()
+            };
+            writeln!(
+                out,
+                "r{id:06},{d},{channel},{region},{touchpoint},{nps},{csat},{ces},{speed},{knowledge},{empathy},{resolution},{}",
+                csv_field(&comment)
+            )?;
+        }
+    }
+    Ok(out)
+}
+
+/// Comment fragments by theme, in English and in Spanish.
+#[derive(Clone, Copy)]
+enum Topic {
+    Wait,
+    Transfer,
+    Refund,
+    Bot,
+    Delivery,
+    Praise,
+    Neutral,
+}
+
+fn fragments(topic: Topic, spanish: bool) -> &'static [&'static str] {
+    match (topic, spanish) {
+        (Topic::Wait, false) => &[
+            "I waited {n} minutes to talk to someone",
+            "Too long on hold",
+            "The wait was ridiculous, again",
+            "Waiting times are far too long",
+        ],
+        (Topic::Wait, true) => &[
+            "Esperé {n} minutos para que me atendieran",
+            "Demasiada espera, otra vez",
+            "Me tuvieron en espera mucho rato",
+            "La cola del teléfono es eterna",
+        ],
+        (Topic::Transfer, false) => &[
+            "I was transferred three times",
+            "They transferred me to another department and I had to explain everything again",
+        ],
+        (Topic::Transfer, true) => &[
+            "Me transfirieron tres veces",
+            "Transferencia tras transferencia, nadie sabía nada",
+        ],
+        (Topic::Refund, false) => &[
+            "Still no refund after two weeks",
+            "The refund took far too long",
+        ],
+        (Topic::Refund, true) => &[
+            "Sigo sin el reembolso",
+            "El reembolso tardó dos semanas",
+            "La devolución fue un lío",
+        ],
+        (Topic::Bot, false) => &[
+            "The bot did not understand my question",
+            "The chatbot kept sending me the same menu",
+        ],
+        (Topic::Bot, true) => &[
+            "El bot no entendió mi pregunta",
+            "El robot me mandaba siempre al mismo menú",
+        ],
+        (Topic::Delivery, false) => &[
+            "My order arrived late",
+            "Delivery was delayed with no notice",
+        ],
+        (Topic::Delivery, true) => &[
+            "El pedido llegó tarde",
+            "Retraso en la entrega sin ningún aviso",
+        ],
+        (Topic::Praise, false) => &[
+            "The agent was very friendly",
+            "Helpful and quick, thanks!",
+            "Solved on the first call",
+            "Easy, fast, \"no drama\"",
+        ],
+        (Topic::Praise, true) => &[
+            "La agente fue muy amable",
+            "Muy atentos, me resolvieron todo en una llamada",
+            "Rápido y fácil, gracias",
+            "Todo bien, \"de diez\"",
+        ],
+        (Topic::Neutral, false) => &[
+            "It was OK",
+            "Fine, nothing special",
+            "Got what I needed in the end",
+        ],
+        (Topic::Neutral, true) => &["Correcto", "Normal, sin más", "Al final lo conseguí"],
+    }
+}
+
+fn comment(rng: &mut Rng, nps: f64, wait_spike: bool, spanish: bool) -> String {
+    let complaints = [
+        (Topic::Wait, if wait_spike { 3.0 } else { 0.35 }),
+        (Topic::Transfer, 0.2),
+        (Topic::Refund, 0.15),
+        (Topic::Bot, 0.15),
+        (Topic::Delivery, 0.15),
+    ];
+    let mut topics = Vec::new();
+    if nps <= 6.0 {
+        topics.push(rng.pick(&complaints));
+        if rng.chance(0.35) {
+            topics.push(rng.pick(&complaints));
+        }
+    } else if nps <= 8.0 {
+        topics.push(Topic::Neutral);
+        if rng.chance(if wait_spike { 0.5 } else { 0.3 }) {
+            topics.push(rng.pick(&complaints));
+        }
+    } else {
+        topics.push(Topic::Praise);
+    }
+    let mut text = String::new();
+    for topic in topics {
+        let options = fragments(topic, spanish);
+        let fragment = options[rng.below(options.len() as u64) as usize]
+            .replace("{n}", &(15 + 5 * rng.below(8)).to_string());
+        if !text.contains(&fragment) {
+            if !text.is_empty() {
+                text.push_str(". ");
+            }
+            text.push_str(&fragment);
+        }
+    }
+    text
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// splitmix64: tiny, seedable and good enough for example data.
+struct Rng(u64);
+
+impl Rng {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    /// Standard normal, by Box–Muller.
+    fn normal(&mut self) -> f64 {
+        let u = 1.0 - self.unit();
+        let v = self.unit();
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+
+    /// One of `items`, with probability proportional to its weight.
+    fn pick<T: Copy>(&mut self, items: &[(T, f64)]) -> T {
+        let total: f64 = items.iter().map(|(_, w)| w).sum();
+        let mut x = self.unit() * total;
+        for &(item, w) in items {
+            if x < w {
+                return item;
+            }
+            x -= w;
+        }
+        items[items.len() - 1].0
+    }
+}
+
+/// Unit-variance AR(1) noise.
+#[derive(Clone, Copy)]
+struct Ar1 {
+    phi: f64,
+    last: f64,
+}
+
+impl Ar1 {
+    fn new(phi: f64) -> Self {
+        Ar1 { phi, last: 0.0 }
+    }
+
+    fn next(&mut self, rng: &mut Rng) -> f64 {
+        self.last = self.phi * self.last + (1.0 - self.phi * self.phi).sqrt() * rng.normal();
+        self.last
+    }
+}
