@@ -2,10 +2,13 @@
 //! plan by pure functions (no I/O, no clock), so that the same plan always
 //! gives the same numbers.
 
+pub mod drivers;
 pub mod kpi;
 pub mod periods;
 pub mod scoring;
 pub mod series;
+pub mod stats;
+pub mod themes;
 pub mod voc;
 
 use jiff::civil::Date;
