@@ -199,14 +199,14 @@ fn pct(v: f64) -> f64 {
     v.clamp(0.0, 100.0)
 }
 
-/// The monthly agent pulse survey, on the first working day of each month.
+/// The monthly agent pulse survey, on the last working day of each month.
 fn pulse(rng: &mut Rng) -> Result<String, std::fmt::Error> {
     let mut out = String::from("date,metric,value,team\n");
     let mut month = FIRST;
     for i in 0..7 {
-        let mut day = month;
+        let mut day = month.last_of_month();
         while weekend(day) {
-            day = day.tomorrow().map_err(|_| std::fmt::Error)?;
+            day = day.yesterday().map_err(|_| std::fmt::Error)?;
         }
         for (team, offset) in [("frontline", -2.0), ("backoffice", 1.5)] {
             let value = 72.0 + 2.0 * f64::from(i) + offset + 1.2 * rng.normal();

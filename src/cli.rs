@@ -1,7 +1,7 @@
 //! The command line: arguments, and what each command prints and returns.
 //!
 //! Exit status: 0 success, 1 invalid data (every problem is printed), 2 usage
-//! or I/O error.
+//! or I/O error, 3 an alert fired that `check --fail-on-alert` asked to fail on.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::analytics::alerts::Severity;
 use crate::diag::{self, Diagnostic, Format};
 
 /// Turn a customer-experience improvement plan kept as files into a static website.
@@ -41,7 +42,18 @@ pub enum Command {
         /// How to print the problems.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Also compute the report, and exit with 3 when an alert of this
+        /// severity or worse fires.
+        #[arg(long, value_enum, value_name = "SEVERITY")]
+        fail_on_alert: Option<AlertLevel>,
     },
+}
+
+/// The least severe alert that fails `check --fail-on-alert`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AlertLevel {
+    Critical,
+    Warning,
 }
 
 /// Runs a command. `Err` is a usage or I/O failure (exit 2).
@@ -66,8 +78,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Check { root, format } => {
-            let (_, diags) = crate::load(&root)?;
+        Command::Check {
+            root,
+            format,
+            fail_on_alert,
+        } => {
+            let (plan, diags) = crate::load(&root)?;
             report(&diags, format)?;
             let failed = diags.iter().any(|d| d.severity == diag::Severity::Error);
             if format == Format::Human {
@@ -77,7 +93,38 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     eprintln!("{}", counts(&diags));
                 }
             }
-            Ok(ExitCode::from(u8::from(failed)))
+            if failed {
+                return Ok(ExitCode::from(1));
+            }
+            if let Some(level) = fail_on_alert {
+                let report = crate::analytics::compute(&plan);
+                let firing: Vec<_> = report
+                    .alerts
+                    .iter()
+                    .filter(|a| level == AlertLevel::Warning || a.severity == Severity::Critical)
+                    .collect();
+                for a in &firing {
+                    match format {
+                        Format::Github => println!(
+                            "::error title=cxreport {} alert::{}",
+                            a.severity.as_str(),
+                            diag::escape_github(&a.message)
+                        ),
+                        _ => eprintln!("{} alert: {}", a.severity.as_str(), a.message),
+                    }
+                }
+                if !firing.is_empty() {
+                    if format == Format::Human {
+                        let n = firing.len();
+                        eprintln!(
+                            "{n} alert{} at or above the --fail-on-alert level",
+                            if n == 1 { "" } else { "s" }
+                        );
+                    }
+                    return Ok(ExitCode::from(3));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

@@ -161,14 +161,17 @@ pub fn human(diags: &[Diagnostic]) -> String {
     out
 }
 
+/// Escapes the message of a GitHub Actions workflow command.
+// https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts
+pub fn escape_github(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
 /// GitHub Actions annotations: `::error file=F,line=L,col=C::message`.
 pub fn github(diags: &[Diagnostic]) -> String {
-    // https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts
-    fn data(s: &str) -> String {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
-    }
+    use escape_github as data;
     fn property(s: &str) -> String {
         data(s).replace(':', "%3A").replace(',', "%2C")
     }

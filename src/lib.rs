@@ -8,6 +8,7 @@
 //! replacing the previous site only once the new one is complete.
 
 pub mod analytics;
+pub mod api;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -78,13 +79,14 @@ pub fn build(
     let report = analytics::compute(&plan);
     let views = pages::all(&plan, &report);
     let renderer = render::Renderer::new(&plan.root.join("templates"))?;
-    let files = match renderer.render_all(&plan, &report, &views) {
+    let mut files = match renderer.render_all(&plan, &report, &views) {
         Ok(files) => files,
         Err(problem) => {
             diags.push(problem);
             return Ok((None, diags));
         }
     };
+    files.push(api::file(&plan, &report)?);
     let out_dir = out.map_or_else(|| plan.root.join(&plan.config.output_dir), Path::to_owned);
     site::write(&out_dir, &plan.root, &files)
         .with_context(|| format!("writing {}", out_dir.display()))?;

@@ -5,8 +5,9 @@ use jiff::civil::Date;
 
 use super::periods::{Length, Period};
 use super::series::{Point, by_period, latest};
+use super::stats::{self, Fit};
 use crate::data::kpis::Kpis;
-use crate::data::{Direction, Filter, Metric};
+use crate::data::{Aggregate, Direction, Filter, Metric};
 
 /// Which way a change went, read with the metric's direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -36,6 +37,8 @@ pub struct Latest {
     pub period: Period,
     pub value: f64,
     pub n: u32,
+    /// The period is still running on `as_of`.
+    pub partial: bool,
     pub previous: Option<f64>,
     pub delta: Option<f64>,
     /// In percent: 12.5 means +12.5 %.
@@ -44,7 +47,21 @@ pub struct Latest {
 }
 
 impl Latest {
-    pub fn of(points: &[Point], direction: Direction) -> Option<Latest> {
+    /// The latest period with a value. A `sum` over a period that is still
+    /// running is only part of the total, so for sums the latest complete
+    /// period is used when there is one.
+    pub fn of(points: &[Point], metric: &Metric, as_of: Date) -> Option<Latest> {
+        let partial = |p: &Point| p.period.end() > as_of;
+        let points = match points.split_last() {
+            Some((last, rest))
+                if metric.aggregate == Aggregate::Sum
+                    && partial(last)
+                    && rest.iter().any(|p| p.value.is_some()) =>
+            {
+                rest
+            }
+            _ => points,
+        };
         let (last, prev) = latest(points)?;
         let value = last.value?;
         let previous = prev.and_then(|p| p.value);
@@ -53,13 +70,105 @@ impl Latest {
             period: last.period,
             value,
             n: last.n,
+            partial: partial(&last),
             previous,
             delta,
             pct_change: previous
                 .filter(|p| *p != 0.0)
                 .map(|p| (value - p) / p.abs() * 100.0),
-            verdict: previous.map(|p| Verdict::of(value - p, p, direction)),
+            verdict: previous.map(|p| Verdict::of(value - p, p, metric.direction)),
         })
+    }
+}
+
+/// The least-squares trend of a series, per period.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Trend {
+    pub slope: f64,
+    pub slope_se: Option<f64>,
+    /// The periods the line was fitted on.
+    pub n: usize,
+    fit: Fit,
+    first: Period,
+}
+
+/// Projections further out than this are not shown: a line fitted on a few
+/// months says nothing about a decade.
+const HORIZON_YEARS: i16 = 5;
+
+impl Trend {
+    /// Fits a line to the values of `points` on their period index. A `sum`
+    /// over a period still running on `as_of` would drag the line down, so it
+    /// is left out.
+    pub fn fit(points: &[Point], aggregate: Aggregate, as_of: Date) -> Option<Trend> {
+        let first = points.first()?.period;
+        let xy: Vec<(f64, f64)> = points
+            .iter()
+            .filter(|p| !(aggregate == Aggregate::Sum && p.period.end() > as_of))
+            .filter_map(|p| p.value.map(|v| ((p.period.index - first.index) as f64, v)))
+            .collect();
+        let fit = stats::least_squares(&xy)?;
+        Some(Trend {
+            slope: fit.slope,
+            slope_se: fit.slope_se,
+            n: xy.len(),
+            fit,
+            first,
+        })
+    }
+
+    /// The line's value in the period that contains `date`.
+    pub fn value_at(&self, date: Date) -> f64 {
+        let x = (Period::of(self.first.length, date).index - self.first.index) as f64;
+        self.fit.intercept + self.fit.slope * x
+    }
+
+    /// The last day of the first period after `as_of` in which the line
+    /// reaches `target`; `None` when it moves away from the target, has
+    /// already passed it, or would take more than five years.
+    pub fn reaches(&self, target: f64, direction: Direction, as_of: Date) -> Option<Date> {
+        let now = Period::of(self.first.length, as_of);
+        let gap = (target - self.value_at(as_of)) * direction.sign();
+        if gap <= 0.0 || self.fit.slope * direction.sign() <= 0.0 {
+            return None;
+        }
+        let x = (target - self.fit.intercept) / self.fit.slope;
+        let index = self.first.index + x.ceil() as i64;
+        let period = Period {
+            index: index.max(now.index + 1),
+            ..now
+        };
+        let date = period.end();
+        let limit = as_of
+            .checked_add(jiff::Span::new().years(HORIZON_YEARS))
+            .ok()?;
+        (date <= limit).then_some(date)
+    }
+}
+
+/// A series of values per period with its latest value and its trend.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub points: Vec<Point>,
+    pub latest: Option<Latest>,
+    pub trend: Option<Trend>,
+    /// When the metric has a target: the date the trend reaches it.
+    pub reaches_target: Option<Date>,
+}
+
+impl Series {
+    pub fn new(points: Vec<Point>, metric: &Metric, as_of: Date) -> Series {
+        let latest = Latest::of(&points, metric, as_of);
+        let trend = Trend::fit(&points, metric.aggregate, as_of);
+        let reaches_target = trend
+            .zip(metric.target)
+            .and_then(|(t, target)| t.reaches(target, metric.direction, as_of));
+        Series {
+            points,
+            latest,
+            trend,
+            reaches_target,
+        }
     }
 }
 
@@ -67,8 +176,7 @@ impl Latest {
 #[derive(Debug, Clone)]
 pub struct KpiSummary {
     pub metric: String,
-    pub points: Vec<Point>,
-    pub latest: Option<Latest>,
+    pub overall: Series,
     pub dimensions: Vec<Breakdown>,
 }
 
@@ -76,15 +184,17 @@ pub struct KpiSummary {
 #[derive(Debug, Clone)]
 pub struct Breakdown {
     pub dimension: String,
-    /// (value, its points, its latest) in value order.
-    pub values: Vec<(String, Vec<Point>, Option<Latest>)>,
+    /// (value, its series) in value order.
+    pub values: Vec<(String, Series)>,
 }
 
 pub fn summarise(kpis: &Kpis, metric: &Metric, length: Length, as_of: Date) -> KpiSummary {
     let obs = kpis.of(&metric.id);
-    let series = |filter: &Filter| by_period(kpis, obs, filter, metric.aggregate, length, as_of);
-    let points = series(&Filter::new());
-    let latest = Latest::of(&points, metric.direction);
+    let series = |filter: &Filter| {
+        let points = by_period(kpis, obs, filter, metric.aggregate, length, as_of);
+        Series::new(points, metric, as_of)
+    };
+    let overall = series(&Filter::new());
     let dims = kpis.dimension_values();
     let mut dimensions = Vec::new();
     for (dimension, values) in dims.get(&metric.id).into_iter().flatten() {
@@ -92,9 +202,7 @@ pub fn summarise(kpis: &Kpis, metric: &Metric, length: Length, as_of: Date) -> K
             .iter()
             .map(|v| {
                 let filter = Filter::from([(dimension.clone(), v.clone())]);
-                let points = series(&filter);
-                let latest = Latest::of(&points, metric.direction);
-                (v.clone(), points, latest)
+                (v.clone(), series(&filter))
             })
             .collect();
         dimensions.push(Breakdown {
@@ -104,30 +212,33 @@ pub fn summarise(kpis: &Kpis, metric: &Metric, length: Length, as_of: Date) -> K
     }
     KpiSummary {
         metric: metric.id.clone(),
-        points,
-        latest,
+        overall,
         dimensions,
     }
 }
 
-/// The value of a metric for a filter in the latest period with data at or
-/// before `as_of`: what a key result or an alert reads.
-pub fn current(
+/// A metric's values per period for a filter, up to `as_of`.
+pub fn points(
     kpis: &Kpis,
     metric: &Metric,
     filter: &Filter,
     length: Length,
     as_of: Date,
-) -> Option<(Period, f64)> {
-    let points = by_period(
+) -> Vec<Point> {
+    by_period(
         kpis,
         kpis.of(&metric.id),
         filter,
         metric.aggregate,
         length,
         as_of,
-    );
-    latest(&points).and_then(|(p, _)| p.value.map(|v| (p.period, v)))
+    )
+}
+
+/// The value in the latest period with data at or before `as_of`: what a key
+/// result reads.
+pub fn current(points: &[Point]) -> Option<(Period, f64)> {
+    latest(points).and_then(|(p, _)| p.value.map(|v| (p.period, v)))
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! plan by pure functions (no I/O, no clock), so that the same plan always
 //! gives the same numbers.
 
+pub mod alerts;
+pub mod compare;
 pub mod drivers;
 pub mod kpi;
 pub mod periods;
@@ -32,6 +34,28 @@ pub struct Report {
     /// Parallel to `data.okrs`, then objectives, then key results.
     pub okrs: Vec<Vec<Vec<KrResult>>>,
     pub voc: voc::Voc,
+    /// Flow versions, then experiments, then initiatives, in plan order.
+    pub comparisons: Vec<compare::Comparison>,
+    /// Parallel to `data.initiatives`.
+    pub initiatives: Vec<InitiativeResult>,
+    /// Most severe first.
+    pub alerts: Vec<alerts::Alert>,
+    /// Parallel to `data.surveys.attributes`.
+    pub drivers: Vec<drivers::Driver>,
+    /// Parallel to `data.themes`.
+    pub themes: Vec<themes::ThemeResult>,
+}
+
+/// An initiative's return on investment and, when it has a launch date and a
+/// metric, whether the metric moved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InitiativeResult {
+    /// (expected_value − investment) / investment.
+    pub roi: Option<f64>,
+    /// The ROI rests on an estimate: no before/after shows an improvement.
+    pub roi_is_estimate: bool,
+    /// Index into [`Report::comparisons`].
+    pub comparison: Option<usize>,
 }
 
 /// An audit finding against its target and against the previous audit.
@@ -55,6 +79,10 @@ pub struct KrResult {
     pub progress: Option<f64>,
     pub expected: f64,
     pub status: KrStatus,
+    /// Where the metric's trend puts the key result on its deadline.
+    pub projected: Option<f64>,
+    /// When the trend reaches the target, if it is heading there.
+    pub reaches_target: Option<Date>,
 }
 
 pub fn compute(plan: &Plan) -> Report {
@@ -94,7 +122,7 @@ pub fn compute(plan: &Plan) -> Report {
         audits.push(results);
     }
 
-    let okrs = data
+    let okrs: Vec<Vec<Vec<KrResult>>> = data
         .okrs
         .iter()
         .map(|period| {
@@ -105,17 +133,24 @@ pub fn compute(plan: &Plan) -> Report {
                     o.key_results
                         .iter()
                         .map(|kr| {
-                            let from_data = kr
-                                .metric
-                                .as_deref()
-                                .and_then(|id| data.metric(id))
-                                .and_then(|m| {
-                                    kpi::current(&data.kpis, m, &kr.filter, trend, as_of)
-                                });
+                            let metric = kr.metric.as_deref().and_then(|id| data.metric(id));
+                            let points = metric
+                                .map(|m| kpi::points(&data.kpis, m, &kr.filter, trend, as_of))
+                                .unwrap_or_default();
+                            let from_data = kpi::current(&points);
+                            let line = metric.and_then(|m| {
+                                kpi::Trend::fit(&points, m.aggregate, as_of)
+                                    .map(|t| (t, m.direction))
+                            });
                             let current = kr.current.or(from_data.map(|(_, v)| v));
                             let progress =
                                 current.map(|c| scoring::progress(kr.baseline, kr.target, c));
                             let expected = scoring::expected(period.start, kr.deadline, as_of);
+                            let direction = if kr.target >= kr.baseline {
+                                crate::data::Direction::Higher
+                            } else {
+                                crate::data::Direction::Lower
+                            };
                             KrResult {
                                 current,
                                 period: if kr.current.is_some() {
@@ -126,6 +161,11 @@ pub fn compute(plan: &Plan) -> Report {
                                 progress,
                                 expected,
                                 status: scoring::kr_status(progress, expected, kr.deadline, as_of),
+                                projected: line
+                                    .filter(|_| kr.deadline > as_of)
+                                    .map(|(t, _)| t.value_at(kr.deadline)),
+                                reaches_target: line
+                                    .and_then(|(t, _)| t.reaches(kr.target, direction, as_of)),
                             }
                         })
                         .collect()
@@ -134,6 +174,36 @@ pub fn compute(plan: &Plan) -> Report {
         })
         .collect();
 
+    let comparisons = compare::all(plan, as_of);
+    let initiatives = data
+        .initiatives
+        .iter()
+        .map(|i| {
+            let comparison = comparisons.iter().position(|c| {
+                c.subject_kind == compare::SubjectKind::Initiative && c.subject_id == i.id
+            });
+            let improved =
+                comparison.is_some_and(|c| comparisons[c].verdict == compare::Outcome::Improved);
+            let roi = i
+                .expected_value
+                .zip(i.investment)
+                .filter(|(_, cost)| *cost > 0.0)
+                .map(|(value, cost)| (value - cost) / cost);
+            InitiativeResult {
+                roi,
+                roi_is_estimate: !improved,
+                comparison,
+            }
+        })
+        .collect();
+
+    let themes = themes::compute(&data.themes, &data.surveys, as_of);
+    let mut alerts = alerts::thresholds(plan, trend, as_of);
+    alerts.extend(alerts::themes(&data.themes, &themes));
+    alerts.extend(alerts::key_results(plan, &okrs));
+    alerts.extend(alerts::stale(plan, trend, as_of));
+    alerts::sort(&mut alerts);
+
     Report {
         as_of,
         trend,
@@ -141,6 +211,11 @@ pub fn compute(plan: &Plan) -> Report {
         audits,
         okrs,
         voc: voc::compute(&data.surveys, trend, as_of),
+        comparisons,
+        initiatives,
+        alerts,
+        drivers: drivers::compute(&data.surveys, plan.config.attribute_scale, as_of),
+        themes,
     }
 }
 

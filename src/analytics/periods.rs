@@ -23,6 +23,18 @@ impl From<crate::config::TrendPeriod> for Length {
     }
 }
 
+impl Length {
+    /// `week`, as in "three weeks".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Length::Day => "day",
+            Length::Week => "week",
+            Length::Month => "month",
+            Length::Quarter => "quarter",
+        }
+    }
+}
+
 /// One period: its length and its number since an arbitrary origin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Period {

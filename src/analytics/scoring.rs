@@ -65,6 +65,11 @@ impl KrStatus {
             KrStatus::NoData => "no-data",
         }
     }
+
+    /// The status in words: `off track`.
+    pub fn label(self) -> String {
+        self.as_str().replace('-', " ")
+    }
 }
 
 /// (current − baseline) / (target − baseline), clamped to 0..1.

@@ -34,8 +34,9 @@ pub struct Figures {
     pub small_sample: bool,
 }
 
+/// Running counts of a group of responses.
 #[derive(Debug, Clone, Copy, Default)]
-struct Acc {
+pub struct Acc {
     responses: u32,
     promoters: u32,
     passives: u32,
@@ -47,7 +48,7 @@ struct Acc {
 }
 
 impl Acc {
-    fn add(&mut self, r: &Response) {
+    pub fn add(&mut self, r: &Response) {
         self.responses += 1;
         match r.nps {
             Some(9..=10) => self.promoters += 1,
@@ -65,7 +66,18 @@ impl Acc {
         }
     }
 
-    fn figures(&self) -> Figures {
+    fn merge(&mut self, o: &Acc) {
+        self.responses += o.responses;
+        self.promoters += o.promoters;
+        self.passives += o.passives;
+        self.detractors += o.detractors;
+        self.csat_n += o.csat_n;
+        self.csat_top += o.csat_top;
+        self.ces_n += o.ces_n;
+        self.ces_sum += o.ces_sum;
+    }
+
+    pub fn figures(&self) -> Figures {
         let n = self.promoters + self.passives + self.detractors;
         let (nps, nps_margin) = if n > 0 {
             let nf = f64::from(n);
@@ -100,49 +112,70 @@ impl Acc {
     }
 }
 
+/// How NPS moved from the period before, with a two-sample z test on the
+/// variances of the +1/0/−1 scores.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct NpsChange {
+    /// In NPS points.
+    pub delta: f64,
+    pub z: f64,
+    pub p_value: f64,
+}
+
+/// One period's figures and the change from the period before.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PeriodFigures {
+    pub period: Period,
+    pub figures: Figures,
+    pub change: Option<NpsChange>,
+}
+
+/// The responses of one value of a segment dimension.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    pub value: String,
+    pub overall: Figures,
+    /// Parallel to [`Voc::periods`].
+    pub periods: Vec<PeriodFigures>,
+}
+
 /// All the VoC figures of a plan.
 #[derive(Debug, Clone, Default)]
 pub struct Voc {
     pub overall: Figures,
     /// Every period from the first response to the last.
-    pub periods: Vec<(Period, Figures)>,
-    /// Per segment dimension, per value (in value order), over all responses.
-    pub segments: Vec<(String, Vec<(String, Figures)>)>,
+    pub periods: Vec<PeriodFigures>,
+    /// Per segment dimension, per value (in value order).
+    pub segments: Vec<(String, Vec<Segment>)>,
 }
 
 pub fn compute(surveys: &Surveys, length: Length, as_of: Date) -> Voc {
-    let responses: Vec<&Response> = surveys
-        .responses
-        .iter()
-        .filter(|r| r.date <= as_of)
-        .collect();
     let mut overall = Acc::default();
     let mut periods: BTreeMap<Period, Acc> = BTreeMap::new();
-    let mut segments: Vec<BTreeMap<&str, Acc>> = vec![BTreeMap::new(); surveys.segments.len()];
-    for r in &responses {
+    let mut segments: Vec<BTreeMap<&str, BTreeMap<Period, Acc>>> =
+        vec![BTreeMap::new(); surveys.segments.len()];
+    for r in surveys.responses.iter().filter(|r| r.date <= as_of) {
+        let period = Period::of(length, r.date);
         overall.add(r);
-        periods
-            .entry(Period::of(length, r.date))
-            .or_default()
-            .add(r);
+        periods.entry(period).or_default().add(r);
         for (dim, value) in &r.segments {
-            segments[*dim].entry(value.as_str()).or_default().add(r);
+            segments[*dim]
+                .entry(value.as_str())
+                .or_default()
+                .entry(period)
+                .or_default()
+                .add(r);
         }
     }
-    let mut filled = Vec::new();
-    if let (Some(first), Some(last)) = (
-        periods.keys().next().copied(),
-        periods.keys().last().copied(),
-    ) {
-        let mut p = first;
-        while p <= last {
-            filled.push((p, periods.get(&p).copied().unwrap_or_default().figures()));
-            p = p.next();
+    let range: Vec<Period> = match (periods.keys().next(), periods.keys().last()) {
+        (Some(&first), Some(&last)) => {
+            std::iter::successors(Some(first), |p| Some(p.next()).filter(|n| *n <= last)).collect()
         }
-    }
+        _ => Vec::new(),
+    };
     Voc {
         overall: overall.figures(),
-        periods: filled,
+        periods: series(&range, &periods),
         segments: surveys
             .segments
             .iter()
@@ -150,12 +183,134 @@ pub fn compute(surveys: &Surveys, length: Length, as_of: Date) -> Voc {
             .map(|(name, values)| {
                 let values = values
                     .into_iter()
-                    .map(|(v, acc)| (v.to_owned(), acc.figures()))
+                    .map(|(v, by_period)| Segment {
+                        value: v.to_owned(),
+                        overall: by_period
+                            .values()
+                            .fold(Acc::default(), |mut all, acc| {
+                                all.merge(acc);
+                                all
+                            })
+                            .figures(),
+                        periods: series(&range, &by_period),
+                    })
                     .collect();
                 (name.clone(), values)
             })
             .collect(),
     }
+}
+
+/// The figures of every period of `range`, each with its change from the one before.
+fn series(range: &[Period], accs: &BTreeMap<Period, Acc>) -> Vec<PeriodFigures> {
+    let mut out: Vec<PeriodFigures> = Vec::with_capacity(range.len());
+    for &period in range {
+        let figures = accs.get(&period).copied().unwrap_or_default().figures();
+        let change = out
+            .last()
+            .and_then(|prev| nps_change(&prev.figures, &figures));
+        out.push(PeriodFigures {
+            period,
+            figures,
+            change,
+        });
+    }
+    out
+}
+
+/// The variance of the +1/0/−1 scores behind an NPS.
+fn nps_variance(f: &Figures) -> Option<(f64, f64)> {
+    let n = f64::from(f.nps_n);
+    (f.nps_n > 0).then(|| {
+        let (p, d) = (f64::from(f.promoters) / n, f64::from(f.detractors) / n);
+        (p + d - (p - d).powi(2), n)
+    })
+}
+
+/// NPS of `after` against `before`; `None` without answers on a side or
+/// when neither side varies.
+pub fn nps_change(before: &Figures, after: &Figures) -> Option<NpsChange> {
+    let (vb, nb) = nps_variance(before)?;
+    let (va, na) = nps_variance(after)?;
+    let se = (vb / nb + va / na).sqrt() * 100.0;
+    let delta = after.nps? - before.nps?;
+    if se == 0.0 {
+        return None;
+    }
+    let z = delta / se;
+    Some(NpsChange {
+        delta,
+        z,
+        p_value: super::stats::normal_p(z),
+    })
+}
+
+/// A segment in a row of the JSON API.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SegmentRef {
+    pub dimension: String,
+    pub value: String,
+}
+
+/// One row of `nps[]` in the JSON API: a period, for all responses or for
+/// one segment value.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NpsRow {
+    pub period: String,
+    pub segment: Option<SegmentRef>,
+    pub responses: u32,
+    pub n: u32,
+    pub promoters: u32,
+    pub passives: u32,
+    pub detractors: u32,
+    pub nps: Option<f64>,
+    pub margin_of_error: Option<f64>,
+    pub small_sample: bool,
+    pub change: Option<NpsChange>,
+    pub csat: Option<f64>,
+    pub csat_n: u32,
+    pub ces: Option<f64>,
+    pub ces_n: u32,
+}
+
+/// The rows of `nps[]`: every period for all responses, then every period of
+/// every segment value.
+pub fn rows(voc: &Voc) -> Vec<NpsRow> {
+    let row = |p: &PeriodFigures, segment: Option<SegmentRef>| {
+        let f = p.figures;
+        NpsRow {
+            period: p.period.label(),
+            segment,
+            responses: f.responses,
+            n: f.nps_n,
+            promoters: f.promoters,
+            passives: f.passives,
+            detractors: f.detractors,
+            nps: f.nps,
+            margin_of_error: f.nps_margin,
+            small_sample: f.small_sample,
+            change: p.change,
+            csat: f.csat,
+            csat_n: f.csat_n,
+            ces: f.ces,
+            ces_n: f.ces_n,
+        }
+    };
+    let mut out: Vec<NpsRow> = voc.periods.iter().map(|p| row(p, None)).collect();
+    for (dimension, values) in &voc.segments {
+        for s in values {
+            out.extend(s.periods.iter().map(|p| {
+                row(
+                    p,
+                    Some(SegmentRef {
+                        dimension: dimension.clone(),
+                        value: s.value.clone(),
+                    }),
+                )
+            }));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ impl Direction {
 }
 
 /// How the values of a period roll up into one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Aggregate {
     /// Weighted by the rows' `weight` when there is one.

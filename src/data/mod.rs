@@ -27,7 +27,7 @@ use jiff::civil::Date;
 use toml::Spanned;
 
 use crate::diag::{Diagnostics, Pos, Source, hint};
-pub use metrics::{Aggregate, Direction, Metric};
+pub use metrics::{Aggregate, AlertSeverity, Direction, Metric};
 
 /// Dimension = value pairs that KPI rows must all match.
 pub type Filter = BTreeMap<String, String>;

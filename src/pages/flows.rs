@@ -3,8 +3,11 @@
 
 use serde::Serialize;
 
+use super::compare::{self, ComparisonView};
 use super::{MetricRef, PageView, filter_text, markdown, metric_ref};
 use crate::Plan;
+use crate::analytics::Report;
+use crate::analytics::compare::SubjectKind;
 use crate::data::flows::Flow;
 
 #[derive(Serialize)]
@@ -29,6 +32,8 @@ struct VersionView {
     removed: Vec<String>,
     /// The version it is compared with.
     previous: Option<String>,
+    /// The flow's metrics before and after this version went live.
+    comparisons: Vec<ComparisonView>,
 }
 
 #[derive(Serialize)]
@@ -65,7 +70,7 @@ fn missing_from(new: &[String], old: &[String]) -> Vec<String> {
     new.iter().filter(|s| !old.contains(s)).cloned().collect()
 }
 
-pub fn pages(plan: &Plan) -> Vec<PageView> {
+pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
     let flows = &plan.data.flows;
     let list = ListView {
         flows: flows.iter().map(summary).collect(),
@@ -90,6 +95,13 @@ pub fn pages(plan: &Plan) -> Vec<PageView> {
                 },
                 removed: missing_from(old, &v.steps),
                 previous: prev.map(|p| p.version.clone()),
+                comparisons: compare::of(
+                    plan,
+                    &report.comparisons,
+                    SubjectKind::Flow,
+                    &flow.id,
+                    Some(&v.version),
+                ),
             });
         }
         versions.reverse();

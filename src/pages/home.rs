@@ -3,7 +3,9 @@
 use serde::Serialize;
 
 use super::PageView;
+use super::alerts::{AlertsView, view as alerts_view};
 use super::audits::{AuditSummary, FindingView, finding_view, summary as audit_summary};
+use super::compare::{ComparisonView, view as comparison_view};
 use super::kpis::{Card, card};
 use super::okrs::{PeriodSummary, summary as okr_summary};
 use super::sprints::{SprintSummary, summary as sprint_summary};
@@ -22,7 +24,15 @@ struct View {
     gaps: Vec<FindingView>,
     sprint: Option<SprintSummary>,
     voc: Figures,
+    /// The most severe alerts, with the counts of all.
+    alerts: AlertsView,
+    /// Measured improvements, newest first.
+    wins: Vec<ComparisonView>,
 }
+
+/// How many alerts and wins the home page lists.
+const ALERTS: usize = 5;
+const WINS: usize = 4;
 
 /// How many open gaps the home page lists.
 const GAPS: usize = 5;
@@ -86,6 +96,16 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         .rev()
         .find(|s| s.start <= report.as_of)
         .map(sprint_summary);
+    let mut alerts = alerts_view(report);
+    alerts.alerts.truncate(ALERTS);
+    let mut wins: Vec<ComparisonView> = report
+        .comparisons
+        .iter()
+        .filter(|c| c.verdict == crate::analytics::compare::Outcome::Improved)
+        .map(|c| comparison_view(plan, c))
+        .collect();
+    wins.sort_by(|a, b| b.change_date.cmp(&a.change_date));
+    wins.truncate(WINS);
     let view = View {
         intro,
         kpis,
@@ -94,6 +114,8 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         gaps,
         sprint,
         voc: report.voc.overall,
+        alerts,
+        wins,
     };
     PageView::new("", "index.html", plan.config.title.clone(), &view)
 }

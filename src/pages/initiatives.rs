@@ -2,8 +2,10 @@
 
 use serde::Serialize;
 
+use super::compare::{ComparisonView, view as comparison_view};
 use super::{MetricRef, PageView, filter_text, metric_ref};
 use crate::Plan;
+use crate::analytics::Report;
 use crate::analytics::scoring::{Quadrant, quadrant};
 use crate::data::initiatives::{Complexity, Level, Status};
 
@@ -23,6 +25,11 @@ struct InitiativeView {
     launch: Option<String>,
     investment: Option<f64>,
     expected_value: Option<f64>,
+    /// (expected_value − investment) / investment.
+    roi: Option<f64>,
+    /// No before/after comparison shows the metric improved.
+    roi_is_estimate: bool,
+    comparison: Option<ComparisonView>,
 }
 
 #[derive(Serialize)]
@@ -41,12 +48,13 @@ struct View {
     counts: Vec<(Status, usize)>,
 }
 
-pub fn page(plan: &Plan) -> PageView {
+pub fn page(plan: &Plan, report: &Report) -> PageView {
     let mut initiatives: Vec<InitiativeView> = plan
         .data
         .initiatives
         .iter()
-        .map(|i| InitiativeView {
+        .zip(&report.initiatives)
+        .map(|(i, r)| InitiativeView {
             id: i.id.clone(),
             title: i.title.clone(),
             owner: i.owner.clone(),
@@ -61,6 +69,11 @@ pub fn page(plan: &Plan) -> PageView {
             launch: i.launch.map(|d| d.to_string()),
             investment: i.investment,
             expected_value: i.expected_value,
+            roi: r.roi,
+            roi_is_estimate: r.roi_is_estimate,
+            comparison: r
+                .comparison
+                .map(|c| comparison_view(plan, &report.comparisons[c])),
         })
         .collect();
     initiatives.sort_by(|a, b| (&a.due, &a.id).cmp(&(&b.due, &b.id)));

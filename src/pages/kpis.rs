@@ -2,10 +2,11 @@
 
 use serde::Serialize;
 
+use super::compare::{ComparisonView, view as comparison_view};
 use super::{PageView, markdown};
 use crate::Plan;
 use crate::analytics::Report;
-use crate::analytics::kpi::{KpiSummary, Latest, Verdict};
+use crate::analytics::kpi::{KpiSummary, Latest, Series, Verdict};
 use crate::analytics::series::Point;
 use crate::data::Metric;
 
@@ -27,6 +28,8 @@ pub struct LatestView {
     pub period: String,
     pub value: f64,
     pub n: u32,
+    /// The period was still running on `as_of`.
+    pub partial: bool,
     pub previous: Option<f64>,
     pub delta: Option<f64>,
     pub pct_change: Option<f64>,
@@ -40,6 +43,7 @@ pub fn latest_view(latest: &Latest, metric: &Metric) -> LatestView {
         period: latest.period.label(),
         value: latest.value,
         n: latest.n,
+        partial: latest.partial,
         previous: latest.previous,
         delta: latest.delta,
         pct_change: latest.pct_change,
@@ -59,7 +63,11 @@ pub fn card(metric: &Metric, summary: &KpiSummary) -> Card {
         url: format!("kpis/{}/", metric.id),
         business_area: metric.business_area.clone(),
         target: metric.target,
-        latest: summary.latest.as_ref().map(|l| latest_view(l, metric)),
+        latest: summary
+            .overall
+            .latest
+            .as_ref()
+            .map(|l| latest_view(l, metric)),
     }
 }
 
@@ -74,7 +82,40 @@ struct MetricView {
     description: Option<String>,
     aggregate: String,
     periods: Vec<PointView>,
+    trend: Option<TrendView>,
     dimensions: Vec<DimensionView>,
+    /// Changes measured on this metric, newest first.
+    comparisons: Vec<ComparisonView>,
+}
+
+#[derive(Serialize)]
+struct TrendView {
+    /// Change per trend period.
+    slope: f64,
+    slope_se: Option<f64>,
+    /// Periods the line was fitted on.
+    n: usize,
+    /// The slope is more than twice its standard error away from zero.
+    clear: bool,
+    /// The date the trend reaches the target, when it is heading there.
+    reaches_target: Option<String>,
+}
+
+fn trend_view(series: &Series) -> Option<TrendView> {
+    series.trend.map(|t| TrendView {
+        slope: t.slope,
+        slope_se: t.slope_se,
+        n: t.n,
+        clear: t.slope_se.is_some_and(|se| t.slope.abs() > 2.0 * se),
+        reaches_target: series.reaches_target.map(|d| d.to_string()),
+    })
+}
+
+#[derive(Serialize)]
+struct ValueView {
+    value: String,
+    latest: Option<LatestView>,
+    trend: Option<TrendView>,
 }
 
 #[derive(Serialize)]
@@ -87,7 +128,7 @@ struct PointView {
 #[derive(Serialize)]
 struct DimensionView {
     name: String,
-    values: Vec<(String, Option<LatestView>)>,
+    values: Vec<ValueView>,
     /// Recent periods × values, when there are few enough values to read as a table.
     matrix: Option<Matrix>,
 }
@@ -121,7 +162,14 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
             card: card(metric, summary),
             description: markdown(metric.description.as_deref()),
             aggregate: format!("{:?}", metric.aggregate).to_lowercase(),
-            periods: summary.points.iter().rev().map(point_view).collect(),
+            periods: summary
+                .overall
+                .points
+                .iter()
+                .rev()
+                .map(point_view)
+                .collect(),
+            trend: trend_view(&summary.overall),
             dimensions: summary
                 .dimensions
                 .iter()
@@ -130,11 +178,25 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
                     values: d
                         .values
                         .iter()
-                        .map(|(v, _, l)| (v.clone(), l.as_ref().map(|l| latest_view(l, metric))))
+                        .map(|(v, s)| ValueView {
+                            value: v.clone(),
+                            latest: s.latest.as_ref().map(|l| latest_view(l, metric)),
+                            trend: trend_view(s),
+                        })
                         .collect(),
                     matrix: (d.values.len() <= MATRIX_VALUES).then(|| matrix(summary, d)),
                 })
                 .collect(),
+            comparisons: {
+                let mut list: Vec<ComparisonView> = report
+                    .comparisons
+                    .iter()
+                    .filter(|c| c.metric == metric.id)
+                    .map(|c| comparison_view(plan, c))
+                    .collect();
+                list.sort_by(|a, b| b.change_date.cmp(&a.change_date));
+                list
+            },
         };
         pages.push(PageView::new(
             format!("kpis/{}/", metric.id),
@@ -156,6 +218,7 @@ fn point_view(p: &Point) -> PointView {
 
 fn matrix(summary: &KpiSummary, breakdown: &crate::analytics::kpi::Breakdown) -> Matrix {
     let periods: Vec<_> = summary
+        .overall
         .points
         .iter()
         .rev()
@@ -168,8 +231,8 @@ fn matrix(summary: &KpiSummary, breakdown: &crate::analytics::kpi::Breakdown) ->
             let cells = breakdown
                 .values
                 .iter()
-                .map(|(_, points, _)| {
-                    points
+                .map(|(_, s)| {
+                    s.points
                         .iter()
                         .find(|p| p.period == *period)
                         .and_then(|p| p.value)
@@ -179,7 +242,7 @@ fn matrix(summary: &KpiSummary, breakdown: &crate::analytics::kpi::Breakdown) ->
         })
         .collect();
     Matrix {
-        columns: breakdown.values.iter().map(|(v, _, _)| v.clone()).collect(),
+        columns: breakdown.values.iter().map(|(v, _)| v.clone()).collect(),
         rows,
     }
 }

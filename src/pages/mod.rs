@@ -4,7 +4,9 @@
 //! templates format them with the `num`, `unit` and `delta` filters) and
 //! everything else is text, so templates never see the domain types.
 
+mod alerts;
 mod audits;
+pub mod compare;
 mod flows;
 mod home;
 mod initiatives;
@@ -53,11 +55,12 @@ pub fn all(plan: &Plan, report: &Report) -> Vec<PageView> {
     let mut pages = vec![home::page(plan, report)];
     pages.extend(kpis::pages(plan, report));
     pages.push(voc::page(plan, report));
+    pages.push(alerts::page(report));
     pages.extend(audits::pages(plan, report));
     pages.extend(okrs::pages(plan, report));
-    pages.push(initiatives::page(plan));
-    pages.extend(flows::pages(plan));
-    pages.extend(sprints::pages(plan, report.as_of));
+    pages.push(initiatives::page(plan, report));
+    pages.extend(flows::pages(plan, report));
+    pages.extend(sprints::pages(plan, report));
     for page in plan.pages.iter().filter(|p| !p.draft && !p.url.is_empty()) {
         let html = crate::content::markdown(&page.body);
         let view = ContentView {
@@ -96,6 +99,7 @@ pub fn nav(plan: &Plan) -> Vec<NavItem> {
         ("Overview", ""),
         ("KPIs", "kpis/"),
         ("Customer voice", "voc/"),
+        ("Alerts", "alerts/"),
         ("Audits", "audits/"),
         ("OKRs", "okrs/"),
         ("Initiatives", "initiatives/"),

@@ -52,6 +52,10 @@ struct KrView {
     progress: Option<f64>,
     expected: f64,
     status: KrStatus,
+    /// The metric's trend, read on the deadline.
+    projected: Option<f64>,
+    /// When the trend reaches the target, if it is heading there.
+    reaches_target: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -116,6 +120,8 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
                             progress: r.progress,
                             expected: r.expected,
                             status: r.status,
+                            projected: r.projected,
+                            reaches_target: r.reaches_target.map(|d| d.to_string()),
                         }
                     })
                     .collect(),

@@ -4,8 +4,11 @@
 
 use serde::Serialize;
 
+use super::compare::{self, ComparisonView};
 use super::{MetricRef, PageView, filter_text, metric_ref};
 use crate::Plan;
+use crate::analytics::Report;
+use crate::analytics::compare::SubjectKind;
 use crate::analytics::periods::{Length, Period};
 use crate::data::sprints::{Action, ActionStatus, Experiment, Outcome, Sprint};
 
@@ -35,6 +38,8 @@ struct ExperimentView {
     adopt: bool,
     sprint: String,
     sprint_url: String,
+    /// The metric before and after `start`, measured.
+    comparison: Option<ComparisonView>,
 }
 
 #[derive(Serialize)]
@@ -99,7 +104,7 @@ pub fn summary(s: &Sprint) -> SprintSummary {
     }
 }
 
-fn experiment(plan: &Plan, s: &Sprint, e: &Experiment) -> ExperimentView {
+fn experiment(plan: &Plan, report: &Report, s: &Sprint, e: &Experiment) -> ExperimentView {
     ExperimentView {
         id: e.id.clone(),
         title: e.title.clone(),
@@ -111,6 +116,15 @@ fn experiment(plan: &Plan, s: &Sprint, e: &Experiment) -> ExperimentView {
         adopt: e.adopt,
         sprint: s.title.clone(),
         sprint_url: format!("sprints/{}/", s.id),
+        comparison: compare::of(
+            plan,
+            &report.comparisons,
+            SubjectKind::Experiment,
+            &e.id,
+            None,
+        )
+        .into_iter()
+        .next(),
     }
 }
 
@@ -133,7 +147,8 @@ fn review_id(q: Period) -> String {
     q.label().to_lowercase()
 }
 
-pub fn pages(plan: &Plan, as_of: jiff::civil::Date) -> Vec<PageView> {
+pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
+    let as_of = report.as_of;
     let sprints = &plan.data.sprints;
     let list = sprints.iter().rev().map(summary).collect::<Vec<_>>();
     let mut pages = vec![PageView::new(
@@ -149,7 +164,7 @@ pub fn pages(plan: &Plan, as_of: jiff::civil::Date) -> Vec<PageView> {
             experiments: s
                 .experiments
                 .iter()
-                .map(|e| experiment(plan, s, e))
+                .map(|e| experiment(plan, report, s, e))
                 .collect(),
             actions: s.actions.iter().map(|a| action(a, as_of)).collect(),
             review_url: format!("reviews/{}/", review_id(quarter(s))),
@@ -169,7 +184,7 @@ pub fn pages(plan: &Plan, as_of: jiff::civil::Date) -> Vec<PageView> {
         let in_q: Vec<&Sprint> = sprints.iter().filter(|s| quarter(s) == q).collect();
         let all: Vec<ExperimentView> = in_q
             .iter()
-            .flat_map(|s| s.experiments.iter().map(|e| experiment(plan, s, e)))
+            .flat_map(|s| s.experiments.iter().map(|e| experiment(plan, report, s, e)))
             .collect();
         let id = review_id(q);
         let summary = ReviewSummary {
@@ -195,7 +210,7 @@ pub fn pages(plan: &Plan, as_of: jiff::civil::Date) -> Vec<PageView> {
                     s.experiments
                         .iter()
                         .filter(|e| e.status == o)
-                        .map(|e| experiment(plan, s, e))
+                        .map(|e| experiment(plan, report, s, e))
                 })
                 .collect();
             (o, of)

@@ -1,33 +1,102 @@
-//! `/voc/`: NPS, CSAT and CES per period and per segment.
+//! `/voc/`: NPS, CSAT and CES per period and per segment, themes in the
+//! comments and the key drivers of the score.
 
 use serde::Serialize;
 
 use super::PageView;
 use crate::Plan;
 use crate::analytics::Report;
-use crate::analytics::voc::{Figures, SMALL_SAMPLE};
+use crate::analytics::voc::{Figures, NpsChange, SMALL_SAMPLE};
+
+#[derive(Serialize)]
+struct Row {
+    label: String,
+    f: Figures,
+    change: Option<NpsChange>,
+    /// The change is larger than chance at the plan's alpha.
+    significant: bool,
+}
 
 #[derive(Serialize)]
 struct View {
     overall: Figures,
     /// Newest first.
-    periods: Vec<(String, Figures)>,
-    segments: Vec<(String, Vec<(String, Figures)>)>,
+    periods: Vec<Row>,
+    segments: Vec<(String, Vec<Row>)>,
     small_sample: u32,
+    alpha: f64,
+    themes: Vec<ThemeView>,
+    drivers: Vec<crate::analytics::drivers::Driver>,
 }
 
-pub fn page(_plan: &Plan, report: &Report) -> PageView {
+#[derive(Serialize)]
+struct ThemeView {
+    id: String,
+    name: String,
+    mentions: u32,
+    /// The last weeks, oldest first: (label, mentions).
+    recent: Vec<(String, u32)>,
+    latest_week: Option<(String, u32)>,
+    limit: Option<u32>,
+    alert: bool,
+    detractor_share: Option<f64>,
+    nps: Figures,
+}
+
+/// How many weeks of mentions the theme table shows.
+const RECENT_WEEKS: usize = 8;
+
+pub fn page(plan: &Plan, report: &Report) -> PageView {
     let voc = &report.voc;
+    let alpha = plan.config.alpha;
+    let row = |label: String, f: Figures, change: Option<NpsChange>| Row {
+        label,
+        f,
+        change,
+        significant: change.is_some_and(|c| c.p_value < alpha),
+    };
     let view = View {
         overall: voc.overall,
         periods: voc
             .periods
             .iter()
             .rev()
-            .map(|(p, f)| (p.label(), *f))
+            .map(|p| row(p.period.label(), p.figures, p.change))
             .collect(),
-        segments: voc.segments.clone(),
+        segments: voc
+            .segments
+            .iter()
+            .map(|(name, values)| {
+                let rows = values
+                    .iter()
+                    .map(|s| row(s.value.clone(), s.overall, None))
+                    .collect();
+                (name.clone(), rows)
+            })
+            .collect(),
         small_sample: SMALL_SAMPLE,
+        alpha,
+        themes: plan
+            .data
+            .themes
+            .iter()
+            .zip(&report.themes)
+            .map(|(t, r)| ThemeView {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                mentions: r.mentions,
+                recent: r.weekly[r.weekly.len().saturating_sub(RECENT_WEEKS)..]
+                    .iter()
+                    .map(|(p, n)| (p.label(), *n))
+                    .collect(),
+                latest_week: r.latest_week.map(|(p, n)| (p.label(), n)),
+                limit: t.alert_weekly_mentions,
+                alert: r.alert,
+                detractor_share: r.detractor_share(),
+                nps: r.nps,
+            })
+            .collect(),
+        drivers: report.drivers.clone(),
     };
     PageView::new("voc/", "voc.html", "Customer voice", &view)
 }

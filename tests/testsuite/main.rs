@@ -8,5 +8,6 @@ mod docs;
 mod errors;
 mod example;
 mod pages;
+mod reference;
 mod robustness;
 mod support;

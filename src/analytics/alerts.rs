@@ -1,0 +1,239 @@
+//! Alerts: what needs someone's attention on `as_of`. A metric that crossed
+//! one of its `[[metric.alert]]` thresholds in the latest complete period, a
+//! theme mentioned more often than its weekly limit, a key result off track
+//! or overdue, and KPI data that stopped arriving.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::kpi;
+use super::periods::{Length, Period};
+use super::scoring::KrStatus;
+use crate::Plan;
+use crate::data::{AlertSeverity, Filter, Metric};
+
+/// What raised an alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Threshold,
+    Theme,
+    KeyResult,
+    Stale,
+}
+
+/// How urgent an alert is; `critical` sorts first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Critical,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl From<AlertSeverity> for Severity {
+    fn from(s: AlertSeverity) -> Severity {
+        match s {
+            AlertSeverity::Warning => Severity::Warning,
+            AlertSeverity::Critical => Severity::Critical,
+        }
+    }
+}
+
+/// One alert, with a sentence that says what happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alert {
+    pub kind: Kind,
+    pub severity: Severity,
+    /// The id of what the alert is about: a metric, theme or key result.
+    pub subject: String,
+    /// The site page of the subject, relative to the site root.
+    pub url: String,
+    pub message: String,
+    /// The author's note from the alert definition, if any.
+    pub note: Option<String>,
+}
+
+/// A KPI series whose last observation is more than this many trend periods
+/// before `as_of` is stale.
+pub const STALE_PERIODS: i64 = 3;
+
+/// Threshold alerts of every metric, evaluated on the latest trend period
+/// that is complete on `as_of` (a period still running could cross a
+/// threshold and cross back).
+pub fn thresholds(plan: &Plan, length: Length, as_of: Date) -> Vec<Alert> {
+    let mut out = Vec::new();
+    for metric in &plan.data.metrics {
+        for rule in &metric.alerts {
+            let points = kpi::points(&plan.data.kpis, metric, &rule.filter, length, as_of);
+            let Some((period, value)) = points
+                .iter()
+                .rev()
+                .filter(|p| p.period.end() <= as_of)
+                .find_map(|p| p.value.map(|v| (p.period, v)))
+            else {
+                continue;
+            };
+            let crossed = match (rule.below, rule.above) {
+                (Some(b), _) if value < b => Some(("below", b)),
+                (_, Some(a)) if value > a => Some(("above", a)),
+                _ => None,
+            };
+            if let Some((side, limit)) = crossed {
+                out.push(Alert {
+                    kind: Kind::Threshold,
+                    severity: rule.severity.into(),
+                    subject: metric.id.clone(),
+                    url: format!("kpis/{}/", metric.id),
+                    message: format!(
+                        "{}{} was {} in {}, {side} {}.",
+                        metric.name,
+                        describe(&rule.filter),
+                        amount(value, metric),
+                        period.label(),
+                        amount(limit, metric),
+                    ),
+                    note: rule.message.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Themes mentioned more often than their weekly limit in the week of `as_of`.
+pub fn themes(
+    themes: &[crate::data::themes::Theme],
+    results: &[super::themes::ThemeResult],
+) -> Vec<Alert> {
+    themes
+        .iter()
+        .zip(results)
+        .filter(|(_, r)| r.alert)
+        .filter_map(|(t, r)| {
+            let ((week, n), limit) = r.latest_week.zip(t.alert_weekly_mentions)?;
+            Some(Alert {
+                kind: Kind::Theme,
+                severity: Severity::Warning,
+                subject: t.id.clone(),
+                url: format!("voc/#theme-{}", t.id),
+                message: format!(
+                    "{}: {n} comments in {} mention it, more than the {limit} a week that calls for action.",
+                    t.name,
+                    week.label()
+                ),
+                note: None,
+            })
+        })
+        .collect()
+}
+
+/// Key results that are off track or overdue.
+pub fn key_results(plan: &Plan, statuses: &[Vec<Vec<super::KrResult>>]) -> Vec<Alert> {
+    let mut out = Vec::new();
+    for (period, objectives) in plan.data.okrs.iter().zip(statuses) {
+        for (objective, results) in period.objectives.iter().zip(objectives) {
+            for (kr, result) in objective.key_results.iter().zip(results) {
+                let (severity, what) = match result.status {
+                    KrStatus::Overdue => (
+                        Severity::Critical,
+                        format!("its deadline, {}, has passed", kr.deadline),
+                    ),
+                    KrStatus::OffTrack => (
+                        Severity::Warning,
+                        format!(
+                            "it is {:.0} % of the way against {:.0} % expected by now",
+                            result.progress.unwrap_or(0.0) * 100.0,
+                            result.expected * 100.0
+                        ),
+                    ),
+                    _ => continue,
+                };
+                out.push(Alert {
+                    kind: Kind::KeyResult,
+                    severity,
+                    subject: kr.id.clone(),
+                    url: format!("okrs/{}/#kr-{}", period.id, kr.id),
+                    message: format!(
+                        "Key result \u{201c}{}\u{201d}, owned by {}, is {}: {what}.",
+                        kr.title,
+                        kr.owner,
+                        result.status.label()
+                    ),
+                    note: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Metrics whose data stopped arriving: the last observation is more than
+/// [`STALE_PERIODS`] trend periods before `as_of`.
+pub fn stale(plan: &Plan, length: Length, as_of: Date) -> Vec<Alert> {
+    let now = Period::of(length, as_of).index;
+    let mut out = Vec::new();
+    for metric in &plan.data.metrics {
+        let Some(last) = plan
+            .data
+            .kpis
+            .of(&metric.id)
+            .iter()
+            .take_while(|o| o.date <= as_of)
+            .last()
+        else {
+            continue;
+        };
+        if Period::of(length, last.date).index < now - STALE_PERIODS {
+            out.push(Alert {
+                kind: Kind::Stale,
+                severity: Severity::Warning,
+                subject: metric.id.clone(),
+                url: format!("kpis/{}/", metric.id),
+                message: format!(
+                    "No {} data since {}: more than {STALE_PERIODS} {}s before {as_of}.",
+                    metric.name,
+                    last.date,
+                    length.noun()
+                ),
+                note: None,
+            });
+        }
+    }
+    out
+}
+
+/// Most urgent first, then by kind and subject, so the order is stable.
+pub fn sort(alerts: &mut [Alert]) {
+    alerts.sort_by(|a, b| {
+        (a.severity, a.kind, &a.subject, &a.message)
+            .cmp(&(b.severity, b.kind, &b.subject, &b.message))
+    });
+}
+
+/// ` (channel: whatsapp)` for a filter, nothing without one.
+fn describe(filter: &Filter) -> String {
+    if filter.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = filter.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    format!(" ({})", parts.join(", "))
+}
+
+/// A value with the metric's unit, to the precision a sentence needs.
+fn amount(value: f64, metric: &Metric) -> String {
+    let number = format!("{value:.1}");
+    match metric.unit.as_str() {
+        "%" => format!("{number} %"),
+        "" => number,
+        unit => format!("{number} {unit}"),
+    }
+}

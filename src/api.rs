@@ -1,0 +1,359 @@
+//! `api/report.json`: every computed figure in one documented, stable shape
+//! (docs/json-api.md) for dashboards, notebooks and CI steps that want the
+//! numbers without scraping pages. Numbers are JSON numbers; a figure that
+//! cannot be computed is `null`, never a made-up value.
+
+use serde::Serialize;
+
+use crate::Plan;
+use crate::analytics::Report;
+use crate::analytics::alerts::Alert;
+use crate::analytics::compare::{Comparison, Outcome, SubjectKind};
+use crate::analytics::kpi::{Latest, Series, Verdict};
+use crate::analytics::scoring::{GapStatus, KrStatus, Quadrant, quadrant};
+use crate::analytics::stats::Summary;
+use crate::data::{Aggregate, Direction, Filter};
+use crate::render::OutFile;
+
+/// The version of the shape below; raised on any change that could break a
+/// reader (a field removed, renamed or changing meaning).
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Api<'a> {
+    format_version: u32,
+    generator: &'static str,
+    title: &'a str,
+    as_of: String,
+    trend_period: &'static str,
+    window_days: u32,
+    alpha: f64,
+    metrics: Vec<MetricJson<'a>>,
+    comparisons: Vec<ComparisonJson<'a>>,
+    nps: Vec<crate::analytics::voc::NpsRow>,
+    drivers: &'a [crate::analytics::drivers::Driver],
+    themes: Vec<crate::analytics::themes::ThemeJson<'a>>,
+    key_results: Vec<KeyResultJson<'a>>,
+    audits: Vec<AuditJson<'a>>,
+    initiatives: Vec<InitiativeJson<'a>>,
+    alerts: &'a [Alert],
+}
+
+#[derive(Serialize)]
+struct MetricJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    unit: &'a str,
+    direction: Direction,
+    aggregate: Aggregate,
+    target: Option<f64>,
+    #[serde(flatten)]
+    series: SeriesJson,
+    dimensions: Vec<DimensionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct DimensionJson<'a> {
+    dimension: &'a str,
+    values: Vec<ValueJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ValueJson<'a> {
+    value: &'a str,
+    #[serde(flatten)]
+    series: SeriesJson,
+}
+
+#[derive(Serialize)]
+struct SeriesJson {
+    periods: Vec<PeriodJson>,
+    latest: Option<LatestJson>,
+    trend: Option<TrendJson>,
+}
+
+#[derive(Serialize)]
+struct PeriodJson {
+    period: String,
+    value: Option<f64>,
+    n: u32,
+}
+
+#[derive(Serialize)]
+struct LatestJson {
+    period: String,
+    value: f64,
+    n: u32,
+    partial: bool,
+    previous: Option<f64>,
+    delta: Option<f64>,
+    pct_change: Option<f64>,
+    verdict: Option<Verdict>,
+}
+
+#[derive(Serialize)]
+struct TrendJson {
+    slope: f64,
+    slope_se: Option<f64>,
+    n: usize,
+    reaches_target: Option<String>,
+}
+
+fn series(s: &Series) -> SeriesJson {
+    SeriesJson {
+        periods: s
+            .points
+            .iter()
+            .map(|p| PeriodJson {
+                period: p.period.label(),
+                value: p.value,
+                n: p.n,
+            })
+            .collect(),
+        latest: s.latest.as_ref().map(latest),
+        trend: s.trend.map(|t| TrendJson {
+            slope: t.slope,
+            slope_se: t.slope_se,
+            n: t.n,
+            reaches_target: s.reaches_target.map(|d| d.to_string()),
+        }),
+    }
+}
+
+fn latest(l: &Latest) -> LatestJson {
+    LatestJson {
+        period: l.period.label(),
+        value: l.value,
+        n: l.n,
+        partial: l.partial,
+        previous: l.previous,
+        delta: l.delta,
+        pct_change: l.pct_change,
+        verdict: l.verdict,
+    }
+}
+
+#[derive(Serialize)]
+struct ComparisonJson<'a> {
+    subject_kind: SubjectKind,
+    subject_id: &'a str,
+    version: Option<&'a str>,
+    metric: &'a str,
+    filter: &'a Filter,
+    change_date: String,
+    before_window: [String; 2],
+    after_window: [String; 2],
+    before: Option<Summary>,
+    after: Option<Summary>,
+    delta: Option<f64>,
+    pct_change: Option<f64>,
+    t: Option<f64>,
+    df: Option<f64>,
+    p_value: Option<f64>,
+    p_value_welch: Option<f64>,
+    ci_low: Option<f64>,
+    ci_high: Option<f64>,
+    verdict: Outcome,
+}
+
+fn comparison(c: &Comparison) -> ComparisonJson<'_> {
+    ComparisonJson {
+        subject_kind: c.subject_kind,
+        subject_id: &c.subject_id,
+        version: c.version.as_deref(),
+        metric: &c.metric,
+        filter: &c.filter,
+        change_date: c.change_date.to_string(),
+        before_window: [c.before_window.0.to_string(), c.before_window.1.to_string()],
+        after_window: [c.after_window.0.to_string(), c.after_window.1.to_string()],
+        before: c.before,
+        after: c.after,
+        delta: c.delta,
+        pct_change: c.pct_change,
+        t: c.test.map(|t| t.t),
+        df: c.test.map(|t| t.df),
+        p_value: c.test.map(|t| t.p_value),
+        p_value_welch: c.welch.map(|t| t.p_value),
+        ci_low: c.test.map(|t| t.ci_low),
+        ci_high: c.test.map(|t| t.ci_high),
+        verdict: c.verdict,
+    }
+}
+
+#[derive(Serialize)]
+struct KeyResultJson<'a> {
+    period: &'a str,
+    objective: &'a str,
+    id: &'a str,
+    title: &'a str,
+    owner: &'a str,
+    deadline: String,
+    baseline: f64,
+    target: f64,
+    metric: Option<&'a str>,
+    filter: &'a Filter,
+    current: Option<f64>,
+    /// The trend period `current` comes from; null when given by hand.
+    current_period: Option<String>,
+    progress: Option<f64>,
+    expected: f64,
+    status: KrStatus,
+    projected: Option<f64>,
+    reaches_target: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AuditJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    date: String,
+    findings: Vec<FindingJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    area: &'a str,
+    indicator: &'a str,
+    metric: Option<&'a str>,
+    filter: &'a Filter,
+    direction: Direction,
+    target: f64,
+    current: f64,
+    gap: f64,
+    status: GapStatus,
+    previous: Option<f64>,
+    change: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct InitiativeJson<'a> {
+    id: &'a str,
+    quadrant: Quadrant,
+    roi: Option<f64>,
+    roi_is_estimate: bool,
+    verdict: Option<Outcome>,
+}
+
+/// The JSON file of a computed report.
+pub fn file(plan: &Plan, report: &Report) -> anyhow::Result<OutFile> {
+    let data = &plan.data;
+    let metrics = data
+        .metrics
+        .iter()
+        .zip(&report.kpis)
+        .map(|(m, k)| MetricJson {
+            id: &m.id,
+            name: &m.name,
+            unit: &m.unit,
+            direction: m.direction,
+            aggregate: m.aggregate,
+            target: m.target,
+            series: series(&k.overall),
+            dimensions: k
+                .dimensions
+                .iter()
+                .map(|d| DimensionJson {
+                    dimension: &d.dimension,
+                    values: d
+                        .values
+                        .iter()
+                        .map(|(v, s)| ValueJson {
+                            value: v,
+                            series: series(s),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let mut key_results = Vec::new();
+    for (period, objectives) in data.okrs.iter().zip(&report.okrs) {
+        for (o, results) in period.objectives.iter().zip(objectives) {
+            for (kr, r) in o.key_results.iter().zip(results) {
+                key_results.push(KeyResultJson {
+                    period: &period.id,
+                    objective: &o.id,
+                    id: &kr.id,
+                    title: &kr.title,
+                    owner: &kr.owner,
+                    deadline: kr.deadline.to_string(),
+                    baseline: kr.baseline,
+                    target: kr.target,
+                    metric: kr.metric.as_deref(),
+                    filter: &kr.filter,
+                    current: r.current,
+                    current_period: r.period.map(|p| p.label()),
+                    progress: r.progress,
+                    expected: r.expected,
+                    status: r.status,
+                    projected: r.projected,
+                    reaches_target: r.reaches_target.map(|d| d.to_string()),
+                });
+            }
+        }
+    }
+    let audits = data
+        .audits
+        .iter()
+        .zip(&report.audits)
+        .map(|(a, results)| AuditJson {
+            id: &a.id,
+            title: &a.title,
+            date: a.date.to_string(),
+            findings: a
+                .findings
+                .iter()
+                .zip(results)
+                .map(|(f, r)| FindingJson {
+                    area: &f.area,
+                    indicator: &f.indicator,
+                    metric: f.metric.as_deref(),
+                    filter: &f.filter,
+                    direction: f.direction,
+                    target: f.target,
+                    current: f.current,
+                    gap: r.gap,
+                    status: r.status,
+                    previous: r.previous.as_ref().map(|(_, v)| *v),
+                    change: r.change,
+                })
+                .collect(),
+        })
+        .collect();
+    let initiatives = data
+        .initiatives
+        .iter()
+        .zip(&report.initiatives)
+        .map(|(i, r)| InitiativeJson {
+            id: &i.id,
+            quadrant: quadrant(i.impact, i.effort),
+            roi: r.roi,
+            roi_is_estimate: r.roi_is_estimate,
+            verdict: r.comparison.map(|c| report.comparisons[c].verdict),
+        })
+        .collect();
+    let api = Api {
+        format_version: FORMAT_VERSION,
+        generator: concat!("cxreport ", env!("CARGO_PKG_VERSION")),
+        title: &plan.config.title,
+        as_of: report.as_of.to_string(),
+        trend_period: report.trend.noun(),
+        window_days: plan.config.window_days,
+        alpha: plan.config.alpha,
+        metrics,
+        comparisons: report.comparisons.iter().map(comparison).collect(),
+        nps: crate::analytics::voc::rows(&report.voc),
+        drivers: &report.drivers,
+        themes: crate::analytics::themes::json(&data.themes, &report.themes),
+        key_results,
+        audits,
+        initiatives,
+        alerts: &report.alerts,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&api)?;
+    bytes.push(b'\n');
+    Ok(OutFile {
+        path: "api/report.json".to_owned(),
+        bytes,
+    })
+}

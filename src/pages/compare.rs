@@ -1,0 +1,135 @@
+//! The view of a before/after comparison, shared by the flow, sprint,
+//! review, initiative, KPI and home pages. The sentence that explains a
+//! verdict in plain words is written by the `comparison` macro of
+//! `templates/macros.html` from these numbers.
+
+use serde::Serialize;
+
+use super::{MetricRef, filter_text, metric_ref};
+use crate::Plan;
+use crate::analytics::compare::{Comparison, Outcome, SubjectKind};
+use crate::analytics::stats::Summary;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparisonView {
+    pub subject_kind: SubjectKind,
+    pub subject_id: String,
+    /// What changed, in words: `version 2.0 of WhatsApp FAQ bot`.
+    pub subject: String,
+    pub subject_url: String,
+    pub version: Option<String>,
+    pub metric: MetricRef,
+    pub direction: crate::data::Direction,
+    pub filter: String,
+    pub change_date: String,
+    pub before_window: (String, String),
+    pub after_window: (String, String),
+    pub window_days: u32,
+    pub before: Option<Summary>,
+    pub after: Option<Summary>,
+    pub delta: Option<f64>,
+    pub pct_change: Option<f64>,
+    pub t: Option<f64>,
+    pub df: Option<f64>,
+    pub p_value: Option<f64>,
+    pub p_value_welch: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub alpha: f64,
+    pub min_days: usize,
+    pub verdict: Outcome,
+}
+
+pub fn view(plan: &Plan, c: &Comparison) -> ComparisonView {
+    let data = &plan.data;
+    let (subject, subject_url) = match c.subject_kind {
+        SubjectKind::Flow => {
+            let name = data
+                .flows
+                .iter()
+                .find(|f| f.id == c.subject_id)
+                .map_or(c.subject_id.as_str(), |f| f.name.as_str());
+            (
+                format!(
+                    "version {} of {name}",
+                    c.version.as_deref().unwrap_or_default()
+                ),
+                format!("flows/{}/", c.subject_id),
+            )
+        }
+        SubjectKind::Experiment => {
+            let found = data.sprints.iter().find_map(|s| {
+                s.experiments
+                    .iter()
+                    .find(|e| e.id == c.subject_id)
+                    .map(|e| (s, e))
+            });
+            match found {
+                Some((s, e)) => (
+                    format!("the experiment \u{201c}{}\u{201d}", e.title),
+                    format!("sprints/{}/#exp-{}", s.id, e.id),
+                ),
+                None => (c.subject_id.clone(), "sprints/".to_owned()),
+            }
+        }
+        SubjectKind::Initiative => {
+            let title = data
+                .initiatives
+                .iter()
+                .find(|i| i.id == c.subject_id)
+                .map_or(c.subject_id.as_str(), |i| i.title.as_str());
+            (
+                format!("the initiative \u{201c}{title}\u{201d}"),
+                format!("initiatives/#init-{}", c.subject_id),
+            )
+        }
+    };
+    let direction = data
+        .metric(&c.metric)
+        .map_or(crate::data::Direction::Higher, |m| m.direction);
+    ComparisonView {
+        subject_kind: c.subject_kind,
+        subject_id: c.subject_id.clone(),
+        subject,
+        subject_url,
+        version: c.version.clone(),
+        metric: metric_ref(plan, &c.metric),
+        direction,
+        filter: filter_text(&c.filter),
+        change_date: c.change_date.to_string(),
+        before_window: (c.before_window.0.to_string(), c.before_window.1.to_string()),
+        after_window: (c.after_window.0.to_string(), c.after_window.1.to_string()),
+        window_days: plan.config.window_days,
+        before: c.before,
+        after: c.after,
+        delta: c.delta,
+        pct_change: c.pct_change,
+        t: c.test.map(|t| t.t),
+        df: c.test.map(|t| t.df),
+        p_value: c.test.map(|t| t.p_value),
+        p_value_welch: c.welch.map(|t| t.p_value),
+        ci_low: c.test.map(|t| t.ci_low),
+        ci_high: c.test.map(|t| t.ci_high),
+        alpha: plan.config.alpha,
+        min_days: crate::analytics::compare::MIN_DAYS,
+        verdict: c.verdict,
+    }
+}
+
+/// The comparisons about one subject, in plan order.
+pub fn of(
+    plan: &Plan,
+    all: &[Comparison],
+    kind: SubjectKind,
+    id: &str,
+    version: Option<&str>,
+) -> Vec<ComparisonView> {
+    all.iter()
+        .filter(|c| {
+            c.subject_kind == kind
+                && c.subject_id == id
+                && (version.is_none() || c.version.as_deref() == version)
+        })
+        .map(|c| view(plan, c))
+        .collect()
+}
