@@ -97,3 +97,60 @@ fn the_example_data_is_what_the_generator_writes() {
         );
     }
 }
+
+/// The analytics tell the example's story: the WhatsApp bot's version 2.0
+/// worked, the voice callback offer did not move abandonment, and alerts
+/// fire, each explained in words on its page and present in the JSON API.
+#[test]
+fn the_example_shows_a_win_a_non_change_and_alerts() {
+    let plan = example();
+    plan.build();
+    let api: serde_json::Value = serde_json::from_str(&plan.read("site/api/report.json")).unwrap();
+    for key in [
+        "as_of",
+        "metrics",
+        "comparisons",
+        "nps",
+        "drivers",
+        "themes",
+        "key_results",
+        "alerts",
+    ] {
+        assert!(!api[key].is_null(), "report.json has no {key}");
+    }
+    let verdict = |kind: &str, id: &str, metric: &str| {
+        api["comparisons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["subject_kind"] == kind && c["subject_id"] == id && c["metric"] == metric)
+            .map(|c| c["verdict"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        verdict("flow", "whatsapp-faq-bot", "sla").as_deref(),
+        Some("improved")
+    );
+    assert_eq!(
+        verdict("experiment", "callback-offer", "abandon_rate").as_deref(),
+        Some("no-clear-change")
+    );
+    let alerts = api["alerts"].as_array().unwrap();
+    assert!(alerts.iter().any(|a| a["kind"] == "threshold"));
+    assert!(alerts.iter().any(|a| a["kind"] == "theme"));
+
+    let flow = plan.main_of("flows/whatsapp-faq-bot/");
+    assert!(flow.contains("so it counts as an improvement"), "{flow}");
+    let sprint = plan.main_of("sprints/2026-08/");
+    assert!(sprint.contains("so there is no clear change"), "{sprint}");
+    let alerts_page = plan.main_of("alerts/");
+    assert!(alerts_page.contains("Long waits: "), "{alerts_page}");
+
+    // The overdue key result is critical: CI can be told to fail on it.
+    let run = plan.run(&["check", "--fail-on-alert", "critical"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("critical alert: Key result"),
+        "{}",
+        run.stderr
+    );
+}
