@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::alerts::Alert;
-use crate::analytics::compare::{Comparison, Outcome, SubjectKind};
+use crate::analytics::compare::{Comparison, Outcome, SubjectKind, TestFigures};
 use crate::analytics::kpi::{Latest, Series, Verdict};
 use crate::analytics::scoring::{GapStatus, KrStatus, Quadrant, quadrant};
 use crate::analytics::stats::Summary;
@@ -147,12 +147,8 @@ struct ComparisonJson<'a> {
     after: Option<Summary>,
     delta: Option<f64>,
     pct_change: Option<f64>,
-    t: Option<f64>,
-    df: Option<f64>,
-    p_value: Option<f64>,
-    p_value_welch: Option<f64>,
-    ci_low: Option<f64>,
-    ci_high: Option<f64>,
+    #[serde(flatten)]
+    test: TestFigures,
     verdict: Outcome,
 }
 
@@ -170,12 +166,7 @@ fn comparison(c: &Comparison) -> ComparisonJson<'_> {
         after: c.after,
         delta: c.delta,
         pct_change: c.pct_change,
-        t: c.test.map(|t| t.t),
-        df: c.test.map(|t| t.df),
-        p_value: c.test.map(|t| t.p_value),
-        p_value_welch: c.welch.map(|t| t.p_value),
-        ci_low: c.test.map(|t| t.ci_low),
-        ci_high: c.test.map(|t| t.ci_high),
+        test: c.figures(),
         verdict: c.verdict,
     }
 }

@@ -61,6 +61,30 @@ pub struct Comparison {
     pub verdict: Outcome,
 }
 
+/// The test figures of a comparison, flat, for views and the JSON API.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TestFigures {
+    pub t: Option<f64>,
+    pub df: Option<f64>,
+    pub p_value: Option<f64>,
+    pub p_value_welch: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+}
+
+impl Comparison {
+    pub fn figures(&self) -> TestFigures {
+        TestFigures {
+            t: self.test.map(|t| t.t),
+            df: self.test.map(|t| t.df),
+            p_value: self.test.map(|t| t.p_value),
+            p_value_welch: self.welch.map(|t| t.p_value),
+            ci_low: self.test.map(|t| t.ci_low),
+            ci_high: self.test.map(|t| t.ci_high),
+        }
+    }
+}
+
 /// Every comparison the plan asks for: each flow version against the one
 /// before it, each experiment with a metric, each initiative with a launch
 /// date and a metric.

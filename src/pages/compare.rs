@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{MetricRef, filter_text, metric_ref};
 use crate::Plan;
-use crate::analytics::compare::{Comparison, Outcome, SubjectKind};
+use crate::analytics::compare::{Comparison, Outcome, SubjectKind, TestFigures};
 use crate::analytics::stats::Summary;
 
 #[derive(Debug, Clone, Serialize)]
@@ -29,12 +29,8 @@ pub struct ComparisonView {
     pub after: Option<Summary>,
     pub delta: Option<f64>,
     pub pct_change: Option<f64>,
-    pub t: Option<f64>,
-    pub df: Option<f64>,
-    pub p_value: Option<f64>,
-    pub p_value_welch: Option<f64>,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
+    #[serde(flatten)]
+    pub test: TestFigures,
     pub alpha: f64,
     pub min_days: usize,
     pub verdict: Outcome,
@@ -104,12 +100,7 @@ pub fn view(plan: &Plan, c: &Comparison) -> ComparisonView {
         after: c.after,
         delta: c.delta,
         pct_change: c.pct_change,
-        t: c.test.map(|t| t.t),
-        df: c.test.map(|t| t.df),
-        p_value: c.test.map(|t| t.p_value),
-        p_value_welch: c.welch.map(|t| t.p_value),
-        ci_low: c.test.map(|t| t.ci_low),
-        ci_high: c.test.map(|t| t.ci_high),
+        test: c.figures(),
         alpha: plan.config.alpha,
         min_days: crate::analytics::compare::MIN_DAYS,
         verdict: c.verdict,
