@@ -2,69 +2,106 @@
 //! and accents, weekly mentions, share among detractors and the NPS of the
 //! responses that mention each theme.
 //!
+//! A keyword matches whole words (runs of letters and digits: `(wait),` is
+//! `wait`, `waiter` is not), a keyword ending in `*` any word that starts with
+//! it, and a keyword of several words (`on hold`) those words in a row. Each
+//! comment is folded once into words between single spaces (`¡Esperé (mucho)!`
+//! → ` espere mucho `), and each keyword the same way, so a match is a
+//! substring search (` on hold `, ` esper` for a prefix) with no allocation
+//! per word or comment: survey files can hold a million comments.
+//!
 //! Accents are folded with `unicode-normalization` (decompose, drop the
 //! combining marks), which handles every Latin script a plan may be written
 //! in, not only the accents someone thought to list.
 
 use jiff::civil::Date;
 use serde::Serialize;
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 use super::periods::{Length, Period};
-use super::voc::{self, Figures};
+use super::voc::{Acc, Figures};
 use crate::data::surveys::Surveys;
 use crate::data::themes::Theme;
 
-/// One keyword, folded: its words, and whether the last one is a prefix.
-#[derive(Debug, Clone, PartialEq)]
-struct Keyword {
-    words: Vec<String>,
-    prefix: bool,
+/// Writes `text` into `out` folded: lower case, without accents, its words
+/// separated by single spaces and with a space at each end.
+fn fold_into(text: &str, out: &mut String) {
+    out.clear();
+    out.push(' ');
+    for c in text.chars() {
+        // Most comments are mostly ASCII, which has nothing to decompose and
+        // needs no Unicode tables: this halves the time of a large file.
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii() {
+            separate(out);
+        } else {
+            // Canonical order only moves combining marks, which are dropped.
+            decompose_canonical(c, |d| {
+                if d.is_alphanumeric() {
+                    out.extend(d.to_lowercase());
+                } else if !is_combining_mark(d) {
+                    separate(out);
+                }
+            });
+        }
+    }
+    separate(out);
 }
 
-/// Lower case, without accents: `Esperé` → `espere`.
-pub fn fold(text: &str) -> String {
-    text.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
+/// Ends the word being folded, if any.
+fn separate(out: &mut String) {
+    if !out.ends_with(' ') {
+        out.push(' ');
+    }
 }
 
-/// The words of folded text: maximal runs of letters and digits.
-fn words(folded: &str) -> Vec<&str> {
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect()
+/// A keyword as it appears in folded text; `None` when it has no letter or
+/// digit, so that it matches nothing rather than everything.
+fn needle(keyword: &str) -> Option<String> {
+    let prefix = keyword.ends_with('*');
+    let text = keyword.strip_suffix('*').unwrap_or(keyword);
+    let mut needle = String::new();
+    fold_into(text, &mut needle);
+    if needle == " " {
+        return None;
+    }
+    if prefix {
+        // Without the closing space, the last word may go on.
+        needle.pop();
+    }
+    Some(needle)
 }
 
-impl Keyword {
-    fn new(raw: &str) -> Keyword {
-        let (text, prefix) = match raw.strip_suffix('*') {
-            Some(t) => (t, true),
-            None => (raw, false),
-        };
-        Keyword {
-            words: words(&fold(text)).into_iter().map(str::to_owned).collect(),
-            prefix,
+/// Every theme's keywords, folded once, and the buffer comments are folded
+/// into, reused from one comment to the next.
+struct Matcher {
+    /// Parallel to the themes.
+    needles: Vec<Vec<String>>,
+    folded: String,
+}
+
+impl Matcher {
+    fn new(themes: &[Theme]) -> Matcher {
+        Matcher {
+            needles: themes
+                .iter()
+                .map(|t| t.keywords.iter().filter_map(|k| needle(k)).collect())
+                .collect(),
+            folded: String::new(),
         }
     }
 
-    fn matches(&self, comment: &[&str]) -> bool {
-        let n = self.words.len();
-        if n == 0 || comment.len() < n {
-            return false;
-        }
-        comment.windows(n).any(|w| {
-            let (last, rest) = (n - 1, &self.words[..n - 1]);
-            w[..last] == rest[..]
-                && if self.prefix {
-                    w[last].starts_with(self.words[last].as_str())
-                } else {
-                    w[last] == self.words[last]
-                }
-        })
+    /// The indices of the themes `comment` mentions, each once however many
+    /// of its keywords match.
+    fn mentions(&mut self, comment: &str) -> impl Iterator<Item = usize> + '_ {
+        fold_into(comment, &mut self.folded);
+        let folded = self.folded.as_str();
+        self.needles
+            .iter()
+            .enumerate()
+            .filter(move |(_, needles)| needles.iter().any(|n| folded.contains(n.as_str())))
+            .map(|(theme, _)| theme)
     }
 }
 
@@ -75,10 +112,12 @@ pub struct ThemeResult {
     pub mentions: u32,
     /// Mentions per ISO week, every week from the first response to `as_of`.
     pub weekly: Vec<(Period, u32)>,
-    /// Mentions in the ISO week that contains `as_of`.
+    /// Mentions in the ISO week that contains `as_of`; `None` when no
+    /// response is dated on or before `as_of`.
     pub latest_week: Option<(Period, u32)>,
-    /// Detractors who left a comment, and those of them who mention the theme.
+    /// Detractors who left a comment (the same for every theme).
     pub detractors_commenting: u32,
+    /// Detractors whose comment mentions the theme.
     pub detractors_mentioning: u32,
     /// The NPS of the responses that mention the theme.
     pub nps: Figures,
@@ -94,57 +133,57 @@ impl ThemeResult {
     }
 }
 
+/// One theme's running counts.
+#[derive(Clone)]
+struct Tally {
+    /// Parallel to the weeks.
+    weekly: Vec<u32>,
+    nps: Acc,
+    detractors: u32,
+}
+
 /// Every theme's figures, parallel to `themes`, from one pass over the
 /// responses dated on or before `as_of`.
 pub fn compute(themes: &[Theme], surveys: &Surveys, as_of: Date) -> Vec<ThemeResult> {
-    let keywords: Vec<Vec<Keyword>> = themes
-        .iter()
-        .map(|t| t.keywords.iter().map(|k| Keyword::new(k)).collect())
-        .collect();
     let responses = || surveys.responses.iter().filter(|r| r.date <= as_of);
-    let first = responses().map(|r| r.date).min();
     let now = Period::of(Length::Week, as_of);
-    let weeks: Vec<Period> = first
-        .map(|d| {
-            let start = Period::of(Length::Week, d);
-            (start.index..=now.index)
-                .map(|index| Period { index, ..now })
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut counts = vec![vec![0u32; weeks.len()]; themes.len()];
-    let mut nps: Vec<voc::Acc> = vec![voc::Acc::default(); themes.len()];
-    let mut detractors_mentioning = vec![0u32; themes.len()];
+    let weeks: Vec<Period> = match responses().map(|r| r.date).min() {
+        Some(first) => (Period::of(Length::Week, first).index..=now.index)
+            .map(|index| Period { index, ..now })
+            .collect(),
+        None => Vec::new(),
+    };
+    let blank = Tally {
+        weekly: vec![0; weeks.len()],
+        nps: Acc::default(),
+        detractors: 0,
+    };
+    let mut tallies = vec![blank; themes.len()];
     let mut detractors_commenting = 0;
+    let mut matcher = Matcher::new(themes);
     for r in responses() {
         let Some(comment) = r.comment.as_deref().filter(|c| !c.trim().is_empty()) else {
             continue;
         };
         let detractor = r.nps.is_some_and(|s| s <= 6);
         detractors_commenting += u32::from(detractor);
-        let folded = fold(comment);
-        let comment_words = words(&folded);
-        let week = weeks.first().map_or(0, |w| {
-            (Period::of(Length::Week, r.date).index - w.index) as usize
-        });
-        for (t, kws) in keywords.iter().enumerate() {
-            if kws.iter().any(|k| k.matches(&comment_words)) {
-                counts[t][week] += 1;
-                nps[t].add(r);
-                detractors_mentioning[t] += u32::from(detractor);
-            }
+        // `weeks` starts at the earliest response, so this is never negative.
+        let week = (Period::of(Length::Week, r.date).index - weeks[0].index) as usize;
+        for theme in matcher.mentions(comment) {
+            let tally = &mut tallies[theme];
+            tally.weekly[week] += 1;
+            tally.nps.add(r);
+            tally.detractors += u32::from(detractor);
         }
     }
     themes
         .iter()
-        .zip(counts)
-        .zip(nps)
-        .zip(detractors_mentioning)
-        .map(|(((theme, counts), nps), mentioning)| {
-            let weekly: Vec<(Period, u32)> = weeks.iter().copied().zip(counts).collect();
+        .zip(tallies)
+        .map(|(theme, tally)| {
+            let weekly: Vec<(Period, u32)> = weeks.iter().copied().zip(tally.weekly).collect();
             let latest_week = weekly.last().copied();
             ThemeResult {
-                mentions: weekly.iter().map(|(_, c)| c).sum(),
+                mentions: weekly.iter().map(|(_, n)| n).sum(),
                 alert: theme
                     .alert_weekly_mentions
                     .zip(latest_week)
@@ -152,14 +191,15 @@ pub fn compute(themes: &[Theme], surveys: &Surveys, as_of: Date) -> Vec<ThemeRes
                 weekly,
                 latest_week,
                 detractors_commenting,
-                detractors_mentioning: mentioning,
-                nps: nps.figures(),
+                detractors_mentioning: tally.detractors,
+                nps: tally.nps.figures(),
             }
         })
         .collect()
 }
 
-/// A theme in the JSON API.
+/// A theme in the JSON API: a flat view of a [`ThemeResult`], with periods
+/// as their labels. Each field is described in `docs/json-api.md` (`themes[]`).
 #[derive(Debug, Serialize)]
 pub struct ThemeJson<'a> {
     pub id: &'a str,
@@ -178,12 +218,14 @@ pub struct ThemeJson<'a> {
     pub alert: bool,
 }
 
+/// One ISO week's mentions in the JSON API: `{ "week": "2026-W09", "mentions": 3 }`.
 #[derive(Debug, Serialize)]
 pub struct WeekJson {
     pub week: String,
     pub mentions: u32,
 }
 
+/// The JSON views of `results`, which are parallel to `themes`.
 pub fn json<'a>(themes: &'a [Theme], results: &[ThemeResult]) -> Vec<ThemeJson<'a>> {
     let week = |(p, n): (Period, u32)| WeekJson {
         week: p.label(),
@@ -218,8 +260,23 @@ mod tests {
     use jiff::civil::date;
 
     fn hits(keyword: &str, comment: &str) -> bool {
-        let folded = fold(comment);
-        Keyword::new(keyword).matches(&words(&folded))
+        let theme = Theme {
+            keywords: vec![keyword.to_owned()],
+            ..theme(None)
+        };
+        Matcher::new(&[theme]).mentions(comment).count() == 1
+    }
+
+    #[test]
+    fn folding() {
+        let mut out = String::new();
+        fold_into("¡Esperé (MUCHO)... 40'!", &mut out);
+        assert_eq!(out, " espere mucho 40 ");
+        // Already decomposed, Greek, and no word at all.
+        fold_into("Espe\u{301}ra Ώρα", &mut out);
+        assert_eq!(out, " espera ωρα ");
+        fold_into("¿?", &mut out);
+        assert_eq!(out, " ");
     }
 
     #[test]
@@ -235,6 +292,22 @@ mod tests {
         assert!(!hits("on hold", "hold on"));
         assert!(hits("money back*", "I want my money backwards"));
         assert!(!hits("", "anything"));
+        assert!(!hits("¿?", "¿? what?"));
+    }
+
+    #[test]
+    fn each_theme_once_per_comment() {
+        let refunds = Theme {
+            id: "refund".into(),
+            keywords: vec!["refund*".into(), "money back".into()],
+            ..theme(None)
+        };
+        let mut m = Matcher::new(&[theme(None), refunds]);
+        let mut found = |comment| m.mentions(comment).collect::<Vec<_>>();
+        assert_eq!(found("Waited; esperé; WAITING"), [0]);
+        assert_eq!(found("waited for my money back"), [0, 1]);
+        assert_eq!(found("refunded"), [1]);
+        assert!(found("back money").is_empty());
     }
 
     fn response(day: i8, nps: Option<u8>, comment: &str) -> Response {
@@ -267,6 +340,7 @@ mod tests {
                 response(1, Some(2), "Waited and waited, espera eterna"),
                 response(2, Some(3), "Rude agent"),
                 response(2, Some(4), ""),
+                response(3, Some(5), "   "),
                 // 2026-W41 has no mention.
                 response(6, Some(10), "Great"),
                 // 2026-W42.
@@ -289,7 +363,8 @@ mod tests {
                 ("2026-W42".to_owned(), 2)
             ]
         );
-        // Detractors with a comment: 2, 3 and 6; two of them mention waits.
+        // Detractors with a comment: 2, 3 and 6 (a blank one is no comment);
+        // two of them mention waits.
         assert_eq!((r.detractors_commenting, r.detractors_mentioning), (3, 2));
         assert_eq!(r.detractor_share(), Some(2.0 / 3.0));
         // Mentions: 2 (detractor), 9 (promoter), 6 (detractor).
