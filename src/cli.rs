@@ -83,7 +83,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             fail_on_alert,
         } => {
-            let (plan, diags) = crate::load(&root)?;
+            let (checked, diags) = crate::check(&root)?;
             report(&diags, format)?;
             let failed = diags.iter().any(|d| d.severity == diag::Severity::Error);
             if format == Format::Human {
@@ -93,11 +93,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     eprintln!("{}", counts(&diags));
                 }
             }
-            if failed {
+            let Some(report) = checked.filter(|_| !failed) else {
                 return Ok(ExitCode::from(1));
-            }
+            };
             if let Some(level) = fail_on_alert {
-                let report = crate::analytics::compute(&plan);
                 let firing: Vec<_> = report
                     .alerts
                     .iter()

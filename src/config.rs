@@ -1,7 +1,8 @@
 //! `cxreport.toml`: the plan's settings. Every key has a default, so a plan
 //! without the file builds too.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -28,6 +29,17 @@ pub enum TrendPeriod {
     Month,
 }
 
+/// Where pages load the ECharts script from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum EchartsSource {
+    /// A pinned version from a CDN, checked by its subresource-integrity hash.
+    #[default]
+    Cdn,
+    /// A local `echarts.min.js` (absolute, or relative to the plan root),
+    /// copied into the site so that it works with no network at all.
+    File(PathBuf),
+}
+
 /// The checked settings of a plan.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -45,6 +57,9 @@ pub struct Config {
     pub alpha: f64,
     /// The lowest and highest possible `attr_*` rating.
     pub attribute_scale: (f64, f64),
+    pub echarts: EchartsSource,
+    /// `[strings]`: the plan's own texts by catalogue key (see `i18n`).
+    pub strings: BTreeMap<String, String>,
 }
 
 impl Default for Config {
@@ -60,6 +75,8 @@ impl Default for Config {
             window_days: 28,
             alpha: 0.05,
             attribute_scale: (1.0, 5.0),
+            echarts: EchartsSource::Cdn,
+            strings: BTreeMap::new(),
         }
     }
 }
@@ -82,6 +99,10 @@ struct Raw {
     compare: Option<RawCompare>,
     #[allow(dead_code)]
     surveys: Option<RawSurveys>,
+    #[allow(dead_code)]
+    charts: Option<RawCharts>,
+    #[allow(dead_code)]
+    strings: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Deserialize)]
@@ -105,13 +126,20 @@ struct RawCompare {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawCharts {
+    echarts: Option<toml::Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawSurveys {
     attribute_scale: Option<toml::Spanned<[f64; 2]>>,
 }
 
 impl Config {
-    /// Reads `cxreport.toml`; problems go to `diags` and leave the default in place.
-    pub fn parse(src: &Source, diags: &mut Diagnostics) -> Config {
+    /// Reads `cxreport.toml`; problems go to `diags` and leave the default in
+    /// place. Paths in it are relative to `root`, the plan's folder.
+    pub fn parse(src: &Source, plan_root: &Path, diags: &mut Diagnostics) -> Config {
         let mut file = TomlFile::new(src, diags);
         let mut config = Config::default();
         let Some(mut root) = file.parse() else {
@@ -121,6 +149,8 @@ impl Config {
         let periods = take_table::<RawPeriods>(&mut file, &mut root, "periods");
         let compare = take_table::<RawCompare>(&mut file, &mut root, "compare");
         let surveys = take_table::<RawSurveys>(&mut file, &mut root, "surveys");
+        let charts = take_table::<RawCharts>(&mut file, &mut root, "charts");
+        let strings = take_strings(&mut file, &mut root);
         if let Some(raw) = file.record::<Raw>(root, "cxreport.toml") {
             if let Some(title) = raw.title {
                 config.title = title;
@@ -175,8 +205,71 @@ impl Config {
                 );
             }
         }
+        config.strings = strings;
+        if let Some(echarts) = charts.and_then(|c| c.echarts) {
+            let at = echarts.span().start;
+            let value = echarts.into_inner();
+            if value == "cdn" {
+                config.echarts = EchartsSource::Cdn;
+            } else if value.is_empty() || !value.ends_with(".js") {
+                file.error(
+                    at,
+                    "`echarts` must be \"cdn\" or the path of a local echarts.min.js",
+                );
+            } else if !plan_root.join(&value).is_file() {
+                file.error(
+                    at,
+                    format!("there is no file {value} (relative paths start at the plan's folder)"),
+                );
+            } else {
+                config.echarts = EchartsSource::File(PathBuf::from(value));
+            }
+        }
         config
     }
+}
+
+/// Takes `[strings]` out of the document: texts by catalogue key. Every
+/// value that is not text is reported, and the others are still used.
+fn take_strings(
+    file: &mut TomlFile<'_>,
+    root: &mut crate::data::de::Node<'_>,
+) -> BTreeMap<String, String> {
+    let mut strings = BTreeMap::new();
+    let toml::de::DeValue::Table(table) = root.get_mut() else {
+        return strings;
+    };
+    let Some(node) = table.remove("strings") else {
+        return strings;
+    };
+    let toml::de::DeValue::Table(entries) = node.get_ref() else {
+        file.error(
+            node.span().start,
+            "`strings` must be a table, written [strings]",
+        );
+        return strings;
+    };
+    for (key, value) in entries {
+        match value.get_ref() {
+            toml::de::DeValue::String(text) => {
+                strings.insert(key.get_ref().to_string(), text.to_string());
+            }
+            other => file.error(
+                value.span().start,
+                format!(
+                    "`{}` in [strings] must be text in quotes, not {} {}",
+                    key.get_ref(),
+                    if other.type_str().starts_with(['a', 'i']) {
+                        "an"
+                    } else {
+                        "a"
+                    },
+                    other.type_str()
+                ),
+            ),
+        }
+    }
+    strings
 }
 
 /// Takes `[key]` out of the document and reads it on its own, so that its
@@ -207,7 +300,7 @@ mod tests {
     fn parse(text: &str) -> (Config, Vec<String>) {
         let src = Source::new("cxreport.toml", text.to_owned());
         let mut diags = Diagnostics::default();
-        let config = Config::parse(&src, &mut diags);
+        let config = Config::parse(&src, Path::new("."), &mut diags);
         let messages = diags
             .sorted()
             .into_iter()
@@ -252,6 +345,31 @@ mod tests {
                 "3:9: `weekly` is not one of `day`, `week`, `month`; did you mean `week`?",
                 "5:9: `alpha` must be between 0 and 1, such as 0.05",
             ]
+        );
+    }
+
+    #[test]
+    fn strings_map_texts_to_texts() {
+        let (config, errors) = parse(
+            "[strings]
+\"Alerts\" = \"Watch list\"\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(config.strings["Alerts"], "Watch list");
+        let (config, errors) =
+            parse("[strings]\nAlerts = \"Watch list\"\nKPIs = 3\n[strings.nested]\nx = \"y\"\n");
+        assert_eq!(
+            errors,
+            [
+                "3:8: `KPIs` in [strings] must be text in quotes, not an integer",
+                "4:1: `nested` in [strings] must be text in quotes, not a table",
+            ]
+        );
+        assert_eq!(config.strings.len(), 1, "the valid entry is kept");
+        let (_, errors) = parse("strings = \"Alerts\"\n");
+        assert_eq!(
+            errors,
+            ["1:11: `strings` must be a table, written [strings]"]
         );
     }
 }

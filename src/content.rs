@@ -30,6 +30,9 @@ pub struct Page {
     pub draft: bool,
     /// The Markdown after the front matter.
     pub body: String,
+    /// The line of the file the body starts on, so that problems found in
+    /// the body are reported at their line of the file.
+    pub body_line: usize,
 }
 
 #[derive(Deserialize, Default)]
@@ -114,6 +117,7 @@ fn parse(src: &Source, loader: &mut Loader) -> Option<Page> {
         weight: front.weight,
         draft: front.draft,
         body: src.text[body..].to_owned(),
+        body_line: src.text[..body].matches('\n').count() + 1,
     })
 }
 

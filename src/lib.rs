@@ -9,16 +9,20 @@
 
 pub mod analytics;
 pub mod api;
+pub mod charts;
 pub mod cli;
+pub mod components;
 pub mod config;
 pub mod content;
 pub mod data;
 pub mod diag;
+pub mod i18n;
 pub mod pages;
 pub mod render;
 pub mod site;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context as _;
 
@@ -30,6 +34,8 @@ use diag::{Diagnostic, Diagnostics};
 pub struct Plan {
     pub root: PathBuf,
     pub config: Config,
+    /// The fixed texts in the plan's language, with its own `[strings]`.
+    pub catalog: i18n::Catalog,
     pub data: data::Data,
     pub pages: Vec<content::Page>,
 }
@@ -43,14 +49,16 @@ pub fn load(root: &Path) -> anyhow::Result<(Plan, Vec<Diagnostic>)> {
     let mut diags = Diagnostics::default();
     let mut loader = data::Loader::new(root, &mut diags);
     let config = match loader.read("cxreport.toml")? {
-        Some(src) => Config::parse(&src, loader.diags),
+        Some(src) => Config::parse(&src, root, loader.diags),
         None => Config::default(),
     };
     let pages = content::load(&mut loader)?;
     drop(loader);
     let data = data::load(root, &config, &mut diags)?;
+    let catalog = i18n::Catalog::new(config.language, &config.strings)?;
     let plan = Plan {
         root: root.to_owned(),
+        catalog,
         config,
         data,
         pages,
@@ -66,6 +74,63 @@ pub struct Summary {
     pub files: usize,
 }
 
+/// A site rendered in memory: every file, and the report it shows.
+pub struct Rendered {
+    pub plan: Arc<Plan>,
+    pub report: Arc<analytics::Report>,
+    pub pages: usize,
+    pub files: Vec<render::OutFile>,
+}
+
+/// Computes the report and renders every file of the site, writing nothing.
+/// `Err` is an I/O failure; problems found while rendering (a template
+/// error, an unknown id in a page's component) come back as diagnostics.
+pub fn render(plan: Plan) -> anyhow::Result<Result<Rendered, Vec<Diagnostic>>> {
+    // Shared, because the Markdown components read them while rendering.
+    let report = Arc::new(analytics::compute(&plan));
+    let plan = Arc::new(plan);
+    let views = pages::all(&plan, &report);
+    let renderer = render::Renderer::new(&plan.root.join("templates"), &plan.catalog)?;
+    let mut files = match renderer.render_all(&plan, &report, &views) {
+        Ok(files) => files,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    files.push(api::file(&plan, &report)?);
+    if let config::EchartsSource::File(path) = &plan.config.echarts {
+        let path = plan.root.join(path);
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        files.push(render::OutFile {
+            path: render::ECHARTS_LOCAL.to_owned(),
+            bytes,
+        });
+    }
+    Ok(Ok(Rendered {
+        plan,
+        report,
+        pages: views.len(),
+        files,
+    }))
+}
+
+/// What `cxreport check` does: load and check every file, then render the
+/// site in memory, so that a mistake only rendering finds (a component
+/// naming an unknown metric) fails the check as it would fail the build.
+/// The report is there when the plan is valid.
+pub fn check(root: &Path) -> anyhow::Result<(Option<Arc<analytics::Report>>, Vec<Diagnostic>)> {
+    let (plan, mut diags) = load(root)?;
+    if diags.iter().any(|d| d.severity == diag::Severity::Error) {
+        return Ok((None, diags));
+    }
+    match render(plan)? {
+        Ok(site) => Ok((Some(site.report), diags)),
+        Err(problems) => {
+            diags.extend(problems);
+            Ok((None, diags))
+        }
+    }
+}
+
 /// The whole build: load, check, compute, render, write. Returns the problems
 /// found; the site is written only when there are no errors.
 pub fn build(
@@ -76,24 +141,21 @@ pub fn build(
     if diags.iter().any(|d| d.severity == diag::Severity::Error) {
         return Ok((None, diags));
     }
-    let report = analytics::compute(&plan);
-    let views = pages::all(&plan, &report);
-    let renderer = render::Renderer::new(&plan.root.join("templates"))?;
-    let mut files = match renderer.render_all(&plan, &report, &views) {
-        Ok(files) => files,
-        Err(problem) => {
-            diags.push(problem);
+    let site = match render(plan)? {
+        Ok(site) => site,
+        Err(problems) => {
+            diags.extend(problems);
             return Ok((None, diags));
         }
     };
-    files.push(api::file(&plan, &report)?);
+    let plan = &site.plan;
     let out_dir = out.map_or_else(|| plan.root.join(&plan.config.output_dir), Path::to_owned);
-    site::write(&out_dir, &plan.root, &files)
+    site::write(&out_dir, &plan.root, &site.files)
         .with_context(|| format!("writing {}", out_dir.display()))?;
     let summary = Summary {
         out_dir,
-        pages: views.len(),
-        files: files.len(),
+        pages: site.pages,
+        files: site.files.len(),
     };
     Ok((Some(summary), diags))
 }

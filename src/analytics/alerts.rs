@@ -10,7 +10,8 @@ use super::kpi;
 use super::periods::{Length, Period};
 use super::scoring::KrStatus;
 use crate::Plan;
-use crate::data::{AlertSeverity, Filter, Metric};
+use crate::data::{AlertSeverity, Filter};
+use crate::i18n::Text;
 
 /// What raised an alert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -51,6 +52,10 @@ impl From<AlertSeverity> for Severity {
 /// One alert, with a sentence that says what happened.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alert {
+    /// The sentence with its figures apart, for the site to write it in the
+    /// plan's language; `message` is the same sentence in English.
+    #[serde(skip)]
+    pub text: Text,
     pub kind: Kind,
     pub severity: Severity,
     /// The id of what the alert is about: a metric, theme or key result.
@@ -82,25 +87,31 @@ pub fn thresholds(plan: &Plan, length: Length, as_of: Date) -> Vec<Alert> {
             else {
                 continue;
             };
-            let crossed = match (rule.below, rule.above) {
-                (Some(b), _) if value < b => Some(("below", b)),
-                (_, Some(a)) if value > a => Some(("above", a)),
-                _ => None,
-            };
-            if let Some((side, limit)) = crossed {
+            let crossed =
+                match (rule.below, rule.above) {
+                    (Some(b), _) if value < b => Some(
+                        Text::new("{metric}{filter} was {value} in {period}, below {limit}.")
+                            .number("limit", b, 1, &metric.unit),
+                    ),
+                    (_, Some(a)) if value > a => Some(
+                        Text::new("{metric}{filter} was {value} in {period}, above {limit}.")
+                            .number("limit", a, 1, &metric.unit),
+                    ),
+                    _ => None,
+                };
+            if let Some(text) = crossed {
+                let text = text
+                    .text("metric", &metric.name)
+                    .text("filter", describe(&rule.filter))
+                    .number("value", value, 1, &metric.unit)
+                    .text("period", period.label());
                 out.push(Alert {
                     kind: Kind::Threshold,
                     severity: rule.severity.into(),
                     subject: metric.id.clone(),
                     url: format!("kpis/{}/", metric.id),
-                    message: format!(
-                        "{}{} was {} in {}, {side} {}.",
-                        metric.name,
-                        describe(&rule.filter),
-                        amount(value, metric),
-                        period.label(),
-                        amount(limit, metric),
-                    ),
+                    message: text.english(),
+                    text,
                     note: rule.message.clone(),
                 });
             }
@@ -120,16 +131,20 @@ pub fn themes(
         .filter(|(_, r)| r.alert)
         .filter_map(|(t, r)| {
             let ((week, n), limit) = r.latest_week.zip(t.alert_weekly_mentions)?;
+            let text = Text::new(
+                "{theme}: {n} comments in {week} mention it, more than the {limit} a week that calls for action.",
+            )
+            .text("theme", &t.name)
+            .number("n", f64::from(n), 0, "")
+            .text("week", week.label())
+            .number("limit", f64::from(limit), 0, "");
             Some(Alert {
                 kind: Kind::Theme,
                 severity: Severity::Warning,
                 subject: t.id.clone(),
                 url: format!("voc/#theme-{}", t.id),
-                message: format!(
-                    "{}: {n} comments in {} mention it, more than the {limit} a week that calls for action.",
-                    t.name,
-                    week.label()
-                ),
+                message: text.english(),
+                text,
                 note: None,
             })
         })
@@ -142,32 +157,32 @@ pub fn key_results(plan: &Plan, statuses: &[Vec<Vec<super::KrResult>>]) -> Vec<A
     for (period, objectives) in plan.data.okrs.iter().zip(statuses) {
         for (objective, results) in period.objectives.iter().zip(objectives) {
             for (kr, result) in objective.key_results.iter().zip(results) {
-                let (severity, what) = match result.status {
+                let (severity, text) = match result.status {
                     KrStatus::Overdue => (
                         Severity::Critical,
-                        format!("its deadline, {}, has passed", kr.deadline),
+                        Text::new(
+                            "Key result “{title}”, owned by {owner}, is overdue: its deadline, {deadline}, has passed.",
+                        )
+                        .date("deadline", kr.deadline),
                     ),
                     KrStatus::OffTrack => (
                         Severity::Warning,
-                        format!(
-                            "it is {:.0} % of the way against {:.0} % expected by now",
-                            result.progress.unwrap_or(0.0) * 100.0,
-                            result.expected * 100.0
-                        ),
+                        Text::new(
+                            "Key result “{title}”, owned by {owner}, is off track: it is {progress} of the way against {expected} expected by now.",
+                        )
+                        .number("progress", result.progress.unwrap_or(0.0) * 100.0, 0, "%")
+                        .number("expected", result.expected * 100.0, 0, "%"),
                     ),
                     _ => continue,
                 };
+                let text = text.text("title", &kr.title).text("owner", &kr.owner);
                 out.push(Alert {
                     kind: Kind::KeyResult,
                     severity,
                     subject: kr.id.clone(),
                     url: format!("okrs/{}/#kr-{}", period.id, kr.id),
-                    message: format!(
-                        "Key result \u{201c}{}\u{201d}, owned by {}, is {}: {what}.",
-                        kr.title,
-                        kr.owner,
-                        result.status.label()
-                    ),
+                    message: text.english(),
+                    text,
                     note: None,
                 });
             }
@@ -193,17 +208,32 @@ pub fn stale(plan: &Plan, length: Length, as_of: Date) -> Vec<Alert> {
             continue;
         };
         if Period::of(length, last.date).index < now - STALE_PERIODS {
+            // One sentence per length, as other languages inflect the noun.
+            let text = match length {
+                Length::Day => {
+                    Text::new("No {metric} data since {last}: more than {n} days before {as_of}.")
+                }
+                Length::Week => {
+                    Text::new("No {metric} data since {last}: more than {n} weeks before {as_of}.")
+                }
+                Length::Month => {
+                    Text::new("No {metric} data since {last}: more than {n} months before {as_of}.")
+                }
+                Length::Quarter => Text::new(
+                    "No {metric} data since {last}: more than {n} quarters before {as_of}.",
+                ),
+            }
+            .text("metric", &metric.name)
+            .date("last", last.date)
+            .number("n", STALE_PERIODS as f64, 0, "")
+            .date("as_of", as_of);
             out.push(Alert {
                 kind: Kind::Stale,
                 severity: Severity::Warning,
                 subject: metric.id.clone(),
                 url: format!("kpis/{}/", metric.id),
-                message: format!(
-                    "No {} data since {}: more than {STALE_PERIODS} {}s before {as_of}.",
-                    metric.name,
-                    last.date,
-                    length.noun()
-                ),
+                message: text.english(),
+                text,
                 note: None,
             });
         }
@@ -226,14 +256,4 @@ fn describe(filter: &Filter) -> String {
     }
     let parts: Vec<String> = filter.iter().map(|(k, v)| format!("{k}: {v}")).collect();
     format!(" ({})", parts.join(", "))
-}
-
-/// A value with the metric's unit, to the precision a sentence needs.
-fn amount(value: f64, metric: &Metric) -> String {
-    let number = format!("{value:.1}");
-    match metric.unit.as_str() {
-        "%" => format!("{number} %"),
-        "" => number,
-        unit => format!("{number} {unit}"),
-    }
 }

@@ -35,6 +35,9 @@ pub enum Outcome {
     InsufficientData,
 }
 
+/// A day's value of a metric.
+pub type Day = (Date, f64);
+
 /// One metric before and after one change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
@@ -50,6 +53,9 @@ pub struct Comparison {
     pub after_window: (Date, Date),
     pub before: Option<Summary>,
     pub after: Option<Summary>,
+    /// The daily values before and after, days without data left out: what
+    /// the test ran on, kept for the chart that shows it.
+    pub days: (Vec<Day>, Vec<Day>),
     /// mean(after) − mean(before).
     pub delta: Option<f64>,
     /// In percent of the before mean: 12.5 means +12.5 %.
@@ -159,8 +165,12 @@ pub fn compare(
     let w = i64::from(window);
     let before_window = (periods::from_days(day - w), periods::from_days(day - 1));
     let after_window = (periods::from_days(day + 1), periods::from_days(day + w));
-    let before = daily(plan, metric, filter, before_window, as_of);
-    let after = daily(plan, metric, filter, after_window, as_of);
+    let days = (
+        daily(plan, metric, filter, before_window, as_of),
+        daily(plan, metric, filter, after_window, as_of),
+    );
+    let values = |days: &[(Date, f64)]| -> Vec<f64> { days.iter().map(|(_, v)| *v).collect() };
+    let (before, after) = (values(&days.0), values(&days.1));
     let (sb, sa) = (stats::summary(&before), stats::summary(&after));
     let delta = sb.zip(sa).map(|(b, a)| a.mean - b.mean);
     let pct_change = sb
@@ -188,6 +198,7 @@ pub fn compare(
         after_window,
         before: sb,
         after: sa,
+        days,
         delta,
         pct_change,
         test,
@@ -204,7 +215,7 @@ fn daily(
     filter: &Filter,
     (first, last): (Date, Date),
     as_of: Date,
-) -> Vec<f64> {
+) -> Vec<(Date, f64)> {
     let kpis = &plan.data.kpis;
     let obs = kpis.of(&metric.id);
     // Observations are in date order, so the window is a slice.
@@ -219,7 +230,7 @@ fn daily(
         as_of.min(last),
     )
     .into_iter()
-    .filter_map(|p| p.value)
+    .filter_map(|p| Some((p.period.start(), p.value?)))
     .collect()
 }
 

@@ -7,6 +7,7 @@ use crate::Plan;
 use crate::analytics::kpi::Verdict;
 use crate::analytics::scoring::GapStatus;
 use crate::analytics::{FindingResult, Report};
+use crate::charts::ChartView;
 use crate::data::audits::{Audit, Finding};
 
 /// An audit in a list, with how many findings meet their target.
@@ -48,11 +49,13 @@ struct AuditView {
     period: Option<(String, String)>,
     summary: Option<String>,
     findings: Vec<FindingView>,
+    chart: Option<ChartView>,
 }
 
 #[derive(Serialize)]
 struct ListView {
     audits: Vec<AuditSummary>,
+    chart: Option<ChartView>,
 }
 
 pub fn summary(audit: &Audit, results: &[FindingResult]) -> AuditSummary {
@@ -99,8 +102,14 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
             .rev()
             .map(|(a, r)| summary(a, r))
             .collect(),
+        chart: super::charts::audits_progress(plan, report),
     };
-    let mut pages = vec![PageView::new("audits/", "audits.html", "Audits", &list)];
+    let mut pages = vec![PageView::new(
+        "audits/",
+        "audits.html",
+        plan.catalog.t("Audits", &[]),
+        &list,
+    )];
     for (audit, results) in audits.iter().zip(&report.audits) {
         let view = AuditView {
             audit: summary(audit, results),
@@ -112,6 +121,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
                 .zip(results)
                 .map(|(f, r)| finding_view(f, r))
                 .collect(),
+            chart: super::charts::audit_gaps(plan, audit, results),
         };
         pages.push(PageView::new(
             view.audit.url.clone(),

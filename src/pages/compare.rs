@@ -9,6 +9,7 @@ use super::{MetricRef, filter_text, metric_ref};
 use crate::Plan;
 use crate::analytics::compare::{Comparison, Outcome, SubjectKind, TestFigures};
 use crate::analytics::stats::Summary;
+use crate::charts::ChartView;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ComparisonView {
@@ -34,21 +35,25 @@ pub struct ComparisonView {
     pub alpha: f64,
     pub min_days: usize,
     pub verdict: Outcome,
+    /// The daily values of both windows with their means.
+    pub chart: Option<ChartView>,
 }
 
-pub fn view(plan: &Plan, c: &Comparison) -> ComparisonView {
+/// What changed, in words, and the page that tells about it.
+pub fn subject(plan: &Plan, c: &Comparison) -> (String, String) {
     let data = &plan.data;
-    let (subject, subject_url) = match c.subject_kind {
+    match c.subject_kind {
         SubjectKind::Flow => {
             let name = data
                 .flows
                 .iter()
                 .find(|f| f.id == c.subject_id)
                 .map_or(c.subject_id.as_str(), |f| f.name.as_str());
+            let version = c.version.as_deref().unwrap_or_default();
             (
-                format!(
-                    "version {} of {name}",
-                    c.version.as_deref().unwrap_or_default()
+                plan.catalog.t(
+                    "version {version} of {flow}",
+                    &[("version", version), ("flow", name)],
                 ),
                 format!("flows/{}/", c.subject_id),
             )
@@ -62,7 +67,8 @@ pub fn view(plan: &Plan, c: &Comparison) -> ComparisonView {
             });
             match found {
                 Some((s, e)) => (
-                    format!("the experiment \u{201c}{}\u{201d}", e.title),
+                    plan.catalog
+                        .t("the experiment “{title}”", &[("title", &e.title)]),
                     format!("sprints/{}/#exp-{}", s.id, e.id),
                 ),
                 None => (c.subject_id.clone(), "sprints/".to_owned()),
@@ -75,12 +81,18 @@ pub fn view(plan: &Plan, c: &Comparison) -> ComparisonView {
                 .find(|i| i.id == c.subject_id)
                 .map_or(c.subject_id.as_str(), |i| i.title.as_str());
             (
-                format!("the initiative \u{201c}{title}\u{201d}"),
+                plan.catalog
+                    .t("the initiative “{title}”", &[("title", title)]),
                 format!("initiatives/#init-{}", c.subject_id),
             )
         }
-    };
-    let direction = data
+    }
+}
+
+pub fn view(plan: &Plan, c: &Comparison) -> ComparisonView {
+    let (subject, subject_url) = subject(plan, c);
+    let direction = plan
+        .data
         .metric(&c.metric)
         .map_or(crate::data::Direction::Higher, |m| m.direction);
     ComparisonView {
@@ -104,6 +116,7 @@ pub fn view(plan: &Plan, c: &Comparison) -> ComparisonView {
         alpha: plan.config.alpha,
         min_days: crate::analytics::compare::MIN_DAYS,
         verdict: c.verdict,
+        chart: super::charts::before_after(plan, c),
     }
 }
 

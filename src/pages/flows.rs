@@ -75,7 +75,12 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
     let list = ListView {
         flows: flows.iter().map(summary).collect(),
     };
-    let mut pages = vec![PageView::new("flows/", "flows.html", "Flows", &list)];
+    let mut pages = vec![PageView::new(
+        "flows/",
+        "flows.html",
+        plan.catalog.t("Flows", &[]),
+        &list,
+    )];
     for flow in flows {
         let mut versions = Vec::new();
         for (i, v) in flow.versions.iter().enumerate() {

@@ -16,8 +16,8 @@ use crate::analytics::voc::Figures;
 
 #[derive(Serialize)]
 struct View {
-    intro: Option<String>,
     kpis: Vec<Card>,
+    headline: Headline,
     okrs: Option<PeriodSummary>,
     audit: Option<AuditSummary>,
     /// The latest audit's findings still off target, largest relative gap first.
@@ -28,6 +28,112 @@ struct View {
     alerts: AlertsView,
     /// Measured improvements, newest first.
     wins: Vec<ComparisonView>,
+    /// What is due next, soonest first.
+    deadlines: Vec<Deadline>,
+}
+
+/// The answer to "are we getting better?" in counts of headline KPIs.
+#[derive(Serialize)]
+struct Headline {
+    /// KPIs with a latest period and one before it.
+    compared: usize,
+    better: usize,
+    worse: usize,
+    /// KPIs with a target and a latest value.
+    with_target: usize,
+    on_target: usize,
+}
+
+fn headline(cards: &[Card]) -> Headline {
+    use crate::analytics::kpi::Verdict;
+    let latest = || cards.iter().filter_map(|c| c.latest.as_ref());
+    let verdicts = || latest().filter_map(|l| l.verdict);
+    Headline {
+        compared: verdicts().count(),
+        better: verdicts().filter(|v| *v == Verdict::Better).count(),
+        worse: verdicts().filter(|v| *v == Verdict::Worse).count(),
+        with_target: latest().filter(|l| l.on_target.is_some()).count(),
+        on_target: latest().filter(|l| l.on_target == Some(true)).count(),
+    }
+}
+
+/// Something due on or after `as_of`: a key result, an initiative or the end of a sprint.
+#[derive(Serialize)]
+struct Deadline {
+    date: String,
+    /// `key-result`, `initiative` or `sprint`.
+    kind: &'static str,
+    title: String,
+    url: String,
+    owner: Option<String>,
+    /// The key result's or initiative's status, to show beside it.
+    status: Option<&'static str>,
+}
+
+/// How many deadlines the home page lists.
+const DEADLINES: usize = 6;
+
+fn deadlines(plan: &Plan, report: &Report) -> Vec<Deadline> {
+    use crate::analytics::scoring::KrStatus;
+    use crate::data::initiatives::Status;
+    let as_of = report.as_of;
+    let mut list: Vec<(jiff::civil::Date, Deadline)> = Vec::new();
+    for (period, results) in plan.data.okrs.iter().zip(&report.okrs) {
+        let krs = period.objectives.iter().zip(results);
+        for (kr, r) in krs.flat_map(|(o, r)| o.key_results.iter().zip(r)) {
+            if kr.deadline >= as_of && r.status != KrStatus::Done {
+                list.push((
+                    kr.deadline,
+                    Deadline {
+                        date: kr.deadline.to_string(),
+                        kind: "key-result",
+                        title: kr.title.clone(),
+                        url: format!("okrs/{}/#kr-{}", period.id, kr.id),
+                        owner: Some(kr.owner.clone()),
+                        status: Some(r.status.as_str()),
+                    },
+                ));
+            }
+        }
+    }
+    for i in &plan.data.initiatives {
+        if i.due >= as_of && !matches!(i.status, Status::Done | Status::Dropped) {
+            let status = match i.status {
+                Status::Todo => "todo",
+                Status::InProgress => "in-progress",
+                _ => "blocked",
+            };
+            list.push((
+                i.due,
+                Deadline {
+                    date: i.due.to_string(),
+                    kind: "initiative",
+                    title: i.title.clone(),
+                    url: format!("initiatives/#init-{}", i.id),
+                    owner: Some(i.owner.clone()),
+                    status: Some(status),
+                },
+            ));
+        }
+    }
+    for s in &plan.data.sprints {
+        if s.end >= as_of && s.start <= as_of {
+            list.push((
+                s.end,
+                Deadline {
+                    date: s.end.to_string(),
+                    kind: "sprint",
+                    title: s.title.clone(),
+                    url: format!("sprints/{}/", s.id),
+                    owner: None,
+                    status: None,
+                },
+            ));
+        }
+    }
+    // Stable: same-day deadlines keep plan order (key results, initiatives, sprints).
+    list.sort_by_key(|(d, _)| *d);
+    list.into_iter().take(DEADLINES).map(|(_, d)| d).collect()
 }
 
 /// How many alerts and wins the home page lists.
@@ -39,12 +145,7 @@ const GAPS: usize = 5;
 
 pub fn page(plan: &Plan, report: &Report) -> PageView {
     let data = &plan.data;
-    let intro = plan
-        .pages
-        .iter()
-        .find(|p| p.url.is_empty())
-        .map(|p| crate::content::markdown(&p.body));
-    let kpis = data
+    let kpis: Vec<Card> = data
         .metrics
         .iter()
         .zip(&report.kpis)
@@ -96,7 +197,7 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         .rev()
         .find(|s| s.start <= report.as_of)
         .map(sprint_summary);
-    let mut alerts = alerts_view(report);
+    let mut alerts = alerts_view(plan, report);
     alerts.alerts.truncate(ALERTS);
     let mut wins: Vec<ComparisonView> = report
         .comparisons
@@ -107,7 +208,7 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
     wins.sort_by(|a, b| b.change_date.cmp(&a.change_date));
     wins.truncate(WINS);
     let view = View {
-        intro,
+        headline: headline(&kpis),
         kpis,
         okrs: okr,
         audit: latest_audit.map(|(a, r)| audit_summary(a, r)),
@@ -116,6 +217,18 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         voc: report.voc.overall,
         alerts,
         wins,
+        deadlines: deadlines(plan, report),
     };
-    PageView::new("", "index.html", plan.config.title.clone(), &view)
+    let mut page = PageView::new("", "index.html", plan.config.title.clone(), &view);
+    // content/index.md is the introduction; its components work like any page's.
+    page.markdown = plan
+        .pages
+        .iter()
+        .find(|p| p.url.is_empty())
+        .map(|p| super::Markdown {
+            source: p.source.clone(),
+            body: p.body.clone(),
+            line: p.body_line,
+        });
+    page
 }

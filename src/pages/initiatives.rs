@@ -7,6 +7,7 @@ use super::{MetricRef, PageView, filter_text, metric_ref};
 use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::scoring::{Quadrant, quadrant};
+use crate::charts::ChartView;
 use crate::data::initiatives::{Complexity, Level, Status};
 
 #[derive(Serialize)]
@@ -35,8 +36,8 @@ struct InitiativeView {
 #[derive(Serialize)]
 struct QuadrantView {
     id: Quadrant,
-    title: &'static str,
-    advice: &'static str,
+    title: String,
+    advice: String,
     initiatives: Vec<String>,
 }
 
@@ -46,6 +47,7 @@ struct View {
     initiatives: Vec<InitiativeView>,
     quadrants: Vec<QuadrantView>,
     counts: Vec<(Status, usize)>,
+    chart: Option<ChartView>,
 }
 
 pub fn page(plan: &Plan, report: &Report) -> PageView {
@@ -77,26 +79,27 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         })
         .collect();
     initiatives.sort_by(|a, b| (&a.due, &a.id).cmp(&(&b.due, &b.id)));
+    let t = |key| plan.catalog.t(key, &[]);
     let quadrants = [
         (
             Quadrant::QuickWin,
-            "Quick wins",
-            "High value for little effort: do these first.",
+            t("Quick wins"),
+            t("High value for little effort: do these first."),
         ),
         (
             Quadrant::MajorProject,
-            "Major projects",
-            "High value, real effort: plan and staff them.",
+            t("Major projects"),
+            t("High value, real effort: plan and staff them."),
         ),
         (
             Quadrant::FillIn,
-            "Fill-ins",
-            "Little value, little effort: when there is slack.",
+            t("Fill-ins"),
+            t("Little value, little effort: when there is slack."),
         ),
         (
             Quadrant::Thankless,
-            "Thankless tasks",
-            "Little value for much effort: question them.",
+            t("Thankless tasks"),
+            t("Little value for much effort: question them."),
         ),
     ]
     .into_iter()
@@ -126,6 +129,12 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         initiatives,
         quadrants,
         counts,
+        chart: super::charts::initiatives(plan),
     };
-    PageView::new("initiatives/", "initiatives.html", "Initiatives", &view)
+    PageView::new(
+        "initiatives/",
+        "initiatives.html",
+        plan.catalog.t("Initiatives", &[]),
+        &view,
+    )
 }

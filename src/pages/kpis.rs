@@ -8,6 +8,7 @@ use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::kpi::{KpiSummary, Latest, Series, Verdict};
 use crate::analytics::series::Point;
+use crate::charts::{self, ChartView};
 use crate::data::Metric;
 
 /// A metric's headline: its latest period against the one before.
@@ -21,7 +22,14 @@ pub struct Card {
     pub business_area: Option<String>,
     pub target: Option<f64>,
     pub latest: Option<LatestView>,
+    /// Inline SVG of the recent periods, when there are two or more.
+    pub sparkline: Option<String>,
+    /// Inline SVG of the latest value against the target.
+    pub bullet: Option<String>,
 }
+
+/// How many recent periods a card's sparkline draws.
+const SPARK_PERIODS: usize = 12;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LatestView {
@@ -55,7 +63,24 @@ pub fn latest_view(latest: &Latest, metric: &Metric) -> LatestView {
 }
 
 pub fn card(metric: &Metric, summary: &KpiSummary) -> Card {
+    card_of(metric, &summary.overall)
+}
+
+/// The card of one series of a metric: overall, or for a filter.
+pub fn card_of(metric: &Metric, series: &Series) -> Card {
+    let points = &series.points;
+    let recent: Vec<Option<f64>> = points[points.len().saturating_sub(SPARK_PERIODS)..]
+        .iter()
+        .map(|p| p.value)
+        .collect();
+    let latest = series.latest.as_ref().map(|l| latest_view(l, metric));
+    let bullet = latest
+        .as_ref()
+        .zip(metric.target)
+        .and_then(|(l, t)| charts::svg::bullet(l.value, t, l.on_target.unwrap_or(false)));
     Card {
+        sparkline: charts::svg::sparkline(&recent, metric.target),
+        bullet,
         id: metric.id.clone(),
         name: metric.name.clone(),
         unit: metric.unit.clone(),
@@ -63,11 +88,7 @@ pub fn card(metric: &Metric, summary: &KpiSummary) -> Card {
         url: format!("kpis/{}/", metric.id),
         business_area: metric.business_area.clone(),
         target: metric.target,
-        latest: summary
-            .overall
-            .latest
-            .as_ref()
-            .map(|l| latest_view(l, metric)),
+        latest,
     }
 }
 
@@ -83,6 +104,7 @@ struct MetricView {
     aggregate: String,
     periods: Vec<PointView>,
     trend: Option<TrendView>,
+    chart: Option<ChartView>,
     dimensions: Vec<DimensionView>,
     /// Changes measured on this metric, newest first.
     comparisons: Vec<ComparisonView>,
@@ -131,6 +153,7 @@ struct DimensionView {
     values: Vec<ValueView>,
     /// Recent periods × values, when there are few enough values to read as a table.
     matrix: Option<Matrix>,
+    chart: Option<ChartView>,
 }
 
 #[derive(Serialize)]
@@ -154,7 +177,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
     let mut pages = vec![PageView::new(
         "kpis/",
         "kpis.html",
-        "KPIs",
+        plan.catalog.t("KPIs", &[]),
         &ListView { metrics: cards },
     )];
     for (metric, summary) in metrics.iter().zip(&report.kpis) {
@@ -170,6 +193,13 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
                 .map(point_view)
                 .collect(),
             trend: trend_view(&summary.overall),
+            chart: super::charts::trend(
+                plan,
+                report,
+                metric,
+                &crate::data::Filter::default(),
+                &summary.overall.points,
+            ),
             dimensions: summary
                 .dimensions
                 .iter()
@@ -185,6 +215,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
                         })
                         .collect(),
                     matrix: (d.values.len() <= MATRIX_VALUES).then(|| matrix(summary, d)),
+                    chart: super::charts::breakdown(plan, metric, &summary.overall.points, d),
                 })
                 .collect(),
             comparisons: {

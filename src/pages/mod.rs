@@ -4,14 +4,15 @@
 //! templates format them with the `num`, `unit` and `delta` filters) and
 //! everything else is text, so templates never see the domain types.
 
-mod alerts;
-mod audits;
+pub mod alerts;
+pub mod audits;
+pub mod charts;
 pub mod compare;
 mod flows;
 mod home;
 mod initiatives;
-mod kpis;
-mod okrs;
+pub mod kpis;
+pub mod okrs;
 mod sprints;
 mod voc;
 
@@ -32,6 +33,19 @@ pub struct PageView {
     pub title: String,
     /// The page's own variables, beside the site-wide ones.
     pub context: Value,
+    /// A content page's Markdown, which the render step turns into `html`
+    /// (placing the data components it calls) and adds to the context.
+    pub markdown: Option<Markdown>,
+}
+
+/// The Markdown body of a content page and where it comes from.
+#[derive(Debug, Clone)]
+pub struct Markdown {
+    /// The file, relative to the plan root.
+    pub source: String,
+    pub body: String,
+    /// The file's line the body starts on.
+    pub line: usize,
 }
 
 impl PageView {
@@ -46,6 +60,7 @@ impl PageView {
             template,
             title: title.into(),
             context: Value::from(Serde(view)),
+            markdown: None,
         }
     }
 }
@@ -55,26 +70,23 @@ pub fn all(plan: &Plan, report: &Report) -> Vec<PageView> {
     let mut pages = vec![home::page(plan, report)];
     pages.extend(kpis::pages(plan, report));
     pages.push(voc::page(plan, report));
-    pages.push(alerts::page(report));
+    pages.push(alerts::page(plan, report));
     pages.extend(audits::pages(plan, report));
     pages.extend(okrs::pages(plan, report));
     pages.push(initiatives::page(plan, report));
     pages.extend(flows::pages(plan, report));
     pages.extend(sprints::pages(plan, report));
     for page in plan.pages.iter().filter(|p| !p.draft && !p.url.is_empty()) {
-        let html = crate::content::markdown(&page.body);
         let view = ContentView {
             description: page.description.clone(),
-            // A page that opens with its own top heading should not get a second one.
-            has_title: html.starts_with("<h1"),
-            html,
         };
-        pages.push(PageView::new(
-            page.url.clone(),
-            "page.html",
-            page.title.clone(),
-            &view,
-        ));
+        let mut view = PageView::new(page.url.clone(), "page.html", page.title.clone(), &view);
+        view.markdown = Some(Markdown {
+            source: page.source.clone(),
+            body: page.body.clone(),
+            line: page.body_line,
+        });
+        pages.push(view);
     }
     pages
 }
@@ -82,8 +94,6 @@ pub fn all(plan: &Plan, report: &Report) -> Vec<PageView> {
 #[derive(Serialize)]
 struct ContentView {
     description: Option<String>,
-    has_title: bool,
-    html: String,
 }
 
 /// An entry of the navigation bar.
@@ -95,22 +105,23 @@ pub struct NavItem {
 
 /// The navigation: the generated sections, then the plan's own top-level pages.
 pub fn nav(plan: &Plan) -> Vec<NavItem> {
+    let t = |key| plan.catalog.t(key, &[]);
     let fixed = [
-        ("Overview", ""),
-        ("KPIs", "kpis/"),
-        ("Customer voice", "voc/"),
-        ("Alerts", "alerts/"),
-        ("Audits", "audits/"),
-        ("OKRs", "okrs/"),
-        ("Initiatives", "initiatives/"),
-        ("Flows", "flows/"),
-        ("Sprints", "sprints/"),
-        ("Reviews", "reviews/"),
+        (t("Overview"), ""),
+        (t("KPIs"), "kpis/"),
+        (t("Customer voice"), "voc/"),
+        (t("Alerts"), "alerts/"),
+        (t("Audits"), "audits/"),
+        (t("OKRs"), "okrs/"),
+        (t("Initiatives"), "initiatives/"),
+        (t("Flows"), "flows/"),
+        (t("Sprints"), "sprints/"),
+        (t("Reviews"), "reviews/"),
     ];
     let mut items: Vec<NavItem> = fixed
         .iter()
         .map(|(title, url)| NavItem {
-            title: (*title).to_owned(),
+            title: title.clone(),
             url: (*url).to_owned(),
         })
         .collect();

@@ -6,6 +6,7 @@ use super::{PageView, filter_text, metric_ref};
 use crate::Plan;
 use crate::analytics::scoring::KrStatus;
 use crate::analytics::{KrResult, Report};
+use crate::charts::ChartView;
 use crate::data::okrs::OkrPeriod;
 
 /// A period in a list, with its key results counted by status.
@@ -24,10 +25,11 @@ pub struct PeriodSummary {
 struct PeriodView {
     period: PeriodSummary,
     objectives: Vec<ObjectiveView>,
+    chart: Option<ChartView>,
 }
 
 #[derive(Serialize)]
-struct ObjectiveView {
+pub struct ObjectiveView {
     id: String,
     title: String,
     owner: Option<String>,
@@ -36,7 +38,7 @@ struct ObjectiveView {
 }
 
 #[derive(Serialize)]
-struct KrView {
+pub struct KrView {
     id: String,
     title: String,
     owner: String,
@@ -88,50 +90,20 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
             .map(|(p, r)| summary(p, r))
             .collect(),
     };
-    let mut pages = vec![PageView::new("okrs/", "okrs.html", "OKRs", &list)];
+    let mut pages = vec![PageView::new(
+        "okrs/",
+        "okrs.html",
+        plan.catalog.t("OKRs", &[]),
+        &list,
+    )];
     for (period, results) in okrs.iter().zip(&report.okrs) {
-        let objectives = period
-            .objectives
-            .iter()
-            .zip(results)
-            .map(|(o, krs)| ObjectiveView {
-                id: o.id.clone(),
-                title: o.title.clone(),
-                owner: o.owner.clone(),
-                business_area: o.business_area.clone(),
-                key_results: o
-                    .key_results
-                    .iter()
-                    .zip(krs)
-                    .map(|(kr, r)| {
-                        let metric = kr.metric.as_deref().map(|m| metric_ref(plan, m));
-                        KrView {
-                            id: kr.id.clone(),
-                            title: kr.title.clone(),
-                            owner: kr.owner.clone(),
-                            deadline: kr.deadline.to_string(),
-                            baseline: kr.baseline,
-                            target: kr.target,
-                            current: r.current,
-                            unit: metric.as_ref().map(|m| m.unit.clone()).unwrap_or_default(),
-                            metric,
-                            filter: filter_text(&kr.filter),
-                            period: r.period.map(|p| p.label()),
-                            progress: r.progress,
-                            expected: r.expected,
-                            status: r.status,
-                            projected: r.projected,
-                            reaches_target: r.reaches_target.map(|d| d.to_string()),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
+        let objectives = objectives(plan, period, results);
         let view = PeriodView {
             period: summary(period, results),
             objectives,
+            chart: super::charts::okr_progress(plan, period, results),
         };
-        let title = format!("OKRs {}", period.id);
+        let title = plan.catalog.t("OKRs {id}", &[("id", &period.id)]);
         pages.push(PageView::new(
             view.period.url.clone(),
             "okr.html",
@@ -140,4 +112,50 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
         ));
     }
     pages
+}
+
+/// The objectives of a period with their key results scored: the period's
+/// page and the `okr_table` component show them.
+pub fn objectives(
+    plan: &Plan,
+    period: &OkrPeriod,
+    results: &[Vec<KrResult>],
+) -> Vec<ObjectiveView> {
+    period
+        .objectives
+        .iter()
+        .zip(results)
+        .map(|(o, krs)| ObjectiveView {
+            id: o.id.clone(),
+            title: o.title.clone(),
+            owner: o.owner.clone(),
+            business_area: o.business_area.clone(),
+            key_results: o
+                .key_results
+                .iter()
+                .zip(krs)
+                .map(|(kr, r)| {
+                    let metric = kr.metric.as_deref().map(|m| metric_ref(plan, m));
+                    KrView {
+                        id: kr.id.clone(),
+                        title: kr.title.clone(),
+                        owner: kr.owner.clone(),
+                        deadline: kr.deadline.to_string(),
+                        baseline: kr.baseline,
+                        target: kr.target,
+                        current: r.current,
+                        unit: metric.as_ref().map(|m| m.unit.clone()).unwrap_or_default(),
+                        metric,
+                        filter: filter_text(&kr.filter),
+                        period: r.period.map(|p| p.label()),
+                        progress: r.progress,
+                        expected: r.expected,
+                        status: r.status,
+                        projected: r.projected,
+                        reaches_target: r.reaches_target.map(|d| d.to_string()),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
 }

@@ -154,7 +154,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
     let mut pages = vec![PageView::new(
         "sprints/",
         "sprints.html",
-        "Sprints",
+        plan.catalog.t("Sprints", &[]),
         &serde_json::json!({ "sprints": list }),
     )];
     for s in sprints {
@@ -188,7 +188,9 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
             .collect();
         let id = review_id(q);
         let summary = ReviewSummary {
-            title: format!("Quarterly review {}", q.label()),
+            title: plan
+                .catalog
+                .t("Quarterly review {quarter}", &[("quarter", &q.label())]),
             url: format!("reviews/{id}/"),
             id,
             sprints: in_q.iter().map(|s| summary(s)).collect(),
@@ -232,7 +234,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
     pages.push(PageView::new(
         "reviews/",
         "reviews.html",
-        "Quarterly reviews",
+        plan.catalog.t("Quarterly reviews", &[]),
         &serde_json::json!({ "reviews": list }),
     ));
     for r in &reviews {

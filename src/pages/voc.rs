@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 
-use super::PageView;
+use super::{PageView, charts};
 use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::voc::{Figures, NpsChange, SMALL_SAMPLE};
+use crate::charts::ChartView;
 
 #[derive(Serialize)]
 struct Row {
@@ -22,11 +23,26 @@ struct View {
     overall: Figures,
     /// Newest first.
     periods: Vec<Row>,
-    segments: Vec<(String, Vec<Row>)>,
+    segments: Vec<SegmentView>,
     small_sample: u32,
     alpha: f64,
     themes: Vec<ThemeView>,
     drivers: Vec<crate::analytics::drivers::Driver>,
+    charts: Charts,
+}
+
+#[derive(Serialize)]
+struct SegmentView {
+    name: String,
+    rows: Vec<Row>,
+    chart: Option<ChartView>,
+}
+
+#[derive(Serialize)]
+struct Charts {
+    nps: Option<ChartView>,
+    themes: Option<ChartView>,
+    drivers: Option<ChartView>,
 }
 
 #[derive(Serialize)]
@@ -71,7 +87,11 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
                     .iter()
                     .map(|s| row(s.value.clone(), s.overall, None))
                     .collect();
-                (name.clone(), rows)
+                SegmentView {
+                    name: name.clone(),
+                    rows,
+                    chart: charts::nps_segment(plan, report, name),
+                }
             })
             .collect(),
         small_sample: SMALL_SAMPLE,
@@ -97,6 +117,16 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
             })
             .collect(),
         drivers: report.drivers.clone(),
+        charts: Charts {
+            nps: charts::nps_periods(plan, report),
+            themes: charts::themes(plan, report),
+            drivers: charts::drivers(plan, report),
+        },
     };
-    PageView::new("voc/", "voc.html", "Customer voice", &view)
+    PageView::new(
+        "voc/",
+        "voc.html",
+        plan.catalog.t("Customer voice", &[]),
+        &view,
+    )
 }

@@ -79,3 +79,44 @@ fn every_toml_example_in_the_data_format_guide_is_valid() {
         assert!(!run.stderr.contains("warning"), "{file}: {}", run.stderr);
     }
 }
+
+/// Every ```markdown example of docs/components.md, placed in a page of the
+/// example plan, builds; and every component has its section.
+#[test]
+fn every_component_example_builds() {
+    let guide =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/components.md"))
+            .unwrap();
+    let mut page = String::from("+++\ntitle = \"Components\"\n+++\n");
+    let mut in_block = false;
+    let mut blocks = 0;
+    for line in guide.lines() {
+        match (in_block, line) {
+            (false, "```markdown") => (in_block, blocks) = (true, blocks + 1),
+            (true, "```") => in_block = false,
+            (true, text) => {
+                page.push_str(text);
+                page.push('\n');
+            }
+            _ => {}
+        }
+    }
+    for name in cxreport::components::NAMES {
+        assert!(
+            guide.contains(&format!("## `{name}(")),
+            "{name} is not documented"
+        );
+    }
+    assert!(blocks >= 8, "{blocks}");
+    let plan = Plan::copy_of(Path::new(env!("CARGO_MANIFEST_DIR")));
+    plan.write("content/components.md", &page);
+    let run = plan.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    plan.build();
+    let html = plan.read("site/components/index.html");
+    assert!(
+        html.matches(r#"class="chart-canvas""#).count() >= 6,
+        "charts placed"
+    );
+    assert!(!html.contains('\u{E000}'), "every placeholder replaced");
+}

@@ -122,3 +122,78 @@ fn drafts_are_not_published() {
     assert!(!plan.path("site/secret/index.html").exists());
     assert!(!plan.read("site/index.html").contains("secret/"));
 }
+
+#[test]
+fn kpi_trend_chart_option() {
+    let html = built().read("site/kpis/sla/index.html");
+    insta::assert_snapshot!(crate::support::chart_option(&html, "chart-trend-sla"));
+}
+
+#[test]
+fn components_are_placed_between_paragraphs() {
+    let plan = Plan::fixture("minimal");
+    plan.write(
+        "content/plan/live.md",
+        "+++\ntitle = \"Live\"\n+++\nIntro with {{ \"{{\" }} braces.\n\n\
+         {{ kpi_card(\"sla\", channel=\"voice\") }}\n\n\
+         {{ trend_chart(\"aht\") }}\n\n{{ okr_table(\"2026-h1\") }}\n\n\
+         <b>raw</b> stays text.\n",
+    );
+    plan.build();
+    let main = plan.main_of("plan/live/");
+    assert!(main.contains("<p>Intro with {{ braces.</p>"), "{main}");
+    assert!(main.contains("Response SLA (channel: voice)"), "{main}");
+    assert!(main.contains(r#"data-option="chart-trend-aht""#), "{main}");
+    assert!(main.contains("SLA to 90%"), "the OKR table: {main}");
+    assert!(main.contains("&lt;b&gt;raw&lt;/b&gt; stays text."), "{main}");
+    // A block never sits inside a paragraph, and no placeholder is left.
+    for block in ["<div", "<figure", "<table"] {
+        assert!(!main.contains(&format!("<p>{block}")), "{block} in a <p>: {main}");
+    }
+    assert!(!main.contains('\u{E000}'), "{main}");
+}
+
+#[test]
+fn echarts_from_a_local_file_is_copied_into_the_site() {
+    let plan = Plan::fixture("minimal");
+    let script = "/* a stand-in for echarts.min.js */\n";
+    plan.write("vendor/echarts.min.js", script);
+    let config = plan.read("cxreport.toml");
+    plan.write(
+        "cxreport.toml",
+        &format!("{config}\n[charts]\necharts = \"vendor/echarts.min.js\"\n"),
+    );
+    plan.build();
+    assert_eq!(plan.read("site/static/echarts.min.js"), script);
+    let home = plan.read("site/kpis/sla/index.html");
+    assert!(
+        home.contains(r#"data-echarts="&#x2f;static&#x2f;echarts.min.js" defer"#),
+        "no CDN and no integrity hash: {home}"
+    );
+
+    plan.write(
+        "cxreport.toml",
+        &format!("{config}\n[charts]\necharts = \"vendor/missing.js\"\n"),
+    );
+    let run = plan.run(&["check"]);
+    assert_eq!(run.code, 1);
+    let line = config.lines().count() + 3;
+    assert!(
+        run.stderr.contains(&format!(
+            "cxreport.toml:{line}:11: error: there is no file vendor/missing.js (relative paths start at the plan's folder)"
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_default_echarts_is_pinned_with_its_integrity_hash() {
+    let html = built().read("site/kpis/sla/index.html");
+    assert!(html.contains("echarts@5.6.0"), "pinned version");
+    assert!(
+        html.contains(r#"data-integrity="sha384-pPi0zxBAoDu6+JXW&#x2f;C68UZLvBUUtU+7zonhif43rqj7pxsGyqyqzcian2Rj37Rss""#),
+        "SRI hash"
+    );
+    assert!(!built().path("site/static/echarts.min.js").exists());
+}

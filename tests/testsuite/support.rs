@@ -106,11 +106,33 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
-/// The `<main>…</main>` part of a page.
+/// The `<main>…</main>` part of a page, with each chart's option JSON
+/// shortened to `{…}` (`chart_option` gives one whole), so that snapshots
+/// show the page's text and structure.
 pub fn main_of(html: &str) -> String {
     let start = html.find("<main>").expect("a <main> element");
     let end = html.find("</main>").expect("a </main> tag") + "</main>".len();
-    html[start..end].to_owned()
+    let mut main = String::new();
+    let mut rest = &html[start..end];
+    let open = r#"<script type="application/json""#;
+    while let Some(at) = rest.find(open) {
+        let body = at + rest[at..].find('>').expect("tag end") + 1;
+        let close = body + rest[body..].find("</script>").expect("closed");
+        main.push_str(&rest[..body]);
+        main.push_str("{…}");
+        rest = &rest[close..];
+    }
+    main.push_str(rest);
+    main
+}
+
+/// The ECharts option of the chart `id` on a page, as pretty JSON.
+pub fn chart_option(html: &str, id: &str) -> String {
+    let open = format!(r#"<script type="application/json" id="{id}">"#);
+    let start = html.find(&open).unwrap_or_else(|| panic!("no chart {id}")) + open.len();
+    let end = start + html[start..].find("</script>").expect("closed");
+    let value: serde_json::Value = serde_json::from_str(&html[start..end]).expect("JSON");
+    serde_json::to_string_pretty(&value).expect("JSON")
 }
 
 /// Every file below `dir` with its bytes, in path order.

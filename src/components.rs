@@ -1,0 +1,359 @@
+//! Data components: live figures and charts that content pages place in
+//! their Markdown, such as `{{ kpi_card("sla", channel="whatsapp") }}`.
+//!
+//! A content page's Markdown is first rendered as a minijinja template in
+//! which each component is a function. A function checks its arguments
+//! against the plan (an unknown id or argument is an error at the page's
+//! line, with a "did you mean" hint), renders its macro from
+//! `templates/components.html`, keeps the HTML aside and leaves a
+//! placeholder in the text. The Markdown is then rendered (its own raw HTML
+//! still escaped), and the placeholders are swapped for the components'
+//! HTML, which thus never passes through the Markdown parser.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
+
+use minijinja::value::{Kwargs, Value};
+use minijinja::{Environment, Error, ErrorKind, State, context};
+
+use crate::Plan;
+use crate::analytics::Report;
+use crate::analytics::kpi::Series;
+use crate::data::Filter;
+use crate::diag::{Diagnostic, Severity, hint};
+use crate::pages::{self, Markdown};
+
+/// What the component functions read: the plan and its report.
+struct Ctx {
+    plan: Arc<Plan>,
+    report: Arc<Report>,
+    /// Per metric, each dimension and its values, for checking filters.
+    dimensions: OnceLock<HashMap<String, BTreeMap<String, BTreeSet<String>>>>,
+}
+
+/// The HTML of the components placed so far on the page being rendered
+/// (a render-local extension of minijinja's state).
+#[derive(Debug, Default)]
+struct Placed(Vec<String>);
+/// Placeholder delimiters: private-use characters, which Markdown leaves alone.
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
+/// The names of the components, for the docs and for hints.
+pub const NAMES: &[&str] = &[
+    "kpi_card",
+    "trend_chart",
+    "before_after",
+    "okr_table",
+    "nps",
+    "alerts",
+    "audit_gaps",
+];
+
+/// Adds the component functions to `env`.
+pub fn register(env: &mut Environment<'static>, plan: Arc<Plan>, report: Arc<Report>) {
+    let ctx = Arc::new(Ctx {
+        plan,
+        report,
+        dimensions: OnceLock::new(),
+    });
+    let c = ctx.clone();
+    env.add_function(
+        "kpi_card",
+        move |state: &mut State, id: String, kw: Kwargs| {
+            let (metric, filter, series) = c.series("kpi_card", &id, &kw)?;
+            let mut card = pages::kpis::card_of(metric, &series);
+            if !filter.is_empty() {
+                card.name = format!("{} ({})", card.name, pages::filter_text(&filter));
+            }
+            place(state, "kpi_card", &card)
+        },
+    );
+    let c = ctx.clone();
+    env.add_function(
+        "trend_chart",
+        move |state: &mut State, id: String, kw: Kwargs| {
+            let (metric, filter, series) = c.series("trend_chart", &id, &kw)?;
+            let chart = pages::charts::trend(&c.plan, &c.report, metric, &filter, &series.points);
+            place(state, "chart", &chart)
+        },
+    );
+    let c = ctx.clone();
+    env.add_function("before_after", move |state: &mut State, id: String, kw: Kwargs| {
+        takes("before_after", &kw, &["metric", "version"])?;
+        let metric: Option<String> = kw.get("metric")?;
+        let version: Option<String> = kw.get("version")?;
+        let all = &c.report.comparisons;
+        if !all.iter().any(|x| x.subject_id == id) {
+            let subjects: BTreeSet<&str> = all.iter().map(|x| x.subject_id.as_str()).collect();
+            return Err(invalid(format!(
+                "before_after: no flow, experiment or initiative `{id}` has a before/after comparison{}",
+                hint(&id, subjects)
+            )));
+        }
+        let views: Vec<_> = all
+            .iter()
+            .filter(|x| x.subject_id == id)
+            .filter(|x| metric.as_ref().is_none_or(|m| x.metric == *m))
+            .filter(|x| version.is_none() || x.version == version)
+            .map(|x| pages::compare::view(&c.plan, x))
+            .collect();
+        if views.is_empty() {
+            return Err(invalid(format!(
+                "before_after: `{id}` has no comparison with that metric and version"
+            )));
+        }
+        place(state, "before_after", &views)
+    });
+    let c = ctx.clone();
+    env.add_function(
+        "okr_table",
+        move |state: &mut State, id: String, kw: Kwargs| {
+            takes("okr_table", &kw, &[])?;
+            let okrs = &c.plan.data.okrs;
+            let Some(i) = okrs.iter().position(|p| p.id.eq_ignore_ascii_case(&id)) else {
+                return Err(invalid(format!(
+                    "okr_table: no OKR period `{id}`{}",
+                    hint(&id, okrs.iter().map(|p| p.id.as_str()))
+                )));
+            };
+            let (period, results) = (&okrs[i], &c.report.okrs[i]);
+            let view = context! {
+                period => serde_value(&pages::okrs::summary(period, results)),
+                objectives => serde_value(&pages::okrs::objectives(&c.plan, period, results)),
+            };
+            place(state, "okr_table", &view)
+        },
+    );
+    let c = ctx.clone();
+    env.add_function("nps", move |state: &mut State, kw: Kwargs| {
+        takes("nps", &kw, &["segment"])?;
+        let segment: Option<String> = kw.get("segment")?;
+        let chart = match &segment {
+            None => pages::charts::nps_periods(&c.plan, &c.report),
+            Some(s) => {
+                let segments = &c.report.voc.segments;
+                if !segments.iter().any(|(d, _)| d == s) {
+                    return Err(invalid(format!(
+                        "nps: the survey responses have no segment `{s}`{}",
+                        hint(s, segments.iter().map(|(d, _)| d.as_str()))
+                    )));
+                }
+                pages::charts::nps_segment(&c.plan, &c.report, s)
+            }
+        };
+        place(state, "chart", &chart)
+    });
+    let c = ctx.clone();
+    env.add_function("alerts", move |state: &mut State, kw: Kwargs| {
+        takes("alerts", &kw, &["severity"])?;
+        let severity: Option<String> = kw.get("severity")?;
+        let mut view = pages::alerts::view(&c.plan, &c.report);
+        match severity.as_deref() {
+            None => {}
+            Some(s @ ("critical" | "warning")) => view.alerts.retain(|a| a.severity.as_str() == s),
+            Some(s) => {
+                return Err(invalid(format!(
+                    "alerts: severity must be `critical` or `warning`, not `{s}`"
+                )));
+            }
+        }
+        place(state, "alerts", &view)
+    });
+    let c = ctx;
+    env.add_function(
+        "audit_gaps",
+        move |state: &mut State, id: String, kw: Kwargs| {
+            takes("audit_gaps", &kw, &[])?;
+            let audits = &c.plan.data.audits;
+            let Some(i) = audits.iter().position(|a| a.id == id) else {
+                return Err(invalid(format!(
+                    "audit_gaps: no audit `{id}`{}",
+                    hint(&id, audits.iter().map(|a| a.id.as_str()))
+                )));
+            };
+            let (audit, results) = (&audits[i], &c.report.audits[i]);
+            let findings: Vec<_> = audit
+                .findings
+                .iter()
+                .zip(results)
+                .map(|(f, r)| pages::audits::finding_view(f, r))
+                .collect();
+            let view = context! {
+                audit => serde_value(&pages::audits::summary(audit, results)),
+                findings => serde_value(&findings),
+                chart => serde_value(&pages::charts::audit_gaps(&c.plan, audit, results)),
+            };
+            place(state, "audit_gaps", &view)
+        },
+    );
+}
+
+impl Ctx {
+    /// The metric `id` and its series for the filter in `kw` (dimension = value).
+    fn series(
+        &self,
+        component: &str,
+        id: &str,
+        kw: &Kwargs,
+    ) -> Result<(&crate::data::Metric, Filter, Series), Error> {
+        let data = &self.plan.data;
+        let Some(metric) = data.metric(id) else {
+            return Err(invalid(format!(
+                "{component}: no metric `{id}` in data/metrics.toml{}",
+                hint(id, data.metrics.iter().map(|m| m.id.as_str()))
+            )));
+        };
+        let dims = self.dimensions.get_or_init(|| data.kpis.dimension_values());
+        let known = dims.get(id);
+        let mut filter = Filter::new();
+        for key in kw.args() {
+            let value: String = kw.get(key)?;
+            let Some(values) = known.and_then(|d| d.get(key)) else {
+                let names = known.into_iter().flat_map(|d| d.keys().map(String::as_str));
+                return Err(invalid(format!(
+                    "{component}: metric `{id}` has no dimension `{key}`{}",
+                    hint(key, names)
+                )));
+            };
+            if !values.contains(&value) {
+                return Err(invalid(format!(
+                    "{component}: no `{key}` = `{value}` in the data of `{id}`{}",
+                    one_of(&value, values.iter().map(String::as_str))
+                )));
+            }
+            filter.insert(key.to_owned(), value);
+        }
+        let points = crate::analytics::kpi::points(
+            &data.kpis,
+            metric,
+            &filter,
+            self.report.trend,
+            self.report.as_of,
+        );
+        Ok((
+            metric,
+            filter,
+            Series::new(points, metric, self.report.as_of),
+        ))
+    }
+}
+
+fn invalid(message: String) -> Error {
+    Error::new(ErrorKind::InvalidOperation, message)
+}
+
+/// Refuses keyword arguments the component does not take.
+fn takes(component: &str, kw: &Kwargs, allowed: &[&str]) -> Result<(), Error> {
+    for arg in kw.args() {
+        if !allowed.contains(&arg) {
+            let list = if allowed.is_empty() {
+                "no keyword arguments".to_owned()
+            } else {
+                format!("only {}", quoted(allowed.iter().copied()))
+            };
+            return Err(invalid(format!(
+                "{component}: unknown argument `{arg}`{}; it takes {list}",
+                hint(arg, allowed.iter().copied())
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// "; did you mean `x`?" when one is close, else the values to choose from.
+fn one_of<'a>(word: &str, candidates: impl Iterator<Item = &'a str> + Clone) -> String {
+    let close = hint(word, candidates.clone());
+    if close.is_empty() {
+        format!("; the values are {}", quoted(candidates.take(12)))
+    } else {
+        close
+    }
+}
+
+fn quoted<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Renders the component's macro and leaves a placeholder for it.
+fn place(state: &mut State, name: &str, view: &impl serde::Serialize) -> Result<Value, Error> {
+    let site = state.lookup("site").unwrap_or_default();
+    let tmpl = state.env().get_template("components.html")?;
+    let mut macros = tmpl.render_captured(context! { site })?;
+    let html = macros.with_state_mut(|s| s.call_macro(name, &[serde_value(view)]))?;
+    let placed = state.get_or_insert_extension_with(Placed::default);
+    placed.0.push(html);
+    Ok(Value::from(format!(
+        "\n\n{OPEN}{}{CLOSE}\n\n",
+        placed.0.len() - 1
+    )))
+}
+
+fn serde_value(view: &impl serde::Serialize) -> Value {
+    Value::from(minijinja::value::Serde(view))
+}
+
+/// A content page's HTML: its Markdown rendered with its components placed.
+/// `env` must have the components registered.
+pub fn render(
+    env: &Environment<'static>,
+    md: &Markdown,
+    site: &Value,
+) -> Result<String, Diagnostic> {
+    let mut env = env.clone();
+    let error = |e: Error| page_error(md, &e);
+    env.add_template_owned(md.source.clone(), md.body.clone())
+        .map_err(error)?;
+    let tmpl = env.get_template(&md.source).map_err(error)?;
+    let mut rendered = tmpl
+        .render_captured(context! { site => site.clone() })
+        .map_err(error)?;
+    let placed = rendered.with_state_mut(|s| {
+        s.get_extension_mut::<Placed>()
+            .map(|p| std::mem::take(&mut p.0))
+            .unwrap_or_default()
+    });
+    let mut html = crate::content::markdown(rendered.output());
+    for (i, part) in placed.iter().enumerate() {
+        let token = format!("{OPEN}{i}{CLOSE}");
+        // A component on a line of its own became a paragraph: replace the
+        // whole paragraph, since a block cannot sit inside one.
+        html = html
+            .replace(&format!("<p>{token}</p>"), part)
+            .replace(&token, part);
+    }
+    Ok(html)
+}
+
+/// A problem in a content page's body, at its line of the file.
+fn page_error(md: &Markdown, e: &Error) -> Diagnostic {
+    let mut message = e
+        .detail()
+        .map_or_else(|| e.kind().to_string(), str::to_owned);
+    if e.kind() == ErrorKind::UnknownFunction {
+        let name = message
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let close = hint(&name, NAMES.iter().copied());
+        message = if close.is_empty() {
+            format!(
+                "unknown component `{name}`; the components are {}",
+                quoted(NAMES.iter().copied())
+            )
+        } else {
+            format!("unknown component `{name}`{close}")
+        };
+    }
+    Diagnostic {
+        file: md.source.clone(),
+        line: md.line + e.line().unwrap_or(1) - 1,
+        column: 1,
+        severity: Severity::Error,
+        message,
+    }
+}

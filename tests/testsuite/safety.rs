@@ -1,0 +1,171 @@
+//! Everything from the data reaches the page as text: the `hostile` fixture
+//! puts `</script>`, `<img onerror>`, quotes and `javascript:` links into
+//! every kind of name, label, dimension value, comment and page, and every
+//! page it builds is scanned for markup the templates did not write.
+//! (`tests/browser/` also loads these pages in Chromium and checks that no
+//! payload ran.)
+
+use crate::support::{Plan, tree};
+
+/// The elements the built-in templates write, inline SVG included.
+const TAGS: &[&str] = &[
+    "a",
+    "article",
+    "br",
+    "circle",
+    "code",
+    "del",
+    "details",
+    "div",
+    "em",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "input",
+    "li",
+    "line",
+    "link",
+    "main",
+    "meta",
+    "meter",
+    "nav",
+    "ol",
+    "p",
+    "path",
+    "pre",
+    "rect",
+    "script",
+    "section",
+    "span",
+    "strong",
+    "sup",
+    "summary",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "ul",
+    "blockquote",
+    "body",
+    "small",
+];
+
+/// The attribute names of a tag: values are skipped whole, quoted or not.
+fn attributes(tag: &str) -> Vec<String> {
+    let inner = tag
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim_end_matches('/');
+    let mut names = Vec::new();
+    let mut chars = inner.chars().skip_while(|c| !c.is_whitespace()).peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let name: String =
+            std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace() && *c != '=')).collect();
+        if name.is_empty() {
+            break;
+        }
+        names.push(name.to_ascii_lowercase());
+        if chars.next_if_eq(&'=').is_some() {
+            match chars.next() {
+                Some(q @ ('"' | '\'')) => while chars.next().is_some_and(|c| c != q) {},
+                _ => while chars.next_if(|c| !c.is_whitespace()).is_some() {},
+            }
+        }
+    }
+    names
+}
+
+/// Every tag of `html`, as its text between `<` and `>`.
+fn tags(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..]
+            .find('>')
+            .map_or(rest.len(), |e| start + e + 1);
+        out.push(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[test]
+fn hostile_values_render_as_text_everywhere_charts_included() {
+    let plan = Plan::fixture("hostile");
+    plan.build();
+    let mut pages = 0;
+    let mut charts = 0;
+    for (path, bytes) in tree(&plan.path("site")) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let html = String::from_utf8(bytes).expect("UTF-8");
+        for tag in tags(&html) {
+            if tag == "<!DOCTYPE html>" {
+                continue;
+            }
+            let name: String = tag
+                .trim_start_matches(['<', '/'])
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            assert!(
+                TAGS.contains(&name.to_ascii_lowercase().as_str()),
+                "{path}: markup the templates did not write: {tag}"
+            );
+            assert!(
+                !attributes(tag).iter().any(|a| a.starts_with("on")),
+                "{path}: an event handler attribute: {tag}"
+            );
+            assert!(
+                !tag.to_ascii_lowercase().contains("href=\"javascript:"),
+                "{path}: a script link: {tag}"
+            );
+            if name == "script" && !tag.starts_with("</") {
+                // Only the site's own two kinds of script element.
+                let ours = tag.contains("static/charts.js")
+                    || tag.starts_with(r#"<script type="application/json" id="chart-"#);
+                assert!(ours, "{path}: a script the templates did not write: {tag}");
+                if tag.contains("application/json") {
+                    charts += 1;
+                }
+            }
+        }
+        // Inside a chart's JSON there is no `<` at all, so nothing can close it early.
+        for block in html.split(r#"<script type="application/json""#).skip(1) {
+            let body = &block[block.find('>').expect("tag end") + 1..];
+            let body = &body[..body.find("</script>").expect("closed")];
+            assert!(!body.contains('<'), "{path}: raw `<` in chart JSON");
+            let json: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
+            assert!(json.is_object(), "{path}");
+        }
+    }
+    assert!(pages >= 15, "only {pages} pages");
+    assert!(
+        charts >= 10,
+        "only {charts} charts: the payloads must reach the charts"
+    );
+    // The payload does reach the charts, as text in their JSON.
+    let sla = plan.read("site/kpis/sla/index.html");
+    assert!(
+        sla.contains(r"\u003c/script\u003e\u003cscript\u003ewindow.__xss=1"),
+        "payload in the chart option"
+    );
+}
