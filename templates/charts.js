@@ -26,16 +26,19 @@
     });
   }
 
-  function resize() {
-    charts.forEach(function (c) { c.resize(); });
+  // A chart fills its container; for printing, the width of A4 or Letter
+  // paper within its margins (17 cm at 96 px to the inch).
+  var PRINT_WIDTH = 642;
+  function resize(width) {
+    charts.forEach(function (c) { c.resize(width ? { width: width } : undefined); });
   }
 
   function tables(open) {
     document.querySelectorAll(".chart-data").forEach(function (d) { d.open = open; });
   }
 
-  window.addEventListener("resize", resize);
-  window.addEventListener("beforeprint", function () { tables(true); resize(); });
+  window.addEventListener("resize", function () { resize(); });
+  window.addEventListener("beforeprint", function () { tables(true); resize(PRINT_WIDTH); });
   window.addEventListener("afterprint", function () { tables(false); resize(); });
 
   if (window.echarts) return draw();

@@ -32,18 +32,24 @@ const INK: &str = "#1d2430";
 
 /// The frame every chart shares: no animation, a tooltip, room for labels.
 fn base(trigger: Trigger) -> Chart {
+    framed(trigger, grid())
+}
+
+fn framed(trigger: Trigger, grid: Grid) -> Chart {
     Chart::new()
         .animation(false)
         .color(PALETTE.to_vec())
         .tooltip(Tooltip::new().trigger(trigger))
-        .grid(
-            Grid::new()
-                .left(8)
-                .right(24)
-                .top(36)
-                .bottom(8)
-                .contain_label(true),
-        )
+        .grid(grid)
+}
+
+fn grid() -> Grid {
+    Grid::new()
+        .left(8)
+        .right(24)
+        .top(36)
+        .bottom(8)
+        .contain_label(true)
 }
 
 fn legend(names: Vec<String>) -> Legend {
@@ -325,7 +331,27 @@ pub struct Bars {
     /// (name, x) of a vertical reference line.
     pub reference: Option<(String, f64)>,
     pub stacked: bool,
+    /// A colour per series, when their meaning has one (met is green).
+    pub colors: Option<&'static [&'static str]>,
+    /// A colour per bar of the first series, parallel to `rows`: a key
+    /// result's status.
+    pub bar_colors: Option<Vec<&'static str>>,
 }
+
+/// The colour of a status: good, warning or bad.
+pub fn status_color(status: &str) -> &'static str {
+    match status {
+        "done" | "on-track" | "met" => GOOD,
+        "at-risk" | "close" => PALETTE[5],
+        "off-track" | "overdue" | "off" => BAD,
+        _ => MUTED,
+    }
+}
+
+/// Series colours for a before and a now.
+pub const THEN_NOW: &[&str] = &[MUTED, PALETTE[0]];
+/// Series colours for met, close and off.
+pub const MET_CLOSE_OFF: &[&str] = &[GOOD, PALETTE[5], BAD];
 
 pub fn bars((id, label): (String, String), kind: &'static str, b: &Bars) -> ChartView {
     // ECharts draws the first category at the bottom; reverse so the chart
@@ -342,19 +368,34 @@ pub fn bars((id, label): (String, String), kind: &'static str, b: &Bars) -> Char
         .flat_map(|(_, v)| v.iter().flatten())
         .chain(b.reference.iter().map(|(_, x)| x))
         .fold(0.0_f64, |m, v| m.max(*v));
-    let mut x_axis = Axis::new()
-        .type_(AxisType::Value)
-        .name(b.unit.as_str())
-        .min(0);
+    let mut x_axis = Axis::new().type_(AxisType::Value).min(0);
     if !b.stacked && top > 0.0 {
-        x_axis = x_axis.max((top * 1.05 / 10.0).ceil() * 10.0);
+        x_axis = x_axis.max((top / 10.0).ceil() * 10.0);
     }
     let mut chart = base(Trigger::Axis)
         .legend(legend(names))
         .x_axis(x_axis)
         .y_axis(category(&rows));
     for (i, (name, values)) in b.series.iter().enumerate() {
-        let mut bar = Bar::new().name(name.as_str()).data(rev(values));
+        let mut bar = match (i, &b.bar_colors) {
+            (0, Some(colors)) => Bar::new().name(name.as_str()).data(
+                values
+                    .iter()
+                    .zip(colors)
+                    .rev()
+                    .map(|(v, c)| {
+                        let value = CompositeValue::from(v.filter(|v| v.is_finite()));
+                        DataPoint::Item(
+                            DataPointItem::new(value).item_style(ItemStyle::new().color(*c)),
+                        )
+                    })
+                    .collect(),
+            ),
+            _ => Bar::new().name(name.as_str()).data(rev(values)),
+        };
+        if let Some(color) = b.colors.and_then(|c| c.get(i)) {
+            bar = bar.item_style(ItemStyle::new().color(*color));
+        }
         if b.stacked {
             bar = bar.stack("total");
         }
@@ -446,6 +487,10 @@ pub struct Quadrants<'a> {
     pub dots: &'a [Dot],
     /// The table's columns for x and y, with their units.
     pub columns: (Column, Column),
+    /// Whether each dot's name is written beside it (else it shows on hover).
+    pub labels: bool,
+    /// Whether the axes show numbers (not for levels such as low–high).
+    pub ticks: bool,
 }
 
 pub fn quadrants((id, label): (String, String), kind: &'static str, q: &Quadrants) -> ChartView {
@@ -491,7 +536,10 @@ pub fn quadrants((id, label): (String, String), kind: &'static str, q: &Quadrant
     let names = |data: Vec<DataPoint>, position: LabelPosition| {
         Scatter::new()
             .name(label.as_str())
-            .symbol(Symbol::None)
+            // Transparent points: a `none` symbol or a zero opacity would
+            // hide the label too.
+            .symbol_size(1)
+            .item_style(ItemStyle::new().color("rgba(0,0,0,0)"))
             .label(
                 Label::new()
                     .show(true)
@@ -502,13 +550,16 @@ pub fn quadrants((id, label): (String, String), kind: &'static str, q: &Quadrant
             )
             .data(data)
     };
-    let chart = base(Trigger::Item)
+    // Both axis names sit in the middle of their axis, outside the labels.
+    let middle = charming::element::NameLocation::Middle;
+    let chart = framed(Trigger::Item, grid().left(32).top(16).bottom(40))
         .x_axis(
             Axis::new()
                 .type_(AxisType::Value)
                 .name(q.x_name.as_str())
-                .name_location(charming::element::NameLocation::Middle)
-                .name_gap(28)
+                .name_location(middle)
+                .name_gap(26)
+                .axis_label(charming::element::AxisLabel::new().show(q.ticks))
                 .min(x0)
                 .max(x1),
         )
@@ -516,6 +567,9 @@ pub fn quadrants((id, label): (String, String), kind: &'static str, q: &Quadrant
             Axis::new()
                 .type_(AxisType::Value)
                 .name(q.y_name.as_str())
+                .name_location(middle)
+                .name_gap(if q.ticks { 34 } else { 12 })
+                .axis_label(charming::element::AxisLabel::new().show(q.ticks))
                 .min(y0)
                 .max(y1),
         )
@@ -525,7 +579,7 @@ pub fn quadrants((id, label): (String, String), kind: &'static str, q: &Quadrant
                 .symbol_size(14)
                 .label(
                     Label::new()
-                        .show(true)
+                        .show(q.labels)
                         .formatter("{b}")
                         .position(LabelPosition::Right),
                 )

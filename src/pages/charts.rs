@@ -252,6 +252,7 @@ pub fn audit_gaps(plan: &Plan, audit: &Audit, results: &[FindingResult]) -> Opti
         series.push((plan.catalog.t("Previous audit", &[]), before));
     }
     series.push((plan.catalog.t("This audit", &[]), now));
+    let colors = (series.len() == 2).then_some(options::THEN_NOW);
     let bars = Bars {
         unit: "%".to_owned(),
         rows,
@@ -259,6 +260,8 @@ pub fn audit_gaps(plan: &Plan, audit: &Audit, results: &[FindingResult]) -> Opti
         markers: None,
         reference: Some((plan.catalog.t("Target", &[]), 100.0)),
         stacked: false,
+        colors,
+        bar_colors: None,
     };
     let label = plan.catalog.t(
         "{audit}: each finding as a share of its target",
@@ -299,6 +302,8 @@ pub fn audits_progress(plan: &Plan, report: &Report) -> Option<ChartView> {
         markers: None,
         reference: None,
         stacked: true,
+        colors: Some(options::MET_CLOSE_OFF),
+        bar_colors: None,
     };
     let label = plan.catalog.t("Findings by status, audit by audit", &[]);
     Some(options::bars((id_of(&["audits"]), label), "audits", &bars))
@@ -333,6 +338,12 @@ pub fn okr_progress(
         )),
         reference: Some((plan.catalog.t("Target", &[]), 100.0)),
         stacked: false,
+        colors: None,
+        bar_colors: Some(
+            krs.iter()
+                .map(|(_, r)| options::status_color(r.status.as_str()))
+                .collect(),
+        ),
     };
     let label = plan.catalog.t(
         "OKR {period}: progress against expected progress",
@@ -368,8 +379,9 @@ pub fn initiatives(plan: &Plan) -> Option<ChartView> {
             .collect();
         let k = same.iter().position(|&j| j == i).unwrap_or(0) as f64;
         let (dx, dy) = if same.len() > 1 {
-            let angle = std::f64::consts::TAU * k / same.len() as f64;
-            (0.28 * angle.cos(), 0.28 * angle.sin())
+            // From the top, clockwise, so that two dots stack vertically.
+            let angle = std::f64::consts::FRAC_PI_2 - std::f64::consts::TAU * k / same.len() as f64;
+            (0.22 * angle.cos(), 0.22 * angle.sin())
         } else {
             (0.0, 0.0)
         };
@@ -380,8 +392,8 @@ pub fn initiatives(plan: &Plan) -> Option<ChartView> {
         });
     }
     let q = Quadrants {
-        x_name: plan.catalog.t("Effort", &[]),
-        y_name: plan.catalog.t("Impact", &[]),
+        x_name: plan.catalog.t("Effort (low to high)", &[]),
+        y_name: plan.catalog.t("Impact (low to high)", &[]),
         x_range: (0.5, 3.5),
         y_range: (0.5, 3.5),
         split: (1.5, 1.5),
@@ -396,6 +408,8 @@ pub fn initiatives(plan: &Plan) -> Option<ChartView> {
             Column::fixed("Effort (1 low, 3 high)", ""),
             Column::fixed("Impact (1 low, 3 high)", ""),
         ),
+        labels: false,
+        ticks: false,
     };
     let label = plan.catalog.t("Initiatives by impact and effort", &[]);
     Some(options::quadrants(
@@ -460,6 +474,8 @@ pub fn drivers(plan: &Plan, report: &Report) -> Option<ChartView> {
             Column::fixed("Performance", "score"),
             Column::fixed("Importance (r)", "score"),
         ),
+        labels: true,
+        ticks: true,
     };
     let label = plan
         .catalog

@@ -145,10 +145,16 @@ fn components_are_placed_between_paragraphs() {
     assert!(main.contains("Response SLA (channel: voice)"), "{main}");
     assert!(main.contains(r#"data-option="chart-trend-aht""#), "{main}");
     assert!(main.contains("SLA to 90%"), "the OKR table: {main}");
-    assert!(main.contains("&lt;b&gt;raw&lt;/b&gt; stays text."), "{main}");
+    assert!(
+        main.contains("&lt;b&gt;raw&lt;/b&gt; stays text."),
+        "{main}"
+    );
     // A block never sits inside a paragraph, and no placeholder is left.
     for block in ["<div", "<figure", "<table"] {
-        assert!(!main.contains(&format!("<p>{block}")), "{block} in a <p>: {main}");
+        assert!(
+            !main.contains(&format!("<p>{block}")),
+            "{block} in a <p>: {main}"
+        );
     }
     assert!(!main.contains('\u{E000}'), "{main}");
 }
