@@ -157,6 +157,15 @@ pub struct Series {
 }
 
 impl Series {
+    /// The value of one period, if the series has it (points are in period order).
+    pub fn value_in(&self, period: Period) -> Option<f64> {
+        let i = self
+            .points
+            .binary_search_by_key(&period, |p| p.period)
+            .ok()?;
+        self.points[i].value
+    }
+
     pub fn new(points: Vec<Point>, metric: &Metric, as_of: Date) -> Series {
         let latest = Latest::of(&points, metric, as_of);
         let trend = Trend::fit(&points, metric.aggregate, as_of);

@@ -97,15 +97,7 @@ pub fn breakdown(
         .values
         .iter()
         .map(|(value, s)| {
-            let values = periods
-                .iter()
-                .map(|period| {
-                    s.points
-                        .iter()
-                        .find(|p| p.period == *period)
-                        .and_then(|p| p.value)
-                })
-                .collect();
+            let values = periods.iter().map(|period| s.value_in(*period)).collect();
             (value.clone(), values)
         })
         .collect::<Vec<_>>();

@@ -262,12 +262,7 @@ fn matrix(summary: &KpiSummary, breakdown: &crate::analytics::kpi::Breakdown) ->
             let cells = breakdown
                 .values
                 .iter()
-                .map(|(_, s)| {
-                    s.points
-                        .iter()
-                        .find(|p| p.period == *period)
-                        .and_then(|p| p.value)
-                })
+                .map(|(_, s)| s.value_in(*period))
                 .collect();
             (period.label(), cells)
         })
