@@ -67,19 +67,24 @@ pub fn card(metric: &Metric, summary: &KpiSummary) -> Card {
 }
 
 /// The card of one series of a metric: overall, or for a filter.
-pub fn card_of(metric: &Metric, series: &Series) -> Card {
+/// The recent periods of a series as an inline SVG.
+fn sparkline(series: &Series, metric: &Metric) -> Option<String> {
     let points = &series.points;
     let recent: Vec<Option<f64>> = points[points.len().saturating_sub(SPARK_PERIODS)..]
         .iter()
         .map(|p| p.value)
         .collect();
+    charts::svg::sparkline(&recent, metric.target)
+}
+
+pub fn card_of(metric: &Metric, series: &Series) -> Card {
     let latest = series.latest.as_ref().map(|l| latest_view(l, metric));
     let bullet = latest
         .as_ref()
         .zip(metric.target)
         .and_then(|(l, t)| charts::svg::bullet(l.value, t, l.on_target.unwrap_or(false)));
     Card {
-        sparkline: charts::svg::sparkline(&recent, metric.target),
+        sparkline: sparkline(series, metric),
         bullet,
         id: metric.id.clone(),
         name: metric.name.clone(),
@@ -138,6 +143,7 @@ struct ValueView {
     value: String,
     latest: Option<LatestView>,
     trend: Option<TrendView>,
+    sparkline: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -212,6 +218,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
                             value: v.clone(),
                             latest: s.latest.as_ref().map(|l| latest_view(l, metric)),
                             trend: trend_view(s),
+                            sparkline: sparkline(s, metric),
                         })
                         .collect(),
                     matrix: (d.values.len() <= MATRIX_VALUES).then(|| matrix(summary, d)),
