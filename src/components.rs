@@ -19,6 +19,7 @@ use minijinja::{Environment, Error, ErrorKind, State, context};
 use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::kpi::Series;
+use crate::charts::ChartView;
 use crate::data::Filter;
 use crate::diag::{Diagnostic, Severity, hint};
 use crate::pages::{self, Markdown};
@@ -34,7 +35,11 @@ struct Ctx {
 /// The HTML of the components placed so far on the page being rendered
 /// (a render-local extension of minijinja's state).
 #[derive(Debug, Default)]
-struct Placed(Vec<String>);
+struct Placed {
+    html: Vec<String>,
+    /// Chart ids given out so far, so that a chart placed twice gets a second id.
+    ids: BTreeSet<String>,
+}
 /// Placeholder delimiters: private-use characters, which Markdown leaves alone.
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
@@ -74,7 +79,9 @@ pub fn register(env: &mut Environment<'static>, plan: Arc<Plan>, report: Arc<Rep
         "trend_chart",
         move |state: &mut State, id: String, kw: Kwargs| {
             let (metric, filter, series) = c.series("trend_chart", &id, &kw)?;
-            let chart = pages::charts::trend(&c.plan, &c.report, metric, &filter, &series.points);
+            let mut chart =
+                pages::charts::trend(&c.plan, &c.report, metric, &filter, &series.points);
+            unique(state, chart.as_mut());
             place(state, "chart", &chart)
         },
     );
@@ -91,13 +98,16 @@ pub fn register(env: &mut Environment<'static>, plan: Arc<Plan>, report: Arc<Rep
                 hint(&id, subjects)
             )));
         }
-        let views: Vec<_> = all
+        let mut views: Vec<_> = all
             .iter()
             .filter(|x| x.subject_id == id)
             .filter(|x| metric.as_ref().is_none_or(|m| x.metric == *m))
             .filter(|x| version.is_none() || x.version == version)
             .map(|x| pages::compare::view(&c.plan, x))
             .collect();
+        for view in &mut views {
+            unique(state, view.chart.as_mut());
+        }
         if views.is_empty() {
             return Err(invalid(format!(
                 "before_after: `{id}` has no comparison with that metric and version"
@@ -129,7 +139,7 @@ pub fn register(env: &mut Environment<'static>, plan: Arc<Plan>, report: Arc<Rep
     env.add_function("nps", move |state: &mut State, kw: Kwargs| {
         takes("nps", &kw, &["segment"])?;
         let segment: Option<String> = kw.get("segment")?;
-        let chart = match &segment {
+        let mut chart = match &segment {
             None => pages::charts::nps_periods(&c.plan, &c.report),
             Some(s) => {
                 let segments = &c.report.voc.segments;
@@ -142,6 +152,7 @@ pub fn register(env: &mut Environment<'static>, plan: Arc<Plan>, report: Arc<Rep
                 pages::charts::nps_segment(&c.plan, &c.report, s)
             }
         };
+        unique(state, chart.as_mut());
         place(state, "chart", &chart)
     });
     let c = ctx.clone();
@@ -182,7 +193,11 @@ pub fn register(env: &mut Environment<'static>, plan: Arc<Plan>, report: Arc<Rep
             let view = context! {
                 audit => serde_value(&pages::audits::summary(audit, results)),
                 findings => serde_value(&findings),
-                chart => serde_value(&pages::charts::audit_gaps(&c.plan, audit, results)),
+                chart => serde_value(&{
+                    let mut chart = pages::charts::audit_gaps(&c.plan, audit, results);
+                    unique(state, chart.as_mut());
+                    chart
+                }),
             };
             place(state, "audit_gaps", &view)
         },
@@ -285,11 +300,24 @@ fn place(state: &mut State, name: &str, view: &impl serde::Serialize) -> Result<
     let mut macros = tmpl.render_captured(context! { site })?;
     let html = macros.with_state_mut(|s| s.call_macro(name, &[serde_value(view)]))?;
     let placed = state.get_or_insert_extension_with(Placed::default);
-    placed.0.push(html);
+    placed.html.push(html);
     Ok(Value::from(format!(
         "\n\n{OPEN}{}{CLOSE}\n\n",
-        placed.0.len() - 1
+        placed.html.len() - 1
     )))
+}
+
+/// Gives a chart placed a second time on a page an id of its own
+/// (`chart-trend-sla-2`), since ids must be unique and each canvas names its option by id.
+fn unique(state: &mut State, chart: Option<&mut ChartView>) {
+    let Some(chart) = chart else { return };
+    let ids = &mut state.get_or_insert_extension_with(Placed::default).ids;
+    let base = chart.id.clone();
+    let mut n = 1;
+    while !ids.insert(chart.id.clone()) {
+        n += 1;
+        chart.id = format!("{base}-{n}");
+    }
 }
 
 fn serde_value(view: &impl serde::Serialize) -> Value {
@@ -313,7 +341,7 @@ pub fn render(
         .map_err(error)?;
     let placed = rendered.with_state_mut(|s| {
         s.get_extension_mut::<Placed>()
-            .map(|p| std::mem::take(&mut p.0))
+            .map(|p| std::mem::take(&mut p.html))
             .unwrap_or_default()
     });
     let mut html = crate::content::markdown(rendered.output());

@@ -136,7 +136,7 @@ fn components_are_placed_between_paragraphs() {
         "content/plan/live.md",
         "+++\ntitle = \"Live\"\n+++\nIntro with {{ \"{{\" }} braces.\n\n\
          {{ kpi_card(\"sla\", channel=\"voice\") }}\n\n\
-         {{ trend_chart(\"aht\") }}\n\n{{ okr_table(\"2026-h1\") }}\n\n\
+         {{ trend_chart(\"aht\") }}\n\n{{ trend_chart(\"aht\") }}\n\n{{ okr_table(\"2026-h1\") }}\n\n\
          <b>raw</b> stays text.\n",
     );
     plan.build();
@@ -144,6 +144,15 @@ fn components_are_placed_between_paragraphs() {
     assert!(main.contains("<p>Intro with {{ braces.</p>"), "{main}");
     assert!(main.contains("Response SLA (channel: voice)"), "{main}");
     assert!(main.contains(r#"data-option="chart-trend-aht""#), "{main}");
+    // The same chart twice gets a second id: ids are unique on a page.
+    assert!(
+        main.contains(r#"data-option="chart-trend-aht-2""#),
+        "{main}"
+    );
+    assert!(
+        main.contains(r#"<script type="application/json" id="chart-trend-aht-2">"#),
+        "{main}"
+    );
     assert!(main.contains("SLA to 90%"), "the OKR table: {main}");
     assert!(
         main.contains("&lt;b&gt;raw&lt;/b&gt; stays text."),
