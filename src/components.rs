@@ -301,8 +301,9 @@ fn place(state: &mut State, name: &str, view: &impl serde::Serialize) -> Result<
     let html = macros.with_state_mut(|s| s.call_macro(name, &[serde_value(view)]))?;
     let placed = state.get_or_insert_extension_with(Placed::default);
     placed.html.push(html);
+    // Only the mark: the page keeps its lines, so an error can name the right one.
     Ok(Value::from(format!(
-        "\n\n{OPEN}{}{CLOSE}\n\n",
+        "{OPEN}{}{CLOSE}",
         placed.html.len() - 1
     )))
 }
@@ -332,8 +333,9 @@ pub fn render(
     site: &Value,
 ) -> Result<String, Diagnostic> {
     let mut env = env.clone();
-    let error = |e: Error| page_error(md, &e);
-    env.add_template_owned(md.source.clone(), md.body.clone())
+    let source = template_source(&md.body);
+    let error = |e: Error| page_error(md, &source, &e);
+    env.add_template_owned(md.source.clone(), source.clone())
         .map_err(error)?;
     let tmpl = env.get_template(&md.source).map_err(error)?;
     let mut rendered = tmpl
@@ -344,20 +346,40 @@ pub fn render(
             .map(|p| std::mem::take(&mut p.html))
             .unwrap_or_default()
     });
-    let mut html = crate::content::markdown(rendered.output());
-    for (i, part) in placed.iter().enumerate() {
-        let token = format!("{OPEN}{i}{CLOSE}");
-        // A component on a line of its own became a paragraph: replace the
-        // whole paragraph, since a block cannot sit inside one.
-        html = html
-            .replace(&format!("<p>{token}</p>"), part)
-            .replace(&token, part);
+    let used = std::cell::RefCell::new(vec![false; placed.len()]);
+    let html = crate::content::markdown_with(rendered.output(), |text| {
+        let n: usize = text.strip_prefix(OPEN)?.strip_suffix(CLOSE)?.parse().ok()?;
+        let html = placed.get(n)?;
+        used.borrow_mut()[n] = true;
+        Some(html.as_str())
+    });
+    // A component that did not stand between paragraphs (in a list item, a
+    // table cell, mid-sentence) was not placed: say where, not show a stray mark.
+    if let Some(n) = used.borrow().iter().position(|u| !u) {
+        let token = format!("{OPEN}{n}{CLOSE}");
+        let at = rendered.output().find(&token).unwrap_or_default();
+        return Err(Diagnostic {
+            file: md.source.clone(),
+            line: md.line + rendered.output()[..at].matches('\n').count(),
+            column: 1,
+            severity: Severity::Error,
+            message: "a component must stand on a line of its own, between paragraphs".into(),
+        });
     }
     Ok(html)
 }
 
-/// A problem in a content page's body, at its line of the file.
-fn page_error(md: &Markdown, e: &Error) -> Diagnostic {
+/// The page's Markdown as a template: `{#` starts a heading's id in Markdown
+/// (`## Service levels {#sla}`), not a template comment, and the
+/// placeholder characters are the components' alone.
+fn template_source(body: &str) -> String {
+    body.replace([OPEN, CLOSE], "")
+        .replace("{#", "{{ \"{#\" }}")
+}
+
+/// A problem in a content page's body, at its line and column of the file
+/// (`source` is the body as a template: the same lines as the file's).
+fn page_error(md: &Markdown, source: &str, e: &Error) -> Diagnostic {
     let mut message = e
         .detail()
         .map_or_else(|| e.kind().to_string(), str::to_owned);
@@ -377,10 +399,21 @@ fn page_error(md: &Markdown, e: &Error) -> Diagnostic {
             format!("unknown component `{name}`{close}")
         };
     }
+    let (line, column) = match e.range().filter(|r| r.start <= source.len()) {
+        Some(r) => {
+            let before = source.get(..r.start).unwrap_or_default();
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            (
+                before.matches('\n').count() + 1,
+                before[line_start..].chars().count() + 1,
+            )
+        }
+        None => (e.line().unwrap_or(1), 1),
+    };
     Diagnostic {
         file: md.source.clone(),
-        line: md.line + e.line().unwrap_or(1) - 1,
-        column: 1,
+        line: md.line + line - 1,
+        column,
         severity: Severity::Error,
         message,
     }

@@ -177,6 +177,15 @@ fn title_from(source: &str) -> String {
 /// Markdown to HTML: tables, footnotes, strikethrough, task lists and heading
 /// anchors. Raw HTML is escaped and `javascript:` links are neutralised.
 pub fn markdown(text: &str) -> String {
+    markdown_with(text, |_| None)
+}
+
+/// Markdown to HTML, where a paragraph whose whole text `block` recognises
+/// is replaced by the HTML it returns: how the data components are placed.
+/// The swap happens on parsed events, so a component's HTML is never
+/// scanned again, and text elsewhere (an attribute, a code block) that
+/// looks like a placeholder stays text.
+pub fn markdown_with<'b>(text: &str, block: impl Fn(&str) -> Option<&'b str>) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -253,8 +262,31 @@ pub fn markdown(text: &str) -> String {
         }
     }
     let mut html = String::with_capacity(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, place_blocks(events, block).into_iter());
     html
+}
+
+fn place_blocks<'a, 'b>(
+    events: Vec<Event<'a>>,
+    block: impl Fn(&str) -> Option<&'b str>,
+) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut rest = events.into_iter().peekable();
+    while let Some(event) = rest.next() {
+        if let Event::Start(Tag::Paragraph) = event {
+            let mut lookahead = rest.clone();
+            if let (Some(Event::Text(t)), Some(Event::End(TagEnd::Paragraph))) =
+                (lookahead.next(), lookahead.next())
+                && let Some(html) = block(&t)
+            {
+                out.push(Event::Html(CowStr::from(html.to_owned())));
+                rest = lookahead;
+                continue;
+            }
+        }
+        out.push(event);
+    }
+    out
 }
 
 fn is_script_url(url: &str) -> bool {

@@ -93,7 +93,10 @@ fn every_component_example_builds() {
     for line in guide.lines() {
         match (in_block, line) {
             (false, "```markdown") => (in_block, blocks) = (true, blocks + 1),
-            (true, "```") => in_block = false,
+            (true, "```") => {
+                in_block = false;
+                page.push('\n');
+            }
             (true, text) => {
                 page.push_str(text);
                 page.push('\n');

@@ -130,6 +130,11 @@ fn hostile_values_render_as_text_everywhere_charts_included() {
                 TAGS.contains(&name.to_ascii_lowercase().as_str()),
                 "{path}: markup the templates did not write: {tag}"
             );
+            // A `<` inside a tag means markup landed in an attribute value.
+            assert!(
+                !tag[1..].contains('<'),
+                "{path}: markup inside a tag: {tag}"
+            );
             assert!(
                 !attributes(tag).iter().any(|a| a.starts_with("on")),
                 "{path}: an event handler attribute: {tag}"
@@ -162,6 +167,15 @@ fn hostile_values_render_as_text_everywhere_charts_included() {
         charts >= 10,
         "only {charts} charts: the payloads must reach the charts"
     );
+    // Components place their HTML only where they are called: the forged
+    // placeholders in the data and in the page stay text.
+    let live = plan.read("site/plan/live/index.html");
+    assert_eq!(
+        live.matches(r#"<div class="cards component">"#).count(),
+        1,
+        "{live}"
+    );
+    assert!(live.contains(r#"<h2 id="anchored">"#), "{live}");
     // The payload does reach the charts, as text in their JSON.
     let sla = plan.read("site/kpis/sla/index.html");
     assert!(
