@@ -121,7 +121,7 @@ pub fn register(env: &mut Environment<'static>, plan: Arc<Plan>, report: Arc<Rep
         move |state: &mut State, id: String, kw: Kwargs| {
             takes("okr_table", &kw, &[])?;
             let okrs = &c.plan.data.okrs;
-            let Some(i) = okrs.iter().position(|p| p.id.eq_ignore_ascii_case(&id)) else {
+            let Some(i) = okrs.iter().position(|p| p.id == id) else {
                 return Err(invalid(format!(
                     "okr_table: no OKR period `{id}`{}",
                     hint(&id, okrs.iter().map(|p| p.id.as_str()))

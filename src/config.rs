@@ -222,6 +222,18 @@ impl Config {
                     format!("there is no file {value} (relative paths start at the plan's folder)"),
                 );
             } else {
+                // Whatever the file is, it is published: say so when it
+                // comes from outside the plan (a CI job building a pull request).
+                let inside = std::fs::canonicalize(plan_root.join(&value))
+                    .ok()
+                    .zip(std::fs::canonicalize(plan_root).ok())
+                    .is_some_and(|(file, root)| file.starts_with(root));
+                if !inside {
+                    file.warning(
+                        at,
+                        format!("{value} is outside the plan's folder; it is copied into the site as it is"),
+                    );
+                }
                 config.echarts = EchartsSource::File(PathBuf::from(value));
             }
         }

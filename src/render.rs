@@ -261,7 +261,7 @@ fn add_translations(env: &mut Environment<'static>, catalog: &Catalog) {
     let cat = Arc::new(catalog.clone());
     let c = Arc::clone(&cat);
     env.add_function("t", move |key: String, kw: Kwargs| {
-        fill_from(c.lookup(&key), &key, &kw, None)
+        fill_from(c.lookup(&key), &key, &kw, None, c.language())
     });
     env.add_function(
         "tn",
@@ -274,23 +274,33 @@ fn add_translations(env: &mut Environment<'static>, catalog: &Catalog) {
             })?;
             let d = if n.is_integer() { Some(0) } else { None };
             let n_text = i18n::number(cat.language(), count, d);
-            fill_from(cat.plural(&one, &other, count), &one, &kw, Some(&n_text))
+            fill_from(
+                cat.plural(&one, &other, count),
+                &one,
+                &kw,
+                Some(&n_text),
+                cat.language(),
+            )
         },
     );
 }
 
 /// Fills `text` from keyword arguments; `{n}` defaults to the count of `tn`.
+/// A number passed as it is gets the language's format (`12,034`, `12.034`).
 fn fill_from(
     text: &str,
     key: &str,
     kw: &Kwargs,
     n: Option<&str>,
+    language: crate::config::Language,
 ) -> Result<String, minijinja::Error> {
     let arg = |name: &str| {
         if kw.has(name) {
             let v: Value = kw.get(name).ok()?;
             Some(if v.is_none() || v.is_undefined() {
                 "—".to_owned()
+            } else if let Some(x) = as_number(&v).filter(|_| v.is_number()) {
+                i18n::number(language, x, v.is_integer().then_some(0))
             } else {
                 v.to_string()
             })

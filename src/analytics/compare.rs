@@ -67,6 +67,16 @@ pub struct Comparison {
     pub verdict: Outcome,
 }
 
+impl SubjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubjectKind::Flow => "flow",
+            SubjectKind::Experiment => "experiment",
+            SubjectKind::Initiative => "initiative",
+        }
+    }
+}
+
 /// The test figures of a comparison, flat, for views and the JSON API.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct TestFigures {

@@ -90,20 +90,20 @@ pub fn compute(surveys: &Surveys, scale: (f64, f64), as_of: Date) -> Vec<Driver>
     drivers
 }
 
+/// The medians of r and of performance over the attributes that have
+/// both: where the quadrants split (the chart draws its lines there).
+pub fn medians(drivers: &[Driver]) -> Option<(f64, f64)> {
+    let both = || drivers.iter().filter_map(|d| d.r.zip(d.performance));
+    Some((
+        median(both().map(|(r, _)| r).collect())?,
+        median(both().map(|(_, p)| p).collect())?,
+    ))
+}
+
 /// Sets each quadrant from the medians of r and performance over the
 /// attributes that have both.
 fn place(drivers: &mut [Driver]) {
-    let rs: Vec<f64> = drivers
-        .iter()
-        .filter(|d| d.performance.is_some())
-        .filter_map(|d| d.r)
-        .collect();
-    let ps: Vec<f64> = drivers
-        .iter()
-        .filter(|d| d.r.is_some())
-        .filter_map(|d| d.performance)
-        .collect();
-    let (Some(mr), Some(mp)) = (median(rs), median(ps)) else {
+    let Some((mr, mp)) = medians(drivers) else {
         return;
     };
     for d in drivers {

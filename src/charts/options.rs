@@ -166,38 +166,37 @@ pub fn trend(
     ChartView::new(id, "trend", label, &chart, Table { columns, rows })
 }
 
+/// The days of a before/after comparison: one per calendar day from the
+/// first day before the change to the last day after it, so that days
+/// without data show as gaps and both windows keep the same time scale.
+#[derive(Debug, Clone)]
+pub struct Windows {
+    pub days: Vec<String>,
+    /// (index into `days`, value) of each day with data.
+    pub before: Vec<(usize, f64)>,
+    pub after: Vec<(usize, f64)>,
+    /// The first and last index of each window, where its mean line runs.
+    pub spans: ((usize, usize), (usize, usize)),
+    /// The windows' means, as the comparison computed them.
+    pub means: (f64, f64),
+}
+
 /// The daily values of a before/after comparison, each window with its mean.
-pub fn before_after(
-    (id, label): (String, String),
-    unit: &str,
-    change_date: &str,
-    before: &[(String, f64)],
-    after: &[(String, f64)],
-    tr: Tr,
-) -> ChartView {
-    let days: Vec<String> = before
-        .iter()
-        .map(|(d, _)| d.clone())
-        .chain(std::iter::once(change_date.to_owned()))
-        .chain(after.iter().map(|(d, _)| d.clone()))
-        .collect();
-    let mean = |xs: &[(String, f64)]| {
-        (!xs.is_empty()).then(|| xs.iter().map(|(_, v)| v).sum::<f64>() / xs.len() as f64)
-    };
-    let window = |xs: &[(String, f64)], name: String, color: &str| {
-        let mut values = vec![None; days.len()];
-        for (d, v) in xs {
-            if let Some(i) = days.iter().position(|x| x == d) {
-                values[i] = Some(*v);
+pub fn before_after((id, label): (String, String), unit: &str, w: &Windows, tr: Tr) -> ChartView {
+    let window = |xs: &[(usize, f64)], name: &str, color: &str, (first, last), mean: f64| {
+        let mut values = vec![None; w.days.len()];
+        for (i, v) in xs {
+            if let Some(slot) = values.get_mut(*i) {
+                *slot = Some(*v);
             }
         }
-        let mut line = Line::new()
-            .name(name.as_str())
+        let at = |i: usize| CompositeValue::from(w.days.get(i).map_or("", String::as_str));
+        Line::new()
+            .name(name)
             .symbol_size(4)
             .item_style(ItemStyle::new().color(color))
-            .data(values.into_iter().map(opt).collect());
-        if let (Some(m), Some((first, _)), Some((last, _))) = (mean(xs), xs.first(), xs.last()) {
-            line = line.mark_line(
+            .data(values.into_iter().map(opt).collect())
+            .mark_line(
                 MarkLine::new()
                     .silent(true)
                     .symbol(vec![Symbol::None, Symbol::None])
@@ -210,21 +209,24 @@ pub fn before_after(
                     .data(vec![MarkLineVariant::StartToEnd(
                         MarkLineData::new()
                             .name(tr("Mean"))
-                            .coord(vec![CompositeValue::from(first.as_str()), m.into()]),
-                        MarkLineData::new()
-                            .coord(vec![CompositeValue::from(last.as_str()), m.into()]),
+                            .coord(vec![at(first), mean.into()]),
+                        MarkLineData::new().coord(vec![at(last), mean.into()]),
                     )]),
-            );
-        }
-        line
+            )
     };
     let (before_name, after_name) = (tr("Before"), tr("After"));
     let chart = base(Trigger::Axis)
         .legend(legend(vec![before_name.clone(), after_name.clone()]))
-        .x_axis(category(&days))
+        .x_axis(category(&w.days))
         .y_axis(value_axis(unit))
-        .series(window(before, before_name, MUTED))
-        .series(window(after, after_name, PALETTE[0]));
+        .series(window(&w.before, &before_name, MUTED, w.spans.0, w.means.0))
+        .series(window(
+            &w.after,
+            &after_name,
+            PALETTE[0],
+            w.spans.1,
+            w.means.1,
+        ));
     let table = Table {
         columns: vec![
             Column::fixed("Window", ""),
@@ -233,12 +235,12 @@ pub fn before_after(
         ],
         rows: vec![
             Row {
-                label: tr("Before"),
-                cells: vec![Some(before.len() as f64), mean(before)],
+                label: before_name,
+                cells: vec![Some(w.before.len() as f64), Some(w.means.0)],
             },
             Row {
-                label: tr("After"),
-                cells: vec![Some(after.len() as f64), mean(after)],
+                label: after_name,
+                cells: vec![Some(w.after.len() as f64), Some(w.means.1)],
             },
         ],
     };
@@ -256,7 +258,8 @@ pub struct NpsBar {
     pub nps: Option<f64>,
 }
 
-pub fn nps((id, label): (String, String), bars: &[NpsBar], tr: Tr) -> ChartView {
+/// `heading` heads the table's first column: the period, or the segment.
+pub fn nps((id, label): (String, String), heading: Column, bars: &[NpsBar], tr: Tr) -> ChartView {
     let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
     let share = |n: u32, b: &NpsBar| {
         let total = b.promoters + b.passives + b.detractors;
@@ -295,7 +298,7 @@ pub fn nps((id, label): (String, String), bars: &[NpsBar], tr: Tr) -> ChartView 
     );
     let table = Table {
         columns: vec![
-            Column::fixed("Period", ""),
+            heading,
             Column::fixed("Promoters", "count"),
             Column::fixed("Passives", "count"),
             Column::fixed("Detractors", "count"),

@@ -19,6 +19,19 @@ pub enum Status {
     Dropped,
 }
 
+impl Status {
+    /// The name in the plan's files (and the CSS class of its label).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Todo => "todo",
+            Status::InProgress => "in-progress",
+            Status::Done => "done",
+            Status::Blocked => "blocked",
+            Status::Dropped => "dropped",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {

@@ -6,16 +6,17 @@
 use crate::Plan;
 use crate::analytics::compare::Comparison;
 use crate::analytics::kpi::Breakdown;
-use crate::analytics::periods::Period;
+use crate::analytics::periods::{self, Period};
 use crate::analytics::series::Point;
 use crate::analytics::voc::Figures;
 use crate::analytics::{FindingResult, KrResult, Report};
-use crate::charts::options::{self, Bars, Dot, Event, NpsBar, Quadrants};
+use crate::charts::options::{self, Bars, Dot, Event, NpsBar, Quadrants, Windows};
 use crate::charts::{ChartView, Column, id_of};
 use crate::data::audits::Audit;
 use crate::data::initiatives::Level;
 use crate::data::okrs::OkrPeriod;
 use crate::data::{Filter, Metric};
+use jiff::civil::Date;
 
 /// The longest a trend chart gets: older periods stay in the tables.
 const TREND_PERIODS: usize = 52;
@@ -28,6 +29,11 @@ fn tr(plan: &Plan) -> impl Fn(&str) -> String + '_ {
 
 fn recent(points: &[Point]) -> &[Point] {
     &points[points.len().saturating_sub(TREND_PERIODS)..]
+}
+
+/// Whether two filters can hold the same rows: no dimension set to two values.
+fn compatible(a: &Filter, b: &Filter) -> bool {
+    a.iter().all(|(k, v)| b.get(k).is_none_or(|w| w == v))
 }
 
 /// A metric's values per period (for one filter), its target and, as pins,
@@ -44,21 +50,24 @@ pub fn trend(
         return None;
     }
     let periods: Vec<String> = points.iter().map(|p| p.period.label()).collect();
+    // Every change measured on this metric for rows this chart includes: an
+    // all-channel change on a WhatsApp chart, a WhatsApp change on the
+    // overall one (said as such), but not a voice change on a WhatsApp chart.
     let events: Vec<Event> = report
         .comparisons
         .iter()
-        .filter(|c| c.metric == metric.id && (filter.is_empty() || c.filter == *filter))
+        .filter(|c| c.metric == metric.id && compatible(&c.filter, filter))
         .filter_map(|c| {
-            let label = Period::of(report.trend, c.change_date).label();
-            let at = periods.iter().position(|p| *p == label)?;
+            let period = Period::of(report.trend, c.change_date);
+            let at = points.iter().position(|p| p.period == period)?;
             let (subject, _) = super::compare::subject(plan, c);
-            Some(Event {
-                at,
-                what: format!(
-                    "{subject} ({})",
-                    crate::i18n::date(plan.catalog.language(), c.change_date)
-                ),
-            })
+            let date = crate::i18n::date(plan.catalog.language(), c.change_date);
+            let what = if c.filter == *filter {
+                format!("{subject} ({date})")
+            } else {
+                format!("{subject} ({date}; {})", super::filter_text(&c.filter))
+            };
+            Some(Event { at, what })
         })
         .collect();
     let filter_text = super::filter_text(filter);
@@ -120,9 +129,23 @@ pub fn breakdown(
 /// The daily values either side of a change, each window with its mean.
 pub fn before_after(plan: &Plan, c: &Comparison) -> Option<ChartView> {
     let metric = plan.data.metric(&c.metric)?;
-    c.before.as_ref().zip(c.after.as_ref())?;
-    let days = |days: &[(jiff::civil::Date, f64)]| -> Vec<(String, f64)> {
-        days.iter().map(|(d, v)| (d.to_string(), *v)).collect()
+    let (before, after) = c.before.as_ref().zip(c.after.as_ref())?;
+    let first = periods::days(c.before_window.0);
+    let index = |d: Date| usize::try_from(periods::days(d) - first).unwrap_or(0);
+    let last = index(c.after_window.1);
+    let days = (0..=last)
+        .map(|i| periods::from_days(first + i as i64).to_string())
+        .collect();
+    let values = |xs: &[(Date, f64)]| xs.iter().map(|(d, v)| (index(*d), *v)).collect();
+    let windows = Windows {
+        days,
+        before: values(&c.days.0),
+        after: values(&c.days.1),
+        spans: (
+            (0, index(c.before_window.1)),
+            (index(c.after_window.0), last),
+        ),
+        means: (before.mean, after.mean),
     };
     let (subject, _) = super::compare::subject(plan, c);
     let label = plan.catalog.t(
@@ -131,11 +154,7 @@ pub fn before_after(plan: &Plan, c: &Comparison) -> Option<ChartView> {
     );
     let id = id_of(&[
         "before-after",
-        match c.subject_kind {
-            crate::analytics::compare::SubjectKind::Flow => "flow",
-            crate::analytics::compare::SubjectKind::Experiment => "experiment",
-            crate::analytics::compare::SubjectKind::Initiative => "initiative",
-        },
+        c.subject_kind.as_str(),
         &c.subject_id,
         c.version.as_deref().unwrap_or(""),
         &c.metric,
@@ -144,9 +163,7 @@ pub fn before_after(plan: &Plan, c: &Comparison) -> Option<ChartView> {
     Some(options::before_after(
         (id, label),
         &metric.unit,
-        &c.change_date.to_string(),
-        &days(&c.days.0),
-        &days(&c.days.1),
+        &windows,
         &tr(plan),
     ))
 }
@@ -173,7 +190,12 @@ pub fn nps_periods(plan: &Plan, report: &Report) -> Option<ChartView> {
         .map(|p| nps_bar(p.period.label(), &p.figures))
         .collect();
     let label = plan.catalog.t("NPS over time", &[]);
-    Some(options::nps((id_of(&["nps"]), label), &bars, &tr(plan)))
+    Some(options::nps(
+        (id_of(&["nps"]), label),
+        Column::fixed("Period", ""),
+        &bars,
+        &tr(plan),
+    ))
 }
 
 /// The same per value of a segment (channel, country, …).
@@ -192,6 +214,7 @@ pub fn nps_segment(plan: &Plan, report: &Report, dimension: &str) -> Option<Char
         .t("NPS by {segment}", &[("segment", dimension)]);
     Some(options::nps(
         (id_of(&["nps", dimension]), label),
+        Column::data(dimension, ""),
         &bars,
         &tr(plan),
     ))
@@ -199,14 +222,31 @@ pub fn nps_segment(plan: &Plan, report: &Report, dimension: &str) -> Option<Char
 
 /// How much of its target a value reaches, read in the better direction:
 /// 100 means on target.
+/// A ratio only reads as a share when both are positive; past twice the
+/// target the bar stops (the table has the values). `None` for a target or
+/// value at or below zero other than an exact hit: the chart leaves it out
+/// and the table beside it shows the finding.
 fn share_of_target(value: f64, target: f64, sign: f64) -> Option<f64> {
+    if value == target {
+        return Some(100.0);
+    }
+    if sign < 0.0 && value == 0.0 && target > 0.0 {
+        // Lower is better and nothing is left: as far past the target as it gets.
+        return Some(MAX_SHARE);
+    }
+    if value <= 0.0 || target <= 0.0 {
+        return None;
+    }
     let share = if sign > 0.0 {
         value / target
     } else {
         target / value
     };
-    (share.is_finite() && share >= 0.0).then_some(share * 100.0)
+    Some((share * 100.0).min(MAX_SHARE))
 }
+
+/// Where a share-of-target bar stops.
+const MAX_SHARE: f64 = 200.0;
 
 /// Each finding of an audit as a share of its target, beside the previous audit's.
 pub fn audit_gaps(plan: &Plan, audit: &Audit, results: &[FindingResult]) -> Option<ChartView> {
@@ -428,19 +468,9 @@ pub fn drivers(plan: &Plan, report: &Report) -> Option<ChartView> {
     if dots.len() < 2 {
         return None;
     }
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        let n = v.len();
-        if n % 2 == 1 {
-            v[n / 2]
-        } else {
-            (v[n / 2 - 1] + v[n / 2]) / 2.0
-        }
-    };
-    let split = (
-        median(dots.iter().map(|d| d.x).collect()),
-        median(dots.iter().map(|d| d.y).collect()),
-    );
+    // The same medians that put each attribute in its quadrant.
+    let (r, performance) = crate::analytics::drivers::medians(&report.drivers)?;
+    let split = (performance, r);
     let (lo, hi) = dots
         .iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), d| {
@@ -520,4 +550,42 @@ pub fn themes(plan: &Plan, report: &Report) -> Option<ChartView> {
         &[],
         &tr(plan),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_of_target_read_in_the_better_direction() {
+        assert_eq!(share_of_target(45.0, 90.0, 1.0), Some(50.0));
+        assert_eq!(share_of_target(6.0, 3.0, -1.0), Some(50.0));
+        // On target is 100 %, also at zero.
+        assert_eq!(share_of_target(0.0, 0.0, -1.0), Some(100.0));
+        assert_eq!(share_of_target(-10.0, -10.0, 1.0), Some(100.0));
+        // Nothing left of a lower-is-better figure: as far past the target as shown.
+        assert_eq!(share_of_target(0.0, 5.0, -1.0), Some(MAX_SHARE));
+        assert_eq!(share_of_target(900.0, 90.0, 1.0), Some(MAX_SHARE));
+        // A ratio of a negative value is no share: left to the table.
+        assert_eq!(share_of_target(-5.0, 20.0, 1.0), None);
+        assert_eq!(share_of_target(5.0, -10.0, 1.0), None);
+    }
+
+    #[test]
+    fn filters_are_compatible_unless_a_dimension_differs() {
+        let f = |pairs: &[(&str, &str)]| -> Filter {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let whatsapp = f(&[("channel", "whatsapp")]);
+        assert!(compatible(&whatsapp, &f(&[])));
+        assert!(compatible(&f(&[]), &whatsapp));
+        assert!(compatible(
+            &whatsapp,
+            &f(&[("channel", "whatsapp"), ("queue", "a")])
+        ));
+        assert!(!compatible(&whatsapp, &f(&[("channel", "voice")])));
+    }
 }

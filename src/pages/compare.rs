@@ -90,6 +90,14 @@ pub fn subject(plan: &Plan, c: &Comparison) -> (String, String) {
 }
 
 pub fn view(plan: &Plan, c: &Comparison) -> ComparisonView {
+    ComparisonView {
+        chart: super::charts::before_after(plan, c),
+        ..plain(plan, c)
+    }
+}
+
+/// The view without its chart, for lists that show a comparison in a line.
+pub fn plain(plan: &Plan, c: &Comparison) -> ComparisonView {
     let (subject, subject_url) = subject(plan, c);
     let direction = plan
         .data
@@ -116,7 +124,7 @@ pub fn view(plan: &Plan, c: &Comparison) -> ComparisonView {
         alpha: plan.config.alpha,
         min_days: crate::analytics::compare::MIN_DAYS,
         verdict: c.verdict,
-        chart: super::charts::before_after(plan, c),
+        chart: None,
     }
 }
 

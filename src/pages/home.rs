@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::PageView;
 use super::alerts::{AlertsView, view as alerts_view};
 use super::audits::{AuditSummary, FindingView, finding_view, summary as audit_summary};
-use super::compare::{ComparisonView, view as comparison_view};
+use super::compare::ComparisonView;
 use super::kpis::{Card, card};
 use super::okrs::{PeriodSummary, summary as okr_summary};
 use super::sprints::{SprintSummary, summary as sprint_summary};
@@ -98,11 +98,6 @@ fn deadlines(plan: &Plan, report: &Report) -> Vec<Deadline> {
     }
     for i in &plan.data.initiatives {
         if i.due >= as_of && !matches!(i.status, Status::Done | Status::Dropped) {
-            let status = match i.status {
-                Status::Todo => "todo",
-                Status::InProgress => "in-progress",
-                _ => "blocked",
-            };
             list.push((
                 i.due,
                 Deadline {
@@ -111,7 +106,7 @@ fn deadlines(plan: &Plan, report: &Report) -> Vec<Deadline> {
                     title: i.title.clone(),
                     url: format!("initiatives/#init-{}", i.id),
                     owner: Some(i.owner.clone()),
-                    status: Some(status),
+                    status: Some(i.status.as_str()),
                 },
             ));
         }
@@ -199,14 +194,19 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         .map(sprint_summary);
     let mut alerts = alerts_view(plan, report);
     alerts.alerts.truncate(ALERTS);
-    let mut wins: Vec<ComparisonView> = report
+    let mut improved: Vec<_> = report
         .comparisons
         .iter()
         .filter(|c| c.verdict == crate::analytics::compare::Outcome::Improved)
-        .map(|c| comparison_view(plan, c))
         .collect();
-    wins.sort_by(|a, b| b.change_date.cmp(&a.change_date));
-    wins.truncate(WINS);
+    // Stable, so that same-day wins keep plan order.
+    improved.sort_by_key(|c| std::cmp::Reverse(c.change_date));
+    let wins: Vec<ComparisonView> = improved
+        .into_iter()
+        .take(WINS)
+        // A line each: their charts are on their own pages.
+        .map(|c| super::compare::plain(plan, c))
+        .collect();
     let view = View {
         headline: headline(&kpis),
         kpis,

@@ -180,11 +180,26 @@ fn echarts_from_a_local_file_is_copied_into_the_site() {
     );
     plan.build();
     assert_eq!(plan.read("site/static/echarts.min.js"), script);
-    let home = plan.read("site/kpis/sla/index.html");
+    let page = plan.read("site/kpis/sla/index.html");
     assert!(
-        home.contains(r#"data-echarts="&#x2f;static&#x2f;echarts.min.js" defer"#),
-        "no CDN and no integrity hash: {home}"
+        page.contains(r#"data-echarts="&#x2f;static&#x2f;echarts.min.js" defer"#),
+        "no CDN and no integrity hash: {page}"
     );
+
+    // A file from outside the plan is published too, with a warning that says so.
+    std::fs::write(plan.root.join("../outside.js"), script).unwrap();
+    plan.write(
+        "cxreport.toml",
+        &format!("{config}\n[charts]\necharts = \"../outside.js\"\n"),
+    );
+    let run = plan.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: ../outside.js is outside the plan's folder; it is copied into the site as it is"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(plan.read("site/static/echarts.min.js"), script);
 
     plan.write(
         "cxreport.toml",
