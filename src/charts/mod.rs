@@ -1,13 +1,18 @@
 //! Charts: figures in, chart views out. Each chart is an ECharts option built
-//! with charming ([`options`]) plus the same figures as a table, so a page
+//! with charming ([`lines`], [`bars`], [`quadrants`]) plus the same figures as a table, so a page
 //! reads without scripts and on paper; KPI cards also get small SVG
 //! sparklines and bullets drawn here in Rust ([`svg`]).
 //!
 //! Nothing here reads the plan: the pages module gathers plain numbers and
 //! labels, and these pure functions shape them, which keeps them easy to test.
 
-pub mod options;
+pub mod bars;
+mod frame;
+pub mod lines;
+pub mod quadrants;
 pub mod svg;
+
+pub use frame::Tr;
 
 use serde::Serialize;
 
