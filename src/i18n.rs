@@ -176,7 +176,8 @@ impl Arg {
             (Arg::Text(s), _) => s.clone(),
             (Arg::Number(v, d, unit), None) => with_unit(format!("{v:.d$}"), unit, " "),
             (Arg::Number(v, d, unit), Some(l)) => {
-                let space = if l == Language::Es { "\u{a0}" } else { " " };
+                // As the `unit` filter writes them on the same page: `83.9%`, `83,9 %`.
+                let space = if l == Language::Es { "\u{a0}" } else { "" };
                 with_unit(number(l, *v, Some(*d)), unit, space)
             }
             (Arg::Date(d), None) => d.to_string(),

@@ -3,8 +3,7 @@
 
 use charming::datatype::{CompositeValue, DataPoint};
 use charming::element::{
-    ItemStyle, Label, LabelPosition, LineStyle, MarkLine, MarkLineData, MarkLineVariant, Symbol,
-    Trigger,
+    ItemStyle, Label, LineStyle, MarkLine, MarkLineData, MarkLineVariant, Symbol, Trigger,
 };
 use charming::series::{Line, Scatter};
 
@@ -117,6 +116,8 @@ pub struct Windows {
     pub spans: ((usize, usize), (usize, usize)),
     /// The windows' means, as the comparison computed them.
     pub means: (f64, f64),
+    /// The series' names, which say the means: "Before, mean 81.3 %".
+    pub names: (String, String),
 }
 
 /// The daily values of a before/after comparison, each window with its mean.
@@ -139,31 +140,22 @@ pub fn before_after((id, label): (String, String), unit: &str, w: &Windows, tr: 
                     .silent(true)
                     .symbol(vec![Symbol::None, Symbol::None])
                     .line_style(LineStyle::new().width(3).color(color))
-                    .label(
-                        Label::new()
-                            .formatter("{b}: {c}")
-                            .position(LabelPosition::Top),
-                    )
+                    // The legend says the means; a label here would cover the data.
+                    .label(Label::new().show(false))
                     .data(vec![MarkLineVariant::StartToEnd(
-                        MarkLineData::new()
-                            .name(tr("Mean"))
-                            .coord(vec![at(first), mean.into()]),
+                        MarkLineData::new().coord(vec![at(first), mean.into()]),
                         MarkLineData::new().coord(vec![at(last), mean.into()]),
                     )]),
             )
     };
-    let (before_name, after_name) = (tr("Before"), tr("After"));
+    let (before_name, after_name) = &w.names;
     let chart = base(Trigger::Axis)
         .legend(legend(vec![before_name.clone(), after_name.clone()]))
         .x_axis(category(&w.days))
         .y_axis(value_axis(unit))
-        .series(window(&w.before, &before_name, MUTED, w.spans.0, w.means.0))
+        .series(window(&w.before, before_name, MUTED, w.spans.0, w.means.0))
         .series(window(
-            &w.after,
-            &after_name,
-            PALETTE[0],
-            w.spans.1,
-            w.means.1,
+            &w.after, after_name, PALETTE[0], w.spans.1, w.means.1,
         ));
     let table = Table {
         columns: vec![
@@ -173,11 +165,11 @@ pub fn before_after((id, label): (String, String), unit: &str, w: &Windows, tr: 
         ],
         rows: vec![
             Row {
-                label: before_name,
+                label: tr("Before"),
                 cells: vec![Some(w.before.len() as f64), Some(w.means.0)],
             },
             Row {
-                label: after_name,
+                label: tr("After"),
                 cells: vec![Some(w.after.len() as f64), Some(w.means.1)],
             },
         ],

@@ -19,6 +19,7 @@ use crate::analytics::series::Point;
 use crate::charts::lines::{self, Event, Windows};
 use crate::charts::{ChartView, id_of};
 use crate::data::{Filter, Metric};
+use crate::i18n::Text;
 use jiff::civil::Date;
 
 /// The longest a trend chart gets: older periods stay in the tables.
@@ -129,6 +130,25 @@ pub fn breakdown(
     ))
 }
 
+/// "Before, mean 81.3 %", in the plan's language.
+fn window_name(plan: &Plan, window: &str, mean: f64, unit: &str) -> String {
+    let decimals = match mean.abs() {
+        a if a >= 100.0 => 0,
+        a if a >= 10.0 => 1,
+        _ => 2,
+    };
+    let unit = if matches!(unit, "count" | "score") {
+        ""
+    } else {
+        unit
+    };
+    plan.catalog.text(
+        &Text::new("{window}, mean {mean}")
+            .text("window", plan.catalog.lookup(window))
+            .number("mean", mean, decimals, unit),
+    )
+}
+
 /// The daily values either side of a change, each window with its mean.
 pub fn before_after(plan: &Plan, c: &Comparison) -> Option<ChartView> {
     let metric = plan.data.metric(&c.metric)?;
@@ -149,6 +169,10 @@ pub fn before_after(plan: &Plan, c: &Comparison) -> Option<ChartView> {
             (index(c.after_window.0), last),
         ),
         means: (before.mean, after.mean),
+        names: (
+            window_name(plan, "Before", before.mean, &metric.unit),
+            window_name(plan, "After", after.mean, &metric.unit),
+        ),
     };
     let (subject, _) = super::compare::subject(plan, c);
     let label = plan.catalog.t(
