@@ -146,7 +146,7 @@ pub fn register(env: &mut Environment<'static>, plan: Arc<Plan>, report: Arc<Rep
                 if !segments.iter().any(|(d, _)| d == s) {
                     return Err(invalid(format!(
                         "nps: the survey responses have no segment `{s}`{}",
-                        hint(s, segments.iter().map(|(d, _)| d.as_str()))
+                        one_of(s, segments.iter().map(|(d, _)| d.as_str()))
                     )));
                 }
                 pages::charts::nps_segment(&c.plan, &c.report, s)
@@ -331,43 +331,74 @@ pub fn render(
     env: &Environment<'static>,
     md: &Markdown,
     site: &Value,
-) -> Result<String, Diagnostic> {
+) -> Result<String, Vec<Diagnostic>> {
     let mut env = env.clone();
-    let source = template_source(&md.body);
-    let error = |e: Error| page_error(md, &source, &e);
-    env.add_template_owned(md.source.clone(), source.clone())
-        .map_err(error)?;
-    let tmpl = env.get_template(&md.source).map_err(error)?;
-    let mut rendered = tmpl
-        .render_captured(context! { site => site.clone() })
-        .map_err(error)?;
-    let placed = rendered.with_state_mut(|s| {
-        s.get_extension_mut::<Placed>()
-            .map(|p| std::mem::take(&mut p.html))
-            .unwrap_or_default()
-    });
+    let mut source = template_source(&md.body);
+    let mut problems = Vec::new();
+    // Rendering stops at the first failing call; to report every one, each
+    // failing call is blanked out (keeping the lines and columns of the rest)
+    // and the page rendered again. A syntax error ends it: what follows
+    // cannot be read.
+    let (text, placed) = loop {
+        let attempt = env
+            .add_template_owned(md.source.clone(), source.clone())
+            .and_then(|()| env.get_template(&md.source))
+            .and_then(|tmpl| tmpl.render_captured(context! { site => site.clone() }));
+        match attempt {
+            Ok(mut rendered) => {
+                let placed = rendered.with_state_mut(|s| {
+                    s.get_extension_mut::<Placed>()
+                        .map(|p| std::mem::take(&mut p.html))
+                        .unwrap_or_default()
+                });
+                break (rendered.into_output(), placed);
+            }
+            Err(e) => {
+                problems.push(page_error(md, &source, &e));
+                let call = e
+                    .range()
+                    .filter(|r| r.end <= source.len() && r.start < r.end);
+                match call {
+                    Some(r)
+                        if e.kind() != ErrorKind::SyntaxError && problems.len() < MAX_PROBLEMS =>
+                    {
+                        let filler = format!("{:<width$}", "\"\"", width = r.len());
+                        source.replace_range(r, &filler);
+                    }
+                    _ => return Err(problems),
+                }
+            }
+        }
+    };
     let used = std::cell::RefCell::new(vec![false; placed.len()]);
-    let html = crate::content::markdown_with(rendered.output(), |text| {
-        let n: usize = text.strip_prefix(OPEN)?.strip_suffix(CLOSE)?.parse().ok()?;
+    let html = crate::content::markdown_with(&text, |t| {
+        let n: usize = t.strip_prefix(OPEN)?.strip_suffix(CLOSE)?.parse().ok()?;
         let html = placed.get(n)?;
         used.borrow_mut()[n] = true;
         Some(html.as_str())
     });
     // A component that did not stand between paragraphs (in a list item, a
     // table cell, mid-sentence) was not placed: say where, not show a stray mark.
-    if let Some(n) = used.borrow().iter().position(|u| !u) {
+    for (n, _) in used.borrow().iter().enumerate().filter(|(_, u)| !**u) {
         let token = format!("{OPEN}{n}{CLOSE}");
-        let at = rendered.output().find(&token).unwrap_or_default();
-        return Err(Diagnostic {
+        let at = text.find(&token).unwrap_or_default();
+        problems.push(Diagnostic {
             file: md.source.clone(),
-            line: md.line + rendered.output()[..at].matches('\n').count(),
+            line: md.line + text[..at].matches('\n').count(),
             column: 1,
             severity: Severity::Error,
             message: "a component must stand on a line of its own, between paragraphs".into(),
         });
     }
-    Ok(html)
+    if problems.is_empty() {
+        Ok(html)
+    } else {
+        Err(problems)
+    }
 }
+
+/// How many problems one page reports at most.
+const MAX_PROBLEMS: usize = 50;
 
 /// The page's Markdown as a template: `{#` starts a heading's id in Markdown
 /// (`## Service levels {#sla}`), not a template comment, and the

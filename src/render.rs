@@ -160,8 +160,8 @@ impl Renderer {
                 Some(md) => match crate::components::render(&components, md, &site) {
                     // A page that opens with its own top heading should not get a second one.
                     Ok(html) => context! { has_title => html.starts_with("<h1"), html },
-                    Err(problem) => {
-                        problems.push(problem);
+                    Err(found) => {
+                        problems.extend(found);
                         continue;
                     }
                 },
