@@ -57,8 +57,14 @@ pub(super) fn category(labels: &[String]) -> Axis {
     Axis::new().type_(AxisType::Category).data(labels.to_vec())
 }
 
-pub(super) fn value_axis(name: &str) -> Axis {
-    Axis::new().type_(AxisType::Value).scale(true).name(name)
+/// A value axis named after the metric's unit (`%`, `min`); counts and
+/// scores need no name.
+pub(super) fn value_axis(unit: &str) -> Axis {
+    let axis = Axis::new().type_(AxisType::Value).scale(true);
+    match unit {
+        "" | "count" | "score" => axis,
+        u => axis.name(u),
+    }
 }
 
 pub(super) fn dashed(color: &str) -> LineStyle {
