@@ -175,7 +175,8 @@ fn amount(
 }
 
 /// Differences of percentages are percentage points, not percent: `pts`,
-/// and the Spanish `p. p.` (puntos porcentuales).
+/// and the Spanish `pp` (puntos porcentuales; not `p. p.`, whose stop would
+/// double the one that ends a sentence).
 fn difference(
     lang: Language,
     n: f64,
@@ -192,7 +193,7 @@ fn difference(
     };
     let points = match lang {
         Language::En => "pts",
-        Language::Es => "p.\u{a0}p.",
+        Language::Es => "pp",
     };
     match unit.unwrap_or("") {
         "%" => format!("{body} {points}"),
@@ -316,11 +317,11 @@ mod tests {
         assert_eq!(r("{{ 5.871|unit('min') }}"), "5,87 min");
         assert_eq!(r("{{ 2034|unit('count') }}"), "2034");
         assert_eq!(r("{{ 12034|num }}"), "12.034");
-        assert_eq!(r("{{ 1.23|delta('%', digits=1) }}"), "+1,2 p.\u{a0}p.");
+        assert_eq!(r("{{ 1.23|delta('%', digits=1) }}"), "+1,2 pp");
         assert_eq!(r("{{ -0.25|delta('min') }}"), "−0,25 min");
         assert_eq!(r("{{ 0.001|delta('min', digits=1) }}"), "0,0 min");
         assert_eq!(r("{{ 0.452|pct }}"), "45\u{a0}%");
-        assert_eq!(r("{{ 5.0|amount('%') }}"), "5,00 p.\u{a0}p.");
+        assert_eq!(r("{{ 5.0|amount('%') }}"), "5,00 pp");
         assert_eq!(r("{{ 12000|money('EUR') }}"), "12.000 EUR");
         assert_eq!(r("{{ '2026-10-31'|date }}"), "31 oct 2026");
         assert_eq!(r("{{ '2026-W44'|date }}"), "2026-W44");
