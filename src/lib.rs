@@ -16,6 +16,7 @@ pub mod config;
 pub mod content;
 pub mod data;
 pub mod diag;
+pub mod git;
 pub mod i18n;
 pub mod pages;
 pub mod render;
@@ -38,6 +39,8 @@ pub struct Plan {
     pub catalog: i18n::Catalog,
     pub data: data::Data,
     pub pages: Vec<content::Page>,
+    /// The commits that changed `data/`, from the repository holding the plan.
+    pub history: git::History,
 }
 
 /// Reads and checks a whole plan. `Err` is an I/O failure; data problems are
@@ -62,6 +65,7 @@ pub fn load(root: &Path) -> anyhow::Result<(Plan, Vec<Diagnostic>)> {
         config,
         data,
         pages,
+        history: git::read(root),
     };
     Ok((plan, diags.sorted()))
 }

@@ -49,6 +49,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("sprint.html", include_str!("../templates/sprint.html")),
     ("reviews.html", include_str!("../templates/reviews.html")),
     ("review.html", include_str!("../templates/review.html")),
+    ("changes.html", include_str!("../templates/changes.html")),
     ("charts.html", include_str!("../templates/charts.html")),
     (
         "components.html",

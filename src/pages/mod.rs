@@ -6,6 +6,7 @@
 
 pub mod alerts;
 pub mod audits;
+mod changes;
 pub mod charts;
 pub mod compare;
 mod flows;
@@ -76,6 +77,7 @@ pub fn all(plan: &Plan, report: &Report) -> Vec<PageView> {
     pages.push(initiatives::page(plan, report));
     pages.extend(flows::pages(plan, report));
     pages.extend(sprints::pages(plan, report));
+    pages.push(changes::page(plan));
     for page in plan.pages.iter().filter(|p| !p.draft && !p.url.is_empty()) {
         let view = ContentView {
             description: page.description.clone(),
@@ -117,6 +119,7 @@ pub fn nav(plan: &Plan) -> Vec<NavItem> {
         (t("Flows"), "flows/"),
         (t("Sprints"), "sprints/"),
         (t("Reviews"), "reviews/"),
+        (t("Changes"), "changes/"),
     ];
     let mut items: Vec<NavItem> = fixed
         .iter()

@@ -7,6 +7,7 @@ mod cli;
 mod docs;
 mod errors;
 mod example;
+mod history;
 mod language;
 mod pages;
 mod reference;

@@ -1,0 +1,275 @@
+//! The plan's history, read from the git repository that holds the plan:
+//! every commit that changed `data/`, newest first, with the files it
+//! added, changed or deleted there.
+//!
+//! The repository is read with gix rather than by running `git`: it is pure
+//! Rust (no C toolchain for a CI image, no `git` binary to find), reads the
+//! object database directly, and so will also let a build read any revision
+//! without touching the work tree. Its API moves between releases, so it is
+//! pinned in Cargo.toml and used from this module only.
+//!
+//! Everything here comes from the repository, never from the clock, so the
+//! same repository always gives the same history. Where the history cannot
+//! be read (no repository, the plan not tracked, a shallow clone), the
+//! [`Availability`] says so and the pages explain how to get it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use gix::bstr::ByteSlice as _;
+use gix::revision::walk::Sorting;
+use gix::traverse::commit::simple::CommitTimeOrder;
+use jiff::civil::Date;
+
+/// How much of the plan's history could be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Availability {
+    Full,
+    /// A shallow clone: commits before its boundary are missing.
+    Shallow,
+    /// The plan is in no git repository.
+    NoRepository,
+    /// The repository has no commit with the plan's `data/` yet.
+    NotTracked,
+}
+
+/// A commit that changed the plan's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commit {
+    pub id: String,
+    /// The first 8 hexadecimal digits.
+    pub short: String,
+    /// The author's date, in the author's own time zone.
+    pub date: Date,
+    pub author: String,
+    pub subject: String,
+    /// From "Merge pull request #12 …" or a subject ending "(#12)".
+    pub pull_request: Option<u32>,
+    /// Relative to the plan root (`data/okrs/2026-h2.toml`), in path order.
+    pub files: Vec<FileChange>,
+    /// The commit's parents are beyond a shallow clone's boundary, so its
+    /// files are compared with nothing.
+    pub boundary: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    pub path: String,
+    pub kind: ChangeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// The plan's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct History {
+    pub availability: Availability,
+    /// Newest first.
+    pub commits: Vec<Commit>,
+}
+
+impl History {
+    fn missing(availability: Availability) -> History {
+        History {
+            availability,
+            commits: Vec::new(),
+        }
+    }
+}
+
+/// Reads the history of `root/data/` from the repository that contains `root`.
+/// A repository that cannot be read is said as no repository: the build
+/// goes on without history.
+pub fn read(root: &Path) -> History {
+    let Ok(repo) = gix::discover(root) else {
+        return History::missing(Availability::NoRepository);
+    };
+    match history(&repo, root) {
+        Ok(Some(h)) => h,
+        Ok(None) => History::missing(Availability::NotTracked),
+        Err(_) => History::missing(Availability::NoRepository),
+    }
+}
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+fn history(repo: &gix::Repository, root: &Path) -> Result<Option<History>> {
+    let Some(workdir) = repo.workdir() else {
+        return Ok(None);
+    };
+    let prefix = std::fs::canonicalize(root)?
+        .strip_prefix(std::fs::canonicalize(workdir)?)?
+        .to_owned();
+    let data = prefix.join("data");
+    let Ok(head) = repo.head_commit() else {
+        return Ok(None);
+    };
+    let shallow = repo.is_shallow()?;
+    let mut commits = Vec::new();
+    let walk = repo
+        .rev_walk([head.id])
+        .sorting(Sorting::ByCommitTime(CommitTimeOrder::NewestFirst))
+        .all()?;
+    for info in walk {
+        let info = info?;
+        let commit = info.object()?;
+        let files = data_files(repo, &commit.tree()?, &data)?;
+        let parents: Vec<_> = info
+            .parent_ids()
+            .map(|id| -> Result<_> {
+                let parent = repo.find_commit(id)?;
+                data_files(repo, &parent.tree()?, &data)
+            })
+            .collect::<Result<_>>()?;
+        // As `git log -- data/` does: a commit counts when its data differs
+        // from every parent's (a merge that only brings a branch's change in
+        // is the same as that branch and does not count again).
+        let changed = match parents.first() {
+            None => !files.is_empty(),
+            Some(_) => parents.iter().all(|p| *p != files),
+        };
+        if !changed {
+            continue;
+        }
+        let before = parents.into_iter().next().unwrap_or_default();
+        let boundary =
+            shallow && info.parent_ids.is_empty() && commit.parent_ids().next().is_some();
+        commits.push(describe(&commit, &before, &files, &prefix, boundary)?);
+    }
+    if commits.is_empty() {
+        return Ok(None);
+    }
+    let availability = if shallow {
+        Availability::Shallow
+    } else {
+        Availability::Full
+    };
+    Ok(Some(History {
+        availability,
+        commits,
+    }))
+}
+
+/// Every file below `dir` of `tree`, by path relative to the repository,
+/// with its blob id.
+fn data_files(
+    repo: &gix::Repository,
+    tree: &gix::Tree<'_>,
+    dir: &Path,
+) -> Result<BTreeMap<PathBuf, gix::ObjectId>> {
+    let mut out = BTreeMap::new();
+    let Some(entry) = tree.lookup_entry_by_path(dir)? else {
+        return Ok(out);
+    };
+    if !entry.mode().is_tree() {
+        return Ok(out);
+    }
+    let mut stack = vec![(dir.to_owned(), entry.object_id())];
+    while let Some((path, id)) = stack.pop() {
+        let tree = repo.find_tree(id)?;
+        for entry in tree.iter() {
+            let entry = entry?;
+            let name = entry.filename().to_str_lossy();
+            let child = path.join(name.as_ref());
+            if entry.mode().is_tree() {
+                stack.push((child, entry.oid().to_owned()));
+            } else if entry.mode().is_blob() {
+                out.insert(child, entry.oid().to_owned());
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn describe(
+    commit: &gix::Commit<'_>,
+    before: &BTreeMap<PathBuf, gix::ObjectId>,
+    after: &BTreeMap<PathBuf, gix::ObjectId>,
+    prefix: &Path,
+    boundary: bool,
+) -> Result<Commit> {
+    let mut files = Vec::new();
+    let rel = |p: &Path| {
+        p.strip_prefix(prefix)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    for (path, id) in after {
+        match before.get(path) {
+            None => files.push((rel(path), ChangeKind::Added)),
+            Some(old) if old != id => files.push((rel(path), ChangeKind::Modified)),
+            Some(_) => {}
+        }
+    }
+    for path in before.keys().filter(|p| !after.contains_key(*p)) {
+        files.push((rel(path), ChangeKind::Deleted));
+    }
+    files.sort();
+    let author = commit.author()?;
+    let time = author.time()?;
+    let date = jiff::Timestamp::from_second(time.seconds)?
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(
+            time.offset,
+        )?))
+        .date();
+    let message = commit.message()?;
+    let subject = message.summary().to_str_lossy().into_owned();
+    let id = commit.id.to_string();
+    Ok(Commit {
+        short: id.chars().take(8).collect(),
+        id,
+        date,
+        author: author.name.to_str_lossy().into_owned(),
+        pull_request: pull_request(&subject),
+        subject,
+        files: files
+            .into_iter()
+            .map(|(path, kind)| FileChange { path, kind })
+            .collect(),
+        boundary,
+    })
+}
+
+/// The pull request a commit subject names: GitHub's "Merge pull request
+/// #12 from …", or a squash-merge's "Raise the SLA target (#12)".
+pub fn pull_request(subject: &str) -> Option<u32> {
+    let number = |s: &str| -> Option<u32> {
+        let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    };
+    if let Some(rest) = subject.strip_prefix("Merge pull request #") {
+        return number(rest);
+    }
+    let inner = subject.trim_end().strip_suffix(')')?;
+    let at = inner.rfind("(#")?;
+    let n = &inner[at + 2..];
+    n.chars()
+        .all(|c| c.is_ascii_digit())
+        .then(|| number(n))
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pull_request_numbers() {
+        assert_eq!(
+            pull_request("Merge pull request #12 from team/sla"),
+            Some(12)
+        );
+        assert_eq!(pull_request("Raise the SLA target (#34)"), Some(34));
+        assert_eq!(pull_request("Raise the SLA target (#34) "), Some(34));
+        assert_eq!(pull_request("Fix (#x)"), None);
+        assert_eq!(pull_request("Add week 44"), None);
+    }
+}

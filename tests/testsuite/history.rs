@@ -1,0 +1,194 @@
+//! The plan's history, from real git repositories made here with the `git`
+//! command: commits, a merged pull request, a deleted file, a commit that
+//! touches no data, a shallow clone and a folder that is no repository.
+
+use std::path::Path;
+use std::process::Command;
+
+use cxreport::git::{Availability, ChangeKind, read};
+
+use crate::support::Plan;
+
+/// Runs git in `dir` with a fixed identity and clock, so that the history is
+/// the same on every run.
+fn git(dir: &Path, args: &[&str], date: &str) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Ana Ruiz")
+        .env("GIT_AUTHOR_EMAIL", "ana@example.com")
+        .env("GIT_COMMITTER_NAME", "Ana Ruiz")
+        .env("GIT_COMMITTER_EMAIL", "ana@example.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The minimal plan with a scripted history of five commits.
+fn repository() -> Plan {
+    let plan = Plan::fixture("minimal");
+    let dir = &plan.root;
+    git(
+        dir,
+        &["init", "-q", "-b", "main"],
+        "2026-01-01T09:00:00+01:00",
+    );
+    git(dir, &["add", "."], "2026-01-01T09:00:00+01:00");
+    git(
+        dir,
+        &["commit", "-q", "-m", "The plan"],
+        "2026-01-01T09:00:00+01:00",
+    );
+
+    let okr = plan
+        .read("data/okrs/2026-h1.toml")
+        .replace("target = 90", "target = 92");
+    plan.write("data/okrs/2026-h1.toml", &okr);
+    git(
+        dir,
+        &["commit", "-q", "-am", "Raise the SLA target (#12)"],
+        "2026-02-01T10:00:00+01:00",
+    );
+
+    plan.write(
+        "content/plan/diagnosis.md",
+        "A new text, no data changed.\n",
+    );
+    git(
+        dir,
+        &["commit", "-q", "-am", "Reword the diagnosis"],
+        "2026-02-02T10:00:00+01:00",
+    );
+
+    git(
+        dir,
+        &["checkout", "-q", "-b", "drop-sprint"],
+        "2026-02-03T10:00:00+01:00",
+    );
+    git(
+        dir,
+        &["rm", "-q", "data/sprints/2026-02.toml"],
+        "2026-02-03T10:00:00+01:00",
+    );
+    git(
+        dir,
+        &["commit", "-q", "-m", "Drop the February sprint"],
+        "2026-02-03T10:00:00+01:00",
+    );
+    git(
+        dir,
+        &["checkout", "-q", "main"],
+        "2026-02-04T10:00:00+01:00",
+    );
+    git(
+        dir,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "Merge pull request #13 from ana/drop-sprint",
+            "drop-sprint",
+        ],
+        "2026-02-04T10:00:00+01:00",
+    );
+    plan
+}
+
+#[test]
+fn commits_that_changed_data_newest_first() {
+    let plan = repository();
+    let history = read(&plan.root);
+    assert_eq!(history.availability, Availability::Full);
+    let subjects: Vec<&str> = history.commits.iter().map(|c| c.subject.as_str()).collect();
+    // The merge only brings the branch's change, so it does not count again;
+    // the commit that changed only content/ is not a change to the data.
+    assert_eq!(
+        subjects,
+        [
+            "Drop the February sprint",
+            "Raise the SLA target (#12)",
+            "The plan"
+        ]
+    );
+    let raise = &history.commits[1];
+    assert_eq!(raise.pull_request, Some(12));
+    assert_eq!(raise.date.to_string(), "2026-02-01");
+    assert_eq!(raise.author, "Ana Ruiz");
+    assert_eq!(raise.short.len(), 8);
+    let files: Vec<(&str, ChangeKind)> = raise
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.kind))
+        .collect();
+    assert_eq!(files, [("data/okrs/2026-h1.toml", ChangeKind::Modified)]);
+    let dropped = &history.commits[0];
+    assert_eq!(dropped.files[0].path, "data/sprints/2026-02.toml");
+    assert_eq!(dropped.files[0].kind, ChangeKind::Deleted);
+    let first = &history.commits[2];
+    assert!(first.files.iter().all(|f| f.kind == ChangeKind::Added));
+    assert!(first.files.iter().any(|f| f.path == "data/metrics.toml"));
+}
+
+#[test]
+fn the_changes_page_lists_them() {
+    let plan = repository();
+    plan.build();
+    let main = plan.main_of("changes/");
+    assert!(
+        main.contains("<strong>Raise the SLA target (#12)</strong>"),
+        "{main}"
+    );
+    assert!(main.contains("pull request #12"), "{main}");
+    assert!(
+        main.contains("<code>data&#x2f;sprints&#x2f;2026-02.toml</code>"),
+        "{main}"
+    );
+    assert!(!main.contains("Reword the diagnosis"), "{main}");
+    // The same repository builds the same page.
+    let again = plan.run(&["build"]);
+    assert_eq!(again.code, 0);
+    assert_eq!(plan.main_of("changes/"), main);
+}
+
+#[test]
+fn a_shallow_clone_says_what_is_missing() {
+    let plan = repository();
+    let clone = plan.root.with_file_name("shallow");
+    let url = format!("file://{}", plan.root.display());
+    let parent = plan.root.parent().expect("a parent");
+    git(
+        parent,
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+        "2026-03-01T10:00:00+01:00",
+    );
+    let history = read(&clone);
+    assert_eq!(history.availability, Availability::Shallow);
+    assert_eq!(history.commits.len(), 1);
+    assert!(history.commits[0].boundary);
+    let run = crate::support::run_in(&clone, &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = std::fs::read_to_string(clone.join("site/changes/index.html")).expect("page");
+    assert!(page.contains("This is a shallow clone"), "{page}");
+}
+
+#[test]
+fn a_folder_that_is_no_repository_builds_and_says_so() {
+    let plan = Plan::fixture("minimal");
+    assert_eq!(read(&plan.root).availability, Availability::NoRepository);
+    plan.build();
+    assert!(
+        plan.main_of("changes/")
+            .contains("The plan is not in a git repository"),
+        "{}",
+        plan.main_of("changes/")
+    );
+}
