@@ -57,6 +57,8 @@ pub struct Commit {
 pub struct FileChange {
     pub path: String,
     pub kind: ChangeKind,
+    /// What changed in it, record by record ([`crate::changes`]).
+    pub items: Vec<crate::changes::Item>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -141,7 +143,7 @@ fn history(repo: &gix::Repository, root: &Path) -> Result<Option<History>> {
         let before = parents.into_iter().next().unwrap_or_default();
         let boundary =
             shallow && info.parent_ids.is_empty() && commit.parent_ids().next().is_some();
-        commits.push(describe(&commit, &before, &files, &prefix, boundary)?);
+        commits.push(describe(repo, &commit, &before, &files, &prefix, boundary)?);
     }
     if commits.is_empty() {
         return Ok(None);
@@ -189,30 +191,37 @@ fn data_files(
 }
 
 fn describe(
+    repo: &gix::Repository,
     commit: &gix::Commit<'_>,
     before: &BTreeMap<PathBuf, gix::ObjectId>,
     after: &BTreeMap<PathBuf, gix::ObjectId>,
     prefix: &Path,
     boundary: bool,
 ) -> Result<Commit> {
-    let mut files = Vec::new();
     let rel = |p: &Path| {
         p.strip_prefix(prefix)
             .unwrap_or(p)
             .to_string_lossy()
             .replace('\\', "/")
     };
-    for (path, id) in after {
-        match before.get(path) {
-            None => files.push((rel(path), ChangeKind::Added)),
-            Some(old) if old != id => files.push((rel(path), ChangeKind::Modified)),
-            Some(_) => {}
-        }
+    let text = |id: Option<&gix::ObjectId>| -> Result<Option<String>> {
+        id.map(|id| Ok(String::from_utf8_lossy(&repo.find_blob(*id)?.data).into_owned()))
+            .transpose()
+    };
+    let mut files = Vec::new();
+    let paths: std::collections::BTreeSet<&PathBuf> = before.keys().chain(after.keys()).collect();
+    for path in paths {
+        let (old, new) = (before.get(path), after.get(path));
+        let kind = match (old, new) {
+            (None, Some(_)) => ChangeKind::Added,
+            (Some(_), None) => ChangeKind::Deleted,
+            (Some(a), Some(b)) if a != b => ChangeKind::Modified,
+            _ => continue,
+        };
+        let path = rel(path);
+        let items = crate::changes::of(&path, text(old)?.as_deref(), text(new)?.as_deref());
+        files.push(FileChange { path, kind, items });
     }
-    for path in before.keys().filter(|p| !after.contains_key(*p)) {
-        files.push((rel(path), ChangeKind::Deleted));
-    }
-    files.sort();
     let author = commit.author()?;
     let time = author.time()?;
     let date = jiff::Timestamp::from_second(time.seconds)?
@@ -230,10 +239,7 @@ fn describe(
         author: author.name.to_str_lossy().into_owned(),
         pull_request: pull_request(&subject),
         subject,
-        files: files
-            .into_iter()
-            .map(|(path, kind)| FileChange { path, kind })
-            .collect(),
+        files,
         boundary,
     })
 }

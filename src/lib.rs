@@ -9,6 +9,7 @@
 
 pub mod analytics;
 pub mod api;
+pub mod changes;
 pub mod charts;
 pub mod cli;
 pub mod components;

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::PageView;
 use crate::Plan;
+use crate::changes::Item;
 use crate::git::{Availability, ChangeKind};
 
 #[derive(Serialize)]
@@ -21,8 +22,15 @@ struct CommitView {
     author: String,
     subject: String,
     pull_request: Option<u32>,
-    files: Vec<(String, ChangeKind)>,
+    files: Vec<FileView>,
     boundary: bool,
+}
+
+#[derive(Serialize)]
+struct FileView {
+    path: String,
+    kind: ChangeKind,
+    items: Vec<Item>,
 }
 
 pub fn page(plan: &Plan) -> PageView {
@@ -39,7 +47,15 @@ pub fn page(plan: &Plan) -> PageView {
                 author: c.author.clone(),
                 subject: c.subject.clone(),
                 pull_request: c.pull_request,
-                files: c.files.iter().map(|f| (f.path.clone(), f.kind)).collect(),
+                files: c
+                    .files
+                    .iter()
+                    .map(|f| FileView {
+                        path: f.path.clone(),
+                        kind: f.kind,
+                        items: f.items.clone(),
+                    })
+                    .collect(),
                 boundary: c.boundary,
             })
             .collect(),

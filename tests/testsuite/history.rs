@@ -153,6 +153,13 @@ fn the_changes_page_lists_them() {
         "{main}"
     );
     assert!(!main.contains("Reword the diagnosis"), "{main}");
+    // Field by field, by id: what the pull request did, in plain words.
+    assert!(
+        main.contains("key result sla-up: target <del>90</del> → <ins>92</ins>"),
+        "{main}"
+    );
+    assert!(main.contains("sprint 2026-02 removed"), "{main}");
+    assert!(main.contains("rows added, now up to"), "{main}");
     // The same repository builds the same page.
     let again = plan.run(&["build"]);
     assert_eq!(again.code, 0);
@@ -190,5 +197,33 @@ fn a_folder_that_is_no_repository_builds_and_says_so() {
             .contains("The plan is not in a git repository"),
         "{}",
         plan.main_of("changes/")
+    );
+}
+
+#[test]
+fn invalid_data_in_an_old_commit_is_said_not_fatal() {
+    let plan = repository();
+    let dir = &plan.root;
+    let good = plan.read("data/metrics.toml");
+    plan.write("data/metrics.toml", "[[metric]\nid = \"broken");
+    git(
+        dir,
+        &["commit", "-q", "-am", "A broken catalogue"],
+        "2026-03-01T10:00:00+01:00",
+    );
+    plan.write("data/metrics.toml", &good);
+    git(
+        dir,
+        &["commit", "-q", "-am", "Mend the catalogue"],
+        "2026-03-02T10:00:00+01:00",
+    );
+    let history = read(&plan.root);
+    let broken = &history.commits[1];
+    assert_eq!(broken.subject, "A broken catalogue");
+    assert_eq!(broken.files[0].items, [cxreport::changes::Item::Unreadable]);
+    plan.build();
+    assert!(
+        plan.main_of("changes/")
+            .contains("one of the two versions could not be read")
     );
 }

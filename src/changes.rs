@@ -1,0 +1,289 @@
+//! What a commit changed in the plan, in plain words: two versions of a data
+//! file compared record by record, by id, not line by line.
+//! "key result web-sla: target 85 → 90", "version 2.1 added",
+//! "finding AHT (voice): current 6 → 5.2", "30 rows added, now up to 2026-10-31".
+//!
+//! TOML files are compared as documents: a table array's entries are matched
+//! by their `id` (a flow's versions by `version`, an audit's findings by
+//! area, indicator and filter, as audits are matched with each other), so
+//! reordering records changes nothing and a renamed key is said as such.
+//! CSV files are counted, not compared cell by cell. A version that does not
+//! parse (invalid data in an old commit) is said to be unreadable; history
+//! never fails a build.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use toml::{Table, Value};
+
+/// One change, in a form a template can word in any language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Item {
+    /// `record` is a kind and a name: ("key result", "web-sla").
+    Field {
+        record: (String, String),
+        field: String,
+        old: String,
+        new: String,
+    },
+    Added {
+        record: (String, String),
+    },
+    Removed {
+        record: (String, String),
+    },
+    /// A CSV file's data rows before and after, and its latest date after.
+    Rows {
+        before: usize,
+        after: usize,
+        latest: Option<String>,
+    },
+    /// One of the two versions could not be read.
+    Unreadable,
+}
+
+/// The changes from `old` to `new` of the data file at `path` (relative to
+/// the plan root). `None` on one side is a file added or deleted.
+pub fn of(path: &str, old: Option<&str>, new: Option<&str>) -> Vec<Item> {
+    if path.ends_with(".csv") {
+        let count = |t: Option<&str>| t.map(rows).unwrap_or((0, None));
+        let ((before, _), (after, latest)) = (count(old), count(new));
+        return vec![Item::Rows {
+            before,
+            after,
+            latest,
+        }];
+    }
+    let parse = |t: Option<&str>| t.map(|t| t.parse::<Table>()).transpose();
+    let (Ok(old), Ok(new)) = (parse(old), parse(new)) else {
+        return vec![Item::Unreadable];
+    };
+    let record = file_record(path);
+    let mut out = Vec::new();
+    match (record, old, new) {
+        // A file that is one record (an audit, a flow) comes or goes whole.
+        (Some(record), None, Some(_)) => out.push(Item::Added { record }),
+        (Some(record), Some(_), None) => out.push(Item::Removed { record }),
+        (record, old, new) => tables(
+            &record.unwrap_or_else(|| ("file".to_owned(), path.to_owned())),
+            &old.unwrap_or_default(),
+            &new.unwrap_or_default(),
+            &mut out,
+        ),
+    }
+    out
+}
+
+/// The record a whole file is: an OKR period, an audit, a flow, a sprint
+/// (named by the file); `None` for the files that only hold lists.
+fn file_record(path: &str) -> Option<(String, String)> {
+    let (dir, file) = path.strip_prefix("data/")?.rsplit_once('/')?;
+    let id = file.strip_suffix(".toml")?;
+    let kind = match dir {
+        "okrs" => "OKR period",
+        "audits" => "audit",
+        "flows" => "flow",
+        "sprints" => "sprint",
+        _ => return None,
+    };
+    Some((kind.to_owned(), id.to_owned()))
+}
+
+/// Compares two tables that are the same record.
+fn tables(record: &(String, String), old: &Table, new: &Table, out: &mut Vec<Item>) {
+    let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    for key in keys {
+        match (old.get(key), new.get(key)) {
+            (Some(Value::Array(a)), Some(Value::Array(b))) if is_records(a) || is_records(b) => {
+                records(key, a, b, out);
+            }
+            (None, Some(Value::Array(b))) if is_records(b) => records(key, &[], b, out),
+            (Some(Value::Array(a)), None) if is_records(a) => records(key, a, &[], out),
+            (a, b) if a != b => out.push(Item::Field {
+                record: record.clone(),
+                field: key.replace('_', " "),
+                old: a.map_or_else(|| "—".to_owned(), text),
+                new: b.map_or_else(|| "—".to_owned(), text),
+            }),
+            _ => {}
+        }
+    }
+}
+
+fn is_records(values: &[Value]) -> bool {
+    !values.is_empty() && values.iter().all(Value::is_table)
+}
+
+/// Compares two arrays of tables (`[[key_result]]`), matching entries by their key.
+fn records(key: &str, old: &[Value], new: &[Value], out: &mut Vec<Item>) {
+    let kind = key.replace('_', " ");
+    let index = |list: &[Value]| -> BTreeMap<String, Table> {
+        list.iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_table().map(|t| (name(t, i), t.clone())))
+            .collect()
+    };
+    let (old, new) = (index(old), index(new));
+    for (id, t) in &new {
+        let record = (kind.clone(), id.clone());
+        match old.get(id) {
+            None => out.push(Item::Added { record }),
+            Some(before) => tables(&record, before, t, out),
+        }
+    }
+    for id in old.keys().filter(|id| !new.contains_key(*id)) {
+        out.push(Item::Removed {
+            record: (kind.clone(), id.clone()),
+        });
+    }
+}
+
+/// What a record is called: its `id`, a flow version's `version`, a
+/// finding's indicator (or metric) with its filter, an action's title, or
+/// its place in the list.
+fn name(t: &Table, i: usize) -> String {
+    let s = |k: &str| t.get(k).and_then(Value::as_str);
+    if let Some(id) = s("id").or(s("version")) {
+        return id.to_owned();
+    }
+    if let Some(what) = s("indicator").or(s("metric")) {
+        let area = s("area").map(|a| format!("{a}: ")).unwrap_or_default();
+        return match t.get("filter").and_then(Value::as_table) {
+            Some(f) if !f.is_empty() => {
+                let values: Vec<String> = f.values().map(text).collect();
+                format!("{area}{what} ({})", values.join(", "))
+            }
+            _ => format!("{area}{what}"),
+        };
+    }
+    s("title").map_or_else(|| format!("#{}", i + 1), str::to_owned)
+}
+
+/// A value as people read it: strings without quotes, lists joined.
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(a) => a.iter().map(text).collect::<Vec<_>>().join(", "),
+        Value::Table(t) => t
+            .iter()
+            .map(|(k, v)| format!("{k} = {}", text(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// Data rows of a CSV text and its latest `date` (ISO dates sort as text).
+fn rows(text: &str) -> (usize, Option<String>) {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let column = reader
+        .headers()
+        .ok()
+        .and_then(|h| h.iter().position(|c| c.trim() == "date"));
+    let mut count = 0;
+    let mut latest: Option<String> = None;
+    for record in reader.records().flatten() {
+        count += 1;
+        if let Some(d) = column.and_then(|c| record.get(c)) {
+            let day = d.get(..10).unwrap_or(d);
+            if latest.as_deref().is_none_or(|l| day > l) {
+                latest = Some(day.to_owned());
+            }
+        }
+    }
+    (count, latest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(kind: &str, id: &str) -> (String, String) {
+        (kind.to_owned(), id.to_owned())
+    }
+
+    #[test]
+    fn key_results_are_matched_by_id() {
+        let old = "[[objective]]\nid = \"fast\"\n[[objective.key_result]]\nid = \"web-sla\"\ntarget = 85\n\
+                   [[objective.key_result]]\nid = \"gone\"\ntarget = 1\n";
+        let new = "[[objective]]\nid = \"fast\"\n[[objective.key_result]]\nid = \"new\"\ntarget = 2\n\
+                   [[objective.key_result]]\nid = \"web-sla\"\ntarget = 90\n";
+        assert_eq!(
+            of("data/okrs/2026-h2.toml", Some(old), Some(new)),
+            [
+                Item::Added {
+                    record: rec("key result", "new")
+                },
+                Item::Field {
+                    record: rec("key result", "web-sla"),
+                    field: "target".into(),
+                    old: "85".into(),
+                    new: "90".into()
+                },
+                Item::Removed {
+                    record: rec("key result", "gone")
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn findings_versions_and_whole_files() {
+        let old = "title = \"Q3\"\n[[finding]]\narea = \"Efficiency\"\nindicator = \"AHT\"\nfilter = { channel = \"voice\" }\ncurrent = 6\n";
+        let new = "title = \"Q3 audit\"\n[[finding]]\narea = \"Efficiency\"\nindicator = \"AHT\"\nfilter = { channel = \"voice\" }\ncurrent = 5.2\n";
+        let items = of("data/audits/2026-q3.toml", Some(old), Some(new));
+        assert_eq!(
+            items[0],
+            Item::Field {
+                record: rec("finding", "Efficiency: AHT (voice)"),
+                field: "current".into(),
+                old: "6".into(),
+                new: "5.2".into()
+            }
+        );
+        assert_eq!(
+            items[1],
+            Item::Field {
+                record: rec("audit", "2026-q3"),
+                field: "title".into(),
+                old: "Q3".into(),
+                new: "Q3 audit".into()
+            }
+        );
+        let flow = "[[version]]\nversion = \"2.1\"\ndate = 2026-08-25\n";
+        assert_eq!(
+            of("data/flows/bot.toml", Some(""), Some(flow)),
+            [Item::Added {
+                record: rec("version", "2.1")
+            }]
+        );
+        assert_eq!(
+            of("data/flows/bot.toml", None, Some(flow)),
+            [Item::Added {
+                record: rec("flow", "bot")
+            }]
+        );
+    }
+
+    #[test]
+    fn csv_rows_are_counted_and_bad_toml_is_said() {
+        let old = "date,channel,sla\n2026-10-01,voice,80\n";
+        let new =
+            "date,channel,sla\n2026-10-01,voice,80\n2026-10-02,voice,81\n2026-10-31,chat,70\n";
+        assert_eq!(
+            of("data/kpis/daily.csv", Some(old), Some(new)),
+            [Item::Rows {
+                before: 1,
+                after: 3,
+                latest: Some("2026-10-31".into())
+            }]
+        );
+        assert_eq!(
+            of("data/metrics.toml", Some("[[metric"), Some("")),
+            [Item::Unreadable]
+        );
+    }
+}
