@@ -152,11 +152,16 @@ pub fn human(diags: &[Diagnostic]) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(
-            out,
-            "{}:{}:{}: {severity}: {}",
-            d.file, d.line, d.column, d.message
-        );
+        // A problem of the plan as a whole (a shallow clone) has no place.
+        let _ = if d.file.is_empty() {
+            writeln!(out, "{severity}: {}", d.message)
+        } else {
+            writeln!(
+                out,
+                "{}:{}:{}: {severity}: {}",
+                d.file, d.line, d.column, d.message
+            )
+        };
     }
     out
 }
@@ -181,6 +186,10 @@ pub fn github(diags: &[Diagnostic]) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        if d.file.is_empty() {
+            let _ = writeln!(out, "::{kind}::{}", data(&d.message));
+            continue;
+        }
         let _ = writeln!(
             out,
             "::{kind} file={},line={},col={}::{}",

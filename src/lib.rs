@@ -68,7 +68,20 @@ pub fn load(root: &Path) -> anyhow::Result<(Plan, Vec<Diagnostic>)> {
         pages,
         history: git::read(root),
     };
-    Ok((plan, diags.sorted()))
+    let mut diags = diags.sorted();
+    if plan.history.availability == git::Availability::Shallow {
+        diags.insert(
+            0,
+            Diagnostic {
+                file: String::new(),
+                line: 0,
+                column: 0,
+                severity: diag::Severity::Warning,
+                message: "the plan's repository is a shallow clone, so its history pages show only the latest commits; fetch the whole history (git fetch --unshallow, or fetch-depth: 0 in CI)".to_owned(),
+            },
+        );
+    }
+    Ok((plan, diags))
 }
 
 /// What a build did.

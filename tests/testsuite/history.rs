@@ -181,6 +181,29 @@ fn a_shallow_clone_says_what_is_missing() {
     assert_eq!(history.availability, Availability::Shallow);
     assert_eq!(history.commits.len(), 1);
     assert!(history.commits[0].boundary);
+    let run = crate::support::run_in(&clone, &["check"]);
+    assert_eq!(
+        run.code, 0,
+        "a warning does not fail the check: {}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr
+            .matches("warning: the plan's repository is a shallow clone")
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("fetch-depth: 0"), "{}", run.stderr);
+    let github = crate::support::run_in(&clone, &["check", "--format", "github"]);
+    assert!(
+        github
+            .stdout
+            .starts_with("::warning::the plan's repository is a shallow clone"),
+        "{}",
+        github.stdout
+    );
     let run = crate::support::run_in(&clone, &["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = std::fs::read_to_string(clone.join("site/changes/index.html")).expect("page");
