@@ -78,6 +78,19 @@ pub struct History {
 }
 
 impl History {
+    /// The newest commit that changed any of `sources` (a path, or a folder
+    /// ending in `/`).
+    pub fn last_change(&self, sources: &[String]) -> Option<&Commit> {
+        let touches = |path: &str| {
+            sources
+                .iter()
+                .any(|s| path == s || (s.ends_with('/') && path.starts_with(s.as_str())))
+        };
+        self.commits
+            .iter()
+            .find(|c| c.files.iter().any(|f| touches(&f.path)))
+    }
+
     fn missing(availability: Availability) -> History {
         History {
             availability,

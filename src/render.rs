@@ -168,9 +168,12 @@ impl Renderer {
                 },
             };
             let tmpl = self.env.get_template(page.template).map_err(one)?;
+            let changed = plan.history.last_change(&page.sources).map(|c| {
+                context! { date => c.date.to_string(), short => c.short.clone(), subject => c.subject.clone() }
+            });
             let ctx = context! {
                 site => site.clone(),
-                page => context! { url => page.url.clone(), title => page.title.clone() },
+                page => context! { url => page.url.clone(), title => page.title.clone(), changed },
                 ..minijinja::value::merge_maps([content, page.context.clone()])
             };
             let html = tmpl.render(ctx).map_err(one)?;

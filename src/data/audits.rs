@@ -12,6 +12,8 @@ use crate::diag::Source;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Audit {
     pub id: String,
+    /// The file it was read from, relative to the plan root.
+    pub source: String,
     pub title: String,
     pub date: Date,
     pub period: Option<(Date, Date)>,
@@ -161,6 +163,7 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Option<Audit> {
     };
     Some(Audit {
         id,
+        source: src.path.clone(),
         title: raw.title,
         date: raw.date.0,
         period,

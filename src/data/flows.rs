@@ -13,6 +13,8 @@ use crate::diag::Source;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flow {
     pub id: String,
+    /// The file it was read from, relative to the plan root.
+    pub source: String,
     pub name: String,
     /// `channel` folded in as `channel = …`.
     pub filter: Filter,
@@ -130,6 +132,7 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Option<Flow> {
     }
     Some(Flow {
         id: id?,
+        source: src.path.clone(),
         name: raw.name,
         filter,
         metrics: raw.metrics.into_iter().map(Spanned::into_inner).collect(),

@@ -15,6 +15,8 @@ use crate::diag::Source;
 #[derive(Debug, Clone, PartialEq)]
 pub struct OkrPeriod {
     pub id: String,
+    /// The file it was read from, relative to the plan root.
+    pub source: String,
     pub start: Date,
     pub end: Date,
     pub objectives: Vec<Objective>,
@@ -163,6 +165,7 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Option<OkrPeriod> {
     let raw = raw?;
     period_ok.then(|| OkrPeriod {
         id: raw.period.into_inner(),
+        source: src.path.clone(),
         start: raw.start.get_ref().0,
         end: raw.end.get_ref().0,
         objectives: out,

@@ -30,6 +30,8 @@ pub enum ActionStatus {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sprint {
     pub id: String,
+    /// The file it was read from, relative to the plan root.
+    pub source: String,
     pub title: String,
     pub start: Date,
     pub end: Date,
@@ -140,6 +142,7 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Option<Sprint> {
     let id = id.filter(|_| range_ok)?;
     Some(Sprint {
         id,
+        source: src.path.clone(),
         title: raw.title,
         start: raw.start.get_ref().0,
         end: raw.end.get_ref().0,

@@ -123,12 +123,15 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
                 .collect(),
             chart: super::charts::audit_gaps(plan, audit, results),
         };
-        pages.push(PageView::new(
-            view.audit.url.clone(),
-            "audit.html",
-            audit.title.clone(),
-            &view,
-        ));
+        pages.push(
+            PageView::new(
+                view.audit.url.clone(),
+                "audit.html",
+                audit.title.clone(),
+                &view,
+            )
+            .showing([audit.source.clone()]),
+        );
     }
     pages
 }

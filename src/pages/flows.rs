@@ -116,12 +116,10 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
             metrics: flow.metrics.iter().map(|m| metric_ref(plan, m)).collect(),
             versions,
         };
-        pages.push(PageView::new(
-            view.flow.url.clone(),
-            "flow.html",
-            flow.name.clone(),
-            &view,
-        ));
+        pages.push(
+            PageView::new(view.flow.url.clone(), "flow.html", flow.name.clone(), &view)
+                .showing([flow.source.clone(), "data/kpis/".to_owned()]),
+        );
     }
     pages
 }

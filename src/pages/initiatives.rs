@@ -137,4 +137,5 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         plan.catalog.t("Initiatives", &[]),
         &view,
     )
+    .showing(["data/initiatives.toml", "data/kpis/"])
 }

@@ -236,12 +236,15 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
                 list
             },
         };
-        pages.push(PageView::new(
-            format!("kpis/{}/", metric.id),
-            "kpi.html",
-            metric.name.clone(),
-            &view,
-        ));
+        pages.push(
+            PageView::new(
+                format!("kpis/{}/", metric.id),
+                "kpi.html",
+                metric.name.clone(),
+                &view,
+            )
+            .showing(["data/metrics.toml", "data/kpis/"]),
+        );
     }
     pages
 }

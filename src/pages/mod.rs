@@ -37,6 +37,9 @@ pub struct PageView {
     /// A content page's Markdown, which the render step turns into `html`
     /// (placing the data components it calls) and adds to the context.
     pub markdown: Option<Markdown>,
+    /// The data files the page shows (a folder ends in `/`), so that it can
+    /// say when its data last changed.
+    pub sources: Vec<String>,
 }
 
 /// The Markdown body of a content page and where it comes from.
@@ -62,7 +65,14 @@ impl PageView {
             title: title.into(),
             context: Value::from(Serde(view)),
             markdown: None,
+            sources: Vec::new(),
         }
+    }
+
+    /// The page with the data files it shows.
+    fn showing<S: Into<String>>(mut self, files: impl IntoIterator<Item = S>) -> Self {
+        self.sources = files.into_iter().map(Into::into).collect();
+        self
     }
 }
 

@@ -104,12 +104,10 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
             chart: super::charts::okr_progress(plan, period, results),
         };
         let title = plan.catalog.t("OKRs {id}", &[("id", &period.id)]);
-        pages.push(PageView::new(
-            view.period.url.clone(),
-            "okr.html",
-            title,
-            &view,
-        ));
+        pages.push(
+            PageView::new(view.period.url.clone(), "okr.html", title, &view)
+                .showing([period.source.clone(), "data/kpis/".to_owned()]),
+        );
     }
     pages
 }

@@ -169,12 +169,15 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
             actions: s.actions.iter().map(|a| action(a, as_of)).collect(),
             review_url: format!("reviews/{}/", review_id(quarter(s))),
         };
-        pages.push(PageView::new(
-            view.sprint.url.clone(),
-            "sprint.html",
-            s.title.clone(),
-            &view,
-        ));
+        pages.push(
+            PageView::new(
+                view.sprint.url.clone(),
+                "sprint.html",
+                s.title.clone(),
+                &view,
+            )
+            .showing([s.source.clone(), "data/kpis/".to_owned()]),
+        );
     }
 
     let mut quarters: Vec<Period> = sprints.iter().map(quarter).collect();

@@ -129,4 +129,5 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         plan.catalog.t("Customer voice", &[]),
         &view,
     )
+    .showing(["data/surveys/", "data/themes.toml"])
 }

@@ -160,6 +160,17 @@ fn the_changes_page_lists_them() {
     );
     assert!(main.contains("sprint 2026-02 removed"), "{main}");
     assert!(main.contains("rows added, now up to"), "{main}");
+    // Each data page says when its data last changed, and links the commit.
+    let okr = plan.main_of("okrs/2026-h1/");
+    let raise = &read(&plan.root).commits[1];
+    assert!(
+        okr.contains(&format!(
+            "This page&#x27;s data last changed on 1 Feb 2026, in commit <a href=\"&#x2f;changes/#commit-{0}\"><code>{0}</code></a>: Raise the SLA target (#12)",
+            raise.short
+        )),
+        "{okr}"
+    );
+    assert!(main.contains(&format!("<li id=\"commit-{}\">", raise.short)));
     // The same repository builds the same page.
     let again = plan.run(&["build"]);
     assert_eq!(again.code, 0);
