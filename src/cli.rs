@@ -33,6 +33,11 @@ pub enum Command {
         /// Where to write the site [default: `output_dir` of cxreport.toml, relative to the root].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Build the plan as it was at this revision (`HEAD~3`, a branch, a
+        /// tag, a commit id), read from the repository: nothing is checked
+        /// out and the work tree is not touched.
+        #[arg(long, value_name = "REV")]
+        rev: Option<String>,
     },
     /// Check the plan without building: every problem, with file:line:col.
     Check {
@@ -59,8 +64,8 @@ pub enum AlertLevel {
 /// Runs a command. `Err` is a usage or I/O failure (exit 2).
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Build { root, out } => {
-            let (summary, diags) = crate::build(&root, out.as_deref())?;
+        Command::Build { root, out, rev } => {
+            let (summary, diags) = crate::build(&root, out.as_deref(), rev.as_deref())?;
             report(&diags, Format::Human)?;
             match summary {
                 Some(s) => {

@@ -103,33 +103,106 @@ impl History {
 /// A repository that cannot be read is said as no repository: the build
 /// goes on without history.
 pub fn read(root: &Path) -> History {
+    read_at(root, None)
+}
+
+/// The history up to `rev` (a commit id), or up to `HEAD`: what a checkout
+/// of that commit would read.
+pub fn read_at(root: &Path, rev: Option<gix::ObjectId>) -> History {
     let Ok(repo) = gix::discover(root) else {
         return History::missing(Availability::NoRepository);
     };
-    match history(&repo, root) {
+    match history(&repo, root, rev) {
         Ok(Some(h)) => h,
         Ok(None) => History::missing(Availability::NotTracked),
         Err(_) => History::missing(Availability::NoRepository),
     }
 }
 
-type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+/// The plan's files as they were at a revision, read from the object
+/// database: no checkout, the work tree untouched.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// The commit the revision names.
+    pub commit: Option<gix::ObjectId>,
+    /// Every file below the plan's folder, by path relative to the plan root
+    /// with `/` separators.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
 
-fn history(repo: &gix::Repository, root: &Path) -> Result<Option<History>> {
+/// Reads the plan's files at `rev` (`HEAD~3`, a branch, a tag, an id).
+pub fn snapshot(root: &Path, rev: &str) -> anyhow::Result<Snapshot> {
+    use anyhow::Context as _;
+    let repo = gix::discover(root).with_context(|| {
+        format!(
+            "{} is in no git repository, so it has no revision {rev}",
+            root.display()
+        )
+    })?;
+    let prefix = plan_prefix(&repo, root)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .context("the repository has no work tree")?;
+    let id = repo
+        .rev_parse_single(rev)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("no revision {rev} in the repository"))?;
+    let commit = repo
+        .find_commit(id)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("{rev} is not a commit"))?;
+    let tree = commit.tree().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let files = all_files(&repo, &tree, &prefix).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let rel = |p: &Path| {
+        p.strip_prefix(&prefix)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    let mut out = BTreeMap::new();
+    for (path, blob) in files {
+        let data = repo.find_blob(blob).map_err(|e| anyhow::anyhow!("{e}"))?;
+        out.insert(rel(&path), data.data.clone());
+    }
+    Ok(Snapshot {
+        commit: Some(commit.id),
+        files: out,
+    })
+}
+
+/// Where the plan root sits in the repository's work tree.
+fn plan_prefix(repo: &gix::Repository, root: &Path) -> Result<Option<PathBuf>> {
     let Some(workdir) = repo.workdir() else {
         return Ok(None);
     };
-    let prefix = std::fs::canonicalize(root)?
-        .strip_prefix(std::fs::canonicalize(workdir)?)?
-        .to_owned();
-    let data = prefix.join("data");
-    let Ok(head) = repo.head_commit() else {
+    Ok(Some(
+        std::fs::canonicalize(root)?
+            .strip_prefix(std::fs::canonicalize(workdir)?)?
+            .to_owned(),
+    ))
+}
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+fn history(
+    repo: &gix::Repository,
+    root: &Path,
+    tip: Option<gix::ObjectId>,
+) -> Result<Option<History>> {
+    let Some(prefix) = plan_prefix(repo, root)? else {
         return Ok(None);
+    };
+    let data = prefix.join("data");
+    let tip = match tip {
+        Some(id) => id,
+        None => match repo.head_commit() {
+            Ok(head) => head.id,
+            Err(_) => return Ok(None),
+        },
     };
     let shallow = repo.is_shallow()?;
     let mut commits = Vec::new();
     let walk = repo
-        .rev_walk([head.id])
+        .rev_walk([tip])
         .sorting(Sorting::ByCommitTime(CommitTimeOrder::NewestFirst))
         .all()?;
     for info in walk {
@@ -172,6 +245,40 @@ fn history(repo: &gix::Repository, root: &Path) -> Result<Option<History>> {
     }))
 }
 
+/// Every file below `dir` of `tree` (the whole tree for an empty `dir`),
+/// by path relative to the repository, with its blob id.
+fn all_files(
+    repo: &gix::Repository,
+    tree: &gix::Tree<'_>,
+    dir: &Path,
+) -> Result<BTreeMap<PathBuf, gix::ObjectId>> {
+    if dir.as_os_str().is_empty() {
+        let mut out = BTreeMap::new();
+        walk_tree(repo, tree.id, PathBuf::new(), &mut out)?;
+        return Ok(out);
+    }
+    data_files(repo, tree, dir)
+}
+
+fn walk_tree(
+    repo: &gix::Repository,
+    id: gix::ObjectId,
+    path: PathBuf,
+    out: &mut BTreeMap<PathBuf, gix::ObjectId>,
+) -> Result<()> {
+    let tree = repo.find_tree(id)?;
+    for entry in tree.iter() {
+        let entry = entry?;
+        let child = path.join(entry.filename().to_str_lossy().as_ref());
+        if entry.mode().is_tree() {
+            walk_tree(repo, entry.oid().to_owned(), child, out)?;
+        } else if entry.mode().is_blob() {
+            out.insert(child, entry.oid().to_owned());
+        }
+    }
+    Ok(())
+}
+
 /// Every file below `dir` of `tree`, by path relative to the repository,
 /// with its blob id.
 fn data_files(
@@ -180,25 +287,10 @@ fn data_files(
     dir: &Path,
 ) -> Result<BTreeMap<PathBuf, gix::ObjectId>> {
     let mut out = BTreeMap::new();
-    let Some(entry) = tree.lookup_entry_by_path(dir)? else {
-        return Ok(out);
-    };
-    if !entry.mode().is_tree() {
-        return Ok(out);
-    }
-    let mut stack = vec![(dir.to_owned(), entry.object_id())];
-    while let Some((path, id)) = stack.pop() {
-        let tree = repo.find_tree(id)?;
-        for entry in tree.iter() {
-            let entry = entry?;
-            let name = entry.filename().to_str_lossy();
-            let child = path.join(name.as_ref());
-            if entry.mode().is_tree() {
-                stack.push((child, entry.oid().to_owned()));
-            } else if entry.mode().is_blob() {
-                out.insert(child, entry.oid().to_owned());
-            }
-        }
+    if let Some(entry) = tree.lookup_entry_by_path(dir)?
+        && entry.mode().is_tree()
+    {
+        walk_tree(repo, entry.object_id(), dir.to_owned(), &mut out)?;
     }
     Ok(out)
 }

@@ -42,23 +42,35 @@ pub struct Plan {
     pub pages: Vec<content::Page>,
     /// The commits that changed `data/`, from the repository holding the plan.
     pub history: git::History,
+    /// The plan's files at a revision, when it was read from one.
+    pub files: Option<data::Files>,
 }
 
 /// Reads and checks a whole plan. `Err` is an I/O failure; data problems are
 /// in the returned diagnostics, and the plan holds whatever could be read.
 pub fn load(root: &Path) -> anyhow::Result<(Plan, Vec<Diagnostic>)> {
+    load_at(root, None)
+}
+
+/// Reads and checks the plan as it was at `rev` (any revision git names),
+/// from the repository's object database: nothing is checked out and the
+/// work tree is not touched. `None` reads the files on disk.
+pub fn load_at(root: &Path, rev: Option<&str>) -> anyhow::Result<(Plan, Vec<Diagnostic>)> {
     if !root.is_dir() {
         anyhow::bail!("{} is not a directory", root.display());
     }
+    let snapshot = rev.map(|r| git::snapshot(root, r)).transpose()?;
+    let commit = snapshot.as_ref().and_then(|s| s.commit);
+    let files = snapshot.map(|s| Arc::new(s.files));
     let mut diags = Diagnostics::default();
-    let mut loader = data::Loader::new(root, &mut diags);
+    let mut loader = data::Loader::new(root, files.clone(), &mut diags);
     let config = match loader.read("cxreport.toml")? {
         Some(src) => Config::parse(&src, root, loader.diags),
         None => Config::default(),
     };
     let pages = content::load(&mut loader)?;
     drop(loader);
-    let data = data::load(root, &config, &mut diags)?;
+    let data = data::load(root, files.clone(), &config, &mut diags)?;
     let catalog = i18n::Catalog::new(config.language, &config.strings)?;
     let plan = Plan {
         root: root.to_owned(),
@@ -66,7 +78,8 @@ pub fn load(root: &Path) -> anyhow::Result<(Plan, Vec<Diagnostic>)> {
         config,
         data,
         pages,
-        history: git::read(root),
+        history: git::read_at(root, commit),
+        files,
     };
     let mut diags = diags.sorted();
     if plan.history.availability == git::Availability::Shallow {
@@ -108,16 +121,28 @@ pub fn render(plan: Plan) -> anyhow::Result<Result<Rendered, Vec<Diagnostic>>> {
     let report = Arc::new(analytics::compute(&plan));
     let plan = Arc::new(plan);
     let views = pages::all(&plan, &report);
-    let renderer = render::Renderer::new(&plan.root.join("templates"), &plan.catalog)?;
+    let renderer = render::Renderer::new(
+        &plan.root.join("templates"),
+        plan.files.clone(),
+        &plan.catalog,
+    )?;
     let mut files = match renderer.render_all(&plan, &report, &views) {
         Ok(files) => files,
         Err(problems) => return Ok(Err(problems)),
     };
     files.push(api::file(&plan, &report)?);
     if let config::EchartsSource::File(path) = &plan.config.echarts {
+        let from_revision = plan
+            .files
+            .as_ref()
+            .and_then(|f| f.get(&path.to_string_lossy().replace('\\', "/")));
         let path = plan.root.join(path);
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = match from_revision {
+            Some(bytes) => bytes.clone(),
+            None => {
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?
+            }
+        };
         files.push(render::OutFile {
             path: render::ECHARTS_LOCAL.to_owned(),
             bytes,
@@ -154,8 +179,9 @@ pub fn check(root: &Path) -> anyhow::Result<(Option<Arc<analytics::Report>>, Vec
 pub fn build(
     root: &Path,
     out: Option<&Path>,
+    rev: Option<&str>,
 ) -> anyhow::Result<(Option<Summary>, Vec<Diagnostic>)> {
-    let (plan, mut diags) = load(root)?;
+    let (plan, mut diags) = load_at(root, rev)?;
     if diags.iter().any(|d| d.severity == diag::Severity::Error) {
         return Ok((None, diags));
     }

@@ -105,7 +105,11 @@ struct SiteView {
 impl Renderer {
     /// An environment whose templates come from `overrides` first, then the
     /// built-ins, and whose texts, numbers and dates are in the catalogue's language.
-    pub fn new(overrides: &Path, catalog: &Catalog) -> anyhow::Result<Renderer> {
+    pub fn new(
+        overrides: &Path,
+        files: Option<crate::data::Files>,
+        catalog: &Catalog,
+    ) -> anyhow::Result<Renderer> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         env.set_syntax(
@@ -116,7 +120,7 @@ impl Renderer {
                 .build()?,
         );
         let dir = overrides.to_owned();
-        env.set_loader(move |name| load_template(&dir, name));
+        env.set_loader(move |name| load_template(&dir, files.as_deref(), name));
         add_filters(&mut env, catalog.language());
         add_translations(&mut env, catalog);
         Ok(Renderer { env })
@@ -197,20 +201,34 @@ impl Renderer {
 }
 
 /// The plan's template of that name if it has one, else the built-in one.
-fn load_template(dir: &Path, name: &str) -> Result<Option<String>, minijinja::Error> {
+/// From `files` instead of `dir` when the plan was read from a revision.
+fn load_template(
+    dir: &Path,
+    files: Option<&std::collections::BTreeMap<String, Vec<u8>>>,
+    name: &str,
+) -> Result<Option<String>, minijinja::Error> {
     let rel = PathBuf::from(name);
     if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         return Ok(None);
     }
-    let path = dir.join(rel);
-    if path.is_file() {
-        return std::fs::read_to_string(&path).map(Some).map_err(|e| {
-            minijinja::Error::new(
-                ErrorKind::InvalidOperation,
-                format!("cannot read {}", path.display()),
-            )
-            .with_source(e)
-        });
+    match files {
+        Some(files) => {
+            if let Some(bytes) = files.get(&format!("templates/{name}")) {
+                return Ok(Some(String::from_utf8_lossy(bytes).into_owned()));
+            }
+        }
+        None => {
+            let path = dir.join(rel);
+            if path.is_file() {
+                return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                    minijinja::Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("cannot read {}", path.display()),
+                    )
+                    .with_source(e)
+                });
+            }
+        }
     }
     Ok(BUILTIN
         .iter()

@@ -66,10 +66,11 @@ impl Data {
 /// the data are in `diags`, and what could be read is returned all the same.
 pub fn load(
     root: &Path,
+    files: Option<Files>,
     config: &crate::config::Config,
     diags: &mut Diagnostics,
 ) -> anyhow::Result<Data> {
-    let mut loader = Loader::new(root, diags);
+    let mut loader = Loader::new(root, files, diags);
     let mut data = Data::default();
     if let Some(src) = loader.read("data/metrics.toml")? {
         data.metrics = metrics::parse(&src, &mut loader);
@@ -143,8 +144,13 @@ impl Kind {
 
 /// What the file readers share: where files are, what has been read so far,
 /// and where problems go.
+/// A plan's files by path relative to its root, as read from a revision.
+pub type Files = std::sync::Arc<BTreeMap<String, Vec<u8>>>;
+
 pub struct Loader<'d> {
     root: PathBuf,
+    /// The plan's files at a revision (`build --rev`), read instead of the disk.
+    files: Option<Files>,
     pub diags: &'d mut Diagnostics,
     metrics: Vec<Metric>,
     /// Per metric id: the dimensions of its KPI rows and the values seen in each.
@@ -155,9 +161,10 @@ pub struct Loader<'d> {
 }
 
 impl<'d> Loader<'d> {
-    pub fn new(root: &Path, diags: &'d mut Diagnostics) -> Self {
+    pub fn new(root: &Path, files: Option<Files>, diags: &'d mut Diagnostics) -> Self {
         Loader {
             root: root.to_owned(),
+            files,
             diags,
             metrics: Vec::new(),
             kpi_dims: HashMap::new(),
@@ -169,12 +176,19 @@ impl<'d> Loader<'d> {
     /// Reads a file of the plan, if it exists. Text that is not UTF-8 is a data
     /// problem (reported); a file that exists but cannot be read is an I/O error.
     pub fn read(&mut self, rel: &str) -> anyhow::Result<Option<Source>> {
-        let path = self.root.join(rel);
-        if !path.is_file() {
-            return Ok(None);
-        }
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = match &self.files {
+            Some(files) => match files.get(rel) {
+                Some(bytes) => bytes.clone(),
+                None => return Ok(None),
+            },
+            None => {
+                let path = self.root.join(rel);
+                if !path.is_file() {
+                    return Ok(None);
+                }
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?
+            }
+        };
         match String::from_utf8(bytes) {
             Ok(mut text) => {
                 if text.starts_with('\u{feff}') {
@@ -197,6 +211,23 @@ impl<'d> Loader<'d> {
     /// Reads every file with the given extension below a folder of the plan,
     /// in path order so that builds are reproducible.
     pub fn read_dir(&mut self, rel: &str, ext: &str) -> anyhow::Result<Vec<Source>> {
+        if let Some(files) = &self.files {
+            let prefix = format!("{rel}/");
+            let suffix = format!(".{ext}");
+            let mut paths: Vec<String> = files
+                .keys()
+                .filter(|p| p.starts_with(&prefix) && p.ends_with(&suffix))
+                .cloned()
+                .collect();
+            // The order walkdir gives on disk: by path component, so that a
+            // revision loads its files in the order a checkout would.
+            paths.sort_by(|a, b| Path::new(a).cmp(Path::new(b)));
+            let mut sources = Vec::new();
+            for path in paths {
+                sources.extend(self.read(&path)?);
+            }
+            return Ok(sources);
+        }
         let dir = self.root.join(rel);
         if !dir.is_dir() {
             return Ok(Vec::new());

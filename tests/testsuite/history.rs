@@ -261,3 +261,54 @@ fn invalid_data_in_an_old_commit_is_said_not_fatal() {
             .contains("one of the two versions could not be read")
     );
 }
+
+#[test]
+fn build_rev_reproduces_a_checkout_byte_for_byte() {
+    let plan = repository();
+    let parent = plan.root.parent().expect("a parent");
+    for rev in ["HEAD", "HEAD~1", "HEAD~2", "main~3"] {
+        // Built from the object database, into a folder outside the work tree…
+        let from_rev = parent.join(format!("rev-{}", rev.replace('~', "-")));
+        let run = plan.run(&["build", "--rev", rev, "--out", from_rev.to_str().unwrap()]);
+        assert_eq!(run.code, 0, "{rev}: {}", run.stderr);
+        // …and from a checkout of the same commit.
+        let checkout = parent.join(format!("checkout-{}", rev.replace('~', "-")));
+        let url = format!("file://{}", plan.root.display());
+        git(
+            parent,
+            &["clone", "-q", &url, checkout.to_str().unwrap()],
+            "2026-03-01T10:00:00+01:00",
+        );
+        git(
+            &checkout,
+            &["checkout", "-q", "--detach", rev],
+            "2026-03-01T10:00:00+01:00",
+        );
+        let run = crate::support::run_in(&checkout, &["build"]);
+        assert_eq!(run.code, 0, "{rev}: {}", run.stderr);
+        assert_eq!(
+            crate::support::tree(&from_rev),
+            crate::support::tree(&checkout.join("site")),
+            "{rev}: the two builds differ"
+        );
+    }
+    // The work tree was not touched.
+    let status = Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=no"])
+        .current_dir(&plan.root)
+        .output()
+        .expect("git status");
+    assert!(
+        status.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+    // An unknown revision is a usage error, said plainly.
+    let run = plan.run(&["build", "--rev", "no-such-branch"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no revision no-such-branch"),
+        "{}",
+        run.stderr
+    );
+}
