@@ -39,6 +39,24 @@ pub enum Command {
         #[arg(long, value_name = "REV")]
         rev: Option<String>,
     },
+    /// What a change does to the plan and its report, for a pull request:
+    /// the plan changes record by record, then key results, audit findings,
+    /// alerts, verdicts and KPIs that move. Markdown starts with a hidden
+    /// marker, so CI can update one comment in place.
+    Diff {
+        /// The revision to compare from [default: the merge base with the default branch].
+        base: Option<String>,
+        /// The revision to compare to [default: the work tree].
+        head: Option<String>,
+        /// The plan's root folder.
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
+        format: DiffFormat,
+        /// Exit with 3 when the change does this (may be given more than once).
+        #[arg(long, value_enum, value_name = "WHAT")]
+        fail_on: Vec<FailOn>,
+    },
     /// Check the plan without building: every problem, with file:line:col.
     Check {
         /// The plan's root folder.
@@ -52,6 +70,22 @@ pub enum Command {
         #[arg(long, value_enum, value_name = "SEVERITY")]
         fail_on_alert: Option<AlertLevel>,
     },
+}
+
+/// What a `diff` can be told to fail on (exit 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// A key result becomes off-track or overdue.
+    OffTrack,
+    /// A key result's target is lowered (moved toward its baseline).
+    TargetLowered,
+}
+
+/// How `diff` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Markdown,
+    Json,
 }
 
 /// The least severe alert that fails `check --fail-on-alert`.
@@ -82,6 +116,34 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::from(1))
                 }
             }
+        }
+        Command::Diff {
+            base,
+            head,
+            root,
+            format,
+            fail_on,
+        } => {
+            let (found, diags) = crate::diff(&root, base.as_deref(), head.as_deref())?;
+            report(&diags, Format::Human)?;
+            let Some(d) = found else {
+                eprintln!("{}; fix the plan first", counts(&diags));
+                return Ok(ExitCode::from(1));
+            };
+            match format {
+                DiffFormat::Markdown => print!("{}", crate::diff::markdown(&d)),
+                DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&d)?),
+            }
+            let off = |s: &Option<String>| matches!(s.as_deref(), Some("off-track" | "overdue"));
+            let failed = fail_on.iter().any(|f| match f {
+                FailOn::OffTrack => d.key_results.iter().any(|k| off(&k.new) && !off(&k.old)),
+                FailOn::TargetLowered => d.targets.iter().any(|t| t.lowered),
+            });
+            Ok(if failed {
+                ExitCode::from(3)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Check {
             root,

@@ -169,6 +169,30 @@ pub fn snapshot(root: &Path, rev: &str) -> anyhow::Result<Snapshot> {
     })
 }
 
+/// The commit a pull request starts from: the merge base of `HEAD` with the
+/// default branch (`origin/HEAD`, else `main`, else `master`), as an id.
+pub fn default_base(root: &Path) -> anyhow::Result<String> {
+    let repo = gix::discover(root)
+        .map_err(|_| anyhow::anyhow!("{} is in no git repository: name BASE", root.display()))?;
+    let head = repo
+        .head_commit()
+        .map_err(|e| anyhow::anyhow!("the repository has no commit yet: {e}"))?;
+    for name in [
+        "origin/HEAD",
+        "origin/main",
+        "main",
+        "origin/master",
+        "master",
+    ] {
+        if let Ok(id) = repo.rev_parse_single(name)
+            && let Ok(Some(base)) = repo.merge_base(id.detach(), head.id)
+        {
+            return Ok(base.to_string());
+        }
+    }
+    anyhow::bail!("cannot tell the default branch (no origin/HEAD, main or master): name BASE")
+}
+
 /// Where the plan root sits in the repository's work tree.
 fn plan_prefix(repo: &gix::Repository, root: &Path) -> Result<Option<PathBuf>> {
     let Some(workdir) = repo.workdir() else {

@@ -17,6 +17,7 @@ pub mod config;
 pub mod content;
 pub mod data;
 pub mod diag;
+pub mod diff;
 pub mod git;
 pub mod i18n;
 pub mod pages;
@@ -202,4 +203,67 @@ pub fn build(
         files: site.files.len(),
     };
     Ok((Some(summary), diags))
+}
+
+/// What `cxreport diff` compares: the plan at `base` (by default where the
+/// branch left the default branch) and at `head` (by default the work tree).
+/// Problems in the head's data are returned to be fixed first; the base is
+/// taken as it was.
+pub fn diff(
+    root: &Path,
+    base: Option<&str>,
+    head: Option<&str>,
+) -> anyhow::Result<(Option<diff::Diff>, Vec<Diagnostic>)> {
+    let base = match base {
+        Some(b) => b.to_owned(),
+        None => git::default_base(root)?,
+    };
+    let (head_plan, diags) = load_at(root, head)?;
+    if diags.iter().any(|d| d.severity == diag::Severity::Error) {
+        return Ok((None, diags));
+    }
+    let (base_plan, _) = load_at(root, Some(&base))?;
+    let head_files = match &head_plan.files {
+        Some(files) => files.as_ref().clone(),
+        None => disk_files(root, "data")?,
+    };
+    let base_files = base_plan.files.as_deref().cloned().unwrap_or_default();
+    let (base_report, head_report) = (
+        analytics::compute(&base_plan),
+        analytics::compute(&head_plan),
+    );
+    let named = |r: &str| match r.len() {
+        40 => format!("`{}`", &r[..8]),
+        _ => format!("`{r}`"),
+    };
+    let head_name = head.map_or_else(|| "the work tree".to_owned(), named);
+    let d = diff::compare(
+        (&named(&base), &base_plan, &base_report, &base_files),
+        (&head_name, &head_plan, &head_report, &head_files),
+    );
+    Ok((Some(d), diags))
+}
+
+/// The files below `root/dir` on disk, by path relative to `root`.
+fn disk_files(
+    root: &Path,
+    dir: &str,
+) -> anyhow::Result<std::collections::BTreeMap<String, Vec<u8>>> {
+    let mut out = std::collections::BTreeMap::new();
+    let start = root.join(dir);
+    if !start.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(&start).sort_by_file_name() {
+        let entry = entry?;
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(root)?
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.insert(rel, std::fs::read(entry.path())?);
+        }
+    }
+    Ok(out)
 }

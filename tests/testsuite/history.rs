@@ -312,3 +312,62 @@ fn build_rev_reproduces_a_checkout_byte_for_byte() {
         run.stderr
     );
 }
+
+#[test]
+fn diff_tells_a_reviewer_what_a_branch_does() {
+    let plan = repository();
+    let dir = &plan.root;
+    git(
+        dir,
+        &["checkout", "-q", "-b", "raise"],
+        "2026-03-01T10:00:00+01:00",
+    );
+    let okr = plan
+        .read("data/okrs/2026-h1.toml")
+        .replace("target = 92", "target = 95");
+    plan.write("data/okrs/2026-h1.toml", &okr);
+    let mut kpis = plan.read("data/kpis/daily.csv");
+    kpis.push_str("2026-03-20,voice,100,88,4.0,100\n2026-03-21,voice,100,89,4.1,100\n");
+    plan.write("data/kpis/daily.csv", &kpis);
+    git(
+        dir,
+        &["commit", "-q", "-am", "Raise the SLA target again"],
+        "2026-03-01T10:00:00+01:00",
+    );
+
+    // BASE is where the branch left main; HEAD the work tree.
+    let run = plan.run(&["diff"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = &run.stdout;
+    assert!(md.starts_with("<!-- cxreport-diff -->\n"), "{md}");
+    assert!(
+        md.contains("- `data/okrs/2026-h1.toml` changed\n  - key result sla-up: target 92 → 95\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- `data/kpis/daily.csv` changed\n  - 2 rows added, now up to 2026-03-21\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("### Key result targets\n\n- 2026-h1/sla-up (SLA to 90%): 92 → **95**\n"),
+        "{md}"
+    );
+    assert!(md.contains("### Headline KPIs that move"), "{md}");
+
+    // The same as JSON, and a lowered target can fail the check.
+    let json = plan.run(&["diff", "main", "HEAD", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(doc["targets"][0]["lowered"], false);
+    assert_eq!(plan.run(&["diff", "--fail-on", "target-lowered"]).code, 0);
+    let okr = plan
+        .read("data/okrs/2026-h1.toml")
+        .replace("target = 95", "target = 80");
+    plan.write("data/okrs/2026-h1.toml", &okr);
+    let lowered = plan.run(&["diff", "--fail-on", "target-lowered"]);
+    assert_eq!(lowered.code, 3, "{}", lowered.stdout);
+    assert!(
+        lowered.stdout.contains("92 → **80** (lowered)"),
+        "{}",
+        lowered.stdout
+    );
+}

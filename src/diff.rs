@@ -1,0 +1,340 @@
+//! `cxreport diff`: what a change to the plan does, for a pull request's
+//! reviewer. The plan at two revisions (or a revision and the work tree) is
+//! compared twice: its data files record by record ([`crate::changes`]),
+//! then its reports, for what a reader of the site would see move: key
+//! results whose status changes, audit findings that reach or lose their
+//! target, alerts that appear or clear, before/after verdicts that change
+//! and headline KPI values that move.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::Plan;
+use crate::analytics::Report;
+use crate::changes::Item;
+use crate::git::ChangeKind;
+use crate::render::format_number;
+
+/// The first line of the Markdown: a CI step finds its own earlier comment
+/// on a pull request by it and updates that comment instead of adding one.
+pub const MARKER: &str = "<!-- cxreport-diff -->";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diff {
+    pub base: String,
+    pub head: String,
+    pub files: Vec<FileDiff>,
+    pub key_results: Vec<Moved<String>>,
+    /// Key result targets that moved, and whether they were lowered (moved
+    /// toward the baseline: less ambition).
+    pub targets: Vec<Target>,
+    pub findings: Vec<Moved<String>>,
+    pub alerts_appeared: Vec<String>,
+    pub alerts_cleared: Vec<String>,
+    pub verdicts: Vec<Moved<String>>,
+    pub kpis: Vec<Moved<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileDiff {
+    pub path: String,
+    pub change: ChangeKind,
+    pub items: Vec<Item>,
+}
+
+/// Something that was `old` and is `new` (`None`: it did not exist).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Moved<T> {
+    pub what: String,
+    pub old: Option<T>,
+    pub new: Option<T>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    pub key_result: String,
+    pub old: f64,
+    pub new: f64,
+    pub lowered: bool,
+}
+
+/// Compares the plan and report of `base` with those of `head`; `files`
+/// are the data files of each side by path.
+pub fn compare(
+    (base_name, base, base_report, base_files): (&str, &Plan, &Report, &BTreeMap<String, Vec<u8>>),
+    (head_name, head, head_report, head_files): (&str, &Plan, &Report, &BTreeMap<String, Vec<u8>>),
+) -> Diff {
+    let mut files = Vec::new();
+    let paths: std::collections::BTreeSet<&String> =
+        base_files.keys().chain(head_files.keys()).collect();
+    for path in paths.into_iter().filter(|p| p.starts_with("data/")) {
+        let (old, new) = (base_files.get(path), head_files.get(path));
+        let change = match (old, new) {
+            (None, Some(_)) => ChangeKind::Added,
+            (Some(_), None) => ChangeKind::Deleted,
+            (Some(a), Some(b)) if a != b => ChangeKind::Modified,
+            _ => continue,
+        };
+        let text = |b: Option<&Vec<u8>>| b.map(|b| String::from_utf8_lossy(b).into_owned());
+        let items = crate::changes::of(path, text(old).as_deref(), text(new).as_deref());
+        files.push(FileDiff {
+            path: path.clone(),
+            change,
+            items,
+        });
+    }
+    let (krs_old, krs_new) = (
+        key_results(base, base_report),
+        key_results(head, head_report),
+    );
+    let mut targets = Vec::new();
+    for (id, (_, old_target, _)) in &krs_old {
+        if let Some((_, new_target, baseline)) = krs_new.get(id)
+            && old_target != new_target
+        {
+            let ambition = (old_target - baseline).signum();
+            targets.push(Target {
+                key_result: id.clone(),
+                old: *old_target,
+                new: *new_target,
+                lowered: (new_target - old_target) * ambition < 0.0,
+            });
+        }
+    }
+    let status = |m: &BTreeMap<String, (String, f64, f64)>| -> BTreeMap<String, String> {
+        m.iter()
+            .map(|(k, (s, _, _))| (k.clone(), s.clone()))
+            .collect()
+    };
+    let alerts =
+        |r: &Report| -> Vec<String> { r.alerts.iter().map(|a| a.message.clone()).collect() };
+    let (alerts_old, alerts_new) = (alerts(base_report), alerts(head_report));
+    Diff {
+        base: base_name.to_owned(),
+        head: head_name.to_owned(),
+        files,
+        key_results: moved(&status(&krs_old), &status(&krs_new)),
+        targets,
+        findings: moved(&findings(base, base_report), &findings(head, head_report)),
+        alerts_appeared: alerts_new
+            .iter()
+            .filter(|a| !alerts_old.contains(a))
+            .cloned()
+            .collect(),
+        alerts_cleared: alerts_old
+            .iter()
+            .filter(|a| !alerts_new.contains(a))
+            .cloned()
+            .collect(),
+        verdicts: moved(&verdicts(base, base_report), &verdicts(head, head_report)),
+        kpis: moved(&headlines(base, base_report), &headlines(head, head_report)),
+    }
+}
+
+/// Everything whose value differs between the two maps, in key order.
+fn moved(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Vec<Moved<String>> {
+    let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    keys.into_iter()
+        .filter(|k| old.get(*k) != new.get(*k))
+        .map(|k| Moved {
+            what: k.clone(),
+            old: old.get(k).cloned(),
+            new: new.get(k).cloned(),
+        })
+        .collect()
+}
+
+/// Per key result (`2026-h2/web-sla`): its status, target and baseline.
+fn key_results(plan: &Plan, report: &Report) -> BTreeMap<String, (String, f64, f64)> {
+    let mut out = BTreeMap::new();
+    for (period, results) in plan.data.okrs.iter().zip(&report.okrs) {
+        let krs = period.objectives.iter().zip(results);
+        for (kr, r) in krs.flat_map(|(o, r)| o.key_results.iter().zip(r)) {
+            let key = format!("{}/{} ({})", period.id, kr.id, kr.title);
+            out.insert(key, (r.status.as_str().to_owned(), kr.target, kr.baseline));
+        }
+    }
+    out
+}
+
+fn findings(plan: &Plan, report: &Report) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (audit, results) in plan.data.audits.iter().zip(&report.audits) {
+        for (f, r) in audit.findings.iter().zip(results) {
+            let filter = crate::pages::filter_text(&f.filter);
+            let name = if filter.is_empty() {
+                f.indicator.clone()
+            } else {
+                format!("{} ({filter})", f.indicator)
+            };
+            let status = serde_json::to_value(r.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            out.insert(format!("audit {}, {}: {name}", audit.id, f.area), status);
+        }
+    }
+    out
+}
+
+fn verdicts(plan: &Plan, report: &Report) -> BTreeMap<String, String> {
+    report
+        .comparisons
+        .iter()
+        .map(|c| {
+            let (subject, _) = crate::pages::compare::subject(plan, c);
+            let filter = crate::pages::filter_text(&c.filter);
+            let on = if filter.is_empty() {
+                c.metric.clone()
+            } else {
+                format!("{} ({filter})", c.metric)
+            };
+            let verdict = serde_json::to_value(c.verdict)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            (format!("{subject}, on {on}"), verdict)
+        })
+        .collect()
+}
+
+/// Each metric's latest value, written with its unit and period.
+fn headlines(plan: &Plan, report: &Report) -> BTreeMap<String, String> {
+    plan.data
+        .metrics
+        .iter()
+        .zip(&report.kpis)
+        .filter_map(|(m, s)| {
+            let l = s.overall.latest.as_ref()?;
+            let unit = match m.unit.as_str() {
+                "count" | "score" | "" => String::new(),
+                "%" => "%".to_owned(),
+                u => format!(" {u}"),
+            };
+            Some((
+                m.name.clone(),
+                format!(
+                    "{}{unit} in {}",
+                    format_number(l.value, None),
+                    l.period.label()
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// The diff for a pull request comment: what changed in the plan, then
+/// what it does to the report; starts with [`MARKER`].
+pub fn markdown(d: &Diff) -> String {
+    let mut out = format!("{MARKER}\n## What this change does to the CX plan\n\n");
+    let _ = writeln!(out, "Comparing {} with {}.\n", d.base, d.head);
+    if d.files.is_empty() {
+        out.push_str("No data file changed.\n");
+    } else {
+        out.push_str("### Plan changes\n\n");
+        for f in &d.files {
+            let verb = match f.change {
+                ChangeKind::Added => "added",
+                ChangeKind::Deleted => "deleted",
+                ChangeKind::Modified => "changed",
+            };
+            let _ = writeln!(out, "- `{}` {verb}", f.path);
+            for item in &f.items {
+                let _ = writeln!(out, "  - {}", item_text(item));
+            }
+        }
+    }
+    let section = |out: &mut String, title: &str, list: &[Moved<String>]| {
+        if list.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "\n### {title}\n");
+        for m in list {
+            let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
+            let _ = writeln!(out, "- {}: {} → **{}**", m.what, show(&m.old), show(&m.new));
+        }
+    };
+    out.push_str(if d.changes_the_report() {
+        "\n## Effect on the report\n"
+    } else {
+        "\nThe report's figures do not change.\n"
+    });
+    section(&mut out, "Key results whose status changes", &d.key_results);
+    if !d.targets.is_empty() {
+        out.push_str("\n### Key result targets\n\n");
+        for t in &d.targets {
+            let note = if t.lowered { " (lowered)" } else { "" };
+            let _ = writeln!(
+                out,
+                "- {}: {} → **{}**{note}",
+                t.key_result,
+                figure(t.old),
+                figure(t.new)
+            );
+        }
+    }
+    section(&mut out, "Audit findings whose status changes", &d.findings);
+    for (title, list) in [
+        ("Alerts that appear", &d.alerts_appeared),
+        ("Alerts that clear", &d.alerts_cleared),
+    ] {
+        if !list.is_empty() {
+            let _ = writeln!(out, "\n### {title}\n");
+            for a in list {
+                let _ = writeln!(out, "- {a}");
+            }
+        }
+    }
+    section(&mut out, "Before/after verdicts that change", &d.verdicts);
+    section(&mut out, "Headline KPIs that move", &d.kpis);
+    out
+}
+
+impl Diff {
+    pub fn changes_the_report(&self) -> bool {
+        !(self.key_results.is_empty()
+            && self.targets.is_empty()
+            && self.findings.is_empty()
+            && self.alerts_appeared.is_empty()
+            && self.alerts_cleared.is_empty()
+            && self.verdicts.is_empty()
+            && self.kpis.is_empty())
+    }
+}
+
+/// A target as it is written in the plan: `92`, `4.5`.
+fn figure(v: f64) -> String {
+    format_number(v, (v.fract() == 0.0).then_some(0))
+}
+
+fn item_text(item: &Item) -> String {
+    let record = |(kind, id): &(String, String)| format!("{kind} {id}");
+    match item {
+        Item::Field {
+            record: r,
+            field,
+            old,
+            new,
+        } => format!("{}: {field} {old} → {new}", record(r)),
+        Item::Added { record: r } => format!("{} added", record(r)),
+        Item::Removed { record: r } => format!("{} removed", record(r)),
+        Item::Rows {
+            before,
+            after,
+            latest,
+        } => {
+            let rows = match after.cmp(before) {
+                std::cmp::Ordering::Greater => format!("{} rows added", after - before),
+                std::cmp::Ordering::Less => format!("{} rows removed", before - after),
+                std::cmp::Ordering::Equal => format!("{after} rows, values changed"),
+            };
+            match latest {
+                Some(d) => format!("{rows}, now up to {d}"),
+                None => rows,
+            }
+        }
+        Item::Unreadable => "one of the two versions could not be read".to_owned(),
+    }
+}
