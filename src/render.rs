@@ -50,6 +50,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("reviews.html", include_str!("../templates/reviews.html")),
     ("review.html", include_str!("../templates/review.html")),
     ("changes.html", include_str!("../templates/changes.html")),
+    ("history.html", include_str!("../templates/history.html")),
     ("charts.html", include_str!("../templates/charts.html")),
     (
         "components.html",
@@ -172,12 +173,13 @@ impl Renderer {
                 },
             };
             let tmpl = self.env.get_template(page.template).map_err(one)?;
+            let history = crate::pages::history_of(plan, &page.sources);
             let changed = plan.history.last_change(&page.sources).map(|c| {
                 context! { date => c.date.to_string(), short => c.short.clone(), subject => c.subject.clone() }
             });
             let ctx = context! {
                 site => site.clone(),
-                page => context! { url => page.url.clone(), title => page.title.clone(), changed },
+                page => context! { url => page.url.clone(), title => page.title.clone(), changed, history },
                 ..minijinja::value::merge_maps([content, page.context.clone()])
             };
             let html = tmpl.render(ctx).map_err(one)?;

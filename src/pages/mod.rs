@@ -188,3 +188,45 @@ pub fn metric_ref(plan: &Plan, id: &str) -> MetricRef {
 pub fn markdown(text: Option<&str>) -> Option<String> {
     text.map(crate::content::markdown)
 }
+
+/// How many commits a page's own history lists; `/changes/` has them all.
+const PAGE_HISTORY: usize = 20;
+
+/// The commits that changed the page's own data files (not the folders it
+/// reads, such as every KPI file), newest first, with what changed in them.
+pub fn history_of(plan: &Plan, sources: &[String]) -> Value {
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        short: &'a str,
+        date: String,
+        subject: &'a str,
+        items: Vec<&'a crate::changes::Item>,
+    }
+    let files: Vec<&String> = sources.iter().filter(|s| !s.ends_with('/')).collect();
+    let entries: Vec<Entry> = plan
+        .history
+        .commits
+        .iter()
+        .filter_map(|c| {
+            let items: Vec<_> = c
+                .files
+                .iter()
+                .filter(|f| files.contains(&&f.path))
+                .flat_map(|f| &f.items)
+                .collect();
+            let touched = c.files.iter().any(|f| files.contains(&&f.path));
+            touched.then(|| Entry {
+                short: &c.short,
+                date: c.date.to_string(),
+                subject: &c.subject,
+                items,
+            })
+        })
+        .take(PAGE_HISTORY)
+        .collect();
+    if entries.is_empty() {
+        Value::UNDEFINED
+    } else {
+        Value::from(Serde(&entries))
+    }
+}

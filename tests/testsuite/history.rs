@@ -171,6 +171,19 @@ fn the_changes_page_lists_them() {
         "{okr}"
     );
     assert!(main.contains(&format!("<li id=\"commit-{}\">", raise.short)));
+    // The page's own history: the commits that changed its file, in words.
+    assert!(
+        okr.contains("<summary>History of this page&#x27;s data</summary>"),
+        "{okr}"
+    );
+    assert!(
+        okr.contains("key result sla-up: target <del>90</del> → <ins>92</ins>"),
+        "{okr}"
+    );
+    assert!(
+        !okr.contains("Drop the February sprint"),
+        "another file's commit: {okr}"
+    );
     // The same repository builds the same page.
     let again = plan.run(&["build"]);
     assert_eq!(again.code, 0);
