@@ -24,10 +24,10 @@ pub(super) fn add_filters(env: &mut Environment<'static>, lang: Language) {
         unit(lang, v, u, kw)
     });
     env.add_filter("delta", move |v: Value, u: Option<String>, kw: Kwargs| {
-        delta(lang, v, u, kw)
+        change(lang, v, u, kw, true)
     });
     env.add_filter("amount", move |v: Value, u: Option<String>, kw: Kwargs| {
-        amount(lang, v, u, kw)
+        change(lang, v, u, kw, false)
     });
     env.add_filter("pct", move |v: Value| pct(lang, v));
     env.add_filter("money", move |v: Value, c: Option<String>| {
@@ -146,31 +146,19 @@ fn unit(
     })
 }
 
-/// A signed change: `+1.2 pts` for percentages, `−0.25 min`.
-fn delta(
+/// `delta`, a signed change (`+1.2 pts` for percentages, `−0.25 min`), and
+/// `amount`, a distance between two values, unsigned (`5.0 pts`, `1.20 min`).
+fn change(
     lang: Language,
     v: Value,
     unit: Option<String>,
     kwargs: Kwargs,
+    signed: bool,
 ) -> Result<String, minijinja::Error> {
     let d = digits(&kwargs)?;
     Ok(as_number(&v).map_or_else(
         || "—".to_owned(),
-        |n| difference(lang, n, unit.as_deref(), d, true),
-    ))
-}
-
-/// A distance between two values, unsigned: `5.0 pts`, `1.20 min`.
-fn amount(
-    lang: Language,
-    v: Value,
-    unit: Option<String>,
-    kwargs: Kwargs,
-) -> Result<String, minijinja::Error> {
-    let d = digits(&kwargs)?;
-    Ok(as_number(&v).map_or_else(
-        || "—".to_owned(),
-        |n| difference(lang, n, unit.as_deref(), d, false),
+        |n| difference(lang, n, unit.as_deref(), d, signed),
     ))
 }
 
