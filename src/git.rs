@@ -207,6 +207,9 @@ fn plan_prefix(repo: &gix::Repository, root: &Path) -> Result<Option<PathBuf>> {
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
+/// A tree's files below a folder, by path, with their blob ids.
+type Files = BTreeMap<PathBuf, gix::ObjectId>;
+
 fn history(
     repo: &gix::Repository,
     root: &Path,
@@ -229,16 +232,30 @@ fn history(
         .rev_walk([tip])
         .sorting(Sorting::ByCommitTime(CommitTimeOrder::NewestFirst))
         .all()?;
+    // Each commit's data files are listed once: as a parent they are kept
+    // until the walk reaches that commit itself (newest first, so soon).
+    let mut listed: std::collections::HashMap<gix::ObjectId, Files> = Default::default();
+    let mut files_of = |id: gix::ObjectId, keep: bool| -> Result<Files> {
+        if let Some(files) = listed.get(&id) {
+            let files = files.clone();
+            if !keep {
+                listed.remove(&id);
+            }
+            return Ok(files);
+        }
+        let files = data_files(repo, &repo.find_commit(id)?.tree()?, &data)?;
+        if keep {
+            listed.insert(id, files.clone());
+        }
+        Ok(files)
+    };
     for info in walk {
         let info = info?;
         let commit = info.object()?;
-        let files = data_files(repo, &commit.tree()?, &data)?;
-        let parents: Vec<_> = info
+        let files = files_of(info.id, false)?;
+        let parents: Vec<Files> = info
             .parent_ids()
-            .map(|id| -> Result<_> {
-                let parent = repo.find_commit(id)?;
-                data_files(repo, &parent.tree()?, &data)
-            })
+            .map(|id| files_of(id.detach(), true))
             .collect::<Result<_>>()?;
         // As `git log -- data/` does: a commit counts when its data differs
         // from every parent's (a merge that only brings a branch's change in
