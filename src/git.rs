@@ -59,6 +59,10 @@ pub struct FileChange {
     pub kind: ChangeKind,
     /// What changed in it, record by record ([`crate::changes`]).
     pub items: Vec<crate::changes::Item>,
+    /// The file's text after the commit, for TOML files (a record's values
+    /// at each commit, a flow's steps); CSV files, which can be large, and
+    /// deleted files have none.
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -365,8 +369,15 @@ fn describe(
             _ => continue,
         };
         let path = rel(path);
-        let items = crate::changes::of(&path, text(old)?.as_deref(), text(new)?.as_deref());
-        files.push(FileChange { path, kind, items });
+        let new = text(new)?;
+        let items = crate::changes::of(&path, text(old)?.as_deref(), new.as_deref());
+        let text = new.filter(|_| path.ends_with(".toml"));
+        files.push(FileChange {
+            path,
+            kind,
+            items,
+            text,
+        });
     }
     let author = commit.author()?;
     let time = author.time()?;

@@ -71,15 +71,20 @@ pub fn load_at(root: &Path, rev: Option<&str>) -> anyhow::Result<(Plan, Vec<Diag
     };
     let pages = content::load(&mut loader)?;
     drop(loader);
-    let data = data::load(root, files.clone(), &config, &mut diags)?;
+    let mut data = data::load(root, files.clone(), &config, &mut diags)?;
     let catalog = i18n::Catalog::new(config.language, &config.strings)?;
+    let history = git::read_at(root, commit);
+    for flow in data.flows.iter_mut().filter(|f| f.versions.is_empty()) {
+        flow.versions = data::flows::versions_from(&history, &flow.source);
+        flow.from_history = true;
+    }
     let plan = Plan {
         root: root.to_owned(),
         catalog,
         config,
         data,
         pages,
-        history: git::read_at(root, commit),
+        history,
         files,
     };
     let mut diags = diags.sorted();

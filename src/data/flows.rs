@@ -24,6 +24,11 @@ pub struct Flow {
     pub description: Option<String>,
     /// Oldest first.
     pub versions: Vec<Version>,
+    /// The steps of a flow that has no `[[version]]` entries: its versions
+    /// then come from the commits that changed its file.
+    pub steps: Vec<String>,
+    /// Its versions were read from git, not written in the file.
+    pub from_history: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +51,7 @@ struct Raw {
     metrics: Vec<Spanned<String>>,
     owner: Option<String>,
     description: Option<String>,
+    steps: Option<Spanned<Vec<String>>>,
     #[allow(dead_code)]
     version: Option<serde::de::IgnoredAny>,
 }
@@ -130,6 +136,16 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Option<Flow> {
             steps: v.steps,
         });
     }
+    if let Some(steps) = &raw.steps
+        && !out.is_empty()
+    {
+        let message = "a flow with [[version]] entries lists the steps of each version in it: \
+                       move these `steps` into the latest [[version]], or remove the versions \
+                       to take them from the file's git history";
+        loader
+            .diags
+            .error(&src.path, src.pos(steps.span().start), message);
+    }
     Some(Flow {
         id: id?,
         source: src.path.clone(),
@@ -139,5 +155,132 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Option<Flow> {
         owner: raw.owner,
         description: raw.description,
         versions: out,
+        steps: raw.steps.map(Spanned::into_inner).unwrap_or_default(),
+        from_history: false,
     })
+}
+
+/// The versions of a flow file that has no `[[version]]` entries, read
+/// from the commits that changed it: one for each day one did, dated by the
+/// commit, summarised by its subject, with the file's `steps` as of that
+/// commit. Several commits on one day make one version, the day's last
+/// state, because before/after comparisons are made by day.
+///
+/// A commit whose file does not parse is skipped: its steps cannot be told,
+/// and it failed `check` when it was made. After the file was deleted and
+/// added again, only its new life counts.
+pub fn versions_from(history: &crate::git::History, path: &str) -> Vec<Version> {
+    let mut out: Vec<Version> = Vec::new();
+    // Oldest first.
+    for commit in history.commits.iter().rev() {
+        let Some(file) = commit.files.iter().find(|f| f.path == path) else {
+            continue;
+        };
+        if file.kind != crate::git::ChangeKind::Modified {
+            out.clear();
+        }
+        let Some(table) = file
+            .text
+            .as_deref()
+            .and_then(|t| t.parse::<toml::Table>().ok())
+        else {
+            continue;
+        };
+        let steps = table
+            .get("steps")
+            .and_then(toml::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let version = Version {
+            version: commit.short.clone(),
+            date: commit.date,
+            summary: commit.subject.clone(),
+            changes: Vec::new(),
+            steps,
+        };
+        match out.last_mut() {
+            // Author dates can go back (a rebased commit): it joins the day before.
+            Some(last) if last.date >= commit.date => {
+                last.summary = format!("{}; {}", last.summary, version.summary);
+                last.version = version.version;
+                last.steps = version.steps;
+            }
+            _ => out.push(version),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::{Availability, ChangeKind, Commit, FileChange, History};
+
+    fn commit(short: &str, date: &str, kind: ChangeKind, text: Option<&str>) -> Commit {
+        Commit {
+            id: short.repeat(5),
+            short: short.to_owned(),
+            date: date.parse().expect("a date"),
+            author: "Ana".to_owned(),
+            subject: format!("Commit {short}"),
+            pull_request: None,
+            files: vec![FileChange {
+                path: "data/flows/ivr.toml".to_owned(),
+                kind,
+                items: Vec::new(),
+                text: text.map(str::to_owned),
+            }],
+            boundary: false,
+        }
+    }
+
+    #[test]
+    fn versions_from_commits_one_a_day_new_life_after_delete() {
+        use ChangeKind::*;
+        let steps = |s: &str| format!("name = \"IVR\"\nsteps = [{s}]\n");
+        // Newest first, as the history lists them.
+        let commits = vec![
+            commit("f", "2026-05-01", Modified, Some(&steps("\"a\", \"c\""))),
+            commit("e", "2026-04-20", Modified, Some("steps = [")),
+            commit(
+                "d",
+                "2026-04-10",
+                Modified,
+                Some(&steps("\"a\", \"b\", \"c\"")),
+            ),
+            commit("c", "2026-04-10", Modified, Some(&steps("\"a\", \"b\""))),
+            commit("b", "2026-04-01", Added, Some(&steps("\"a\""))),
+            commit("a", "2026-03-01", Deleted, None),
+            commit("0", "2026-02-01", Added, Some(&steps("\"old\""))),
+        ];
+        let history = History {
+            availability: Availability::Full,
+            commits,
+        };
+        let versions = versions_from(&history, "data/flows/ivr.toml");
+        let got: Vec<(&str, String, &str, usize)> = versions
+            .iter()
+            .map(|v| {
+                (
+                    v.version.as_str(),
+                    v.date.to_string(),
+                    v.summary.as_str(),
+                    v.steps.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("b", "2026-04-01".to_owned(), "Commit b", 1),
+                ("d", "2026-04-10".to_owned(), "Commit c; Commit d", 3),
+                ("f", "2026-05-01".to_owned(), "Commit f", 2),
+            ]
+        );
+        assert!(versions_from(&history, "data/flows/other.toml").is_empty());
+    }
 }

@@ -43,6 +43,10 @@ struct FlowView {
     metrics: Vec<MetricRef>,
     /// Newest first.
     versions: Vec<VersionView>,
+    /// The versions are the commits that changed the flow's file.
+    from_history: bool,
+    /// The file's own steps, shown when no version has any.
+    steps: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -115,6 +119,8 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
             description: markdown(flow.description.as_deref()),
             metrics: flow.metrics.iter().map(|m| metric_ref(plan, m)).collect(),
             versions,
+            from_history: flow.from_history,
+            steps: flow.steps.clone(),
         };
         pages.push(
             PageView::new(view.flow.url.clone(), "flow.html", flow.name.clone(), &view)

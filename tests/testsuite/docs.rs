@@ -53,6 +53,7 @@ fn every_toml_example_in_the_data_format_guide_is_valid() {
             "data/audits/2026-q3.toml",
             "data/okrs/2026-h2.toml",
             "data/flows/whatsapp-faq-bot.toml",
+            "data/flows/voice-ivr.toml",
             "data/sprints/2026-08.toml",
             "data/initiatives.toml",
         ]

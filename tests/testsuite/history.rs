@@ -384,3 +384,76 @@ fn diff_tells_a_reviewer_what_a_branch_does() {
         lowered.stdout
     );
 }
+
+#[test]
+fn a_flow_without_versions_takes_them_from_its_commits() {
+    let plan = repository();
+    let dir = &plan.root;
+    let ivr = |steps: &str| {
+        format!("name = \"IVR\"\nchannel = \"voice\"\nmetrics = [\"sla\"]\nsteps = [{steps}]\n")
+    };
+    plan.write(
+        "data/flows/ivr.toml",
+        &ivr("\"welcome\", \"menu\", \"agent\""),
+    );
+    git(dir, &["add", "."], "2026-02-10T09:00:00+01:00");
+    git(
+        dir,
+        &["commit", "-q", "-m", "Put the IVR in the plan"],
+        "2026-02-10T09:00:00+01:00",
+    );
+    plan.write(
+        "data/flows/ivr.toml",
+        &ivr("\"welcome\", \"callback offer\", \"agent\""),
+    );
+    git(
+        dir,
+        &[
+            "commit",
+            "-q",
+            "-am",
+            "Offer a callback instead of the menu (#14)",
+        ],
+        "2026-02-20T09:00:00+01:00",
+    );
+
+    plan.build();
+    let page = plan.main_of("flows/ivr/");
+    let history = read(&plan.root);
+    let (new, old) = (&history.commits[0].short, &history.commits[1].short);
+    // One version a commit, newest first, named and linked by the commit,
+    // summarised by its subject, the steps compared with the one before.
+    let first = page.find(new.as_str()).expect("the newer commit");
+    let second = page.find(old.as_str()).expect("the older commit");
+    assert!(first < second, "{page}");
+    assert!(
+        page.contains(&format!(
+            "<a href=\"&#x2f;changes/#commit-{new}\"><code>{new}</code></a> <time datetime=\"2026-02-20\">"
+        )),
+        "{page}"
+    );
+    assert!(
+        page.contains("<p>Offer a callback instead of the menu (#14)</p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<span class=\"step step-added\">+ callback offer</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<span class=\"step step-removed\">− menu</span>"),
+        "{page}"
+    );
+    assert!(page.contains("the commits that changed it"), "{page}");
+
+    // Out of git, the same file has no versions, and the page says why.
+    let copy = crate::support::Plan::fixture("minimal");
+    copy.write("data/flows/ivr.toml", &ivr("\"welcome\", \"agent\""));
+    copy.build();
+    let page = copy.main_of("flows/ivr/");
+    assert!(
+        page.contains("no commit of it can be read from git"),
+        "{page}"
+    );
+    assert!(page.contains("<li>welcome</li>"), "{page}");
+}
