@@ -37,6 +37,53 @@ struct Api<'a> {
     audits: Vec<AuditJson<'a>>,
     initiatives: Vec<InitiativeJson<'a>>,
     alerts: &'a [Alert],
+    history: HistoryJson,
+}
+
+/// The plan's numbers across its commits, ready to chart.
+#[derive(Serialize)]
+struct HistoryJson {
+    availability: crate::git::Availability,
+    /// Every numeric field a commit changed, file by file.
+    series: Vec<FileSeries>,
+}
+
+#[derive(Serialize)]
+struct FileSeries {
+    file: String,
+    #[serde(flatten)]
+    series: crate::timeline::Series,
+}
+
+fn history(plan: &Plan) -> HistoryJson {
+    let files: std::collections::BTreeSet<&str> = plan
+        .history
+        .commits
+        .iter()
+        .flat_map(|c| &c.files)
+        .map(|f| f.path.as_str())
+        .filter(|p| p.ends_with(".toml"))
+        .collect();
+    let series = files
+        .into_iter()
+        .flat_map(|file| {
+            let files = [file.to_owned()];
+            let subject = crate::timeline::Subject {
+                files: &files,
+                record: None,
+            };
+            crate::timeline::series(&plan.history, subject)
+                .into_iter()
+                .map(move |series| FileSeries {
+                    file: file.to_owned(),
+                    series,
+                })
+        })
+        .collect();
+    HistoryJson {
+        availability: plan.history.availability,
+        series,
+    }
 }
 
 #[derive(Serialize)]
@@ -340,6 +387,7 @@ pub fn file(plan: &Plan, report: &Report) -> anyhow::Result<OutFile> {
         audits,
         initiatives,
         alerts: &report.alerts,
+        history: history(plan),
     };
     let mut bytes = serde_json::to_vec_pretty(&api)?;
     bytes.push(b'\n');

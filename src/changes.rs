@@ -26,6 +26,8 @@ pub enum Item {
         field: String,
         old: String,
         new: String,
+        /// Both sides are TOML numbers, so the field can be charted.
+        numeric: bool,
     },
     Added {
         record: (String, String),
@@ -105,6 +107,9 @@ fn tables(record: &(String, String), old: &Table, new: &Table, out: &mut Vec<Ite
                 field: key.replace('_', " "),
                 old: a.map_or_else(|| "—".to_owned(), text),
                 new: b.map_or_else(|| "—".to_owned(), text),
+                numeric: [a, b]
+                    .iter()
+                    .all(|v| matches!(v, Some(Value::Integer(_) | Value::Float(_)))),
             }),
             _ => {}
         }
@@ -221,7 +226,8 @@ mod tests {
                     record: rec("key result", "web-sla"),
                     field: "target".into(),
                     old: "85".into(),
-                    new: "90".into()
+                    new: "90".into(),
+                    numeric: true
                 },
                 Item::Removed {
                     record: rec("key result", "gone")
@@ -241,7 +247,8 @@ mod tests {
                 record: rec("finding", "Efficiency: AHT (voice)"),
                 field: "current".into(),
                 old: "6".into(),
-                new: "5.2".into()
+                new: "5.2".into(),
+                numeric: true
             }
         );
         assert_eq!(
@@ -250,7 +257,8 @@ mod tests {
                 record: rec("audit", "2026-q3"),
                 field: "title".into(),
                 old: "Q3".into(),
-                new: "Q3 audit".into()
+                new: "Q3 audit".into(),
+                numeric: false
             }
         );
         let flow = "[[version]]\nversion = \"2.1\"\ndate = 2026-08-25\n";

@@ -317,6 +317,7 @@ fn item_text(item: &Item) -> String {
             field,
             old,
             new,
+            ..
         } => format!("{}: {field} {old} → {new}", record(r)),
         Item::Added { record: r } => format!("{} added", record(r)),
         Item::Removed { record: r } => format!("{} removed", record(r)),

@@ -23,6 +23,7 @@ pub mod i18n;
 pub mod pages;
 pub mod render;
 pub mod site;
+pub mod timeline;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -43,6 +43,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "initiatives.html",
         include_str!("../templates/initiatives.html"),
     ),
+    (
+        "initiative.html",
+        include_str!("../templates/initiative.html"),
+    ),
     ("flows.html", include_str!("../templates/flows.html")),
     ("flow.html", include_str!("../templates/flow.html")),
     ("sprints.html", include_str!("../templates/sprints.html")),
@@ -173,13 +177,10 @@ impl Renderer {
                 },
             };
             let tmpl = self.env.get_template(page.template).map_err(one)?;
-            let history = crate::pages::history_of(plan, &page.sources);
-            let changed = plan.history.last_change(&page.sources).map(|c| {
-                context! { date => c.date.to_string(), short => c.short.clone(), subject => c.subject.clone() }
-            });
+            let (history, series, changed) = crate::pages::history_of(plan, page);
             let ctx = context! {
                 site => site.clone(),
-                page => context! { url => page.url.clone(), title => page.title.clone(), changed, history },
+                page => context! { url => page.url.clone(), title => page.title.clone(), changed, history, series },
                 ..minijinja::value::merge_maps([content, page.context.clone()])
             };
             let html = tmpl.render(ctx).map_err(one)?;

@@ -83,7 +83,7 @@ pub fn subject(plan: &Plan, c: &Comparison) -> (String, String) {
             (
                 plan.catalog
                     .t("the initiative “{title}”", &[("title", title)]),
-                format!("initiatives/#init-{}", c.subject_id),
+                format!("initiatives/{}/", c.subject_id),
             )
         }
     }

@@ -104,7 +104,7 @@ fn deadlines(plan: &Plan, report: &Report) -> Vec<Deadline> {
                     date: i.due.to_string(),
                     kind: "initiative",
                     title: i.title.clone(),
-                    url: format!("initiatives/#init-{}", i.id),
+                    url: format!("initiatives/{}/", i.id),
                     owner: Some(i.owner.clone()),
                     status: Some(i.status.as_str()),
                 },

@@ -1,4 +1,5 @@
-//! `/initiatives/`: the action plan and its impact × effort matrix.
+//! `/initiatives/`: the action plan and its impact × effort matrix; and a
+//! page per initiative, with what it is measured by and its own history.
 
 use serde::Serialize;
 
@@ -13,6 +14,7 @@ use crate::data::initiatives::{Complexity, Level, Status};
 #[derive(Serialize)]
 struct InitiativeView {
     id: String,
+    url: String,
     title: String,
     owner: String,
     due: String,
@@ -50,7 +52,15 @@ struct View {
     chart: Option<ChartView>,
 }
 
-pub fn page(plan: &Plan, report: &Report) -> PageView {
+#[derive(Serialize)]
+struct OneView<'a> {
+    currency: &'a str,
+    initiative: &'a InitiativeView,
+    /// Its place in the impact × effort matrix, in words.
+    quadrant: &'a str,
+}
+
+pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
     let mut initiatives: Vec<InitiativeView> = plan
         .data
         .initiatives
@@ -58,6 +68,7 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         .zip(&report.initiatives)
         .map(|(i, r)| InitiativeView {
             id: i.id.clone(),
+            url: format!("initiatives/{}/", i.id),
             title: i.title.clone(),
             owner: i.owner.clone(),
             due: i.due.to_string(),
@@ -80,7 +91,7 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         .collect();
     initiatives.sort_by(|a, b| (&a.due, &a.id).cmp(&(&b.due, &b.id)));
     let t = |key| plan.catalog.t(key, &[]);
-    let quadrants = [
+    let quadrants: Vec<QuadrantView> = [
         (
             Quadrant::QuickWin,
             t("Quick wins"),
@@ -114,6 +125,23 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
             .collect(),
     })
     .collect();
+    let one: Vec<PageView> = initiatives
+        .iter()
+        .map(|i| {
+            let quadrant = quadrants
+                .iter()
+                .find(|q| q.id == i.quadrant)
+                .map_or("", |q| q.title.as_str());
+            let view = OneView {
+                currency: &plan.config.currency,
+                initiative: i,
+                quadrant,
+            };
+            PageView::new(i.url.clone(), "initiative.html", i.title.clone(), &view)
+                .showing(["data/initiatives.toml", "data/kpis/"])
+                .about("initiative", &i.id)
+        })
+        .collect();
     let counts = [
         Status::Todo,
         Status::InProgress,
@@ -131,11 +159,12 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         counts,
         chart: super::charts::initiatives(plan),
     };
-    PageView::new(
+    let list = PageView::new(
         "initiatives/",
         "initiatives.html",
         plan.catalog.t("Initiatives", &[]),
         &view,
     )
-    .showing(["data/initiatives.toml", "data/kpis/"])
+    .showing(["data/initiatives.toml", "data/kpis/"]);
+    std::iter::once(list).chain(one).collect()
 }

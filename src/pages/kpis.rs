@@ -243,7 +243,8 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
                 metric.name.clone(),
                 &view,
             )
-            .showing(["data/metrics.toml", "data/kpis/"]),
+            .showing(["data/metrics.toml", "data/kpis/"])
+            .about("metric", &metric.id),
         );
     }
     pages

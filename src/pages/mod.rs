@@ -40,6 +40,9 @@ pub struct PageView {
     /// The data files the page shows (a folder ends in `/`), so that it can
     /// say when its data last changed.
     pub sources: Vec<String>,
+    /// The one record of those files the page is about, when the file holds
+    /// many (an initiative): its history is that record's, not the file's.
+    pub record: Option<crate::timeline::Record>,
 }
 
 /// The Markdown body of a content page and where it comes from.
@@ -66,6 +69,7 @@ impl PageView {
             context: Value::from(Serde(view)),
             markdown: None,
             sources: Vec::new(),
+            record: None,
         }
     }
 
@@ -73,6 +77,20 @@ impl PageView {
     fn showing<S: Into<String>>(mut self, files: impl IntoIterator<Item = S>) -> Self {
         self.sources = files.into_iter().map(Into::into).collect();
         self
+    }
+
+    /// The page with the one record it is about.
+    fn about(mut self, kind: &str, id: &str) -> Self {
+        self.record = Some((kind.to_owned(), id.to_owned()));
+        self
+    }
+
+    /// What the page's own history is about.
+    pub fn subject(&self) -> crate::timeline::Subject<'_> {
+        crate::timeline::Subject {
+            files: &self.sources,
+            record: self.record.as_ref(),
+        }
     }
 }
 
@@ -84,7 +102,7 @@ pub fn all(plan: &Plan, report: &Report) -> Vec<PageView> {
     pages.push(alerts::page(plan, report));
     pages.extend(audits::pages(plan, report));
     pages.extend(okrs::pages(plan, report));
-    pages.push(initiatives::page(plan, report));
+    pages.extend(initiatives::pages(plan, report));
     pages.extend(flows::pages(plan, report));
     pages.extend(sprints::pages(plan, report));
     pages.push(changes::page(plan));
@@ -192,41 +210,39 @@ pub fn markdown(text: Option<&str>) -> Option<String> {
 /// How many commits a page's own history lists; `/changes/` has them all.
 const PAGE_HISTORY: usize = 20;
 
-/// The commits that changed the page's own data files (not the folders it
-/// reads, such as every KPI file), newest first, with what changed in them.
-pub fn history_of(plan: &Plan, sources: &[String]) -> Value {
+/// The page's own history, for its template: the commits that changed its
+/// data files (not the folders it reads, such as every KPI file) or its one
+/// record, newest first, with what they changed; the numeric fields they
+/// moved, as series; and the last of them. Undefined where there is none.
+pub fn history_of(plan: &Plan, page: &PageView) -> (Value, Value, Value) {
+    use crate::timeline;
+    let subject = page.subject();
+    let mut entries = timeline::entries(&plan.history, subject);
+    entries.truncate(PAGE_HISTORY);
     #[derive(Serialize)]
-    struct Entry<'a> {
-        short: &'a str,
-        date: String,
-        subject: &'a str,
-        items: Vec<&'a crate::changes::Item>,
+    struct SeriesView {
+        #[serde(flatten)]
+        series: timeline::Series,
+        /// An SVG sparkline of the points, in commit order.
+        spark: Option<String>,
     }
-    let files: Vec<&String> = sources.iter().filter(|s| !s.ends_with('/')).collect();
-    let entries: Vec<Entry> = plan
-        .history
-        .commits
-        .iter()
-        .filter_map(|c| {
-            let items: Vec<_> = c
-                .files
-                .iter()
-                .filter(|f| files.contains(&&f.path))
-                .flat_map(|f| &f.items)
-                .collect();
-            let touched = c.files.iter().any(|f| files.contains(&&f.path));
-            touched.then(|| Entry {
-                short: &c.short,
-                date: c.date.to_string(),
-                subject: &c.subject,
-                items,
-            })
+    let series: Vec<SeriesView> = timeline::series(&plan.history, subject)
+        .into_iter()
+        .map(|series| {
+            let values: Vec<Option<f64>> = series.points.iter().map(|p| Some(p.value)).collect();
+            SeriesView {
+                spark: crate::charts::svg::sparkline(&values, None),
+                series,
+            }
         })
-        .take(PAGE_HISTORY)
         .collect();
-    if entries.is_empty() {
-        Value::UNDEFINED
-    } else {
-        Value::from(Serde(&entries))
-    }
+    let changed = timeline::last_change(&plan.history, subject).map(|c| {
+        minijinja::context! { date => c.date.to_string(), short => c.short.clone(), subject => c.subject.clone() }
+    });
+    let defined = |empty: bool, v: Value| if empty { Value::UNDEFINED } else { v };
+    (
+        defined(entries.is_empty(), Value::from(Serde(&entries))),
+        defined(series.is_empty(), Value::from(Serde(&series))),
+        changed.unwrap_or(Value::UNDEFINED),
+    )
 }

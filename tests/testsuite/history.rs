@@ -457,3 +457,97 @@ fn a_flow_without_versions_takes_them_from_its_commits() {
     );
     assert!(page.contains("<li>welcome</li>"), "{page}");
 }
+
+#[test]
+fn a_page_charts_the_numbers_its_commits_moved() {
+    let plan = repository();
+    let okr = plan
+        .read("data/okrs/2026-h1.toml")
+        .replace("target = 92", "target = 91.5");
+    plan.write("data/okrs/2026-h1.toml", &okr);
+    git(
+        &plan.root,
+        &["commit", "-q", "-am", "Lower the SLA target a little"],
+        "2026-02-15T10:00:00+01:00",
+    );
+    plan.build();
+    let page = plan.main_of("okrs/2026-h1/");
+    let history = read(&plan.root);
+    let short = |subject: &str| {
+        history
+            .commits
+            .iter()
+            .find(|c| c.subject == subject)
+            .map(|c| c.short.clone())
+            .expect("the commit")
+    };
+    // From the value the file was added with, through each change.
+    let point = |value: &str, commit: &str, date: &str, day: &str| {
+        format!(
+            "<li><strong>{value}</strong> <a href=\"&#x2f;changes/#commit-{}\"><time datetime=\"{date}\">{day}</time></a></li>",
+            short(commit)
+        )
+    };
+    let row = format!(
+        "<td><ol class=\"drift-points\">{}{}{}</ol></td>",
+        point("90", "The plan", "2026-01-01", "1 Jan 2026"),
+        point(
+            "92",
+            "Raise the SLA target (#12)",
+            "2026-02-01",
+            "1 Feb 2026"
+        ),
+        point(
+            "91.5",
+            "Lower the SLA target a little",
+            "2026-02-15",
+            "15 Feb 2026"
+        ),
+    );
+    assert!(page.contains(&row), "{page}");
+    assert!(
+        page.contains("<td>key result sla-up</td>\n    <td>target</td>"),
+        "{page}"
+    );
+    assert!(page.contains("<svg"), "a sparkline: {page}");
+}
+
+#[test]
+fn an_initiative_page_has_its_own_history_not_its_files() {
+    let plan = repository();
+    let file = plan
+        .read("data/initiatives.toml")
+        .replace("expected_value = 30000", "expected_value = 45000")
+        .replace("status = \"in-progress\"", "status = \"done\"");
+    plan.write("data/initiatives.toml", &file);
+    git(
+        &plan.root,
+        &["commit", "-q", "-am", "The FAQ bot is live (#15)"],
+        "2026-02-20T10:00:00+01:00",
+    );
+    plan.build();
+    let bot = plan.main_of("initiatives/faq-bot/");
+    assert!(
+        bot.contains("initiative faq-bot: status <del>in-progress</del> → <ins>done</ins>"),
+        "{bot}"
+    );
+    assert!(
+        bot.contains("<td>initiative faq-bot</td>\n    <td>expected value</td>"),
+        "{bot}"
+    );
+    assert!(bot.contains("<strong>45,000</strong>"), "{bot}");
+    assert!(
+        bot.contains(": The FAQ bot is live (#15)</p>"),
+        "last changed: {bot}"
+    );
+    // The other initiative in the same file was not changed by that commit.
+    let crm = plan.main_of("initiatives/crm/");
+    assert!(!crm.contains("The FAQ bot is live"), "{crm}");
+    assert!(crm.contains("initiative crm added"), "{crm}");
+    // The list links each initiative to its page.
+    let list = plan.main_of("initiatives/");
+    assert!(
+        list.contains("<a href=\"&#x2f;initiatives&#x2f;faq-bot&#x2f;\">"),
+        "{list}"
+    );
+}
