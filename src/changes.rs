@@ -49,13 +49,8 @@ pub enum Item {
 /// the plan root). `None` on one side is a file added or deleted.
 pub fn of(path: &str, old: Option<&str>, new: Option<&str>) -> Vec<Item> {
     if path.ends_with(".csv") {
-        let count = |t: Option<&str>| t.map(rows).unwrap_or((0, None));
-        let ((before, _), (after, latest)) = (count(old), count(new));
-        return vec![Item::Rows {
-            before,
-            after,
-            latest,
-        }];
+        let (old, new) = (old.map(Rows::of), new.map(Rows::of));
+        return vec![rows_item(old.as_ref(), new.as_ref())];
     }
     let parse = |t: Option<&str>| t.map(|t| t.parse::<Table>()).transpose();
     let (Ok(old), Ok(new)) = (parse(old), parse(new)) else {
@@ -179,27 +174,52 @@ fn text(v: &Value) -> String {
     }
 }
 
-/// Data rows of a CSV text and its latest `date` (ISO dates sort as text).
-fn rows(text: &str) -> (usize, Option<String>) {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let column = reader
-        .headers()
-        .ok()
-        .and_then(|h| h.iter().position(|c| c.trim() == "date"));
-    let mut count = 0;
-    let mut latest: Option<String> = None;
-    for record in reader.records().flatten() {
-        count += 1;
-        if let Some(d) = column.and_then(|c| record.get(c)) {
-            let day = d.get(..10).unwrap_or(d);
-            if latest.as_deref().is_none_or(|l| day > l) {
-                latest = Some(day.to_owned());
+/// A CSV file's data rows, counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rows {
+    pub count: usize,
+    /// The latest `date` (ISO dates sort as text).
+    pub latest: Option<String>,
+}
+
+impl Rows {
+    /// Counts the data rows of a CSV text, one record buffer reused: a KPI
+    /// file is counted at every commit that changed it.
+    pub fn of(text: &str) -> Rows {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let column = reader
+            .byte_headers()
+            .ok()
+            .and_then(|h| h.iter().position(|c| c.trim_ascii() == b"date"));
+        let mut out = Rows::default();
+        let mut latest: &[u8] = b"";
+        let mut record = csv::ByteRecord::new();
+        let mut kept = Vec::new();
+        while let Ok(true) = reader.read_byte_record(&mut record) {
+            out.count += 1;
+            if let Some(d) = column.and_then(|c| record.get(c)) {
+                let day = d.get(..10).unwrap_or(d);
+                if day > latest {
+                    kept.clear();
+                    kept.extend_from_slice(day);
+                    latest = &kept;
+                }
             }
         }
+        out.latest = (!latest.is_empty()).then(|| String::from_utf8_lossy(latest).into_owned());
+        out
     }
-    (count, latest)
+}
+
+/// The change of a CSV file from `old` to `new` rows (`None`: no file).
+pub fn rows_item(old: Option<&Rows>, new: Option<&Rows>) -> Item {
+    Item::Rows {
+        before: old.map_or(0, |r| r.count),
+        after: new.map_or(0, |r| r.count),
+        latest: new.and_then(|r| r.latest.clone()),
+    }
 }
 
 #[cfg(test)]

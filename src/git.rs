@@ -51,6 +51,9 @@ pub struct Commit {
     /// The commit's parents are beyond a shallow clone's boundary, so its
     /// files are compared with nothing.
     pub boundary: bool,
+    /// A merge: its `files` are only what it changed itself (a conflict
+    /// resolved), not what the merged branch's own commits did.
+    pub merge: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,6 +256,10 @@ fn history(
         }
         Ok(files)
     };
+    // A CSV file's rows, by blob: the file after one commit is the file
+    // before the next, so each version is read and counted once.
+    let mut rows: std::collections::HashMap<gix::ObjectId, crate::changes::Rows> =
+        Default::default();
     for info in walk {
         let info = info?;
         let commit = info.object()?;
@@ -271,10 +278,16 @@ fn history(
         if !changed {
             continue;
         }
-        let before = parents.into_iter().next().unwrap_or_default();
         let boundary =
             shallow && info.parent_ids.is_empty() && commit.parent_ids().next().is_some();
-        commits.push(describe(repo, &commit, &before, &files, &prefix, boundary)?);
+        let parents = if parents.is_empty() {
+            vec![Files::new()]
+        } else {
+            parents
+        };
+        commits.push(describe(
+            repo, &commit, &parents, &files, &prefix, boundary, &mut rows,
+        )?);
     }
     if commits.is_empty() {
         return Ok(None);
@@ -340,13 +353,18 @@ fn data_files(
     Ok(out)
 }
 
+/// What `commit` changed in the data: each file that differs from every
+/// parent's (from the one parent of an ordinary commit; a merge's files are
+/// only those it resolved itself, as `git log --cc` shows them), compared
+/// with the first parent's.
 fn describe(
     repo: &gix::Repository,
     commit: &gix::Commit<'_>,
-    before: &BTreeMap<PathBuf, gix::ObjectId>,
-    after: &BTreeMap<PathBuf, gix::ObjectId>,
+    parents: &[Files],
+    after: &Files,
     prefix: &Path,
     boundary: bool,
+    rows: &mut std::collections::HashMap<gix::ObjectId, crate::changes::Rows>,
 ) -> Result<Commit> {
     let rel = |p: &Path| {
         p.strip_prefix(prefix)
@@ -358,20 +376,45 @@ fn describe(
         id.map(|id| Ok(String::from_utf8_lossy(&repo.find_blob(*id)?.data).into_owned()))
             .transpose()
     };
+    let mut count = |id: Option<&gix::ObjectId>| -> Result<Option<crate::changes::Rows>> {
+        let Some(id) = id else { return Ok(None) };
+        if let Some(r) = rows.get(id) {
+            return Ok(Some(r.clone()));
+        }
+        let r = crate::changes::Rows::of(&String::from_utf8_lossy(&repo.find_blob(*id)?.data));
+        rows.insert(*id, r.clone());
+        Ok(Some(r))
+    };
+    let before = &parents[0];
     let mut files = Vec::new();
-    let paths: std::collections::BTreeSet<&PathBuf> = before.keys().chain(after.keys()).collect();
+    let paths: std::collections::BTreeSet<&PathBuf> = parents
+        .iter()
+        .flat_map(|p| p.keys())
+        .chain(after.keys())
+        .collect();
     for path in paths {
-        let (old, new) = (before.get(path), after.get(path));
+        let new = after.get(path);
+        if parents.iter().any(|p| p.get(path) == new) {
+            continue;
+        }
+        let old = before.get(path);
         let kind = match (old, new) {
             (None, Some(_)) => ChangeKind::Added,
             (Some(_), None) => ChangeKind::Deleted,
-            (Some(a), Some(b)) if a != b => ChangeKind::Modified,
-            _ => continue,
+            _ => ChangeKind::Modified,
         };
         let path = rel(path);
-        let new = text(new)?;
-        let items = crate::changes::of(&path, text(old)?.as_deref(), new.as_deref());
-        let text = new.filter(|_| path.ends_with(".toml"));
+        let (items, text) = if path.ends_with(".csv") {
+            let (old, new) = (count(old)?, count(new)?);
+            (
+                vec![crate::changes::rows_item(old.as_ref(), new.as_ref())],
+                None,
+            )
+        } else {
+            let new = text(new)?;
+            let items = crate::changes::of(&path, text(old)?.as_deref(), new.as_deref());
+            (items, new.filter(|_| path.ends_with(".toml")))
+        };
         files.push(FileChange {
             path,
             kind,
@@ -398,6 +441,7 @@ fn describe(
         subject,
         files,
         boundary,
+        merge: parents.len() > 1,
     })
 }
 

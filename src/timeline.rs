@@ -231,6 +231,7 @@ mod tests {
                 text: None,
             }],
             boundary: false,
+            merge: false,
         }
     }
 

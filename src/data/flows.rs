@@ -235,6 +235,7 @@ mod tests {
                 text: text.map(str::to_owned),
             }],
             boundary: false,
+            merge: false,
         }
     }
 

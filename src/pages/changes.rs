@@ -24,6 +24,7 @@ struct CommitView {
     pull_request: Option<u32>,
     files: Vec<FileView>,
     boundary: bool,
+    merge: bool,
 }
 
 #[derive(Serialize)]
@@ -57,6 +58,7 @@ pub fn page(plan: &Plan) -> PageView {
                     })
                     .collect(),
                 boundary: c.boundary,
+                merge: c.merge,
             })
             .collect(),
     };

@@ -551,3 +551,69 @@ fn an_initiative_page_has_its_own_history_not_its_files() {
         "{list}"
     );
 }
+
+#[test]
+fn a_merge_after_main_moved_on_does_not_repeat_its_branch() {
+    let plan = repository();
+    let dir = &plan.root;
+    git(
+        dir,
+        &["checkout", "-q", "-b", "raise"],
+        "2026-03-01T10:00:00+01:00",
+    );
+    let okr = plan
+        .read("data/okrs/2026-h1.toml")
+        .replace("target = 92", "target = 94");
+    plan.write("data/okrs/2026-h1.toml", &okr);
+    git(
+        dir,
+        &["commit", "-q", "-am", "Raise it again"],
+        "2026-03-01T10:00:00+01:00",
+    );
+    git(
+        dir,
+        &["checkout", "-q", "main"],
+        "2026-03-02T10:00:00+01:00",
+    );
+    let mut kpis = plan.read("data/kpis/daily.csv");
+    kpis.push_str("2026-03-20,voice,100,88,4.0,100\n");
+    plan.write("data/kpis/daily.csv", &kpis);
+    git(
+        dir,
+        &["commit", "-q", "-am", "A day of KPI rows"],
+        "2026-03-02T10:00:00+01:00",
+    );
+    git(
+        dir,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "Merge pull request #20 from ana/raise",
+            "raise",
+        ],
+        "2026-03-03T10:00:00+01:00",
+    );
+    let history = read(&plan.root);
+    let merge = &history.commits[0];
+    assert_eq!(merge.subject, "Merge pull request #20 from ana/raise");
+    assert!(merge.merge);
+    assert!(merge.files.is_empty(), "{:?}", merge.files);
+    plan.build();
+    let changes = plan.main_of("changes/");
+    assert!(
+        changes.contains("A merge: what it brings in is listed"),
+        "{changes}"
+    );
+    assert_eq!(
+        changes
+            .matches("target <del>92</del> → <ins>94</ins>")
+            .count(),
+        1,
+        "{changes}"
+    );
+    // One point for the one change, not a second from the merge.
+    let okr = plan.main_of("okrs/2026-h1/");
+    assert_eq!(okr.matches("<strong>94</strong>").count(), 1, "{okr}");
+}
