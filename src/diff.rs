@@ -89,45 +89,63 @@ pub fn compare(
         key_results(base, base_report),
         key_results(head, head_report),
     );
+    // A key result is named by its id, with its title as the pull request
+    // leaves it: a retitled key result is still the same one.
+    let named = |id: &String| -> String {
+        let title = krs_new.get(id).or(krs_old.get(id)).map_or("", |k| &k.title);
+        format!("{id} ({title})")
+    };
     let mut targets = Vec::new();
-    for (id, (_, old_target, _)) in &krs_old {
-        if let Some((_, new_target, baseline)) = krs_new.get(id)
-            && old_target != new_target
+    for (id, old) in &krs_old {
+        if let Some(new) = krs_new.get(id)
+            && old.target != new.target
         {
-            let ambition = (old_target - baseline).signum();
+            let ambition = (old.target - new.baseline).signum();
             targets.push(Target {
-                key_result: id.clone(),
-                old: *old_target,
-                new: *new_target,
-                lowered: (new_target - old_target) * ambition < 0.0,
+                key_result: named(id),
+                old: old.target,
+                new: new.target,
+                lowered: (new.target - old.target) * ambition < 0.0,
             });
         }
     }
-    let status = |m: &BTreeMap<String, (String, f64, f64)>| -> BTreeMap<String, String> {
+    let status = |m: &BTreeMap<String, Kr>| -> BTreeMap<String, String> {
         m.iter()
-            .map(|(k, (s, _, _))| (k.clone(), s.clone()))
+            .map(|(k, kr)| (k.clone(), kr.status.clone()))
             .collect()
     };
-    let alerts =
-        |r: &Report| -> Vec<String> { r.alerts.iter().map(|a| a.message.clone()).collect() };
+    let mut statuses = moved(&status(&krs_old), &status(&krs_new));
+    for m in &mut statuses {
+        m.what = named(&m.what);
+    }
+    // An alert that still fires, with new figures, neither appears nor clears.
+    let alerts = |r: &Report| -> Vec<(String, String)> {
+        r.alerts
+            .iter()
+            .map(|a| {
+                let key =
+                    serde_json::to_string(&(&a.kind, &a.severity, &a.subject)).unwrap_or_default();
+                (key, a.message.clone())
+            })
+            .collect()
+    };
     let (alerts_old, alerts_new) = (alerts(base_report), alerts(head_report));
+    let only = |these: &[(String, String)], those: &[(String, String)]| -> Vec<String> {
+        these
+            .iter()
+            .filter(|(k, _)| !those.iter().any(|(other, _)| other == k))
+            .map(|(_, message)| message.clone())
+            .collect()
+    };
     Diff {
         base: base_name.to_owned(),
         head: head_name.to_owned(),
         files,
-        key_results: moved(&status(&krs_old), &status(&krs_new)),
+        key_results: statuses,
         targets,
         findings: moved(&findings(base, base_report), &findings(head, head_report)),
-        alerts_appeared: alerts_new
-            .iter()
-            .filter(|a| !alerts_old.contains(a))
-            .cloned()
-            .collect(),
-        alerts_cleared: alerts_old
-            .iter()
-            .filter(|a| !alerts_new.contains(a))
-            .cloned()
-            .collect(),
+        alerts_appeared: only(&alerts_new, &alerts_old),
+        alerts_cleared: only(&alerts_old, &alerts_new),
         verdicts: moved(&verdicts(base, base_report), &verdicts(head, head_report)),
         kpis: moved(&headlines(base, base_report), &headlines(head, head_report)),
     }
@@ -146,14 +164,27 @@ fn moved(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Vec<
         .collect()
 }
 
-/// Per key result (`2026-h2/web-sla`): its status, target and baseline.
-fn key_results(plan: &Plan, report: &Report) -> BTreeMap<String, (String, f64, f64)> {
+/// A key result as the diff compares it.
+struct Kr {
+    title: String,
+    status: String,
+    target: f64,
+    baseline: f64,
+}
+
+/// Every key result, by period and id (`2026-h2/web-sla`).
+fn key_results(plan: &Plan, report: &Report) -> BTreeMap<String, Kr> {
     let mut out = BTreeMap::new();
     for (period, results) in plan.data.okrs.iter().zip(&report.okrs) {
         let krs = period.objectives.iter().zip(results);
         for (kr, r) in krs.flat_map(|(o, r)| o.key_results.iter().zip(r)) {
-            let key = format!("{}/{} ({})", period.id, kr.id, kr.title);
-            out.insert(key, (r.status.as_str().to_owned(), kr.target, kr.baseline));
+            let kr_view = Kr {
+                title: kr.title.clone(),
+                status: r.status.as_str().to_owned(),
+                target: kr.target,
+                baseline: kr.baseline,
+            };
+            out.insert(format!("{}/{}", period.id, kr.id), kr_view);
         }
     }
     out

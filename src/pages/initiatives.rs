@@ -137,8 +137,10 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
                 initiative: i,
                 quadrant,
             };
+            // Only an initiative measured on a metric shows KPI rows.
+            let kpis = i.metric.as_ref().map(|_| "data/kpis/");
             PageView::new(i.url.clone(), "initiative.html", i.title.clone(), &view)
-                .showing(["data/initiatives.toml", "data/kpis/"])
+                .showing(std::iter::once("data/initiatives.toml").chain(kpis))
                 .about("initiative", &i.id)
         })
         .collect();

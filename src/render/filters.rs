@@ -35,6 +35,7 @@ pub(super) fn add_filters(env: &mut Environment<'static>, lang: Language) {
     });
     env.add_filter("date", move |v: Value| date(lang, v));
     env.add_filter("pvalue", move |v: Value| pvalue(lang, v));
+    env.add_filter("p_is", move |v: Value| p_is(lang, v));
 }
 
 /// Registers `t(key, **args)` and `tn(one, other, n, **args)`. What they
@@ -226,6 +227,14 @@ fn pvalue(lang: Language, v: Value) -> String {
         None => "—".to_owned(),
         Some(p) if p < 0.001 => format!("< {}", i18n::number(lang, 0.001, Some(3))),
         Some(p) => i18n::number(lang, p, Some(3)),
+    }
+}
+
+/// A p-value after "p" in a sentence: `= 0.042`, or `< 0.001`.
+fn p_is(lang: Language, v: Value) -> String {
+    match as_number(&v) {
+        Some(p) if p >= 0.001 => format!("= {}", pvalue(lang, v)),
+        _ => pvalue(lang, v),
     }
 }
 
