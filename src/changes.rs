@@ -52,20 +52,40 @@ pub fn of(path: &str, old: Option<&str>, new: Option<&str>) -> Vec<Item> {
         let (old, new) = (old.map(Rows::of), new.map(Rows::of));
         return vec![rows_item(old.as_ref(), new.as_ref())];
     }
-    let parse = |t: Option<&str>| t.map(|t| t.parse::<Table>()).transpose();
-    let (Ok(old), Ok(new)) = (parse(old), parse(new)) else {
+    let (old, new) = (old.map(parse), new.map(parse));
+    of_toml(
+        path,
+        old.as_ref().map(Option::as_ref),
+        new.as_ref().map(Option::as_ref),
+    )
+}
+
+/// A TOML data file's version, parsed; `None` when it does not parse.
+pub type Doc = Option<Table>;
+
+pub fn parse(text: &str) -> Doc {
+    text.parse::<Table>().ok()
+}
+
+/// [`of`] for a TOML file whose two versions are parsed already (the
+/// history parses each version once): `None` is no file, `Some(None)` a
+/// file that does not parse.
+pub fn of_toml(path: &str, old: Option<Option<&Table>>, new: Option<Option<&Table>>) -> Vec<Item> {
+    if matches!(old, Some(None)) || matches!(new, Some(None)) {
         return vec![Item::Unreadable];
-    };
+    }
+    let (old, new) = (old.flatten(), new.flatten());
     let record = file_record(path);
     let mut out = Vec::new();
+    let empty = Table::new();
     match (record, old, new) {
         // A file that is one record (an audit, a flow) comes or goes whole.
         (Some(record), None, Some(_)) => out.push(Item::Added { record }),
         (Some(record), Some(_), None) => out.push(Item::Removed { record }),
         (record, old, new) => tables(
             &record.unwrap_or_else(|| ("file".to_owned(), path.to_owned())),
-            &old.unwrap_or_default(),
-            &new.unwrap_or_default(),
+            old.unwrap_or(&empty),
+            new.unwrap_or(&empty),
             &mut out,
         ),
     }

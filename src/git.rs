@@ -16,6 +16,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod versions;
+
 use gix::bstr::ByteSlice as _;
 use gix::revision::walk::Sorting;
 use gix::traverse::commit::simple::CommitTimeOrder;
@@ -35,7 +37,7 @@ pub enum Availability {
 }
 
 /// A commit that changed the plan's data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Commit {
     pub id: String,
     /// The first 8 hexadecimal digits.
@@ -56,16 +58,15 @@ pub struct Commit {
     pub merge: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileChange {
     pub path: String,
     pub kind: ChangeKind,
     /// What changed in it, record by record ([`crate::changes`]).
     pub items: Vec<crate::changes::Item>,
-    /// The file's text after the commit, for TOML files (a record's values
-    /// at each commit, a flow's steps); CSV files, which can be large, and
-    /// deleted files have none.
-    pub text: Option<String>,
+    /// The file after the commit, parsed, for TOML files that parse (a
+    /// flow's steps at each commit); CSV files and deleted files have none.
+    pub toml: Option<std::sync::Arc<toml::Table>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -77,7 +78,7 @@ pub enum ChangeKind {
 }
 
 /// The plan's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct History {
     pub availability: Availability,
     /// Newest first.
@@ -242,6 +243,7 @@ fn history(
     // Each commit's data files are listed once: as a parent they are kept
     // until the walk reaches that commit itself (newest first, so soon).
     let mut listed: std::collections::HashMap<gix::ObjectId, Files> = Default::default();
+    let mut trees = Trees::default();
     let mut files_of = |id: gix::ObjectId, keep: bool| -> Result<Files> {
         if let Some(files) = listed.get(&id) {
             let files = files.clone();
@@ -250,16 +252,14 @@ fn history(
             }
             return Ok(files);
         }
-        let files = data_files(repo, &repo.find_commit(id)?.tree()?, &data)?;
+        let files = listed_files(repo, &repo.find_commit(id)?.tree()?, &data, &mut trees)?;
         if keep {
             listed.insert(id, files.clone());
         }
         Ok(files)
     };
-    // A CSV file's rows, by blob: the file after one commit is the file
-    // before the next, so each version is read and counted once.
-    let mut rows: std::collections::HashMap<gix::ObjectId, crate::changes::Rows> =
-        Default::default();
+    // The commits that changed the data, their own files and their parents'.
+    let mut changed_commits = Vec::new();
     for info in walk {
         let info = info?;
         let commit = info.object()?;
@@ -285,8 +285,23 @@ fn history(
         } else {
             parents
         };
+        changed_commits.push((info.id, parents, files, boundary));
+    }
+    // Each version of a file that some commit changed, counted (CSV) or
+    // parsed (TOML) once, by blob: the file after one commit is the file
+    // before the next.
+    let mut wanted = Vec::new();
+    for (_, parents, files, _) in &changed_commits {
+        for (path, old, new) in changed_files(parents, files) {
+            let kind = versions::kind_of(path);
+            wanted.extend([old, new].into_iter().flatten().map(|id| (*id, kind)));
+        }
+    }
+    let versions = versions::Versions::read(repo, wanted)?;
+    for (id, parents, files, boundary) in &changed_commits {
+        let commit = repo.find_commit(*id)?;
         commits.push(describe(
-            repo, &commit, &parents, &files, &prefix, boundary, &mut rows,
+            &commit, parents, files, &prefix, *boundary, &versions,
         )?);
     }
     if commits.is_empty() {
@@ -353,18 +368,88 @@ fn data_files(
     Ok(out)
 }
 
-/// What `commit` changed in the data: each file that differs from every
-/// parent's (from the one parent of an ordinary commit; a merge's files are
-/// only those it resolved itself, as `git log --cc` shows them), compared
-/// with the first parent's.
-fn describe(
+/// The files of each folder's tree read so far, by tree id: a commit
+/// changes a file or two, and every other folder's tree is one read before.
+type Trees =
+    std::collections::HashMap<gix::ObjectId, std::sync::Arc<Vec<(PathBuf, gix::ObjectId)>>>;
+
+/// [`data_files`], reading each folder's tree once.
+fn listed_files(
     repo: &gix::Repository,
+    tree: &gix::Tree<'_>,
+    dir: &Path,
+    trees: &mut Trees,
+) -> Result<Files> {
+    let Some(entry) = tree.lookup_entry_by_path(dir)? else {
+        return Ok(Files::new());
+    };
+    if !entry.mode().is_tree() {
+        return Ok(Files::new());
+    }
+    let files = listing(repo, entry.object_id(), trees)?;
+    Ok(files.iter().map(|(p, id)| (dir.join(p), *id)).collect())
+}
+
+/// The files below a tree, by path relative to it.
+fn listing(
+    repo: &gix::Repository,
+    id: gix::ObjectId,
+    trees: &mut Trees,
+) -> Result<std::sync::Arc<Vec<(PathBuf, gix::ObjectId)>>> {
+    if let Some(files) = trees.get(&id) {
+        return Ok(files.clone());
+    }
+    let mut out = Vec::new();
+    let tree = repo.find_tree(id)?;
+    for entry in tree.iter() {
+        let entry = entry?;
+        let name = PathBuf::from(entry.filename().to_str_lossy().as_ref());
+        if entry.mode().is_tree() {
+            let below = listing(repo, entry.oid().to_owned(), trees)?;
+            out.extend(below.iter().map(|(p, id)| (name.join(p), *id)));
+        } else if entry.mode().is_blob() {
+            out.push((name, entry.oid().to_owned()));
+        }
+    }
+    let out = std::sync::Arc::new(out);
+    trees.insert(id, out.clone());
+    Ok(out)
+}
+
+/// The files a commit changed, with their blob before (in the first parent)
+/// and after: each file that differs from every parent's. An ordinary
+/// commit has one parent; a merge's files are then only those it resolved
+/// itself, as `git log --cc` shows them, not what the merged branch's own
+/// commits did.
+fn changed_files<'a>(
+    parents: &'a [Files],
+    after: &'a Files,
+) -> impl Iterator<
+    Item = (
+        &'a PathBuf,
+        Option<&'a gix::ObjectId>,
+        Option<&'a gix::ObjectId>,
+    ),
+> {
+    let paths: std::collections::BTreeSet<&PathBuf> = parents
+        .iter()
+        .flat_map(|p| p.keys())
+        .chain(after.keys())
+        .collect();
+    paths.into_iter().filter_map(move |path| {
+        let new = after.get(path);
+        (!parents.iter().any(|p| p.get(path) == new)).then(|| (path, parents[0].get(path), new))
+    })
+}
+
+/// What `commit` changed in the data, in words.
+fn describe(
     commit: &gix::Commit<'_>,
     parents: &[Files],
     after: &Files,
     prefix: &Path,
     boundary: bool,
-    rows: &mut std::collections::HashMap<gix::ObjectId, crate::changes::Rows>,
+    versions: &versions::Versions,
 ) -> Result<Commit> {
     let rel = |p: &Path| {
         p.strip_prefix(prefix)
@@ -372,54 +457,30 @@ fn describe(
             .to_string_lossy()
             .replace('\\', "/")
     };
-    let text = |id: Option<&gix::ObjectId>| -> Result<Option<String>> {
-        id.map(|id| Ok(String::from_utf8_lossy(&repo.find_blob(*id)?.data).into_owned()))
-            .transpose()
-    };
-    let mut count = |id: Option<&gix::ObjectId>| -> Result<Option<crate::changes::Rows>> {
-        let Some(id) = id else { return Ok(None) };
-        if let Some(r) = rows.get(id) {
-            return Ok(Some(r.clone()));
-        }
-        let r = crate::changes::Rows::of(&String::from_utf8_lossy(&repo.find_blob(*id)?.data));
-        rows.insert(*id, r.clone());
-        Ok(Some(r))
-    };
-    let before = &parents[0];
     let mut files = Vec::new();
-    let paths: std::collections::BTreeSet<&PathBuf> = parents
-        .iter()
-        .flat_map(|p| p.keys())
-        .chain(after.keys())
-        .collect();
-    for path in paths {
-        let new = after.get(path);
-        if parents.iter().any(|p| p.get(path) == new) {
-            continue;
-        }
-        let old = before.get(path);
+    for (path, old, new) in changed_files(parents, after) {
         let kind = match (old, new) {
             (None, Some(_)) => ChangeKind::Added,
             (Some(_), None) => ChangeKind::Deleted,
             _ => ChangeKind::Modified,
         };
-        let path = rel(path);
-        let (items, text) = if path.ends_with(".csv") {
-            let (old, new) = (count(old)?, count(new)?);
-            (
-                vec![crate::changes::rows_item(old.as_ref(), new.as_ref())],
-                None,
-            )
-        } else {
-            let new = text(new)?;
-            let items = crate::changes::of(&path, text(old)?.as_deref(), new.as_deref());
-            (items, new.filter(|_| path.ends_with(".toml")))
+        let (items, toml) = match versions::kind_of(path) {
+            versions::Kind::Rows => {
+                let (old, new) = (versions.rows(old), versions.rows(new));
+                (vec![crate::changes::rows_item(old, new)], None)
+            }
+            versions::Kind::Doc => {
+                let (old, new) = (versions.doc(old), versions.doc(new));
+                let items =
+                    crate::changes::of_toml(&rel(path), versions::view(old), versions::view(new));
+                (items, new.cloned().flatten())
+            }
         };
         files.push(FileChange {
-            path,
+            path: rel(path),
             kind,
             items,
-            text,
+            toml,
         });
     }
     let author = commit.author()?;

@@ -228,7 +228,7 @@ mod tests {
                 path: "data/initiatives.toml".to_owned(),
                 kind,
                 items,
-                text: None,
+                toml: None,
             }],
             boundary: false,
             merge: false,

@@ -179,11 +179,7 @@ pub fn versions_from(history: &crate::git::History, path: &str) -> Vec<Version> 
         if file.kind != crate::git::ChangeKind::Modified {
             out.clear();
         }
-        let Some(table) = file
-            .text
-            .as_deref()
-            .and_then(|t| t.parse::<toml::Table>().ok())
-        else {
+        let Some(table) = file.toml.as_deref() else {
             continue;
         };
         let steps = table
@@ -232,7 +228,7 @@ mod tests {
                 path: "data/flows/ivr.toml".to_owned(),
                 kind,
                 items: Vec::new(),
-                text: text.map(str::to_owned),
+                toml: text.and_then(|t| t.parse().ok()).map(std::sync::Arc::new),
             }],
             boundary: false,
             merge: false,
