@@ -77,6 +77,25 @@ pub enum ChangeKind {
     Deleted,
 }
 
+#[cfg(test)]
+impl Commit {
+    /// A commit by "Ana", subject "Commit {short}", that changed one file:
+    /// for the tests of what reads the history.
+    pub(crate) fn touching(short: &str, date: &str, file: FileChange) -> Commit {
+        Commit {
+            id: short.repeat(8),
+            short: short.to_owned(),
+            date: date.parse().expect("a date"),
+            author: "Ana".to_owned(),
+            subject: format!("Commit {short}"),
+            pull_request: None,
+            files: vec![file],
+            boundary: false,
+            merge: false,
+        }
+    }
+}
+
 /// The plan's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct History {

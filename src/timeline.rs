@@ -217,22 +217,13 @@ mod tests {
     }
 
     fn commit(short: &str, date: &str, kind: ChangeKind, items: Vec<Item>) -> Commit {
-        Commit {
-            id: short.repeat(8),
-            short: short.to_owned(),
-            date: date.parse().expect("a date"),
-            author: "Ana".to_owned(),
-            subject: format!("Commit {short}"),
-            pull_request: None,
-            files: vec![FileChange {
-                path: "data/initiatives.toml".to_owned(),
-                kind,
-                items,
-                toml: None,
-            }],
-            boundary: false,
-            merge: false,
-        }
+        let file = FileChange {
+            path: "data/initiatives.toml".to_owned(),
+            kind,
+            items,
+            toml: None,
+        };
+        Commit::touching(short, date, file)
     }
 
     fn history() -> History {

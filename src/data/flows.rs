@@ -217,22 +217,13 @@ mod tests {
     use crate::git::{Availability, ChangeKind, Commit, FileChange, History};
 
     fn commit(short: &str, date: &str, kind: ChangeKind, text: Option<&str>) -> Commit {
-        Commit {
-            id: short.repeat(5),
-            short: short.to_owned(),
-            date: date.parse().expect("a date"),
-            author: "Ana".to_owned(),
-            subject: format!("Commit {short}"),
-            pull_request: None,
-            files: vec![FileChange {
-                path: "data/flows/ivr.toml".to_owned(),
-                kind,
-                items: Vec::new(),
-                toml: text.and_then(|t| t.parse().ok()).map(std::sync::Arc::new),
-            }],
-            boundary: false,
-            merge: false,
-        }
+        let file = FileChange {
+            path: "data/flows/ivr.toml".to_owned(),
+            kind,
+            items: Vec::new(),
+            toml: text.and_then(|t| t.parse().ok()).map(std::sync::Arc::new),
+        };
+        Commit::touching(short, date, file)
     }
 
     #[test]

@@ -32,6 +32,14 @@ fn git(dir: &Path, args: &[&str], date: &str) {
     );
 }
 
+/// Replaces `from` with `to` in one file of the plan, and commits that.
+fn commit_edit(plan: &Plan, path: &str, (from, to): (&str, &str), subject: &str, date: &str) {
+    let text = plan.read(path);
+    assert!(text.contains(from), "{path} has no {from:?}");
+    plan.write(path, &text.replace(from, to));
+    git(&plan.root, &["commit", "-q", "-am", subject], date);
+}
+
 /// The minimal plan with a scripted history of five commits.
 fn repository() -> Plan {
     let plan = Plan::fixture("minimal");
@@ -48,13 +56,11 @@ fn repository() -> Plan {
         "2026-01-01T09:00:00+01:00",
     );
 
-    let okr = plan
-        .read("data/okrs/2026-h1.toml")
-        .replace("target = 90", "target = 92");
-    plan.write("data/okrs/2026-h1.toml", &okr);
-    git(
-        dir,
-        &["commit", "-q", "-am", "Raise the SLA target (#12)"],
+    commit_edit(
+        &plan,
+        "data/okrs/2026-h1.toml",
+        ("target = 90", "target = 92"),
+        "Raise the SLA target (#12)",
         "2026-02-01T10:00:00+01:00",
     );
 
@@ -461,13 +467,11 @@ fn a_flow_without_versions_takes_them_from_its_commits() {
 #[test]
 fn a_page_charts_the_numbers_its_commits_moved() {
     let plan = repository();
-    let okr = plan
-        .read("data/okrs/2026-h1.toml")
-        .replace("target = 92", "target = 91.5");
-    plan.write("data/okrs/2026-h1.toml", &okr);
-    git(
-        &plan.root,
-        &["commit", "-q", "-am", "Lower the SLA target a little"],
+    commit_edit(
+        &plan,
+        "data/okrs/2026-h1.toml",
+        ("target = 92", "target = 91.5"),
+        "Lower the SLA target a little",
         "2026-02-15T10:00:00+01:00",
     );
     plan.build();
@@ -561,13 +565,11 @@ fn a_merge_after_main_moved_on_does_not_repeat_its_branch() {
         &["checkout", "-q", "-b", "raise"],
         "2026-03-01T10:00:00+01:00",
     );
-    let okr = plan
-        .read("data/okrs/2026-h1.toml")
-        .replace("target = 92", "target = 94");
-    plan.write("data/okrs/2026-h1.toml", &okr);
-    git(
-        dir,
-        &["commit", "-q", "-am", "Raise it again"],
+    commit_edit(
+        &plan,
+        "data/okrs/2026-h1.toml",
+        ("target = 92", "target = 94"),
+        "Raise it again",
         "2026-03-01T10:00:00+01:00",
     );
     git(
