@@ -104,10 +104,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match summary {
                 Some(s) => {
                     eprintln!(
-                        "Built {} pages ({} files) into {}",
+                        "Built {} pages ({} files, {} unchanged) into {} in {:.2} s",
                         s.pages,
                         s.files,
-                        s.out_dir.display()
+                        s.unchanged,
+                        s.out_dir.display(),
+                        s.elapsed.as_secs_f64()
                     );
                     Ok(ExitCode::SUCCESS)
                 }

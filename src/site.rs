@@ -1,6 +1,9 @@
 //! Writing the site: the new site is written in full beside the old one and
 //! swapped in at the end, so a failed build leaves the previous site as it was
-//! and nobody ever sees half a site.
+//! and nobody ever sees half a site. A file whose bytes are the same as in
+//! the previous site is that same file, linked rather than written again, so
+//! it keeps its modification time: a web server's caches and `rsync` see only
+//! what changed.
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -12,9 +15,10 @@ use crate::render::OutFile;
 /// The file that marks a directory as a site cxreport wrote, and so one it may replace.
 pub const MARKER: &str = ".cxreport-site";
 
-/// Replaces `out_dir` with exactly `files`. Refuses to replace a directory that
-/// holds the plan or that cxreport did not write.
-pub fn write(out_dir: &Path, root: &Path, files: &[OutFile]) -> anyhow::Result<()> {
+/// Replaces `out_dir` with exactly `files`, and says how many of them were
+/// unchanged. Refuses to replace a directory that holds the plan or that
+/// cxreport did not write.
+pub fn write(out_dir: &Path, root: &Path, files: &[OutFile]) -> anyhow::Result<usize> {
     let out_dir = absolute(out_dir)?;
     let root =
         fs::canonicalize(root).with_context(|| format!("cannot resolve {}", root.display()))?;
@@ -52,19 +56,24 @@ pub fn write(out_dir: &Path, root: &Path, files: &[OutFile]) -> anyhow::Result<(
     remove_leftovers(parent, &name);
 
     let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let result = fill(&staging, files).and_then(|()| swap(&staging, &out_dir, parent, &name));
+    let previous = out_dir.is_dir().then_some(out_dir.as_path());
+    let result = fill(&staging, previous, files)
+        .and_then(|unchanged| swap(&staging, &out_dir, parent, &name).map(|()| unchanged));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
 }
 
-fn fill(staging: &Path, files: &[OutFile]) -> anyhow::Result<()> {
+/// Writes `files` into `staging`; a file with the same bytes in `previous`
+/// is linked from there instead. Returns how many were.
+fn fill(staging: &Path, previous: Option<&Path>, files: &[OutFile]) -> anyhow::Result<usize> {
     fs::create_dir_all(staging).with_context(|| format!("cannot create {}", staging.display()))?;
     fs::write(
         staging.join(MARKER),
         "This directory is written by cxreport and replaced on every build.\n",
     )?;
+    let mut unchanged = 0;
     for file in files {
         let rel = Path::new(&file.path);
         // Paths come from ids that were checked on load; this is the last line of defence.
@@ -78,10 +87,25 @@ fn fill(staging: &Path, files: &[OutFile]) -> anyhow::Result<()> {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
+        if let Some(old) = previous.map(|p| p.join(rel))
+            && same_bytes(&old, &file.bytes)
+            && fs::hard_link(&old, &path).is_ok()
+        {
+            unchanged += 1;
+            continue;
+        }
         fs::write(&path, &file.bytes)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    Ok(())
+    Ok(unchanged)
+}
+
+/// Whether the file at `path` holds exactly `bytes` (the size is checked
+/// first, so most changed files are not read).
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    let is_file =
+        fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    is_file && fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 fn swap(staging: &Path, out_dir: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
@@ -175,6 +199,21 @@ mod tests {
             "two"
         );
         assert!(!out.join("a").exists());
+        // An unchanged file is the same file, with its modification time.
+        let before = fs::metadata(out.join("index.html")).expect("stat");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let unchanged = write(
+            &out,
+            &root,
+            &[file("index.html", "two"), file("b.txt", "new")],
+        )
+        .expect("third");
+        assert_eq!(unchanged, 1);
+        let after = fs::metadata(out.join("index.html")).expect("stat");
+        assert_eq!(
+            before.modified().expect("mtime"),
+            after.modified().expect("mtime")
+        );
         let names: Vec<_> = fs::read_dir(&root)
             .expect("ls")
             .map(|e| e.expect("entry").file_name())

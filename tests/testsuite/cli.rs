@@ -85,3 +85,45 @@ fn builds_are_reproducible() {
     assert!(a.len() > 10);
     assert!(a == b, "two builds of the same plan differ");
 }
+
+#[test]
+fn a_rebuild_leaves_unchanged_files_as_they_were() {
+    let plan = Plan::fixture("minimal");
+    let first = plan.run(&["build"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        first.stderr.contains(", 0 unchanged) into "),
+        "{}",
+        first.stderr
+    );
+    let mtime = |rel: &str| {
+        std::fs::metadata(plan.path(rel))
+            .and_then(|m| m.modified())
+            .expect("mtime")
+    };
+    let (style, audit) = (
+        mtime("site/static/style.css"),
+        mtime("site/audits/2026-q1/index.html"),
+    );
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    let audit_file =
+        plan.read("data/audits/2026-q1.toml")
+            .replacen("title = \"", "title = \"Revised: ", 1);
+    plan.write("data/audits/2026-q1.toml", &audit_file);
+    let second = plan.run(&["build"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    // The audit's own page was written again; the stylesheet was left alone.
+    assert_ne!(mtime("site/audits/2026-q1/index.html"), audit);
+    assert_eq!(mtime("site/static/style.css"), style);
+    let files = |s: &str| -> Option<(usize, usize)> {
+        let inner = s.split_once(" pages (")?.1.split_once(") into")?.0;
+        let (all, unchanged) = inner.split_once(" files, ")?;
+        Some((
+            all.parse().ok()?,
+            unchanged.strip_suffix(" unchanged")?.parse().ok()?,
+        ))
+    };
+    let (all, unchanged) = files(&second.stderr).expect("the summary line");
+    assert!(unchanged > 0 && unchanged < all, "{}", second.stderr);
+}
