@@ -57,6 +57,17 @@ pub enum Command {
         #[arg(long, value_enum, value_name = "WHAT")]
         fail_on: Vec<FailOn>,
     },
+    /// Start a new plan: a small data set of every kind with each field
+    /// explained, content pages, a .gitignore and the CI workflow. It builds
+    /// at once.
+    Init {
+        /// The new plan's folder (made if missing).
+        #[arg(default_value = ".", value_name = "DIR")]
+        dir: PathBuf,
+        /// Write into a folder that is not empty, overwriting the starter's files.
+        #[arg(long)]
+        force: bool,
+    },
     /// Check the plan without building: every problem, with file:line:col.
     Check {
         /// The plan's root folder.
@@ -146,6 +157,22 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Init { dir, force } => {
+            let written = crate::init::init(&dir, force)?;
+            for path in &written {
+                println!("{}", path.display());
+            }
+            let cd = if dir == std::path::Path::new(".") {
+                String::new()
+            } else {
+                format!("cd {} && ", dir.display())
+            };
+            eprintln!(
+                "Wrote a new plan of {} files. Next: {cd}cxreport build, then open site/index.html through a web server (python3 -m http.server -d site).",
+                written.len()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Check {
             root,

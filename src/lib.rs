@@ -20,6 +20,7 @@ pub mod diag;
 pub mod diff;
 pub mod git;
 pub mod i18n;
+pub mod init;
 pub mod pages;
 pub mod render;
 pub mod site;

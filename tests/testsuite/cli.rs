@@ -5,7 +5,12 @@ use crate::support::{Plan, run_in, tree};
 #[test]
 fn every_command_has_help() {
     let dir = tempfile::tempdir().unwrap();
-    for args in [&["--help"][..], &["build", "--help"], &["check", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["build", "--help"],
+        &["check", "--help"],
+        &["init", "--help"],
+    ] {
         let run = run_in(dir.path(), args);
         assert_eq!(run.code, 0, "{args:?}");
         assert!(
@@ -126,4 +131,67 @@ fn a_rebuild_leaves_unchanged_files_as_they_were() {
     };
     let (all, unchanged) = files(&second.stderr).expect("the summary line");
     assert!(unchanged > 0 && unchanged < all, "{}", second.stderr);
+}
+
+#[test]
+fn init_makes_a_plan_that_builds_and_refuses_a_full_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = run_in(tmp.path(), &["init", "demo"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let demo = tmp.path().join("demo");
+    assert!(run.stdout.contains("cxreport.toml"), "{}", run.stdout);
+    assert!(demo.join(".github/workflows/cxreport.yml").is_file());
+    assert_eq!(
+        std::fs::read_to_string(demo.join(".gitignore")).unwrap(),
+        "# The site cxreport builds: made again on every build.\n/site/\n"
+    );
+    // It checks clean and builds at once, every page of every kind.
+    let check = run_in(&demo, &["check"]);
+    assert_eq!(
+        (check.code, check.stderr.as_str()),
+        (0, "The plan is valid.\n")
+    );
+    let build = run_in(&demo, &["build"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert!(!build.stderr.contains("warning"), "{}", build.stderr);
+    for page in [
+        "index.html",
+        "kpis/sla/index.html",
+        "audits/2026-q1/index.html",
+        "okrs/2026-h1/index.html",
+        "flows/chat-bot/index.html",
+        "sprints/2026-02/index.html",
+        "voc/index.html",
+        "plan/diagnosis/index.html",
+    ] {
+        assert!(demo.join("site").join(page).is_file(), "{page}");
+    }
+
+    // A folder with something in it is refused, and left as it was…
+    let again = run_in(tmp.path(), &["init", "demo"]);
+    assert_eq!(again.code, 2);
+    assert!(
+        again
+            .stderr
+            .contains("is not empty (cxreport.toml, data/metrics.toml"),
+        "{}",
+        again.stderr
+    );
+    std::fs::write(demo.join("cxreport.toml"), "title = \"Mine\"\n").unwrap();
+    assert_eq!(run_in(tmp.path(), &["init", "demo"]).code, 2);
+    assert_eq!(
+        std::fs::read_to_string(demo.join("cxreport.toml")).unwrap(),
+        "title = \"Mine\"\n"
+    );
+    // …unless --force, which leaves the other files alone.
+    std::fs::write(demo.join("notes.txt"), "keep").unwrap();
+    assert_eq!(run_in(tmp.path(), &["init", "demo", "--force"]).code, 0);
+    assert_ne!(
+        std::fs::read_to_string(demo.join("cxreport.toml")).unwrap(),
+        "title = \"Mine\"\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(demo.join("notes.txt")).unwrap(),
+        "keep"
+    );
 }
