@@ -68,6 +68,13 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Add the next record to the plan from a template, and print its file:
+    /// a sprint, audit or OKR period (a new file named by its period), an
+    /// initiative or a flow version (added to their file). Never overwrites.
+    New {
+        #[command(subcommand)]
+        what: NewRecord,
+    },
     /// Check the plan without building: every problem, with file:line:col.
     Check {
         /// The plan's root folder.
@@ -81,6 +88,42 @@ pub enum Command {
         #[arg(long, value_enum, value_name = "SEVERITY")]
         fail_on_alert: Option<AlertLevel>,
     },
+}
+
+/// What `new` adds.
+#[derive(Debug, Subcommand)]
+pub enum NewRecord {
+    /// data/sprints/YYYY-MM.toml for the month of the date.
+    Sprint(NewArgs),
+    /// data/audits/YYYY-qN.toml for the quarter of the date, dated by it.
+    Audit(NewArgs),
+    /// data/okrs/YYYY-hN.toml for the half-year of the date.
+    Okr(NewArgs),
+    /// An [[initiative]] in data/initiatives.toml, its id made from the title, due three months after the date.
+    Initiative {
+        title: String,
+        #[command(flatten)]
+        args: NewArgs,
+    },
+    /// A [[version]] of data/flows/FLOW.toml, live on the date, with the last version's steps.
+    FlowVersion {
+        /// The flow's file name, without .toml.
+        flow: String,
+        /// What the version is about.
+        summary: String,
+        #[command(flatten)]
+        args: NewArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The plan's root folder.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// The date the record is for [default: as_of in cxreport.toml].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<jiff::civil::Date>,
 }
 
 /// What a `diff` can be told to fail on (exit 3).
@@ -172,6 +215,23 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "Wrote a new plan of {} files. Next: {cd}cxreport build, then open site/index.html through a web server (python3 -m http.server -d site).",
                 written.len()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New { what } => {
+            use crate::new::Record;
+            let (record, args) = match what {
+                NewRecord::Sprint(a) => (Record::Sprint, a),
+                NewRecord::Audit(a) => (Record::Audit, a),
+                NewRecord::Okr(a) => (Record::Okr, a),
+                NewRecord::Initiative { title, args } => (Record::Initiative { title }, args),
+                NewRecord::FlowVersion {
+                    flow,
+                    summary,
+                    args,
+                } => (Record::FlowVersion { flow, summary }, args),
+            };
+            let path = crate::new::new(&args.root, &record, args.date)?;
+            println!("{}", path.strip_prefix(".").unwrap_or(&path).display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Check {

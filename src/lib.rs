@@ -21,6 +21,7 @@ pub mod diff;
 pub mod git;
 pub mod i18n;
 pub mod init;
+pub mod new;
 pub mod pages;
 pub mod render;
 pub mod site;

@@ -10,6 +10,9 @@ fn every_command_has_help() {
         &["build", "--help"],
         &["check", "--help"],
         &["init", "--help"],
+        &["new", "--help"],
+        &["new", "flow-version", "--help"],
+        &["diff", "--help"],
     ] {
         let run = run_in(dir.path(), args);
         assert_eq!(run.code, 0, "{args:?}");
@@ -193,5 +196,101 @@ fn init_makes_a_plan_that_builds_and_refuses_a_full_folder() {
     assert_eq!(
         std::fs::read_to_string(demo.join("notes.txt")).unwrap(),
         "keep"
+    );
+}
+
+#[test]
+fn new_adds_records_that_check_and_never_clobbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_eq!(run_in(tmp.path(), &["init", "p"]).code, 0);
+    let plan = tmp.path().join("p");
+    let new = |args: &[&str]| {
+        let mut all = vec!["new"];
+        all.extend_from_slice(args);
+        run_in(&plan, &all)
+    };
+    // The date comes from as_of (2026-03-31) unless given.
+    let sprint = new(&["sprint"]);
+    assert_eq!(
+        sprint.stdout, "data/sprints/2026-03.toml\n",
+        "{}",
+        sprint.stderr
+    );
+    let sprint = std::fs::read_to_string(plan.join("data/sprints/2026-03.toml")).unwrap();
+    assert!(
+        sprint.contains("start = 2026-03-01\nend = 2026-03-31\n"),
+        "{sprint}"
+    );
+    assert_eq!(
+        new(&["audit", "--date", "2026-04-15"]).stdout,
+        "data/audits/2026-q2.toml\n"
+    );
+    assert_eq!(
+        new(&["okr", "--date", "2026-07-02"]).stdout,
+        "data/okrs/2026-h2.toml\n"
+    );
+    assert_eq!(
+        new(&["initiative", "Atención: callbacks 24/7"]).stdout,
+        "data/initiatives.toml\n"
+    );
+    let initiatives = std::fs::read_to_string(plan.join("data/initiatives.toml")).unwrap();
+    assert!(
+        initiatives
+            .contains("id = \"atencion-callbacks-24-7\"\ntitle = \"Atención: callbacks 24/7\"\n"),
+        "{initiatives}"
+    );
+    assert!(initiatives.contains("due = 2026-06-30\n"), "{initiatives}");
+    let version = new(&[
+        "flow-version",
+        "chat-bot",
+        "Shorter greeting",
+        "--date",
+        "2026-03-20",
+    ]);
+    assert_eq!(version.code, 0, "{}", version.stderr);
+    let flow = std::fs::read_to_string(plan.join("data/flows/chat-bot.toml")).unwrap();
+    assert!(
+        flow.contains(
+            "[[version]]\nversion = \"2.1\"\ndate = 2026-03-20\nsummary = \"Shorter greeting\"\n"
+        ),
+        "{flow}"
+    );
+    // Everything it wrote is a valid plan.
+    let check = run_in(&plan, &["check"]);
+    assert_eq!(
+        (check.code, check.stderr.as_str()),
+        (0, "The plan is valid.\n")
+    );
+
+    // It never overwrites, and says what to do instead.
+    for (args, said) in [
+        (
+            &["sprint"][..],
+            "error: data/sprints/2026-03.toml already exists: edit it, or give another --date\n",
+        ),
+        (
+            &["initiative", "Atención: callbacks 24/7"],
+            "error: data/initiatives.toml already has an initiative `atencion-callbacks-24-7`: choose another title\n",
+        ),
+        (
+            &["flow-version", "nope", "x"],
+            "error: there is no data/flows/nope.toml: name a flow in data/flows/\n",
+        ),
+    ] {
+        let run = new(args);
+        assert_eq!((run.code, run.stderr.as_str()), (2, said), "{args:?}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(plan.join("data/sprints/2026-03.toml")).unwrap(),
+        sprint
+    );
+    // Without as_of, a date must be given: the clock is never read.
+    std::fs::write(plan.join("cxreport.toml"), "title = \"P\"\n").unwrap();
+    let run = new(&["audit"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("give the date with --date YYYY-MM-DD"),
+        "{}",
+        run.stderr
     );
 }
