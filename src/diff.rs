@@ -190,21 +190,33 @@ fn key_results(plan: &Plan, report: &Report) -> BTreeMap<String, Kr> {
     out
 }
 
+/// `sla (channel: voice)`, or `sla` with no filter.
+fn filtered(name: &str, filter: &crate::data::Filter) -> String {
+    let filter = crate::pages::filter_text(filter);
+    if filter.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{name} ({filter})")
+    }
+}
+
+/// A status or verdict as its JSON name: `on-track`, `no-clear-change`.
+fn word(value: impl Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 fn findings(plan: &Plan, report: &Report) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for (audit, results) in plan.data.audits.iter().zip(&report.audits) {
         for (f, r) in audit.findings.iter().zip(results) {
-            let filter = crate::pages::filter_text(&f.filter);
-            let name = if filter.is_empty() {
-                f.indicator.clone()
-            } else {
-                format!("{} ({filter})", f.indicator)
-            };
-            let status = serde_json::to_value(r.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            out.insert(format!("audit {}, {}: {name}", audit.id, f.area), status);
+            let name = filtered(&f.indicator, &f.filter);
+            out.insert(
+                format!("audit {}, {}: {name}", audit.id, f.area),
+                word(r.status),
+            );
         }
     }
     out
@@ -216,17 +228,8 @@ fn verdicts(plan: &Plan, report: &Report) -> BTreeMap<String, String> {
         .iter()
         .map(|c| {
             let (subject, _) = crate::pages::compare::subject(plan, c);
-            let filter = crate::pages::filter_text(&c.filter);
-            let on = if filter.is_empty() {
-                c.metric.clone()
-            } else {
-                format!("{} ({filter})", c.metric)
-            };
-            let verdict = serde_json::to_value(c.verdict)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            (format!("{subject}, on {on}"), verdict)
+            let on = filtered(&c.metric, &c.filter);
+            (format!("{subject}, on {on}"), word(c.verdict))
         })
         .collect()
 }

@@ -339,52 +339,13 @@ fn history(
 
 /// Every file below `dir` of `tree` (the whole tree for an empty `dir`),
 /// by path relative to the repository, with its blob id.
-fn all_files(
-    repo: &gix::Repository,
-    tree: &gix::Tree<'_>,
-    dir: &Path,
-) -> Result<BTreeMap<PathBuf, gix::ObjectId>> {
+fn all_files(repo: &gix::Repository, tree: &gix::Tree<'_>, dir: &Path) -> Result<Files> {
+    let mut trees = Trees::default();
     if dir.as_os_str().is_empty() {
-        let mut out = BTreeMap::new();
-        walk_tree(repo, tree.id, PathBuf::new(), &mut out)?;
-        return Ok(out);
+        let files = listing(repo, tree.id, &mut trees)?;
+        return Ok(files.iter().cloned().collect());
     }
-    data_files(repo, tree, dir)
-}
-
-fn walk_tree(
-    repo: &gix::Repository,
-    id: gix::ObjectId,
-    path: PathBuf,
-    out: &mut BTreeMap<PathBuf, gix::ObjectId>,
-) -> Result<()> {
-    let tree = repo.find_tree(id)?;
-    for entry in tree.iter() {
-        let entry = entry?;
-        let child = path.join(entry.filename().to_str_lossy().as_ref());
-        if entry.mode().is_tree() {
-            walk_tree(repo, entry.oid().to_owned(), child, out)?;
-        } else if entry.mode().is_blob() {
-            out.insert(child, entry.oid().to_owned());
-        }
-    }
-    Ok(())
-}
-
-/// Every file below `dir` of `tree`, by path relative to the repository,
-/// with its blob id.
-fn data_files(
-    repo: &gix::Repository,
-    tree: &gix::Tree<'_>,
-    dir: &Path,
-) -> Result<BTreeMap<PathBuf, gix::ObjectId>> {
-    let mut out = BTreeMap::new();
-    if let Some(entry) = tree.lookup_entry_by_path(dir)?
-        && entry.mode().is_tree()
-    {
-        walk_tree(repo, entry.object_id(), dir.to_owned(), &mut out)?;
-    }
-    Ok(out)
+    listed_files(repo, tree, dir, &mut trees)
 }
 
 /// The files of each folder's tree read so far, by tree id: a commit
@@ -392,7 +353,8 @@ fn data_files(
 type Trees =
     std::collections::HashMap<gix::ObjectId, std::sync::Arc<Vec<(PathBuf, gix::ObjectId)>>>;
 
-/// [`data_files`], reading each folder's tree once.
+/// Every file below `dir` of `tree`, by path relative to the repository,
+/// with its blob id, reading each folder's tree once.
 fn listed_files(
     repo: &gix::Repository,
     tree: &gix::Tree<'_>,
