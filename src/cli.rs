@@ -9,8 +9,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::Built;
 use crate::analytics::alerts::Severity;
 use crate::diag::{self, Diagnostic, Format};
+use crate::terminal::{Terminal, Verbosity};
 
 /// Turn a customer-experience improvement plan kept as files into a static website.
 #[derive(Debug, Parser)]
@@ -18,6 +20,12 @@ use crate::diag::{self, Diagnostic, Format};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print nothing but the problems.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print the time each phase took, and what `serve` does.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -38,6 +46,26 @@ pub enum Command {
         /// out and the work tree is not touched.
         #[arg(long, value_name = "REV")]
         rev: Option<String>,
+    },
+    /// Build, serve the site on this machine, and rebuild it whenever a file
+    /// of the plan changes: open pages reload by themselves, and a build that
+    /// fails keeps the last good site with the problems shown over it.
+    Serve {
+        /// The plan's root folder.
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// Where to write the site [default: `output_dir` of cxreport.toml].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The port to listen on; 0 picks a free one (the address is printed).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; 0.0.0.0 lets other machines see the site.
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
     },
     /// What a change does to the plan and its report, for a pull request:
     /// the plan changes record by record, then key results, audit findings,
@@ -151,27 +179,53 @@ pub enum AlertLevel {
 
 /// Runs a command. `Err` is a usage or I/O failure (exit 2).
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let term = Terminal::new(if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    });
     match cli.command {
         Command::Build { root, out, rev } => {
-            let (summary, diags) = crate::build(&root, out.as_deref(), rev.as_deref())?;
-            report(&diags, Format::Human)?;
-            match summary {
-                Some(s) => {
-                    eprintln!(
-                        "Built {} pages ({} files, {} unchanged) into {} in {:.2} s",
+            let progress = term.progress();
+            let (built, diags) = crate::build(&root, out.as_deref(), rev.as_deref(), &progress)?;
+            term.problems(&diags);
+            match built {
+                Some(Built { summary: s, .. }) => {
+                    term.say(format!(
+                        "{} {} pages ({} files, {} unchanged) into {} in {:.2} s",
+                        term.good("Built"),
                         s.pages,
                         s.files,
                         s.unchanged,
                         s.out_dir.display(),
                         s.elapsed.as_secs_f64()
-                    );
+                    ));
                     Ok(ExitCode::SUCCESS)
                 }
                 None => {
-                    eprintln!("{}; the site was not written", counts(&diags));
+                    eprintln!("{}; the site was not written", diag::counts(&diags));
                     Ok(ExitCode::from(1))
                 }
             }
+        }
+        Command::Serve {
+            root,
+            out,
+            port,
+            bind,
+            open,
+        } => {
+            let options = crate::serve::Options {
+                root,
+                out,
+                bind,
+                port,
+                open,
+            };
+            crate::serve::serve(&options, &term)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Diff {
             base,
@@ -181,9 +235,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             fail_on,
         } => {
             let (found, diags) = crate::diff(&root, base.as_deref(), head.as_deref())?;
-            report(&diags, Format::Human)?;
+            term.problems(&diags);
             let Some(d) = found else {
-                eprintln!("{}; fix the plan first", counts(&diags));
+                eprintln!("{}; fix the plan first", diag::counts(&diags));
                 return Ok(ExitCode::from(1));
             };
             match format {
@@ -211,10 +265,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 format!("cd {} && ", dir.display())
             };
-            eprintln!(
-                "Wrote a new plan of {} files. Next: {cd}cxreport build, then open site/index.html through a web server (python3 -m http.server -d site).",
+            term.say(format!(
+                "Wrote a new plan of {} files. Next: {cd}cxreport serve --open",
                 written.len()
-            );
+            ));
             Ok(ExitCode::SUCCESS)
         }
         Command::New { what } => {
@@ -239,14 +293,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             fail_on_alert,
         } => {
-            let (checked, diags) = crate::check(&root)?;
-            report(&diags, format)?;
+            let (checked, diags) = if format == Format::Human {
+                crate::check(&root, &term.progress())?
+            } else {
+                crate::check(&root, &crate::Silent)?
+            };
+            report(&diags, format, &term)?;
             let failed = diags.iter().any(|d| d.severity == diag::Severity::Error);
             if format == Format::Human {
                 if diags.is_empty() {
-                    eprintln!("The plan is valid.");
+                    term.say(term.good("The plan is valid."));
+                } else if failed {
+                    eprintln!("{}", diag::counts(&diags));
                 } else {
-                    eprintln!("{}", counts(&diags));
+                    term.say(diag::counts(&diags));
                 }
             }
             let Some(report) = checked.filter(|_| !failed) else {
@@ -285,25 +345,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Prints problems: for people on stderr, for machines on stdout.
-fn report(diags: &[Diagnostic], format: Format) -> std::io::Result<()> {
+fn report(diags: &[Diagnostic], format: Format, term: &Terminal) -> std::io::Result<()> {
     match format {
-        Format::Human => std::io::stderr().write_all(diag::human(diags).as_bytes()),
+        Format::Human => {
+            term.problems(diags);
+            Ok(())
+        }
         Format::Github => std::io::stdout().write_all(diag::github(diags).as_bytes()),
         Format::Json => std::io::stdout().write_all(diag::json(diags).as_bytes()),
     }
-}
-
-/// "2 errors, 1 warning".
-fn counts(diags: &[Diagnostic]) -> String {
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == diag::Severity::Error)
-        .count();
-    let warnings = diags.len() - errors;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!(
-        "{}, {}",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
 }

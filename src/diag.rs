@@ -146,24 +146,43 @@ pub enum Format {
 
 /// `path:line:col: severity: message`, one a line.
 pub fn human(diags: &[Diagnostic]) -> String {
+    styled(diags, false)
+}
+
+/// [`human`], with the place in bold and the severity in colour when `color`.
+pub fn styled(diags: &[Diagnostic], color: bool) -> String {
+    use anstyle::{AnsiColor, Style};
+    let paint = |style: Style| if color { style } else { Style::new() };
+    let place = paint(Style::new().bold());
     let mut out = String::new();
     for d in diags {
-        let severity = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        let (severity, style) = match d.severity {
+            Severity::Error => ("error", AnsiColor::Red),
+            Severity::Warning => ("warning", AnsiColor::Yellow),
         };
+        let style = paint(style.on_default().bold());
         // A problem of the plan as a whole (a shallow clone) has no place.
-        let _ = if d.file.is_empty() {
-            writeln!(out, "{severity}: {}", d.message)
-        } else {
-            writeln!(
-                out,
-                "{}:{}:{}: {severity}: {}",
-                d.file, d.line, d.column, d.message
-            )
-        };
+        if !d.file.is_empty() {
+            let _ = write!(out, "{place}{}:{}:{}:{place:#} ", d.file, d.line, d.column);
+        }
+        let _ = writeln!(out, "{style}{severity}:{style:#} {}", d.message);
     }
     out
+}
+
+/// "2 errors, 1 warning".
+pub fn counts(diags: &[Diagnostic]) -> String {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 /// Escapes the message of a GitHub Actions workflow command.

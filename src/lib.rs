@@ -24,7 +24,9 @@ pub mod init;
 pub mod new;
 pub mod pages;
 pub mod render;
+pub mod serve;
 pub mod site;
+pub mod terminal;
 pub mod timeline;
 
 use std::path::{Path, PathBuf};
@@ -119,6 +121,46 @@ pub struct Summary {
     pub elapsed: std::time::Duration,
 }
 
+/// The phases of a build, in order, as [`Progress`] hears of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading and checking the plan's files and its git history.
+    Load,
+    /// Deriving the report's figures.
+    Compute,
+    /// Filling the templates, a step per page.
+    Render,
+    /// Writing the site, a step per file.
+    Write,
+}
+
+impl Phase {
+    /// The phase's name, as a progress bar shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Load => "load",
+            Phase::Compute => "compute",
+            Phase::Render => "render",
+            Phase::Write => "write",
+        }
+    }
+}
+
+/// Hears how a build goes, so a terminal can show it: a phase starts (with
+/// its number of steps when they are known), its steps are done, it ends.
+/// The build never waits on it and nothing it hears reaches the site.
+pub trait Progress: Sync {
+    fn start(&self, _phase: Phase, _steps: Option<usize>) {}
+    fn step(&self) {}
+    fn finish(&self, _phase: Phase) {}
+}
+
+/// Progress that shows nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
+
+impl Progress for Silent {}
+
 /// A site rendered in memory: every file, and the report it shows.
 pub struct Rendered {
     pub plan: Arc<Plan>,
@@ -130,17 +172,25 @@ pub struct Rendered {
 /// Computes the report and renders every file of the site, writing nothing.
 /// `Err` is an I/O failure; problems found while rendering (a template
 /// error, an unknown id in a page's component) come back as diagnostics.
-pub fn render(plan: Plan) -> anyhow::Result<Result<Rendered, Vec<Diagnostic>>> {
+pub fn render(
+    plan: Plan,
+    progress: &dyn Progress,
+) -> anyhow::Result<Result<Rendered, Vec<Diagnostic>>> {
+    progress.start(Phase::Compute, None);
     // Shared, because the Markdown components read them while rendering.
     let report = Arc::new(analytics::compute(&plan));
     let plan = Arc::new(plan);
     let views = pages::all(&plan, &report);
+    progress.finish(Phase::Compute);
+    progress.start(Phase::Render, Some(views.len()));
     let renderer = render::Renderer::new(
         &plan.root.join("templates"),
         plan.files.clone(),
         &plan.catalog,
     )?;
-    let mut files = match renderer.render_all(&plan, &report, &views) {
+    let rendered = renderer.render_all(&plan, &report, &views, progress);
+    progress.finish(Phase::Render);
+    let mut files = match rendered {
         Ok(files) => files,
         Err(problems) => return Ok(Err(problems)),
     };
@@ -174,12 +224,17 @@ pub fn render(plan: Plan) -> anyhow::Result<Result<Rendered, Vec<Diagnostic>>> {
 /// site in memory, so that a mistake only rendering finds (a component
 /// naming an unknown metric) fails the check as it would fail the build.
 /// The report is there when the plan is valid.
-pub fn check(root: &Path) -> anyhow::Result<(Option<Arc<analytics::Report>>, Vec<Diagnostic>)> {
+pub fn check(
+    root: &Path,
+    progress: &dyn Progress,
+) -> anyhow::Result<(Option<Arc<analytics::Report>>, Vec<Diagnostic>)> {
+    progress.start(Phase::Load, None);
     let (plan, mut diags) = load(root)?;
+    progress.finish(Phase::Load);
     if diags.iter().any(|d| d.severity == diag::Severity::Error) {
         return Ok((None, diags));
     }
-    match render(plan)? {
+    match render(plan, progress)? {
         Ok(site) => Ok((Some(site.report), diags)),
         Err(problems) => {
             diags.extend(problems);
@@ -188,30 +243,43 @@ pub fn check(root: &Path) -> anyhow::Result<(Option<Arc<analytics::Report>>, Vec
     }
 }
 
+/// A site built and written.
+pub struct Built {
+    pub summary: Summary,
+    /// Every file of the site, as written.
+    pub files: Vec<render::OutFile>,
+    pub plan: Arc<Plan>,
+}
+
 /// The whole build: load, check, compute, render, write. Returns the problems
 /// found; the site is written only when there are no errors.
 pub fn build(
     root: &Path,
     out: Option<&Path>,
     rev: Option<&str>,
-) -> anyhow::Result<(Option<Summary>, Vec<Diagnostic>)> {
+    progress: &dyn Progress,
+) -> anyhow::Result<(Option<Built>, Vec<Diagnostic>)> {
     // Only the summary line reads the clock; nothing it measures reaches the site.
     let started = std::time::Instant::now();
+    progress.start(Phase::Load, None);
     let (plan, mut diags) = load_at(root, rev)?;
+    progress.finish(Phase::Load);
     if diags.iter().any(|d| d.severity == diag::Severity::Error) {
         return Ok((None, diags));
     }
-    let site = match render(plan)? {
+    let site = match render(plan, progress)? {
         Ok(site) => site,
         Err(problems) => {
             diags.extend(problems);
             return Ok((None, diags));
         }
     };
-    let plan = &site.plan;
+    let plan = site.plan;
     let out_dir = out.map_or_else(|| plan.root.join(&plan.config.output_dir), Path::to_owned);
-    let unchanged = site::write(&out_dir, &plan.root, &site.files)
-        .with_context(|| format!("writing {}", out_dir.display()))?;
+    progress.start(Phase::Write, Some(site.files.len()));
+    let written = site::write(&out_dir, &plan.root, &site.files, progress);
+    progress.finish(Phase::Write);
+    let unchanged = written.with_context(|| format!("writing {}", out_dir.display()))?;
     let summary = Summary {
         out_dir,
         pages: site.pages,
@@ -219,7 +287,14 @@ pub fn build(
         unchanged,
         elapsed: started.elapsed(),
     };
-    Ok((Some(summary), diags))
+    Ok((
+        Some(Built {
+            summary,
+            files: site.files,
+            plan,
+        }),
+        diags,
+    ))
 }
 
 /// What `cxreport diff` compares: the plan at `base` (by default where the

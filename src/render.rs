@@ -139,6 +139,7 @@ impl Renderer {
         plan: &Arc<Plan>,
         report: &Arc<Report>,
         pages: &[PageView],
+        progress: &dyn crate::Progress,
     ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
         let site = SiteView {
             title: plan.config.title.clone(),
@@ -188,6 +189,7 @@ impl Renderer {
                 path: format!("{}index.html", page.url),
                 bytes: html.into_bytes(),
             });
+            progress.step();
         }
         if !problems.is_empty() {
             return Err(problems);

@@ -18,7 +18,12 @@ pub const MARKER: &str = ".cxreport-site";
 /// Replaces `out_dir` with exactly `files`, and says how many of them were
 /// unchanged. Refuses to replace a directory that holds the plan or that
 /// cxreport did not write.
-pub fn write(out_dir: &Path, root: &Path, files: &[OutFile]) -> anyhow::Result<usize> {
+pub fn write(
+    out_dir: &Path,
+    root: &Path,
+    files: &[OutFile],
+    progress: &dyn crate::Progress,
+) -> anyhow::Result<usize> {
     let out_dir = absolute(out_dir)?;
     let root =
         fs::canonicalize(root).with_context(|| format!("cannot resolve {}", root.display()))?;
@@ -57,7 +62,7 @@ pub fn write(out_dir: &Path, root: &Path, files: &[OutFile]) -> anyhow::Result<u
 
     let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
     let previous = out_dir.is_dir().then_some(out_dir.as_path());
-    let result = fill(&staging, previous, files)
+    let result = fill(&staging, previous, files, progress)
         .and_then(|unchanged| swap(&staging, &out_dir, parent, &name).map(|()| unchanged));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
@@ -67,7 +72,12 @@ pub fn write(out_dir: &Path, root: &Path, files: &[OutFile]) -> anyhow::Result<u
 
 /// Writes `files` into `staging`; a file with the same bytes in `previous`
 /// is linked from there instead. Returns how many were.
-fn fill(staging: &Path, previous: Option<&Path>, files: &[OutFile]) -> anyhow::Result<usize> {
+fn fill(
+    staging: &Path,
+    previous: Option<&Path>,
+    files: &[OutFile],
+    progress: &dyn crate::Progress,
+) -> anyhow::Result<usize> {
     fs::create_dir_all(staging).with_context(|| format!("cannot create {}", staging.display()))?;
     fs::write(
         staging.join(MARKER),
@@ -87,6 +97,7 @@ fn fill(staging: &Path, previous: Option<&Path>, files: &[OutFile]) -> anyhow::R
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
+        progress.step();
         if let Some(old) = previous.map(|p| p.join(rel))
             && same_bytes(&old, &file.bytes)
             && fs::hard_link(&old, &path).is_ok()
@@ -174,6 +185,10 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
 mod tests {
     use super::*;
 
+    fn put(out: &Path, root: &Path, files: &[OutFile]) -> anyhow::Result<usize> {
+        write(out, root, files, &crate::Silent)
+    }
+
     fn file(path: &str, text: &str) -> OutFile {
         OutFile {
             path: path.to_owned(),
@@ -187,13 +202,13 @@ mod tests {
         let root = tmp.path().join("plan");
         fs::create_dir(&root).expect("mkdir");
         let out = root.join("site");
-        write(
+        put(
             &out,
             &root,
             &[file("index.html", "one"), file("a/index.html", "a")],
         )
         .expect("first");
-        write(&out, &root, &[file("index.html", "two")]).expect("second");
+        put(&out, &root, &[file("index.html", "two")]).expect("second");
         assert_eq!(
             fs::read_to_string(out.join("index.html")).expect("read"),
             "two"
@@ -202,7 +217,7 @@ mod tests {
         // An unchanged file is the same file, with its modification time.
         let before = fs::metadata(out.join("index.html")).expect("stat");
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let unchanged = write(
+        let unchanged = put(
             &out,
             &root,
             &[file("index.html", "two"), file("b.txt", "new")],
@@ -227,12 +242,11 @@ mod tests {
         let root = tmp.path().join("plan");
         fs::create_dir_all(root.join("docs")).expect("mkdir");
         fs::write(root.join("docs/notes.txt"), "mine").expect("write");
-        let err =
-            write(&root.join("docs"), &root, &[file("index.html", "x")]).expect_err("refused");
+        let err = put(&root.join("docs"), &root, &[file("index.html", "x")]).expect_err("refused");
         assert!(err.to_string().contains("not written by cxreport"), "{err}");
-        assert!(write(&root, &root, &[]).is_err());
-        assert!(write(tmp.path(), &root, &[]).is_err());
-        assert!(write(&root.join("site"), &root, &[file("../evil", "x")]).is_err());
+        assert!(put(&root, &root, &[]).is_err());
+        assert!(put(tmp.path(), &root, &[]).is_err());
+        assert!(put(&root.join("site"), &root, &[file("../evil", "x")]).is_err());
         assert!(!root.join("site").exists());
     }
 }

@@ -13,6 +13,7 @@ fn every_command_has_help() {
         &["new", "--help"],
         &["new", "flow-version", "--help"],
         &["diff", "--help"],
+        &["serve", "--help"],
     ] {
         let run = run_in(dir.path(), args);
         assert_eq!(run.code, 0, "{args:?}");

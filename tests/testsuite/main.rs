@@ -14,4 +14,5 @@ mod pages;
 mod reference;
 mod robustness;
 mod safety;
+mod serve;
 mod support;

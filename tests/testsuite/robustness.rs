@@ -124,8 +124,9 @@ fn mangled_files_never_panic() {
                     .any(|d| d.severity == cxreport::diag::Severity::Error)
             {
                 let out = plan.root.join("out");
-                let built =
-                    std::panic::catch_unwind(|| cxreport::build(&plan.root, Some(&out), None));
+                let built = std::panic::catch_unwind(|| {
+                    cxreport::build(&plan.root, Some(&out), None, &cxreport::Silent)
+                });
                 assert!(
                     built.is_ok(),
                     "building panicked on {file} (round {round}):\n{text}"

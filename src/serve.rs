@@ -1,0 +1,344 @@
+//! `cxreport serve`: builds the plan, serves the site on a local port, and
+//! rebuilds it whenever a file of the plan changes, telling the open pages to
+//! reload. A build that fails keeps the last good site served, with the
+//! problems shown over it in the browser and printed in the terminal; the
+//! next good build clears them.
+//!
+//! Each rebuild also writes the output directory, exactly as `build` does
+//! (unchanged files keep their modification time), so `site/` is always what
+//! the browser shows, minus the reload script: that is added to pages as they
+//! are served, never written. Pages are served from memory, so a request never
+//! sees a half-written site.
+
+mod http;
+mod watch;
+
+use std::collections::HashMap;
+use std::hash::BuildHasher as _;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use crate::diag::{self, Diagnostic, Severity};
+use crate::render::OutFile;
+use crate::terminal::Terminal;
+
+/// What `cxreport serve` was asked for.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The plan's root folder.
+    pub root: PathBuf,
+    /// Where each build writes the site; `None` for the plan's `output_dir`.
+    pub out: Option<PathBuf>,
+    pub bind: IpAddr,
+    /// 0 for any free port.
+    pub port: u16,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+}
+
+/// How long the watcher waits for more changes before a rebuild: an editor
+/// that saves several files, or a `git checkout`, gives one rebuild.
+const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// Serves until Ctrl-C (or SIGTERM). `Err` is a failure to listen or to watch
+/// the plan; problems in the plan are shown, not returned.
+pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
+    let listener = TcpListener::bind((opts.bind, opts.port)).map_err(|e| {
+        let addr = SocketAddr::new(opts.bind, opts.port);
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow::anyhow!(
+                "cannot listen on {addr}: the port is in use; choose another with --port N, or --port 0 for a free one"
+            )
+        } else {
+            anyhow::Error::new(e).context(format!("cannot listen on {addr}"))
+        }
+    })?;
+    let addr = listener.local_addr()?;
+    let live = Arc::new(Live::new());
+    let started = Instant::now();
+    let first = live.rebuild(opts, term);
+    if let Some(summary) = first {
+        term.say(format!(
+            "{} {} pages ({} files) into {} in {:.2} s",
+            term.good("Built"),
+            summary.pages,
+            summary.files,
+            summary.out_dir.display(),
+            started.elapsed().as_secs_f64()
+        ));
+    }
+    let server = Arc::new(
+        tiny_http::Server::from_listener(listener, None)
+            .map_err(|e| anyhow::anyhow!("cannot serve on {addr}: {e}"))?,
+    );
+    let host = match addr.ip() {
+        ip if ip.is_unspecified() => SocketAddr::new([127, 0, 0, 1].into(), addr.port()),
+        _ => addr,
+    };
+    let url = format!("http://{host}{}", live.base_path());
+    // On stdout, whatever the verbosity: with --port 0 it is how a script
+    // learns the port.
+    println!("Serving {url}");
+    term.say(format!(
+        "Watching cxreport.toml, content/, data/ and templates/ in {}; Ctrl-C to stop",
+        opts.root.display()
+    ));
+
+    let mut watcher = watch::Watcher::start(&opts.root)?;
+    let rebuilder = {
+        let (live, opts, term) = (live.clone(), opts.clone(), *term);
+        std::thread::spawn(move || {
+            while let Some(paths) = watcher.next_batch() {
+                let started = Instant::now();
+                let shown: Vec<_> = paths.iter().map(|p| p.display().to_string()).collect();
+                term.detail(format!("changed: {}", shown.join(", ")));
+                if let Some(summary) = live.rebuild(&opts, &term) {
+                    let changed = live.changed_count();
+                    term.say(format!(
+                        "{} after {}: {changed} of {} files changed, in {} ms",
+                        term.good("Rebuilt"),
+                        watch::describe(&paths),
+                        summary.files,
+                        started.elapsed().as_millis()
+                    ));
+                }
+            }
+        })
+    };
+    drop(rebuilder);
+
+    let stopper = server.clone();
+    if let Err(e) = ctrlc::set_handler(move || stopper.unblock()) {
+        term.detail(format!("Ctrl-C will not stop cleanly: {e}"));
+    }
+    if opts.open {
+        open_browser(&url, term);
+    }
+    for request in server.incoming_requests() {
+        http::respond(request, &live, term);
+    }
+    live.stop();
+    term.say("Stopped.");
+    Ok(())
+}
+
+/// The site being served and what the open pages need to hear about it.
+struct Live {
+    state: Mutex<State>,
+    /// Woken on every new generation and on stopping.
+    updated: Condvar,
+    /// Held while a build runs, so that stopping waits for a write to end.
+    building: Mutex<()>,
+    /// Tells this run from the one before it, so pages reload after a restart.
+    server: String,
+}
+
+#[derive(Default)]
+struct State {
+    /// The last good site, by path in the site (`kpis/sla/index.html`).
+    files: HashMap<String, Arc<[u8]>>,
+    /// The path the site is served under (`/`, or `/cx/` for a base_url of
+    /// `https://example.com/cx/`).
+    base_path: String,
+    /// Counts every change of what is served: a new site or new problems.
+    generation: u64,
+    /// The URLs whose bytes the latest generation changed.
+    changed: Vec<String>,
+    /// The problems of the latest build, when it failed.
+    problems: Vec<Diagnostic>,
+    stopping: bool,
+}
+
+/// A summary of a build that succeeded.
+struct Built {
+    pages: usize,
+    files: usize,
+    out_dir: PathBuf,
+}
+
+impl Live {
+    fn new() -> Self {
+        let seed = std::hash::RandomState::new().hash_one(std::process::id());
+        Live {
+            state: Mutex::new(State {
+                base_path: "/".to_owned(),
+                ..State::default()
+            }),
+            updated: Condvar::new(),
+            building: Mutex::new(()),
+            server: format!("{seed:016x}"),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A thread that panicked while holding the lock left a consistent
+        // state: every write to it is a single assignment.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn base_path(&self) -> String {
+        self.lock().base_path.clone()
+    }
+
+    fn changed_count(&self) -> usize {
+        self.lock().changed.len()
+    }
+
+    /// Builds the plan, prints what happened, and serves the result: the new
+    /// site, or the old one with the problems.
+    fn rebuild(&self, opts: &Options, term: &Terminal) -> Option<Built> {
+        let _building = self.building.lock().unwrap_or_else(|e| e.into_inner());
+        if self.lock().stopping {
+            return None;
+        }
+        let progress = term.progress();
+        let problems = match crate::build(&opts.root, opts.out.as_deref(), None, &progress) {
+            Ok((Some(built), diags)) => {
+                term.problems(&diags);
+                let summary = Built {
+                    pages: built.summary.pages,
+                    files: built.files.len(),
+                    out_dir: built.summary.out_dir,
+                };
+                self.publish(built.files, base_path(&built.plan.config.base_url));
+                return Some(summary);
+            }
+            Ok((None, diags)) => {
+                term.problems(&diags);
+                diags
+            }
+            Err(e) => {
+                let message = format!("{e:#}");
+                eprintln!("{} {message}", term.bad("error:"));
+                vec![Diagnostic {
+                    file: String::new(),
+                    line: 0,
+                    column: 0,
+                    severity: Severity::Error,
+                    message,
+                }]
+            }
+        };
+        term.say(format!(
+            "{}; still serving the last good site",
+            diag::counts(&problems)
+        ));
+        let mut state = self.lock();
+        state.generation += 1;
+        state.changed.clear();
+        state.problems = problems;
+        self.updated.notify_all();
+        None
+    }
+
+    /// Serves `files` from now on, noting which URLs changed.
+    fn publish(&self, files: Vec<OutFile>, base_path: String) {
+        let files: HashMap<String, Arc<[u8]>> = files
+            .into_iter()
+            .map(|f| (f.path, Arc::from(f.bytes)))
+            .collect();
+        let mut state = self.lock();
+        let mut changed: Vec<String> = files
+            .iter()
+            .filter(|(path, bytes)| state.files.get(*path) != Some(*bytes))
+            .map(|(path, _)| path.clone())
+            .chain(
+                state
+                    .files
+                    .keys()
+                    .filter(|path| !files.contains_key(*path))
+                    .cloned(),
+            )
+            .map(|path| http::url_of(&base_path, &path))
+            .collect();
+        changed.sort_unstable();
+        state.generation += 1;
+        state.changed = changed;
+        state.files = files;
+        state.base_path = base_path;
+        state.problems.clear();
+        self.updated.notify_all();
+    }
+
+    /// Ends every open event stream and waits for a build that is writing.
+    fn stop(&self) {
+        self.lock().stopping = true;
+        self.updated.notify_all();
+        drop(self.building.lock());
+    }
+}
+
+/// The path part of a `base_url`, which ends with `/`.
+fn base_path(base_url: &str) -> String {
+    let path = match base_url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => base_url,
+    };
+    let path = path.trim_end_matches('/');
+    let path = path.trim_start_matches('/');
+    if path.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{path}/")
+    }
+}
+
+/// Opens `url` in the desktop's browser; a failure is said, not fatal.
+fn open_browser(url: &str, term: &Terminal) {
+    let (program, args): (&str, &[&str]) = if cfg!(target_os = "macos") {
+        ("open", &[])
+    } else if cfg!(windows) {
+        ("cmd", &["/C", "start", ""])
+    } else {
+        ("xdg-open", &[])
+    };
+    let opened = std::process::Command::new(program)
+        .args(args)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(e) = opened {
+        term.say(format!(
+            "cannot open a browser ({program}: {e}); open {url}"
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path("/"), "/");
+        assert_eq!(base_path("/cx/"), "/cx/");
+        assert_eq!(base_path("https://example.com/"), "/");
+        assert_eq!(base_path("https://example.com"), "/");
+        assert_eq!(base_path("https://example.com/team/cx/"), "/team/cx/");
+    }
+
+    #[test]
+    fn publishing_notes_what_changed() {
+        let live = Live::new();
+        let file = |path: &str, text: &str| OutFile {
+            path: path.to_owned(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        live.publish(
+            vec![file("index.html", "a"), file("kpis/sla/index.html", "b")],
+            "/".into(),
+        );
+        assert_eq!(live.lock().changed, ["/", "/kpis/sla/"]);
+        live.publish(
+            vec![file("index.html", "a2"), file("static/style.css", "c")],
+            "/".into(),
+        );
+        let state = live.lock();
+        assert_eq!(state.changed, ["/", "/kpis/sla/", "/static/style.css"]);
+        assert_eq!(state.generation, 2);
+    }
+}

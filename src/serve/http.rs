@@ -1,0 +1,378 @@
+//! The preview server's answers: the site's files from memory, the reload
+//! script, and a stream of server-sent events that tells each open page when
+//! a rebuild changed it or when the plan has problems.
+//!
+//! Every HTML page served gets a few lines before `</body>`: the script (and,
+//! while a build fails, the problems as text, so they show even before the
+//! script runs). The site written to disk never has them.
+
+use std::io::Write as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tiny_http::{Header, Method, Request, Response};
+
+use super::{Live, State};
+use crate::diag::{self, Severity};
+use crate::terminal::Terminal;
+
+/// Where the preview's own files are, outside any site's base path.
+const PREFIX: &str = "/__cxreport/";
+const SCRIPT: &str = include_str!("live.js");
+const STYLE: &str = include_str!("live.css");
+
+/// How often an idle event stream sends a comment, so a closed page's
+/// connection is noticed and its thread ends.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+type Page = Response<std::io::Cursor<Vec<u8>>>;
+
+/// Answers one request.
+pub(super) fn respond(request: Request, live: &Arc<Live>, term: &Terminal) {
+    let path = request
+        .url()
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .to_owned();
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let _ = request.respond(Response::from_string("only GET and HEAD").with_status_code(405));
+        return;
+    }
+    term.detail(format!("{} {path}", request.method()));
+    let response = match path.strip_prefix(PREFIX) {
+        Some("live.js") => asset(SCRIPT, "text/javascript; charset=utf-8"),
+        Some("live.css") => asset(STYLE, "text/css; charset=utf-8"),
+        Some("events") => {
+            let live = live.clone();
+            std::thread::spawn(move || events(request, &live));
+            return;
+        }
+        Some(_) => not_found(&live.lock(), &live.server),
+        None => site_file(&path, live),
+    };
+    let _ = request.respond(response);
+}
+
+fn asset(text: &'static str, content_type: &str) -> Page {
+    with(
+        Response::from_data(text.as_bytes()),
+        "Content-Type",
+        content_type,
+    )
+}
+
+/// A file of the site, a redirect to a folder's `/`, or 404. `raw` is the
+/// path as the request has it, percent-encoded.
+fn site_file(raw: &str, live: &Live) -> Page {
+    let path = percent_decoded(raw);
+    let state = live.lock();
+    let Some(rel) = path.strip_prefix(&state.base_path) else {
+        if path == "/" || format!("{path}/") == state.base_path {
+            return redirect(&state.base_path);
+        }
+        return not_found(&state, &live.server);
+    };
+    let rel = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_owned()
+    };
+    let Some(bytes) = state.files.get(&rel) else {
+        if state.files.contains_key(&format!("{rel}/index.html")) {
+            return redirect(&format!("{raw}/"));
+        }
+        return not_found(&state, &live.server);
+    };
+    let content_type = content_type(&rel);
+    let body = if content_type.starts_with("text/html") {
+        inject(bytes, &state, &live.server)
+    } else {
+        bytes.to_vec()
+    };
+    let page = with(Response::from_data(body), "Content-Type", content_type);
+    // Every request asks again, so a reload always shows the new build.
+    with(page, "Cache-Control", "no-store")
+}
+
+fn redirect(to: &str) -> Page {
+    with(
+        Response::from_data(Vec::new()).with_status_code(302),
+        "Location",
+        to,
+    )
+}
+
+/// A page that says so, with the reload script: when the page appears (or
+/// the first build succeeds), it reloads into it.
+fn not_found(state: &State, server: &str) -> Page {
+    let text = if state.files.is_empty() {
+        "The plan has not built yet."
+    } else {
+        "No page here."
+    };
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title><link rel=\"icon\" href=\"data:,\"></head>\n<body><p>{text}</p></body></html>\n"
+    );
+    let page = Response::from_data(inject(html.as_bytes(), state, server)).with_status_code(404);
+    let page = with(page, "Content-Type", "text/html; charset=utf-8");
+    with(page, "Cache-Control", "no-store")
+}
+
+/// `html` with the preview's lines before its last `</body>`.
+fn inject(html: &[u8], state: &State, server: &str) -> Vec<u8> {
+    let mut lines = format!(
+        "<link rel=\"stylesheet\" href=\"{PREFIX}live.css\">\n<script src=\"{PREFIX}live.js\" data-server=\"{server}\" data-generation=\"{}\" defer></script>\n",
+        state.generation
+    );
+    lines.push_str(&overlay(state));
+    let at = html
+        .windows(7)
+        .rposition(|w| w == b"</body>")
+        .unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + lines.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(lines.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+/// The problems box, as `live.js` also draws it; empty when there are none.
+fn overlay(state: &State) -> String {
+    if state.problems.is_empty() {
+        return String::new();
+    }
+    let mut html = format!(
+        "<div id=\"cxreport-problems\" role=\"alert\"><p class=\"title\">{}</p><ol>",
+        escape(&title(state))
+    );
+    for p in &state.problems {
+        html.push_str("<li>");
+        if !p.file.is_empty() {
+            html.push_str(&format!(
+                "<span class=\"place\">{}</span> ",
+                escape(&place(p))
+            ));
+        }
+        html.push_str(&format!(
+            "<span class=\"{0}\">{0}:</span> {1}</li>",
+            severity(p.severity),
+            escape(&p.message)
+        ));
+    }
+    html.push_str("</ol></div>\n");
+    html
+}
+
+fn title(state: &State) -> String {
+    if state.problems.is_empty() {
+        return String::new();
+    }
+    let kept = if state.files.is_empty() {
+        "the site could not be built"
+    } else {
+        "this is the last good build"
+    };
+    format!("The plan has {}; {kept}.", diag::counts(&state.problems))
+}
+
+fn place(p: &diag::Diagnostic) -> String {
+    format!("{}:{}:{}", p.file, p.line, p.column)
+}
+
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// One update for the pages, as `live.js` reads it. `changed` is `None` when
+/// the page may have missed updates and cannot know what changed.
+fn update(state: &State, server: &str, changed: Option<&[String]>) -> String {
+    let problems: Vec<_> = state
+        .problems
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "place": if p.file.is_empty() { String::new() } else { place(p) },
+                "severity": severity(p.severity),
+                "message": p.message,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "server": server,
+        "generation": state.generation,
+        "changed": changed,
+        "title": title(state),
+        "problems": problems,
+    })
+    .to_string()
+}
+
+/// Streams updates to one page until it goes away or the server stops.
+fn events(request: Request, live: &Live) {
+    let mut out = request.into_writer();
+    let mut state = live.lock();
+    let mut seen = state.generation;
+    let hello = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\ndata: {}\n\n",
+        update(&state, &live.server, Some(&[]))
+    );
+    if out
+        .write_all(hello.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let (next, timeout) = live
+            .updated
+            .wait_timeout_while(state, KEEP_ALIVE, |s| s.generation == seen && !s.stopping)
+            .unwrap_or_else(|e| e.into_inner());
+        state = next;
+        if state.stopping {
+            return;
+        }
+        let message = if timeout.timed_out() {
+            ": keep-alive\n\n".to_owned()
+        } else {
+            let changed = (state.generation == seen + 1).then_some(state.changed.as_slice());
+            seen = state.generation;
+            format!("data: {}\n\n", update(&state, &live.server, changed))
+        };
+        // Written without the lock, so a slow page cannot hold up the others.
+        drop(state);
+        if out
+            .write_all(message.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return;
+        }
+        state = live.lock();
+    }
+}
+
+/// The URL a file of the site is served at: a page by its folder.
+pub(super) fn url_of(base_path: &str, path: &str) -> String {
+    let folder = path
+        .strip_suffix("index.html")
+        .filter(|f| f.is_empty() || f.ends_with('/'));
+    format!("{base_path}{}", folder.unwrap_or(path))
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("xml") => "application/xml",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `response` with the header, unless the value cannot be one (a redirect
+/// to a path a client sent with bytes that are not ASCII).
+fn with(response: Page, name: &str, value: &str) -> Page {
+    match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+        Ok(h) => response.with_header(h),
+        Err(()) => response,
+    }
+}
+
+/// `%C3%B3` back to `ó`: browsers encode what is not ASCII in a page's path.
+fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostic;
+
+    #[test]
+    fn urls_of_files() {
+        assert_eq!(url_of("/", "index.html"), "/");
+        assert_eq!(url_of("/cx/", "kpis/sla/index.html"), "/cx/kpis/sla/");
+        assert_eq!(url_of("/", "static/style.css"), "/static/style.css");
+        assert_eq!(url_of("/", "api/xindex.html"), "/api/xindex.html");
+    }
+
+    #[test]
+    fn paths_are_decoded() {
+        assert_eq!(
+            percent_decoded("/plan/diagn%C3%B3stico/"),
+            "/plan/diagnóstico/"
+        );
+        assert_eq!(percent_decoded("/a%2"), "/a%2");
+        assert_eq!(percent_decoded("/%zz%41"), "/%zzA");
+    }
+
+    #[test]
+    fn problems_are_text() {
+        let state = State {
+            problems: vec![Diagnostic {
+                file: "data/<b>.toml".into(),
+                line: 3,
+                column: 5,
+                severity: Severity::Error,
+                message: "unknown field `<script>`".into(),
+            }],
+            generation: 4,
+            ..State::default()
+        };
+        let html =
+            String::from_utf8(inject(b"<body><p>old</p></body>", &state, "s1")).expect("utf-8");
+        assert!(html.starts_with("<body><p>old</p><link"), "{html}");
+        assert!(html.ends_with("</ol></div>\n</body>"), "{html}");
+        assert!(html.contains("data-generation=\"4\""), "{html}");
+        assert!(
+            html.contains("<span class=\"place\">data/&lt;b&gt;.toml:3:5</span> <span class=\"error\">error:</span> unknown field `&lt;script&gt;`"),
+            "{html}"
+        );
+        assert!(html.contains("The plan has 1 error, 0 warnings; the site could not be built."));
+        let none = State::default();
+        assert!(!String::from_utf8_lossy(&inject(b"<p>x</p>", &none, "s")).contains("problems"));
+    }
+}

@@ -1,0 +1,176 @@
+//! What cxreport prints for people: problems, progress and one-line
+//! summaries, all on stderr (stdout is for what scripts read: a diff, file
+//! names, the address `serve` listens on).
+//!
+//! Colour only when stderr is a terminal that wants it, as anstream reads
+//! `NO_COLOR`, `CLICOLOR` and `CLICOLOR_FORCE`; progress bars only on a
+//! terminal; with `--quiet`, nothing but the problems.
+
+use std::fmt::Display;
+use std::io::{IsTerminal as _, Write as _};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anstyle::{AnsiColor, Style};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::diag::{self, Diagnostic};
+use crate::{Phase, Progress};
+
+/// How much to say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    /// Problems only.
+    Quiet,
+    /// Problems and a line when something is done.
+    Normal,
+    /// Also the time each phase took, and what `serve` does.
+    Verbose,
+}
+
+/// stderr, as this run of cxreport may use it.
+#[derive(Debug, Clone, Copy)]
+pub struct Terminal {
+    pub verbosity: Verbosity,
+    color: bool,
+    bars: bool,
+}
+
+impl Terminal {
+    /// Reads what stderr is and what the environment asks for.
+    pub fn new(verbosity: Verbosity) -> Self {
+        let stderr = std::io::stderr();
+        let color = anstream::AutoStream::choice(&stderr) != anstream::ColorChoice::Never;
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        Terminal {
+            verbosity,
+            color,
+            bars: verbosity > Verbosity::Quiet && stderr.is_terminal() && !dumb,
+        }
+    }
+
+    /// Prints problems, whatever the verbosity.
+    pub fn problems(&self, diags: &[Diagnostic]) {
+        let _ = std::io::stderr().write_all(diag::styled(diags, self.color).as_bytes());
+    }
+
+    /// Prints a line unless `--quiet`.
+    pub fn say(&self, line: impl Display) {
+        if self.verbosity >= Verbosity::Normal {
+            eprintln!("{line}");
+        }
+    }
+
+    /// Prints a line with `--verbose` only.
+    pub fn detail(&self, line: impl Display) {
+        if self.verbosity >= Verbosity::Verbose {
+            eprintln!("{line}");
+        }
+    }
+
+    /// `text` in bold green: something went well.
+    pub fn good(&self, text: &str) -> String {
+        self.paint(AnsiColor::Green.on_default().bold(), text)
+    }
+
+    /// `text` in bold red: something failed.
+    pub fn bad(&self, text: &str) -> String {
+        self.paint(AnsiColor::Red.on_default().bold(), text)
+    }
+
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// Progress for one build: a bar per phase on a terminal, once the
+    /// phase has taken long enough to be worth one, and each phase's time
+    /// with `--verbose`.
+    pub fn progress(&self) -> Bars {
+        Bars(Arc::new(BarsInner {
+            draw: self.bars,
+            verbose: self.verbosity >= Verbosity::Verbose,
+            phases: AtomicU32::new(0),
+            current: Mutex::new(None),
+        }))
+    }
+}
+
+/// A phase shorter than this gets no bar: it would only flicker.
+const BAR_DELAY: Duration = Duration::from_millis(200);
+
+/// [`Progress`] drawn on a terminal.
+pub struct Bars(Arc<BarsInner>);
+
+struct BarsInner {
+    draw: bool,
+    verbose: bool,
+    /// How many phases have started, to tell a phase's timer from the next's.
+    phases: AtomicU32,
+    /// The running phase: its number in this build, its bar, its start.
+    current: Mutex<Option<(u32, ProgressBar, Instant)>>,
+}
+
+impl BarsInner {
+    fn current(&self) -> std::sync::MutexGuard<'_, Option<(u32, ProgressBar, Instant)>> {
+        self.current.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Progress for Bars {
+    fn start(&self, phase: Phase, steps: Option<usize>) {
+        let bar = match steps {
+            Some(n) => ProgressBar::with_draw_target(Some(n as u64), ProgressDrawTarget::hidden())
+                .with_style(
+                    ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len}")
+                        .unwrap_or_else(|_| ProgressStyle::default_bar())
+                        .progress_chars("=> "),
+                ),
+            None => ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()).with_style(
+                ProgressStyle::with_template("{prefix:>8} {spinner}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            ),
+        };
+        bar.set_prefix(phase.name());
+        let id = self.0.phases.fetch_add(1, Ordering::Relaxed);
+        *self.0.current() = Some((id, bar, Instant::now()));
+        if self.0.draw {
+            // Shown by a timer, so a phase that never steps (loading) gets
+            // its spinner too.
+            let inner = self.0.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(BAR_DELAY);
+                if let Some((now, bar, _)) = inner.current().as_ref()
+                    && *now == id
+                {
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                    bar.enable_steady_tick(Duration::from_millis(100));
+                }
+            });
+        }
+    }
+
+    fn step(&self) {
+        if let Some((_, bar, _)) = self.0.current().as_ref() {
+            bar.inc(1);
+        }
+    }
+
+    fn finish(&self, phase: Phase) {
+        let Some((_, bar, started)) = self.0.current().take() else {
+            return;
+        };
+        bar.finish_and_clear();
+        if self.0.verbose {
+            eprintln!(
+                "{:>8} {:>6.1} ms",
+                phase.name(),
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! `cxreport serve`, as a user meets it: the real binary on a free port, a
+//! real HTTP client, a real event stream, and files edited on disk.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::support::Plan;
+
+/// How long anything may take before the test gives up (a rebuild of the
+/// example plan takes well under a second, even in a debug build).
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// A running `cxreport serve`.
+struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`.
+    addr: String,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(plan: &Plan, args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cxreport"))
+            .arg("serve")
+            .args(args)
+            .current_dir(&plan.root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve starts");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut pipe = child.stderr.take().expect("stderr");
+        let collected = stderr.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0; 4096];
+            while let Ok(n @ 1..) = pipe.read(&mut buf) {
+                collected
+                    .lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("serve prints its address");
+        let addr = line
+            .trim()
+            .strip_prefix("Serving http://")
+            .and_then(|a| a.split_once('/'))
+            .map(|(addr, _)| addr)
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        Server {
+            child,
+            addr,
+            stderr,
+        }
+    }
+
+    /// GET `path`: the status and the body.
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = self.connect();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .expect("request");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("response");
+        let (head, body) = response.split_once("\r\n\r\n").expect("a head and a body");
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("a status");
+        (status, body.to_owned())
+    }
+
+    fn events(&self) -> Events {
+        let mut stream = self.connect();
+        write!(
+            stream,
+            "GET /__cxreport/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+            self.addr
+        )
+        .expect("request");
+        Events(BufReader::new(stream))
+    }
+
+    fn connect(&self) -> TcpStream {
+        let stream = TcpStream::connect(&self.addr).expect("connect");
+        stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+        stream
+    }
+
+    /// Sends SIGINT, as Ctrl-C does, and waits for the exit status.
+    fn interrupt(mut self) -> (i32, String) {
+        let sent = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(started.elapsed() < PATIENCE, "serve did not stop");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        // The stderr thread ends with the pipe.
+        std::thread::sleep(Duration::from_millis(100));
+        let stderr = self.stderr.lock().unwrap().clone();
+        (status.code().unwrap_or(-1), stderr)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+/// The server-sent events of one page.
+struct Events(BufReader<TcpStream>);
+
+impl Events {
+    /// The next update whose JSON satisfies `wanted`, skipping others.
+    fn until(&mut self, wanted: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+        let started = Instant::now();
+        let mut line = String::new();
+        loop {
+            assert!(started.elapsed() < PATIENCE, "no such update");
+            line.clear();
+            let n = self.0.read_line(&mut line).expect("an event");
+            assert!(n > 0, "the event stream ended");
+            if let Some(data) = line.strip_prefix("data: ") {
+                let update: serde_json::Value = serde_json::from_str(data).expect("JSON");
+                if wanted(&update) {
+                    return update;
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn edits_reload_pages_and_mistakes_show_over_the_last_good_site() {
+    let plan = Plan::copy_of(env!("CARGO_MANIFEST_DIR").as_ref());
+    let listing = || {
+        let mut names: Vec<_> = std::fs::read_dir(&plan.root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    let mut before = listing();
+    let server = Server::start(&plan, &["--port", "0"]);
+
+    let (status, home) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(
+        home.contains("<script src=\"/__cxreport/live.js\""),
+        "{home}"
+    );
+    assert!(!home.contains("cxreport-problems"));
+    let built = plan.read("site/index.html");
+    assert!(built.contains("<title>") && !built.contains("__cxreport"));
+
+    let mut events = server.events();
+    let hello = events.until(|_| true);
+    assert_eq!(hello["problems"], serde_json::json!([]));
+    let start = hello["generation"].as_u64().expect("a generation");
+
+    let original = plan.read("data/initiatives.toml");
+    let renamed = original.replace(
+        "Automate the frequent questions on WhatsApp",
+        "Automate the top questions on WhatsApp",
+    );
+    assert_ne!(renamed, original);
+    plan.write("data/initiatives.toml", &renamed);
+    let reload = events.until(|u| u["generation"].as_u64() > Some(start));
+    let changed = reload["changed"].as_array().expect("what changed");
+    assert!(changed.contains(&"/initiatives/".into()), "{reload}");
+    assert!(!changed.contains(&"/static/style.css".into()), "{reload}");
+    let (_, page) = server.get("/initiatives/");
+    assert!(page.contains("Automate the top questions on WhatsApp"));
+    assert!(
+        plan.read("site/initiatives/index.html")
+            .contains("Automate the top questions on WhatsApp")
+    );
+
+    let broken = renamed.replacen("impact = \"high\"", "impact = \"huge\"", 1);
+    plan.write("data/initiatives.toml", &broken);
+    let failed = events.until(|u| u["problems"] != serde_json::json!([]));
+    assert_eq!(
+        failed["problems"],
+        serde_json::json!([{
+            "place": "data/initiatives.toml:11:10",
+            "severity": "error",
+            "message": "`huge` is not one of `low`, `medium`, `high`; did you mean `high`?",
+        }])
+    );
+    let (status, page) = server.get("/initiatives/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Automate the top questions on WhatsApp"));
+    assert!(
+        page.contains("<span class=\"place\">data/initiatives.toml:11:10</span> <span class=\"error\">error:</span> `huge` is not one of"),
+        "{page}"
+    );
+    assert!(page.contains("The plan has 1 error, 0 warnings; this is the last good build."));
+
+    plan.write("data/initiatives.toml", &renamed);
+    events.until(|u| u["problems"] == serde_json::json!([]));
+    let (_, page) = server.get("/initiatives/");
+    assert!(!page.contains("cxreport-problems"));
+
+    let (code, stderr) = server.interrupt();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("data/initiatives.toml:11:10: error: `huge` is not one of"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Rebuilt after data/initiatives.toml:"),
+        "{stderr}"
+    );
+    assert!(stderr.ends_with("Stopped.\n"), "{stderr}");
+    // The site, and no staging or temporary folder beside it.
+    if !before.contains(&"site".to_owned()) {
+        before.push("site".to_owned());
+        before.sort();
+    }
+    assert_eq!(listing(), before);
+}
+
+#[test]
+fn serves_under_the_base_path_and_answers_what_is_not_there() {
+    let plan = Plan::fixture("minimal");
+    let config = plan.read("cxreport.toml");
+    plan.write(
+        "cxreport.toml",
+        &format!("base_url = \"https://example.com/cx/\"\n{config}"),
+    );
+    let server = Server::start(&plan, &["--port", "0", "--quiet"]);
+    assert_eq!(server.get("/cx/").0, 200);
+    assert_eq!(server.get("/").0, 302);
+    assert_eq!(server.get("/cx/kpis").0, 302);
+    let (status, body) = server.get("/cx/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("No page here.") && body.contains("/__cxreport/live.js"));
+    let (_, script) = server.get("/__cxreport/live.js");
+    assert!(script.contains("new EventSource(\"/__cxreport/events\")"));
+    let (code, stderr) = server.interrupt();
+    assert_eq!((code, stderr.as_str()), (0, ""));
+}
+
+#[test]
+fn a_port_in_use_is_said() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let plan = Plan::fixture("minimal");
+    let run = plan.run(&["serve", "--port", &port]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: cannot listen on 127.0.0.1:{port}: the port is in use; choose another with --port N, or --port 0 for a free one\n"
+        )
+    );
+}
