@@ -14,6 +14,8 @@
 //            blocked: every page loads cleanly and its charts draw
 //   hostile  the plan in tests/fixtures/hostile: no payload runs (window.__xss stays
 //            undefined, no dialog opens), charts hovered for their tooltips too
+//   live     `cxreport serve` on a copy of the plan (live.mjs): an edit reloads the
+//            open page, a mistake shows over the last good page, the fix clears it
 // Each is one check group; the last line is `browser: N passed, M failed` over the
 // groups, and the exit status is 1 when any group failed.
 
@@ -26,6 +28,7 @@ import { serve } from './serve.mjs';
 import { launch, newContext, openPage, checkCharts, hoverCharts, runAxe, withTimeout, CDN_URL, ECHARTS_FILE } from './browser.mjs';
 import { checkLinks, htmlFiles, urlPath } from './links.mjs';
 import { checkHtml } from './vnu.mjs';
+import { checkLive } from './live.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SUITE_TIMEOUT_MS = 20 * 60_000; // the whole suite; CI allows 90 minutes
@@ -34,10 +37,13 @@ const PHONE = { width: 390, height: 844 };
 const JOBS = Number(process.env.BROWSER_JOBS) || 4; // pages open at once
 
 const USAGE = `usage: node suite.mjs --site DIR [--local-site DIR] [--hostile-site DIR]
-       [--page PATH]... [--artifacts DIR] [--build-failure NAME]...
+       [--live-plan DIR --bin PATH] [--page PATH]... [--artifacts DIR]
+       [--build-failure NAME]...
   --site DIR          the example site built with the default (CDN) echarts
   --local-site DIR    the same plan built with [charts] echarts = <local file>
   --hostile-site DIR  the plan in tests/fixtures/hostile, built
+  --live-plan DIR     a copy of the example plan for \`cxreport serve\` to serve and edit
+  --bin PATH          the cxreport binary that serves it
   --page PATH         check only this page (e.g. / or /kpis/sla/); repeatable
   --artifacts DIR     where screenshots go (default: tests/browser/artifacts)
   --build-failure N   count a failed build of site N as a failed group`;
@@ -49,6 +55,8 @@ try {
       site: { type: 'string' },
       'local-site': { type: 'string' },
       'hostile-site': { type: 'string' },
+      'live-plan': { type: 'string' },
+      bin: { type: 'string' },
       page: { type: 'string', multiple: true },
       artifacts: { type: 'string' },
       'build-failure': { type: 'string', multiple: true },
@@ -75,7 +83,7 @@ function group(name, what) {
 const done = (g) => (g.ms = Date.now() - g.started);
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-const ORDER = ['build', 'load', 'charts', 'axe', 'phone', 'links', 'html', 'offline', 'hostile', 'suite', 'timeout'];
+const ORDER = ['build', 'load', 'charts', 'axe', 'phone', 'links', 'html', 'offline', 'hostile', 'live', 'suite', 'timeout'];
 function printSummary() {
   console.log('');
   groups.sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
@@ -100,7 +108,7 @@ watchdog.unref();
 
 // ---- which pages ----
 
-if (!args.site && !args['local-site'] && !args['hostile-site'] && !(args['build-failure'] || []).length) {
+if (!args.site && !args['local-site'] && !args['hostile-site'] && !args['live-plan'] && !(args['build-failure'] || []).length) {
   console.error(USAGE);
   process.exit(2);
 }
@@ -282,7 +290,7 @@ async function exampleSite() {
 }
 
 async function main() {
-  if (!args.site && !args['local-site'] && !args['hostile-site']) return;
+  if (!args.site && !args['local-site'] && !args['hostile-site'] && !args['live-plan']) return;
   browser = await launch();
   console.log(`chromium ${browser.version()}; echarts from ${path.relative(process.cwd(), ECHARTS_FILE)} (${sha384})`);
 
@@ -339,6 +347,21 @@ async function main() {
     await hctx.close();
     hostile.notes.push(`${plural(hfiles.length, 'page')} checked`);
     done(hostile);
+  }
+
+  // The authoring loop: serve, edit, reload, mistake, fix.
+  if (args['live-plan']) {
+    const live = group('live', 'cxreport serve: an edit reloads the page, a mistake shows over it, the fix clears it');
+    if (!args.bin) {
+      live.problems.push('--live-plan needs --bin');
+    } else {
+      const lctx = await newContext(browser, { serveCdn: true });
+      const found = await checkLive(lctx, path.resolve(args.bin), path.resolve(args['live-plan']));
+      live.problems.push(...found.problems);
+      live.notes.push(...found.notes);
+      await lctx.close();
+    }
+    done(live);
   }
 }
 
