@@ -4,7 +4,8 @@
 //!
 //! The root itself is watched without recursion, so the output directory,
 //! `.git/` and `target/` cost nothing; a watched folder made after the start
-//! (a first template) is picked up when it appears.
+//! (a first template) is picked up when it appears. In a git repository,
+//! the log of `HEAD` is watched too, so a commit rebuilds the history pages.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -27,7 +28,12 @@ pub(super) struct Watcher {
     events: Receiver<DebounceEventResult>,
     /// The folders watched so far.
     watched: Vec<&'static str>,
+    /// `.git/logs/HEAD`, when the plan is in a repository that keeps it.
+    head_log: Option<PathBuf>,
 }
+
+/// How a batch names a move of `HEAD`.
+pub(super) const HEAD_MOVED: &str = "a commit or checkout";
 
 impl Watcher {
     /// Starts watching the plan at `root`.
@@ -39,11 +45,17 @@ impl Watcher {
         debouncer
             .watch(&root, RecursiveMode::NonRecursive)
             .with_context(|| format!("cannot watch {}", root.display()))?;
+        // Its folder, not the file, which the first commit makes.
+        let head_log = crate::git::head_log(&root).filter(|log| {
+            log.parent()
+                .is_some_and(|logs| debouncer.watch(logs, RecursiveMode::NonRecursive).is_ok())
+        });
         let mut watcher = Watcher {
             root,
             debouncer,
             events,
             watched: Vec::new(),
+            head_log,
         };
         watcher.watch_folders()?;
         Ok(watcher)
@@ -86,6 +98,9 @@ impl Watcher {
 
     /// `path` relative to the root, when it is a file of the plan.
     fn of_plan(&self, path: &Path) -> Option<PathBuf> {
+        if self.head_log.as_deref() == Some(path) {
+            return Some(PathBuf::from(HEAD_MOVED));
+        }
         let rel = path.strip_prefix(&self.root).ok()?;
         let mut parts = rel.components();
         let Some(Component::Normal(first)) = parts.next() else {

@@ -25,16 +25,9 @@ fn demo_repo(tmp: &Path) -> (PathBuf, String) {
     (dir, String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// Reads from a repository (the date only matters to what git writes).
 fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    crate::support::git(dir, args, "2026-12-01T00:00:00Z")
 }
 
 /// A page's text: tags removed, entities decoded, spaces collapsed.

@@ -2,35 +2,9 @@
 //! command: commits, a merged pull request, a deleted file, a commit that
 //! touches no data, a shallow clone and a folder that is no repository.
 
-use std::path::Path;
-use std::process::Command;
-
 use cxreport::git::{Availability, ChangeKind, read};
 
-use crate::support::Plan;
-
-/// Runs git in `dir` with a fixed identity and clock, so that the history is
-/// the same on every run.
-fn git(dir: &Path, args: &[&str], date: &str) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "Ana Ruiz")
-        .env("GIT_AUTHOR_EMAIL", "ana@example.com")
-        .env("GIT_COMMITTER_NAME", "Ana Ruiz")
-        .env("GIT_COMMITTER_EMAIL", "ana@example.com")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use crate::support::{Plan, git};
 
 /// Replaces `from` with `to` in one file of the plan, and commits that.
 fn commit_edit(plan: &Plan, path: &str, (from, to): (&str, &str), subject: &str, date: &str) {
@@ -312,16 +286,12 @@ fn build_rev_reproduces_a_checkout_byte_for_byte() {
         );
     }
     // The work tree was not touched.
-    let status = Command::new("git")
-        .args(["status", "--porcelain", "--untracked-files=no"])
-        .current_dir(&plan.root)
-        .output()
-        .expect("git status");
-    assert!(
-        status.stdout.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&status.stdout)
+    let status = git(
+        &plan.root,
+        &["status", "--porcelain", "--untracked-files=no"],
+        "2026-03-01T10:00:00+01:00",
     );
+    assert!(status.is_empty(), "{status}");
     // An unknown revision is a usage error, said plainly.
     let run = plan.run(&["build", "--rev", "no-such-branch"]);
     assert_eq!(run.code, 2);

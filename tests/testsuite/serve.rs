@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::support::Plan;
+use crate::support::{Plan, git};
 
 /// How long anything may take before the test gives up (a rebuild of the
 /// example plan takes well under a second, even in a debug build).
@@ -238,6 +238,48 @@ fn edits_reload_pages_and_mistakes_show_over_the_last_good_site() {
         before.sort();
     }
     assert_eq!(listing(), before);
+}
+
+#[test]
+fn a_commit_rebuilds_the_history() {
+    let plan = Plan::fixture("minimal");
+    let day = "2026-03-01T10:00:00+01:00";
+    git(&plan.root, &["init", "-q", "-b", "main"], day);
+    git(&plan.root, &["add", "."], day);
+    git(&plan.root, &["commit", "-q", "-m", "The plan"], day);
+    let server = Server::start(&plan, &["--port", "0"]);
+    let mut events = server.events();
+    let start = events.until(|_| true)["generation"].as_u64();
+
+    let okrs = plan.read("data/okrs/2026-h1.toml");
+    plan.write(
+        "data/okrs/2026-h1.toml",
+        &okrs.replacen("target = 90", "target = 92", 1),
+    );
+    let edited = events.until(|u| u["generation"].as_u64() > start)["generation"].as_u64();
+    let (_, before) = server.get("/changes/");
+    assert!(!before.contains("Raise the SLA target"), "{before}");
+
+    git(
+        &plan.root,
+        &["commit", "-q", "-am", "Raise the SLA target"],
+        "2026-03-02T10:00:00+01:00",
+    );
+    let committed = events.until(|u| u["generation"].as_u64() > edited);
+    assert!(
+        committed["changed"]
+            .as_array()
+            .is_some_and(|c| c.contains(&"/changes/".into())),
+        "{committed}"
+    );
+    let (_, after) = server.get("/changes/");
+    assert!(after.contains("Raise the SLA target"), "{after}");
+    let (code, stderr) = server.interrupt();
+    assert_eq!(code, 0);
+    assert!(
+        stderr.contains("Rebuilt after a commit or checkout:"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -173,3 +173,28 @@ pub fn assert_matches_file(actual: &str, expected: &Path) {
         expected.display()
     );
 }
+
+/// Runs git in `dir` with a fixed identity and clock (`date`, for what it
+/// writes), so that the history is the same on every run; returns what it
+/// printed, trimmed.
+pub fn git(dir: &Path, args: &[&str], date: &str) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Ana Ruiz")
+        .env("GIT_AUTHOR_EMAIL", "ana@example.com")
+        .env("GIT_COMMITTER_NAME", "Ana Ruiz")
+        .env("GIT_COMMITTER_EMAIL", "ana@example.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
