@@ -18,7 +18,7 @@ use std::hash::BuildHasher as _;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::diag::{self, Diagnostic, Severity};
 use crate::render::OutFile;
@@ -56,17 +56,17 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
         }
     })?;
     let addr = listener.local_addr()?;
+    // Watching first, so that a file saved during the first build is not missed.
+    let mut watcher = watch::Watcher::start(&opts.root)?;
     let live = Arc::new(Live::new());
-    let started = Instant::now();
-    let first = live.rebuild(opts, term);
-    if let Some(summary) = first {
+    if let Some((summary, _)) = live.rebuild(opts, term) {
         term.say(format!(
             "{} {} pages ({} files) into {} in {:.2} s",
             term.good("Built"),
             summary.pages,
             summary.files,
             summary.out_dir.display(),
-            started.elapsed().as_secs_f64()
+            summary.elapsed.as_secs_f64()
         ));
     }
     let server = Arc::new(
@@ -86,28 +86,24 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
         opts.root.display()
     ));
 
-    let mut watcher = watch::Watcher::start(&opts.root)?;
-    let rebuilder = {
+    {
         let (live, opts, term) = (live.clone(), opts.clone(), *term);
         std::thread::spawn(move || {
             while let Some(paths) = watcher.next_batch() {
-                let started = Instant::now();
                 let shown: Vec<_> = paths.iter().map(|p| p.display().to_string()).collect();
                 term.detail(format!("changed: {}", shown.join(", ")));
-                if let Some(summary) = live.rebuild(&opts, &term) {
-                    let changed = live.changed_count();
+                if let Some((summary, changed)) = live.rebuild(&opts, &term) {
                     term.say(format!(
                         "{} after {}: {changed} of {} files changed, in {} ms",
                         term.good("Rebuilt"),
                         watch::describe(&paths),
                         summary.files,
-                        started.elapsed().as_millis()
+                        summary.elapsed.as_millis()
                     ));
                 }
             }
-        })
-    };
-    drop(rebuilder);
+        });
+    }
 
     let stopper = server.clone();
     if let Err(e) = ctrlc::set_handler(move || stopper.unblock()) {
@@ -151,13 +147,6 @@ struct State {
     stopping: bool,
 }
 
-/// A summary of a build that succeeded.
-struct Built {
-    pages: usize,
-    files: usize,
-    out_dir: PathBuf,
-}
-
 impl Live {
     fn new() -> Self {
         let seed = std::hash::RandomState::new().hash_one(std::process::id());
@@ -173,8 +162,8 @@ impl Live {
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        // A thread that panicked while holding the lock left a consistent
-        // state: every write to it is a single assignment.
+        // Nothing that can panic runs while the lock is held, and were it to,
+        // the last state is still one to serve: a poisoned lock is not fatal.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -182,13 +171,10 @@ impl Live {
         self.lock().base_path.clone()
     }
 
-    fn changed_count(&self) -> usize {
-        self.lock().changed.len()
-    }
-
-    /// Builds the plan, prints what happened, and serves the result: the new
-    /// site, or the old one with the problems.
-    fn rebuild(&self, opts: &Options, term: &Terminal) -> Option<Built> {
+    /// Builds the plan, prints its problems, and serves the result: the new
+    /// site, or the old one with the problems. Returns the build's summary
+    /// and how many URLs it changed, when it succeeded.
+    fn rebuild(&self, opts: &Options, term: &Terminal) -> Option<(crate::Summary, usize)> {
         let _building = self.building.lock().unwrap_or_else(|e| e.into_inner());
         if self.lock().stopping {
             return None;
@@ -197,13 +183,9 @@ impl Live {
         let problems = match crate::build(&opts.root, opts.out.as_deref(), None, &progress) {
             Ok((Some(built), diags)) => {
                 term.problems(&diags);
-                let summary = Built {
-                    pages: built.summary.pages,
-                    files: built.files.len(),
-                    out_dir: built.summary.out_dir,
-                };
-                self.publish(built.files, base_path(&built.plan.config.base_url));
-                return Some(summary);
+                let base = base_path(&built.plan.config.base_url);
+                let changed = self.publish(built.files, base);
+                return Some((built.summary, changed));
             }
             Ok((None, diags)) => {
                 term.problems(&diags);
@@ -233,8 +215,8 @@ impl Live {
         None
     }
 
-    /// Serves `files` from now on, noting which URLs changed.
-    fn publish(&self, files: Vec<OutFile>, base_path: String) {
+    /// Serves `files` from now on, noting which URLs changed; returns how many.
+    fn publish(&self, files: Vec<OutFile>, base_path: String) -> usize {
         let files: HashMap<String, Arc<[u8]>> = files
             .into_iter()
             .map(|f| (f.path, Arc::from(f.bytes)))
@@ -254,12 +236,14 @@ impl Live {
             .map(|path| http::url_of(&base_path, &path))
             .collect();
         changed.sort_unstable();
+        let count = changed.len();
         state.generation += 1;
         state.changed = changed;
         state.files = files;
         state.base_path = base_path;
         state.problems.clear();
         self.updated.notify_all();
+        count
     }
 
     /// Ends every open event stream and waits for a build that is writing.
