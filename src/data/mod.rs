@@ -73,11 +73,18 @@ pub fn load(
     let mut loader = Loader::new(root, files, diags);
     let mut data = Data::default();
     if let Some(src) = loader.read("data/metrics.toml")? {
+        let before = loader.diags.error_count();
         data.metrics = metrics::parse(&src, &mut loader);
+        // A catalogue that cannot be read at all (a TOML syntax error) would
+        // make every metric named elsewhere "unknown" and every KPI file
+        // unreadable, burying the one error that matters.
+        loader.no_catalogue = data.metrics.is_empty() && loader.diags.error_count() > before;
     }
     loader.metrics = data.metrics.clone();
-    for src in loader.read_dir("data/kpis", "csv")? {
-        kpis::parse(&src, &mut loader, &data.metrics, &mut data.kpis);
+    if !loader.no_catalogue {
+        for src in loader.read_dir("data/kpis", "csv")? {
+            kpis::parse(&src, &mut loader, &data.metrics, &mut data.kpis);
+        }
     }
     loader.kpi_dims = data.kpis.dimension_values();
     for (path, pos, metric, filter) in std::mem::take(&mut loader.later) {
@@ -153,6 +160,8 @@ pub struct Loader<'d> {
     files: Option<Files>,
     pub diags: &'d mut Diagnostics,
     metrics: Vec<Metric>,
+    /// `data/metrics.toml` failed to parse: metric ids cannot be checked.
+    no_catalogue: bool,
     /// Per metric id: the dimensions of its KPI rows and the values seen in each.
     kpi_dims: HashMap<String, BTreeMap<String, BTreeSet<String>>>,
     seen: HashMap<(Kind, String), String>,
@@ -167,6 +176,7 @@ impl<'d> Loader<'d> {
             files,
             diags,
             metrics: Vec::new(),
+            no_catalogue: false,
             kpi_dims: HashMap::new(),
             seen: HashMap::new(),
             later: Vec::new(),
@@ -286,6 +296,9 @@ impl<'d> Loader<'d> {
     ) -> Option<Metric> {
         let id = metric.get_ref();
         let Some(found) = self.metrics.iter().find(|m| &m.id == id).cloned() else {
+            if self.no_catalogue {
+                return None;
+            }
             let hint = hint(id, self.metrics.iter().map(|m| m.id.as_str()));
             let pos = src.pos(metric.span().start);
             self.diags
