@@ -293,11 +293,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             fail_on_alert,
         } => {
-            let (checked, diags) = if format == Format::Human {
-                crate::check(&root, &term.progress())?
+            // Bars would only get in the way of output for machines.
+            let bars = term.progress();
+            let progress: &dyn crate::Progress = if format == Format::Human {
+                &bars
             } else {
-                crate::check(&root, &crate::Silent)?
+                &crate::Silent
             };
+            let (checked, diags) = crate::check(&root, progress)?;
             report(&diags, format, &term)?;
             let failed = diags.iter().any(|d| d.severity == diag::Severity::Error);
             if format == Format::Human {

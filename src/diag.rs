@@ -17,6 +17,16 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// `error` or `warning`, as messages print it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// A 1-based line and column in a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Pos {
@@ -144,21 +154,18 @@ pub enum Format {
     Json,
 }
 
-/// `path:line:col: severity: message`, one a line.
-pub fn human(diags: &[Diagnostic]) -> String {
-    styled(diags, false)
-}
-
-/// [`human`], with the place in bold and the severity in colour when `color`.
-pub fn styled(diags: &[Diagnostic], color: bool) -> String {
+/// `path:line:col: severity: message`, one a line; with `color`, the place
+/// in bold and the severity in colour.
+pub fn human(diags: &[Diagnostic], color: bool) -> String {
     use anstyle::{AnsiColor, Style};
     let paint = |style: Style| if color { style } else { Style::new() };
     let place = paint(Style::new().bold());
     let mut out = String::new();
     for d in diags {
-        let (severity, style) = match d.severity {
-            Severity::Error => ("error", AnsiColor::Red),
-            Severity::Warning => ("warning", AnsiColor::Yellow),
+        let severity = d.severity.as_str();
+        let style = match d.severity {
+            Severity::Error => AnsiColor::Red,
+            Severity::Warning => AnsiColor::Yellow,
         };
         let style = paint(style.on_default().bold());
         // A problem of the plan as a whole (a shallow clone) has no place.

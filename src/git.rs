@@ -133,12 +133,12 @@ pub fn read(root: &Path) -> History {
     read_at(root, None)
 }
 
-/// The file git appends to whenever `HEAD` moves (a commit, a checkout, a
-/// reset) in the repository holding the plan: what to watch for the history
-/// to change. `None` when the plan is in no repository.
-pub fn head_log(root: &Path) -> Option<PathBuf> {
+/// The `.git` folder of the repository holding the plan, where git notes
+/// every move of `HEAD` (in `logs/HEAD`): what to watch for the history to
+/// change. `None` when the plan is in no repository.
+pub fn git_dir(root: &Path) -> Option<PathBuf> {
     let repo = gix::discover(root).ok()?;
-    Some(repo.git_dir().join("logs").join("HEAD"))
+    Some(repo.git_dir().to_owned())
 }
 
 /// The history up to `rev` (a commit id), or up to `HEAD`: what a checkout

@@ -148,10 +148,14 @@ impl Phase {
 
 /// Hears how a build goes, so a terminal can show it: a phase starts (with
 /// its number of steps when they are known), its steps are done, it ends.
-/// The build never waits on it and nothing it hears reaches the site.
+/// Nothing it hears reaches the site. `Sync`, so that work spread over
+/// threads can report its steps.
 pub trait Progress: Sync {
+    /// A phase begins, with `steps` steps when they are known.
     fn start(&self, _phase: Phase, _steps: Option<usize>) {}
+    /// One step of the running phase is done.
     fn step(&self) {}
+    /// The running phase is over.
     fn finish(&self, _phase: Phase) {}
 }
 
@@ -245,9 +249,11 @@ pub fn check(
 
 /// A site built and written.
 pub struct Built {
+    /// What the build did, for its one-line summary.
     pub summary: Summary,
     /// Every file of the site, as written.
     pub files: Vec<render::OutFile>,
+    /// The plan it was built from.
     pub plan: Arc<Plan>,
 }
 

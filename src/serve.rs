@@ -15,8 +15,9 @@ mod watch;
 
 use std::collections::HashMap;
 use std::hash::BuildHasher as _;
-use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -31,6 +32,8 @@ pub struct Options {
     pub root: PathBuf,
     /// Where each build writes the site; `None` for the plan's `output_dir`.
     pub out: Option<PathBuf>,
+    /// The address to listen on; a loopback one answers only to this
+    /// machine's names.
     pub bind: IpAddr,
     /// 0 for any free port.
     pub port: u16,
@@ -73,11 +76,17 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
         tiny_http::Server::from_listener(listener, None)
             .map_err(|e| anyhow::anyhow!("cannot serve on {addr}: {e}"))?,
     );
+    // Listening on every address: this machine's own is the one to open.
     let host = match addr.ip() {
-        ip if ip.is_unspecified() => SocketAddr::new([127, 0, 0, 1].into(), addr.port()),
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv4Addr::LOCALHOST.into(), addr.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv6Addr::LOCALHOST.into(), addr.port())
+        }
         _ => addr,
     };
-    let url = format!("http://{host}{}", live.base_path());
+    let url = format!("http://{host}{}", http::percent_encoded(&live.base_path()));
     // On stdout, whatever the verbosity: with --port 0 it is how a script
     // learns the port.
     println!("Serving {url}");
@@ -105,19 +114,42 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
         });
     }
 
-    let stopper = server.clone();
-    if let Err(e) = ctrlc::set_handler(move || stopper.unblock()) {
+    let stopping = Arc::new(AtomicBool::new(false));
+    let handler = {
+        let (server, stopping) = (server.clone(), stopping.clone());
+        move || {
+            // A second Ctrl-C does not wait for anything.
+            if stopping.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            server.unblock();
+        }
+    };
+    if let Err(e) = ctrlc::set_handler(handler) {
         term.detail(format!("Ctrl-C will not stop cleanly: {e}"));
     }
     if opts.open {
         open_browser(&url, term);
     }
-    for request in server.incoming_requests() {
-        http::respond(request, &live, term);
-    }
+    let guard = http::Guard::new(opts.bind);
+    let served = loop {
+        match server.recv() {
+            // Each on its own thread: a client that stops reading holds up
+            // only itself.
+            Ok(request) => {
+                let live = live.clone();
+                let term = *term;
+                std::thread::spawn(move || http::respond(request, &live, &guard, &term));
+            }
+            Err(_) if stopping.load(Ordering::SeqCst) => break Ok(()),
+            Err(e) => break Err(anyhow::Error::new(e).context("the server stopped")),
+        }
+    };
     live.stop();
-    term.say("Stopped.");
-    Ok(())
+    if served.is_ok() {
+        term.say("Stopped.");
+    }
+    served
 }
 
 /// The site being served and what the open pages need to hear about it.
@@ -140,8 +172,10 @@ struct State {
     base_path: String,
     /// Counts every change of what is served: a new site or new problems.
     generation: u64,
-    /// The URLs whose bytes the latest generation changed.
-    changed: Vec<String>,
+    /// The URLs whose bytes the latest generation changed; `None` when any
+    /// page may have (the site moved to another base path, or it is the
+    /// first good build after pages saw only "not built yet").
+    changed: Option<Vec<String>>,
     /// The problems of the latest build, when it failed.
     problems: Vec<Diagnostic>,
     stopping: bool,
@@ -209,7 +243,7 @@ impl Live {
         ));
         let mut state = self.lock();
         state.generation += 1;
-        state.changed.clear();
+        state.changed = Some(Vec::new());
         state.problems = problems;
         self.updated.notify_all();
         None
@@ -237,8 +271,9 @@ impl Live {
             .collect();
         changed.sort_unstable();
         let count = changed.len();
+        let moved = state.files.is_empty() || state.base_path != base_path;
         state.generation += 1;
-        state.changed = changed;
+        state.changed = (!moved).then_some(changed);
         state.files = files;
         state.base_path = base_path;
         state.problems.clear();
@@ -254,14 +289,19 @@ impl Live {
     }
 }
 
-/// The path part of a `base_url`, which ends with `/`.
+/// The path part of a `base_url`, which ends with `/`, decoded as request
+/// paths are.
 fn base_path(base_url: &str) -> String {
-    let path = match base_url.split_once("://") {
-        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+    let host_and_path = base_url
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .or_else(|| base_url.strip_prefix("//"));
+    let path = match host_and_path {
+        Some(rest) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => base_url,
     };
-    let path = path.trim_end_matches('/');
-    let path = path.trim_start_matches('/');
+    let path = http::percent_decoded(path);
+    let path = path.trim_matches('/');
     if path.is_empty() {
         "/".to_owned()
     } else {
@@ -303,6 +343,8 @@ mod tests {
         assert_eq!(base_path("https://example.com/"), "/");
         assert_eq!(base_path("https://example.com"), "/");
         assert_eq!(base_path("https://example.com/team/cx/"), "/team/cx/");
+        assert_eq!(base_path("//cdn.example.com/cx/"), "/cx/");
+        assert_eq!(base_path("https://example.com/caf%C3%A9/"), "/café/");
     }
 
     #[test]
@@ -316,13 +358,17 @@ mod tests {
             vec![file("index.html", "a"), file("kpis/sla/index.html", "b")],
             "/".into(),
         );
-        assert_eq!(live.lock().changed, ["/", "/kpis/sla/"]);
+        // The first good build: every open page reloads.
+        assert_eq!(live.lock().changed, None);
         live.publish(
             vec![file("index.html", "a2"), file("static/style.css", "c")],
             "/".into(),
         );
         let state = live.lock();
-        assert_eq!(state.changed, ["/", "/kpis/sla/", "/static/style.css"]);
+        assert_eq!(
+            state.changed.as_deref(),
+            Some(&["/", "/kpis/sla/", "/static/style.css"].map(String::from)[..])
+        );
         assert_eq!(state.generation, 2);
     }
 }

@@ -97,16 +97,16 @@ fn fill(
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        progress.step();
         if let Some(old) = previous.map(|p| p.join(rel))
             && same_bytes(&old, &file.bytes)
             && fs::hard_link(&old, &path).is_ok()
         {
             unchanged += 1;
-            continue;
+        } else {
+            fs::write(&path, &file.bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
-        fs::write(&path, &file.bytes)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        progress.step();
     }
     Ok(unchanged)
 }

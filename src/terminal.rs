@@ -32,6 +32,7 @@ pub enum Verbosity {
 /// stderr, as this run of cxreport may use it.
 #[derive(Debug, Clone, Copy)]
 pub struct Terminal {
+    /// How much to say, from `--quiet` and `--verbose`.
     pub verbosity: Verbosity,
     color: bool,
     bars: bool,
@@ -52,7 +53,7 @@ impl Terminal {
 
     /// Prints problems, whatever the verbosity.
     pub fn problems(&self, diags: &[Diagnostic]) {
-        let _ = std::io::stderr().write_all(diag::styled(diags, self.color).as_bytes());
+        let _ = std::io::stderr().write_all(diag::human(diags, self.color).as_bytes());
     }
 
     /// Prints a line unless `--quiet`.

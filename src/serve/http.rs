@@ -7,13 +7,14 @@
 //! script runs). The site written to disk never has them.
 
 use std::io::Write as _;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response};
 
 use super::{Live, State};
-use crate::diag::{self, Severity};
+use crate::diag;
 use crate::terminal::Terminal;
 
 /// Where the preview's own files are, outside any site's base path.
@@ -27,27 +28,67 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 type Page = Response<std::io::Cursor<Vec<u8>>>;
 
+/// Which `Host` a request may name. Listening on a loopback address, only
+/// this machine's own names: otherwise any web page could read the plan
+/// through a DNS name of its own pointed at 127.0.0.1 (DNS rebinding).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Guard {
+    loopback: bool,
+}
+
+impl Guard {
+    pub(super) fn new(bind: IpAddr) -> Self {
+        Guard {
+            loopback: bind.is_loopback(),
+        }
+    }
+
+    fn allows(self, request: &Request) -> bool {
+        if !self.loopback {
+            return true;
+        }
+        let Some(host) = request.headers().iter().find(|h| h.field.equiv("Host")) else {
+            return false;
+        };
+        let host = host.value.as_str();
+        let name = match host.rsplit_once(':') {
+            Some((name, port)) if !name.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+                name
+            }
+            _ => host,
+        };
+        matches!(name, "localhost" | "127.0.0.1" | "[::1]")
+    }
+}
+
 /// Answers one request.
-pub(super) fn respond(request: Request, live: &Arc<Live>, term: &Terminal) {
+pub(super) fn respond(request: Request, live: &Arc<Live>, guard: &Guard, term: &Terminal) {
     let path = request
         .url()
         .split(['?', '#'])
         .next()
         .unwrap_or("/")
         .to_owned();
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(Response::from_string("only GET and HEAD").with_status_code(405));
+    if !guard.allows(&request) {
+        let _ = request.respond(
+            Response::from_string("cxreport serve answers only to localhost").with_status_code(403),
+        );
+        return;
+    }
+    let events_path = path == format!("{PREFIX}events");
+    let allowed = if events_path { "GET" } else { "GET, HEAD" };
+    if !(matches!(request.method(), Method::Get)
+        || !events_path && *request.method() == Method::Head)
+    {
+        let refused = Response::from_string(format!("only {allowed}")).with_status_code(405);
+        let _ = request.respond(with(refused, "Allow", allowed));
         return;
     }
     term.detail(format!("{} {path}", request.method()));
     let response = match path.strip_prefix(PREFIX) {
         Some("live.js") => asset(SCRIPT, "text/javascript; charset=utf-8"),
         Some("live.css") => asset(STYLE, "text/css; charset=utf-8"),
-        Some("events") => {
-            let live = live.clone();
-            std::thread::spawn(move || events(request, &live));
-            return;
-        }
+        Some("events") => return events(request, live),
         Some(_) => not_found(&live.lock(), &live.server),
         None => site_file(&path, live),
     };
@@ -69,7 +110,7 @@ fn site_file(raw: &str, live: &Live) -> Page {
     let state = live.lock();
     let Some(rel) = path.strip_prefix(&state.base_path) else {
         if path == "/" || format!("{path}/") == state.base_path {
-            return redirect(&state.base_path);
+            return redirect(&percent_encoded(&state.base_path));
         }
         return not_found(&state, &live.server);
     };
@@ -80,7 +121,7 @@ fn site_file(raw: &str, live: &Live) -> Page {
     };
     let Some(bytes) = state.files.get(&rel) else {
         if state.files.contains_key(&format!("{rel}/index.html")) {
-            return redirect(&format!("{raw}/"));
+            return redirect(&percent_encoded(&format!("{path}/")));
         }
         return not_found(&state, &live.server);
     };
@@ -156,7 +197,7 @@ fn overlay(state: &State) -> String {
         }
         html.push_str(&format!(
             "<span class=\"{0}\">{0}:</span> {1}</li>",
-            severity(p.severity),
+            p.severity.as_str(),
             escape(&p.message)
         ));
     }
@@ -180,13 +221,6 @@ fn place(p: &diag::Diagnostic) -> String {
     format!("{}:{}:{}", p.file, p.line, p.column)
 }
 
-fn severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    }
-}
-
 /// One update for the pages, as `live.js` reads it. `changed` is `None` when
 /// the page may have missed updates and cannot know what changed.
 fn update(state: &State, server: &str, changed: Option<&[String]>) -> String {
@@ -196,7 +230,7 @@ fn update(state: &State, server: &str, changed: Option<&[String]>) -> String {
         .map(|p| {
             serde_json::json!({
                 "place": if p.file.is_empty() { String::new() } else { place(p) },
-                "severity": severity(p.severity),
+                "severity": p.severity.as_str(),
                 "message": p.message,
             })
         })
@@ -213,13 +247,20 @@ fn update(state: &State, server: &str, changed: Option<&[String]>) -> String {
 
 /// Streams updates to one page until it goes away or the server stops.
 fn events(request: Request, live: &Live) {
+    let (hello, mut seen) = {
+        let state = live.lock();
+        // The page may have been served before the latest build, and cannot
+        // know what it changed: `changed` is unknown, and a newer generation
+        // reloads it.
+        let hello = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\ndata: {}\n\n",
+            update(&state, &live.server, None)
+        );
+        (hello, state.generation)
+    };
+    // Never written with the lock held: tiny_http holds a second request on
+    // the same connection until this one's writer is dropped.
     let mut out = request.into_writer();
-    let mut state = live.lock();
-    let mut seen = state.generation;
-    let hello = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\ndata: {}\n\n",
-        update(&state, &live.server, Some(&[]))
-    );
     if out
         .write_all(hello.as_bytes())
         .and_then(|()| out.flush())
@@ -227,6 +268,7 @@ fn events(request: Request, live: &Live) {
     {
         return;
     }
+    let mut state = live.lock();
     loop {
         let (next, timeout) = live
             .updated
@@ -239,7 +281,11 @@ fn events(request: Request, live: &Live) {
         let message = if timeout.timed_out() {
             ": keep-alive\n\n".to_owned()
         } else {
-            let changed = (state.generation == seen + 1).then_some(state.changed.as_slice());
+            let changed = if state.generation == seen + 1 {
+                state.changed.as_deref()
+            } else {
+                None
+            };
             seen = state.generation;
             format!("data: {}\n\n", update(&state, &live.server, changed))
         };
@@ -288,8 +334,9 @@ fn with(response: Page, name: &str, value: &str) -> Page {
     }
 }
 
-/// `%C3%B3` back to `ó`: browsers encode what is not ASCII in a page's path.
-fn percent_decoded(path: &str) -> String {
+/// `%C3%A9` back to `é`: browsers encode what is not ASCII in a path (a
+/// base_url of `/café/`).
+pub(super) fn percent_decoded(path: &str) -> String {
     let bytes = path.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -311,6 +358,20 @@ fn percent_decoded(path: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A path as a URL may carry it: what is not ASCII, and controls, spaces,
+/// `%`, `?` and `#`, percent-encoded.
+pub(super) fn percent_encoded(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_graphic() && !matches!(b, b'%' | b'?' | b'#') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -329,7 +390,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Diagnostic;
+    use crate::diag::{Diagnostic, Severity};
 
     #[test]
     fn urls_of_files() {
@@ -341,10 +402,8 @@ mod tests {
 
     #[test]
     fn paths_are_decoded() {
-        assert_eq!(
-            percent_decoded("/plan/diagn%C3%B3stico/"),
-            "/plan/diagnóstico/"
-        );
+        assert_eq!(percent_decoded("/caf%C3%A9/"), "/café/");
+        assert_eq!(percent_encoded("/café/a b?"), "/caf%C3%A9/a%20b%3F");
         assert_eq!(percent_decoded("/a%2"), "/a%2");
         assert_eq!(percent_decoded("/%zz%41"), "/%zzA");
     }

@@ -7,7 +7,14 @@
   const me = document.currentScript;
   const server = me.dataset.server;
   let generation = Number(me.dataset.generation);
-  const here = location.pathname.replace(/index\.html$/, "");
+  // Decoded, as the server names what changed.
+  const here = (() => {
+    try {
+      return decodeURI(location.pathname).replace(/index\.html$/, "");
+    } catch {
+      return location.pathname;
+    }
+  })();
 
   const affects = (changed) =>
     changed === null || changed.some((url) => url === here || /\.(css|js)$/.test(url));
@@ -48,9 +55,9 @@
     if (update.server !== server) return location.reload();
     const fresh = update.generation > generation;
     generation = update.generation;
-    if (fresh && update.problems.length === 0 && affects(update.changed)) {
-      return location.reload();
-    }
+    // A failed build changes no file, so this reloads only into a good one;
+    // the server draws any problems on the reloaded page itself.
+    if (fresh && affects(update.changed)) return location.reload();
     show(update);
   };
 })();

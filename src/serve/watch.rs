@@ -28,8 +28,10 @@ pub(super) struct Watcher {
     events: Receiver<DebounceEventResult>,
     /// The folders watched so far.
     watched: Vec<&'static str>,
-    /// `.git/logs/HEAD`, when the plan is in a repository that keeps it.
-    head_log: Option<PathBuf>,
+    /// The repository's `.git`, when the plan is in one.
+    git_dir: Option<PathBuf>,
+    /// Whether `.git/logs` is watched: it appears with the first commit.
+    logs_watched: bool,
 }
 
 /// How a batch names a move of `HEAD`.
@@ -45,17 +47,17 @@ impl Watcher {
         debouncer
             .watch(&root, RecursiveMode::NonRecursive)
             .with_context(|| format!("cannot watch {}", root.display()))?;
-        // Its folder, not the file, which the first commit makes.
-        let head_log = crate::git::head_log(&root).filter(|log| {
-            log.parent()
-                .is_some_and(|logs| debouncer.watch(logs, RecursiveMode::NonRecursive).is_ok())
-        });
+        // Without recursion: `logs/` is watched on its own once it exists,
+        // and `objects/` never is.
+        let git_dir = crate::git::git_dir(&root)
+            .filter(|dir| debouncer.watch(dir, RecursiveMode::NonRecursive).is_ok());
         let mut watcher = Watcher {
             root,
             debouncer,
             events,
             watched: Vec::new(),
-            head_log,
+            git_dir,
+            logs_watched: false,
         };
         watcher.watch_folders()?;
         Ok(watcher)
@@ -71,6 +73,14 @@ impl Watcher {
             self.take(first, &mut paths);
             while let Ok(more) = self.events.try_recv() {
                 self.take(more, &mut paths);
+            }
+            // A folder removed and made again (a `git checkout`, a copy over
+            // it) is a new folder, which the old watch does not see.
+            for folder in FOLDERS {
+                if paths.contains(Path::new(folder)) && self.watched.contains(&folder) {
+                    let _ = self.debouncer.unwatch(self.root.join(folder));
+                    self.watched.retain(|f| *f != folder);
+                }
             }
             if let Err(e) = self.watch_folders() {
                 eprintln!("warning: {e:#}");
@@ -96,27 +106,48 @@ impl Watcher {
         }
     }
 
-    /// `path` relative to the root, when it is a file of the plan.
+    /// `path` relative to the root, when it is a file of the plan (or
+    /// [`HEAD_MOVED`] for git's log of `HEAD`).
     fn of_plan(&self, path: &Path) -> Option<PathBuf> {
-        if self.head_log.as_deref() == Some(path) {
-            return Some(PathBuf::from(HEAD_MOVED));
+        if let Some(git) = &self.git_dir
+            && let Ok(in_git) = path.strip_prefix(git)
+        {
+            let head = in_git == Path::new("logs") || in_git == Path::new("logs/HEAD");
+            return head.then(|| PathBuf::from(HEAD_MOVED));
         }
         let rel = path.strip_prefix(&self.root).ok()?;
         let mut parts = rel.components();
         let Some(Component::Normal(first)) = parts.next() else {
             return None;
         };
-        let is_config = first == CONFIG && parts.next().is_none();
-        let in_folder = FOLDERS.iter().any(|f| first == *f);
-        let scratch = rel
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(is_scratch);
-        ((is_config || in_folder) && !scratch).then(|| rel.to_owned())
+        let name = rel.file_name().and_then(|n| n.to_str())?;
+        if is_scratch(name) {
+            return None;
+        }
+        // Only what the build reads; a name with no extension may be a folder.
+        let ext = rel.extension().and_then(|e| e.to_str());
+        let read = match first.to_str() {
+            Some(CONFIG) => parts.next().is_none(),
+            Some("data") => matches!(ext, None | Some("toml" | "csv")),
+            Some("content") => matches!(ext, None | Some("md")),
+            Some("templates") => true,
+            _ => false,
+        };
+        read.then(|| rel.to_owned())
     }
 
-    /// Adds a recursive watch on each plan folder that exists and has none.
+    /// Adds a recursive watch on each plan folder that exists and has none,
+    /// and one on `.git/logs` once it exists.
     fn watch_folders(&mut self) -> anyhow::Result<()> {
+        if let Some(logs) = self.git_dir.as_ref().map(|g| g.join("logs"))
+            && !self.logs_watched
+            && logs.is_dir()
+        {
+            self.logs_watched = self
+                .debouncer
+                .watch(&logs, RecursiveMode::NonRecursive)
+                .is_ok();
+        }
         for folder in FOLDERS {
             let path = self.root.join(folder);
             if self.watched.contains(&folder) || !path.is_dir() {
@@ -131,13 +162,16 @@ impl Watcher {
     }
 }
 
-/// An editor's swap, backup or lock file, which no build reads.
+/// An editor's swap, backup, auto-save or lock file, which no build reads.
 fn is_scratch(name: &str) -> bool {
     name.starts_with(".#")
+        || name.starts_with('#') && name.ends_with('#')
         || name.ends_with('~')
-        || [".swp", ".swx", ".tmp", ".kate-swp"]
+        || [".swp", ".swo", ".swn", ".swx", ".tmp", ".kate-swp"]
             .iter()
             .any(|ext| name.ends_with(ext))
+        || name.contains("___jb_")
+        || name.starts_with(".goutputstream-")
         // vim writes a file of this name to test that it may write the folder.
         || name == "4913"
 }
@@ -162,7 +196,16 @@ mod tests {
 
     #[test]
     fn scratch_files() {
-        for name in [".#okrs.toml", "okrs.toml~", ".okrs.toml.swp", "4913"] {
+        for name in [
+            ".#okrs.toml",
+            "#okrs.toml#",
+            "okrs.toml~",
+            ".okrs.toml.swp",
+            ".okrs.toml.swo",
+            "okrs.toml___jb_tmp___",
+            ".goutputstream-X1Y2Z3",
+            "4913",
+        ] {
             assert!(is_scratch(name), "{name}");
         }
         assert!(!is_scratch("okrs.toml"));

@@ -92,6 +92,19 @@ impl Server {
         Events(BufReader::new(stream))
     }
 
+    /// The status of a request sent as written.
+    fn status_of(&self, request: &str) -> u16 {
+        let mut stream = self.connect();
+        stream.write_all(request.as_bytes()).expect("request");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("response");
+        response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("a status")
+    }
+
     fn connect(&self) -> TcpStream {
         let stream = TcpStream::connect(&self.addr).expect("connect");
         stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
@@ -280,6 +293,72 @@ fn a_commit_rebuilds_the_history() {
         stderr.contains("Rebuilt after a commit or checkout:"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_first_commit_and_a_folder_made_again_are_seen() {
+    let plan = Plan::fixture("minimal");
+    let day = "2026-03-01T10:00:00+01:00";
+    // A repository with no commit yet: git has not made .git/logs.
+    git(&plan.root, &["init", "-q", "-b", "main"], day);
+    let server = Server::start(&plan, &["--port", "0"]);
+    let mut events = server.events();
+    let start = events.until(|_| true)["generation"].as_u64();
+    git(&plan.root, &["add", "."], day);
+    git(&plan.root, &["commit", "-q", "-m", "The plan"], day);
+    let first = events.until(|u| u["generation"].as_u64() > start)["generation"].as_u64();
+    let (_, changes) = server.get("/changes/");
+    assert!(changes.contains("The plan"), "{changes}");
+
+    // data/ removed and made again, as a checkout or a copy over it does.
+    let data = plan.path("data");
+    let aside = plan.path("data-aside");
+    std::fs::rename(&data, &aside).unwrap();
+    let gone = events.until(|u| u["generation"].as_u64() > first)["generation"].as_u64();
+    std::fs::rename(&aside, &data).unwrap();
+    let back = events.until(|u| u["generation"].as_u64() > gone)["generation"].as_u64();
+    let okrs = plan.read("data/okrs/2026-h1.toml");
+    plan.write(
+        "data/okrs/2026-h1.toml",
+        &okrs.replacen("target = 90", "target = 93", 1),
+    );
+    let edited = events.until(|u| u["generation"].as_u64() > back);
+    assert_eq!(edited["problems"], serde_json::json!([]), "{edited}");
+    // An editor's scratch file is no change.
+    plan.write("data/.okrs.toml.swp", "scratch");
+    plan.write("data/okrs/#2026-h1.toml#", "scratch");
+    std::thread::sleep(Duration::from_millis(500));
+    let (code, stderr) = server.interrupt();
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr.matches("Rebuilt after").count(), 4, "{stderr}");
+}
+
+#[test]
+fn only_local_names_are_answered_and_a_stuck_client_holds_up_no_one() {
+    let plan = Plan::fixture("minimal");
+    let server = Server::start(&plan, &["--port", "0", "--quiet"]);
+    let get = |host: &str| format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    assert_eq!(server.status_of(&get(&server.addr)), 200);
+    assert_eq!(server.status_of(&get("localhost:1111")), 200);
+    // A page of another site whose name points at 127.0.0.1 (DNS rebinding).
+    assert_eq!(server.status_of(&get("evil.example:1111")), 403);
+    assert_eq!(
+        server.status_of(
+            "HEAD /__cxreport/events HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        ),
+        405
+    );
+    // Two event streams asked for on one connection, never read.
+    let mut stuck = server.connect();
+    let events = "GET /__cxreport/events HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    stuck
+        .write_all(format!("{events}{events}").as_bytes())
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(server.get("/").0, 200);
+    drop(stuck);
+    let (code, _) = server.interrupt();
+    assert_eq!(code, 0);
 }
 
 #[test]
