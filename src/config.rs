@@ -57,6 +57,9 @@ pub struct Config {
     pub alpha: f64,
     /// The lowest and highest possible `attr_*` rating.
     pub attribute_scale: (f64, f64),
+    /// Mask e-mail addresses and phone numbers in survey comments
+    /// (`[surveys] mask_contacts`, on unless a plan turns it off).
+    pub mask_contacts: bool,
     pub echarts: EchartsSource,
     /// `[strings]`: the plan's own texts by catalogue key (see `i18n`).
     pub strings: BTreeMap<String, String>,
@@ -75,6 +78,7 @@ impl Default for Config {
             window_days: 28,
             alpha: 0.05,
             attribute_scale: (1.0, 5.0),
+            mask_contacts: true,
             echarts: EchartsSource::Cdn,
             strings: BTreeMap::new(),
         }
@@ -134,6 +138,7 @@ struct RawCharts {
 #[serde(deny_unknown_fields)]
 struct RawSurveys {
     attribute_scale: Option<toml::Spanned<[f64; 2]>>,
+    mask_contacts: Option<bool>,
 }
 
 impl Config {
@@ -193,6 +198,9 @@ impl Config {
                     );
                 }
             }
+        }
+        if let Some(mask) = surveys.as_ref().and_then(|s| s.mask_contacts) {
+            config.mask_contacts = mask;
         }
         if let Some(scale) = surveys.and_then(|s| s.attribute_scale) {
             let [min, max] = *scale.get_ref();

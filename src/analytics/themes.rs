@@ -123,6 +123,19 @@ pub struct ThemeResult {
     pub nps: Figures,
     /// Mentions in the latest week exceed `alert_weekly_mentions`.
     pub alert: bool,
+    /// The latest comments that mention the theme, newest first (at most
+    /// [`QUOTES`]), as read: masked unless the plan turned that off.
+    pub quotes: Vec<Quote>,
+}
+
+/// How many comments each theme quotes.
+pub const QUOTES: usize = 3;
+
+/// A comment that mentions a theme.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quote {
+    pub date: Date,
+    pub text: String,
 }
 
 impl ThemeResult {
@@ -140,6 +153,21 @@ struct Tally {
     weekly: Vec<u32>,
     nps: Acc,
     detractors: u32,
+    /// The latest mentions so far, newest first: (date, response index).
+    latest: Vec<(Date, usize)>,
+}
+
+impl Tally {
+    /// Keeps response `i` among the latest mentions when it is one. Among
+    /// comments of one day, the first in file order wins, so the choice is
+    /// the same on every build.
+    fn quote(&mut self, date: Date, i: usize) {
+        let at = self.latest.partition_point(|&(d, _)| d >= date);
+        if at < QUOTES {
+            self.latest.insert(at, (date, i));
+            self.latest.truncate(QUOTES);
+        }
+    }
 }
 
 /// Every theme's figures, parallel to `themes`, from one pass over the
@@ -157,11 +185,17 @@ pub fn compute(themes: &[Theme], surveys: &Surveys, as_of: Date) -> Vec<ThemeRes
         weekly: vec![0; weeks.len()],
         nps: Acc::default(),
         detractors: 0,
+        latest: Vec::new(),
     };
     let mut tallies = vec![blank; themes.len()];
     let mut detractors_commenting = 0;
     let mut matcher = Matcher::new(themes);
-    for r in responses() {
+    for (i, r) in surveys
+        .responses
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.date <= as_of)
+    {
         let Some(comment) = r.comment.as_deref().filter(|c| !c.trim().is_empty()) else {
             continue;
         };
@@ -174,6 +208,7 @@ pub fn compute(themes: &[Theme], surveys: &Surveys, as_of: Date) -> Vec<ThemeRes
             tally.weekly[week] += 1;
             tally.nps.add(r);
             tally.detractors += u32::from(detractor);
+            tally.quote(r.date, i);
         }
     }
     themes
@@ -193,6 +228,14 @@ pub fn compute(themes: &[Theme], surveys: &Surveys, as_of: Date) -> Vec<ThemeRes
                 detractors_commenting,
                 detractors_mentioning: tally.detractors,
                 nps: tally.nps.figures(),
+                quotes: tally
+                    .latest
+                    .iter()
+                    .map(|&(date, i)| Quote {
+                        date,
+                        text: surveys.responses[i].comment.clone().unwrap_or_default(),
+                    })
+                    .collect(),
             }
         })
         .collect()
@@ -330,6 +373,31 @@ mod tests {
             keywords: vec!["wait*".into(), "esper*".into()],
             alert_weekly_mentions: limit,
         }
+    }
+
+    #[test]
+    fn quotes_the_latest_mentions_before_as_of() {
+        let surveys = Surveys {
+            responses: vec![
+                response(3, None, "waited a bit"),
+                response(12, None, "wait, second of the 12th"),
+                response(12, None, "waiting, first... no, third"),
+                response(1, None, "wait on the 1st"),
+                response(13, None, "esperé"),
+                response(20, None, "wait after as_of"),
+            ],
+            ..Surveys::default()
+        };
+        let r = &compute(&[theme(None)], &surveys, date(2026, 10, 14))[0];
+        let quotes: Vec<&str> = r.quotes.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(
+            quotes,
+            [
+                "esperé",
+                "wait, second of the 12th",
+                "waiting, first... no, third"
+            ]
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod initiatives;
 pub mod kpis;
 pub mod metrics;
 pub mod okrs;
+pub mod redact;
 pub mod sprints;
 pub mod surveys;
 pub mod table;

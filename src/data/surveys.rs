@@ -198,7 +198,13 @@ fn read_row(
                     Err(e) => fail(i, e, diags),
                 }
             }
-            Column::Comment => response.comment = (!cell.is_empty()).then(|| cell.to_owned()),
+            Column::Comment if cell.is_empty() => response.comment = None,
+            // Masked as it is read, so no page, chart or API field can show
+            // what a customer typed to be reached at.
+            Column::Comment if config.mask_contacts => {
+                response.comment = Some(super::redact::contacts(cell).into_owned());
+            }
+            Column::Comment => response.comment = Some(cell.to_owned()),
             Column::Segment(s) => {
                 if !cell.is_empty() {
                     response.segments.push((*s, cell.to_owned()));

@@ -27,6 +27,8 @@ struct View {
     small_sample: u32,
     alpha: f64,
     themes: Vec<ThemeView>,
+    /// Whether comments were read with contacts masked.
+    masked: bool,
     drivers: Vec<crate::analytics::drivers::Driver>,
     charts: Charts,
 }
@@ -57,6 +59,8 @@ struct ThemeView {
     alert: bool,
     detractor_share: Option<f64>,
     nps: Figures,
+    /// The latest comments that mention it, newest first: (date, text).
+    quotes: Vec<(String, String)>,
 }
 
 /// How many weeks of mentions the theme table shows.
@@ -114,8 +118,14 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
                 alert: r.alert,
                 detractor_share: r.detractor_share(),
                 nps: r.nps,
+                quotes: r
+                    .quotes
+                    .iter()
+                    .map(|q| (q.date.to_string(), q.text.clone()))
+                    .collect(),
             })
             .collect(),
+        masked: plan.config.mask_contacts,
         drivers: report.drivers.clone(),
         charts: Charts {
             nps: charts::nps_periods(plan, report),

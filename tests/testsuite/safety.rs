@@ -183,3 +183,40 @@ fn hostile_values_render_as_text_everywhere_charts_included() {
         "payload in the chart option"
     );
 }
+
+#[test]
+fn contacts_in_comments_are_masked_unless_the_plan_says_otherwise() {
+    let plan = Plan::fixture("minimal");
+    let mut responses = plan.read("data/surveys/responses.csv");
+    responses.push_str(
+        "r99,2026-03-05,voice,2,1,5,1,\"Waited an hour, call me on +34 612 345 678 or ana.ruiz@example.es\"\n",
+    );
+    plan.write("data/surveys/responses.csv", &responses);
+    plan.build();
+    let site: Vec<String> = tree(&plan.path("site"))
+        .into_iter()
+        .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned())
+        .collect();
+    assert!(
+        site.iter()
+            .all(|f| !f.contains("ana.ruiz") && !f.contains("612 345"))
+    );
+    let voc = plan.main_of("voc/");
+    assert!(
+        voc.contains("<p>Waited an hour, call me on *** *** *** or ***@***</p>"),
+        "{voc}"
+    );
+
+    let config = plan.read("cxreport.toml");
+    plan.write(
+        "cxreport.toml",
+        &format!("{config}\n[surveys]\nmask_contacts = false\n"),
+    );
+    plan.build();
+    let voc = plan.main_of("voc/");
+    assert!(
+        voc.contains("+34 612 345 678 or ana.ruiz@example.es"),
+        "{voc}"
+    );
+    assert!(!voc.contains("are masked"), "{voc}");
+}
