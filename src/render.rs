@@ -225,6 +225,16 @@ fn load_template(
         None => {
             let path = dir.join(rel);
             if path.is_file() {
+                let plan = dir.parent().unwrap_or(dir);
+                if let Some(target) = crate::data::outside(plan, &path) {
+                    return Err(minijinja::Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!(
+                            "templates/{name} is a symbolic link to {}, outside the plan, and is not followed",
+                            target.display()
+                        ),
+                    ));
+                }
                 return std::fs::read_to_string(&path).map(Some).map_err(|e| {
                     minijinja::Error::new(
                         ErrorKind::InvalidOperation,

@@ -197,6 +197,17 @@ impl<'d> Loader<'d> {
                 if !path.is_file() {
                     return Ok(None);
                 }
+                if let Some(target) = outside(&self.root, &path) {
+                    self.diags.error(
+                        rel,
+                        Pos::START,
+                        format!(
+                            "this is a symbolic link to {}, outside the plan, and is not followed: copy the file into the plan",
+                            target.display()
+                        ),
+                    );
+                    return Ok(None);
+                }
                 std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?
             }
         };
@@ -247,7 +258,9 @@ impl<'d> Loader<'d> {
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
             let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
             let path = entry.path();
-            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != ext) {
+            // A link is read like a file, once `read` has checked where it leads.
+            let file = entry.file_type().is_file() || entry.path_is_symlink() && path.is_file();
+            if !file || path.extension().is_none_or(|e| e != ext) {
                 continue;
             }
             let rel = relative(&self.root, path);
@@ -395,6 +408,15 @@ impl<'d> Loader<'d> {
         }
         true
     }
+}
+
+/// Where `path` really is, when a symbolic link takes it out of `root`:
+/// a plan is read from its own folder only, so a link to `/etc/passwd` or to
+/// another team's data cannot publish it.
+pub fn outside(root: &Path, path: &Path) -> Option<PathBuf> {
+    let real = std::fs::canonicalize(path).ok()?;
+    let root = std::fs::canonicalize(root).ok()?;
+    (!real.starts_with(&root)).then_some(real)
 }
 
 /// `[a-z0-9][a-z0-9_-]*`

@@ -220,3 +220,55 @@ fn contacts_in_comments_are_masked_unless_the_plan_says_otherwise() {
     );
     assert!(!voc.contains("are masked"), "{voc}");
 }
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_plan_are_not_followed() {
+    use std::os::unix::fs::symlink;
+    let plan = Plan::fixture("minimal");
+    let secret = plan.root.parent().unwrap().join("secret.csv");
+    std::fs::write(&secret, "date,metric,value\n2026-03-01,sla,1\n").unwrap();
+    symlink(&secret, plan.path("data/kpis/leak.csv")).unwrap();
+    std::fs::remove_file(plan.path("data/themes.toml")).unwrap();
+    symlink(&secret, plan.path("data/themes.toml")).unwrap();
+    // A link inside the plan is read like the file it points to.
+    let page = plan.path("content/plan/diagnosis.md");
+    std::fs::rename(&page, plan.path("diagnosis.md")).unwrap();
+    symlink(plan.path("diagnosis.md"), &page).unwrap();
+    let run = plan.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let real = std::fs::canonicalize(&secret).unwrap();
+    let message = |file: &str| {
+        format!(
+            "{file}:1:1: error: this is a symbolic link to {}, outside the plan, and is not followed: copy the file into the plan\n",
+            real.display()
+        )
+    };
+    assert_eq!(
+        run.stderr,
+        format!(
+            "{}{}2 errors, 0 warnings\n",
+            message("data/kpis/leak.csv"),
+            message("data/themes.toml")
+        )
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_template_linked_from_outside_is_not_read() {
+    let plan = Plan::fixture("minimal");
+    let outside = plan.root.parent().unwrap().join("base.html");
+    std::fs::write(&outside, "{{ site.title }}").unwrap();
+    std::fs::create_dir_all(plan.path("templates")).unwrap();
+    std::os::unix::fs::symlink(&outside, plan.path("templates/base.html")).unwrap();
+    let run = plan.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("templates/base.html is a symbolic link to "),
+        "{}",
+        run.stderr
+    );
+    assert!(!plan.path("site").exists());
+}
