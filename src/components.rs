@@ -326,11 +326,13 @@ fn serde_value(view: &impl serde::Serialize) -> Value {
 }
 
 /// A content page's HTML: its Markdown rendered with its components placed.
-/// `env` must have the components registered.
+/// `env` must have the components registered. `raw_html` lets the page's
+/// own HTML through (see [`crate::content::markdown_with`]).
 pub fn render(
     env: &Environment<'static>,
     md: &Markdown,
     site: &Value,
+    raw_html: bool,
 ) -> Result<String, Vec<Diagnostic>> {
     let mut env = env.clone();
     let mut source = template_source(&md.body);
@@ -371,7 +373,7 @@ pub fn render(
         }
     };
     let used = std::cell::RefCell::new(vec![false; placed.len()]);
-    let html = crate::content::markdown_with(&text, |t| {
+    let html = crate::content::markdown_with(&text, raw_html, |t| {
         let n: usize = t.strip_prefix(OPEN)?.strip_suffix(CLOSE)?.parse().ok()?;
         let html = placed.get(n)?;
         used.borrow_mut()[n] = true;

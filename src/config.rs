@@ -57,6 +57,9 @@ pub struct Config {
     pub alpha: f64,
     /// The lowest and highest possible `attr_*` rating.
     pub attribute_scale: (f64, f64),
+    /// Let raw HTML in content pages through (`[content] raw_html`, for
+    /// trusted plans); off, it is shown as text.
+    pub raw_html: bool,
     /// Mask e-mail addresses and phone numbers in survey comments
     /// (`[surveys] mask_contacts`, on unless a plan turns it off).
     pub mask_contacts: bool,
@@ -79,6 +82,7 @@ impl Default for Config {
             alpha: 0.05,
             attribute_scale: (1.0, 5.0),
             mask_contacts: true,
+            raw_html: false,
             echarts: EchartsSource::Cdn,
             strings: BTreeMap::new(),
         }
@@ -105,6 +109,8 @@ struct Raw {
     surveys: Option<RawSurveys>,
     #[allow(dead_code)]
     charts: Option<RawCharts>,
+    #[allow(dead_code)]
+    content: Option<RawContent>,
     #[allow(dead_code)]
     strings: Option<BTreeMap<String, String>>,
 }
@@ -136,6 +142,12 @@ struct RawCharts {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawContent {
+    raw_html: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawSurveys {
     attribute_scale: Option<toml::Spanned<[f64; 2]>>,
     mask_contacts: Option<bool>,
@@ -155,6 +167,7 @@ impl Config {
         let compare = take_table::<RawCompare>(&mut file, &mut root, "compare");
         let surveys = take_table::<RawSurveys>(&mut file, &mut root, "surveys");
         let charts = take_table::<RawCharts>(&mut file, &mut root, "charts");
+        let content = take_table::<RawContent>(&mut file, &mut root, "content");
         let strings = take_strings(&mut file, &mut root);
         if let Some(raw) = file.record::<Raw>(root, "cxreport.toml") {
             if let Some(title) = raw.title {
@@ -198,6 +211,9 @@ impl Config {
                     );
                 }
             }
+        }
+        if let Some(raw) = content.and_then(|c| c.raw_html) {
+            config.raw_html = raw;
         }
         if let Some(mask) = surveys.as_ref().and_then(|s| s.mask_contacts) {
             config.mask_contacts = mask;

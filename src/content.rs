@@ -177,15 +177,20 @@ fn title_from(source: &str) -> String {
 /// Markdown to HTML: tables, footnotes, strikethrough, task lists and heading
 /// anchors. Raw HTML is escaped and `javascript:` links are neutralised.
 pub fn markdown(text: &str) -> String {
-    markdown_with(text, |_| None)
+    markdown_with(text, false, |_| None)
 }
 
 /// Markdown to HTML, where a paragraph whose whole text `block` recognises
 /// is replaced by the HTML it returns: how the data components are placed.
 /// The swap happens on parsed events, so a component's HTML is never
 /// scanned again, and text elsewhere (an attribute, a code block) that
-/// looks like a placeholder stays text.
-pub fn markdown_with<'b>(text: &str, block: impl Fn(&str) -> Option<&'b str>) -> String {
+/// looks like a placeholder stays text. With `raw_html`, HTML written in the
+/// Markdown is let through (a trusted plan's choice); otherwise it is text.
+pub fn markdown_with<'b>(
+    text: &str,
+    raw_html: bool,
+    block: impl Fn(&str) -> Option<&'b str>,
+) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -197,7 +202,7 @@ pub fn markdown_with<'b>(text: &str, block: impl Fn(&str) -> Option<&'b str>) ->
     let mut heading: Option<(Tag, usize)> = None;
     for event in Parser::new_ext(text, options) {
         let event = match event {
-            Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+            Event::Html(html) | Event::InlineHtml(html) if !raw_html => Event::Text(html),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,

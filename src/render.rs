@@ -168,14 +168,16 @@ impl Renderer {
         for page in pages {
             let content = match &page.markdown {
                 None => Value::UNDEFINED,
-                Some(md) => match crate::components::render(&components, md, &site) {
-                    // A page that opens with its own top heading should not get a second one.
-                    Ok(html) => context! { has_title => html.starts_with("<h1"), html },
-                    Err(found) => {
-                        problems.extend(found);
-                        continue;
+                Some(md) => {
+                    match crate::components::render(&components, md, &site, plan.config.raw_html) {
+                        // A page that opens with its own top heading should not get a second one.
+                        Ok(html) => context! { has_title => html.starts_with("<h1"), html },
+                        Err(found) => {
+                            problems.extend(found);
+                            continue;
+                        }
                     }
-                },
+                }
             };
             let tmpl = self.env.get_template(page.template).map_err(one)?;
             let (history, series, changed) = crate::pages::history_of(plan, page);

@@ -272,3 +272,36 @@ fn a_template_linked_from_outside_is_not_read() {
     );
     assert!(!plan.path("site").exists());
 }
+
+#[test]
+fn raw_html_in_pages_is_text_unless_the_plan_trusts_it() {
+    let plan = Plan::fixture("minimal");
+    plan.write(
+        "content/note.md",
+        "+++\ntitle = \"Note\"\n+++\n<aside class=\"note\">Read <b>this</b></aside>\n\n[x](javascript:alert(1))\n",
+    );
+    plan.build();
+    let page = plan.main_of("note/");
+    assert!(
+        page.contains("&lt;aside class=\"note\"&gt;Read &lt;b&gt;"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("<aside") && !page.contains("javascript:"),
+        "{page}"
+    );
+
+    let config = plan.read("cxreport.toml");
+    plan.write(
+        "cxreport.toml",
+        &format!("{config}\n[content]\nraw_html = true\n"),
+    );
+    plan.build();
+    let page = plan.main_of("note/");
+    assert!(
+        page.contains("<aside class=\"note\">Read <b>this</b></aside>"),
+        "{page}"
+    );
+    // Markdown links to scripts are still neutralised.
+    assert!(!page.contains("javascript:"), "{page}");
+}
