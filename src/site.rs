@@ -124,6 +124,18 @@ fn swap(staging: &Path, out_dir: &Path, parent: &Path, name: &str) -> anyhow::Re
         return fs::rename(staging, out_dir)
             .with_context(|| format!("cannot move the new site to {}", out_dir.display()));
     }
+    // One atomic exchange where the file system has it: then `staging`
+    // holds the old site, to be removed.
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, staging, CWD, out_dir, RenameFlags::EXCHANGE).is_ok() {
+            return fs::remove_dir_all(staging)
+                .with_context(|| format!("cannot remove the old site at {}", staging.display()));
+        }
+    }
+    // Otherwise two renames, with a moment between them when the output
+    // directory is missing.
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     fs::rename(out_dir, &old)
         .with_context(|| format!("cannot move the old site aside from {}", out_dir.display()))?;

@@ -138,3 +138,57 @@ fn mangled_files_never_panic() {
     }
     assert!(builds > 0);
 }
+
+/// A build killed at any moment leaves the previous site complete (or the
+/// new one, once it is in place), never a part of either.
+#[cfg(unix)]
+#[test]
+fn a_killed_build_leaves_a_whole_site() {
+    use std::process::Command;
+    let plan = Plan::copy_of(env!("CARGO_MANIFEST_DIR").as_ref());
+    let page = "content/about.md";
+    let original = plan.read(page);
+    let versions = [
+        original.clone(),
+        original.replace("plain files", "plain text files"),
+    ];
+    assert_ne!(versions[0], versions[1]);
+    // The two sites a build may leave, built whole.
+    let mut whole = Vec::new();
+    for (i, text) in versions.iter().enumerate() {
+        plan.write(page, text);
+        let out = format!("whole-{i}");
+        assert_eq!(plan.run(&["build", "--out", &out]).code, 0);
+        whole.push(crate::support::tree(&plan.path(&out)));
+    }
+    plan.write(page, &versions[0]);
+    plan.build();
+    let mut rng = Rng(7);
+    for round in 1..=24 {
+        plan.write(page, &versions[round % 2]);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cxreport"))
+            .arg("build")
+            .current_dir(&plan.root)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("build starts");
+        std::thread::sleep(std::time::Duration::from_millis(rng.below(400) as u64));
+        let _ = child.kill();
+        let _ = child.wait();
+        let site = crate::support::tree(&plan.path("site"));
+        assert!(
+            whole.contains(&site),
+            "round {round}: site/ is neither whole site ({} files)",
+            site.len()
+        );
+    }
+    // The next build clears what killed builds left beside the site.
+    plan.build();
+    let mut left: Vec<String> = fs::read_dir(&plan.root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".site"))
+        .collect();
+    left.sort();
+    assert!(left.is_empty(), "{left:?}");
+}
