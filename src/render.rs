@@ -163,35 +163,42 @@ impl Renderer {
         let mut components = self.env.clone();
         crate::components::register(&mut components, plan.clone(), report.clone());
         let one = |e| vec![template_error(e)];
+        // Pages are independent: spread them over the cores, in chunks of
+        // consecutive pages so the output keeps its order.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = pages.len().div_ceil(threads).max(1);
+        let rendered: Vec<Result<OutFile, Failure>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = pages
+                .chunks(chunk)
+                .map(|part| {
+                    let (components, site) = (&components, &site);
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|page| {
+                                let file = self.render_page(plan, components, site, page);
+                                progress.step();
+                                file
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| {
+                    w.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
         let mut files = Vec::with_capacity(pages.len() + STATIC.len());
         let mut problems = Vec::new();
-        for page in pages {
-            let content = match &page.markdown {
-                None => Value::UNDEFINED,
-                Some(md) => {
-                    match crate::components::render(&components, md, &site, plan.config.raw_html) {
-                        // A page that opens with its own top heading should not get a second one.
-                        Ok(html) => context! { has_title => html.starts_with("<h1"), html },
-                        Err(found) => {
-                            problems.extend(found);
-                            continue;
-                        }
-                    }
-                }
-            };
-            let tmpl = self.env.get_template(page.template).map_err(one)?;
-            let (history, series, changed) = crate::pages::history_of(plan, page);
-            let ctx = context! {
-                site => site.clone(),
-                page => context! { url => page.url.clone(), title => page.title.clone(), changed, history, series },
-                ..minijinja::value::merge_maps([content, page.context.clone()])
-            };
-            let html = tmpl.render(ctx).map_err(one)?;
-            files.push(OutFile {
-                path: format!("{}index.html", page.url),
-                bytes: html.into_bytes(),
-            });
-            progress.step();
+        for page in rendered {
+            match page {
+                Ok(file) => files.push(file),
+                Err(Failure::Page(found)) => problems.extend(found),
+                Err(Failure::Template(error)) => return Err(error),
+            }
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -204,6 +211,48 @@ impl Renderer {
             });
         }
         Ok(files)
+    }
+}
+
+/// Why a page was not rendered.
+enum Failure {
+    /// Its own Markdown had problems: reported with every other page's.
+    Page(Vec<Diagnostic>),
+    /// A template failed: the build stops at it.
+    Template(Vec<Diagnostic>),
+}
+
+impl Renderer {
+    /// One page's HTML file.
+    fn render_page(
+        &self,
+        plan: &Arc<Plan>,
+        components: &Environment<'static>,
+        site: &Value,
+        page: &PageView,
+    ) -> Result<OutFile, Failure> {
+        let one = |e| Failure::Template(vec![template_error(e)]);
+        let content = match &page.markdown {
+            None => Value::UNDEFINED,
+            Some(md) => {
+                let html = crate::components::render(components, md, site, plan.config.raw_html)
+                    .map_err(Failure::Page)?;
+                // A page that opens with its own top heading should not get a second one.
+                context! { has_title => html.starts_with("<h1"), html }
+            }
+        };
+        let tmpl = self.env.get_template(page.template).map_err(one)?;
+        let (history, series, changed) = crate::pages::history_of(plan, page);
+        let ctx = context! {
+            site => site.clone(),
+            page => context! { url => page.url.clone(), title => page.title.clone(), changed, history, series },
+            ..minijinja::value::merge_maps([content, page.context.clone()])
+        };
+        let html = tmpl.render(ctx).map_err(one)?;
+        Ok(OutFile {
+            path: format!("{}index.html", page.url),
+            bytes: html.into_bytes(),
+        })
     }
 }
 
