@@ -364,7 +364,9 @@ pub fn render(
                     Some(r)
                         if e.kind() != ErrorKind::SyntaxError && problems.len() < MAX_PROBLEMS =>
                     {
-                        let filler = format!("{:<width$}", "\"\"", width = r.len());
+                        // Not `format!("{:<width$}")`: a width past u16 panics.
+                        let mut filler = String::from("\"\"");
+                        filler.extend(std::iter::repeat_n(' ', r.len().saturating_sub(2)));
                         source.replace_range(r, &filler);
                     }
                     _ => return Err(problems),

@@ -192,3 +192,21 @@ fn a_killed_build_leaves_a_whole_site() {
     left.sort();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// Found by `scripts/fuzz`: a failing component call longer than 65,535
+/// bytes made the blanking of failed calls panic.
+#[test]
+fn a_huge_failing_component_call_is_an_error() {
+    let plan = Plan::fixture("minimal");
+    plan.write(
+        "content/huge.md",
+        &format!("{{{{ kpi_card(\"{}\") }}}}\n", "x".repeat(70_000)),
+    );
+    let run = plan.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("content/huge.md:1:"),
+        "{}",
+        run.stderr
+    );
+}
