@@ -79,37 +79,82 @@ pub fn by_period(
     length: Length,
     as_of: Date,
 ) -> Vec<Point> {
-    let mut points: Vec<(Period, Acc)> = Vec::new();
+    let keep = (!filter.is_empty()).then(|| kpis.matching(filter));
+    let mut points = Periods::default();
+    let mut period_of = PeriodOf::new(length);
     for o in obs.iter().take_while(|o| o.date <= as_of) {
-        if !filter.is_empty() && !kpis.matches(o, filter) {
+        if let Some(keep) = &keep
+            && !keep.get(o.dims as usize).copied().unwrap_or(false)
+        {
             continue;
         }
-        let period = Period::of(length, o.date);
-        match points.last_mut() {
+        points.add(period_of.date(o.date), o);
+    }
+    points.finish(aggregate)
+}
+
+/// The period of each date, for dates in order: most observations share the
+/// previous one's date, and so its period.
+pub struct PeriodOf {
+    length: Length,
+    last: Option<(Date, Period)>,
+}
+
+impl PeriodOf {
+    pub fn new(length: Length) -> Self {
+        PeriodOf { length, last: None }
+    }
+
+    /// The period `date` falls in.
+    pub fn date(&mut self, date: Date) -> Period {
+        match self.last {
+            Some((d, period)) if d == date => period,
+            _ => {
+                let period = Period::of(self.length, date);
+                self.last = Some((date, period));
+                period
+            }
+        }
+    }
+}
+
+/// A series being summed up period by period, from observations in date
+/// order.
+#[derive(Debug, Default, Clone)]
+pub struct Periods(Vec<(Period, Acc)>);
+
+impl Periods {
+    /// Adds `o`, which falls in `period`, no earlier than the last one.
+    pub fn add(&mut self, period: Period, o: &Obs) {
+        match self.0.last_mut() {
             Some((p, acc)) if *p == period => acc.add(o),
             _ => {
                 // Fill the gap with empty periods so the series has no holes.
-                if let Some((last, _)) = points.last() {
+                if let Some((last, _)) = self.0.last() {
                     let mut p = last.next();
                     while p < period {
-                        points.push((p, Acc::default()));
+                        self.0.push((p, Acc::default()));
                         p = p.next();
                     }
                 }
                 let mut acc = Acc::default();
                 acc.add(o);
-                points.push((period, acc));
+                self.0.push((period, acc));
             }
         }
     }
-    points
-        .into_iter()
-        .map(|(period, acc)| Point {
-            period,
-            value: acc.value(aggregate),
-            n: acc.n,
-        })
-        .collect()
+
+    /// The points, each period's value by `aggregate`.
+    pub fn finish(self, aggregate: Aggregate) -> Vec<Point> {
+        self.0
+            .into_iter()
+            .map(|(period, acc)| Point {
+                period,
+                value: acc.value(aggregate),
+                n: acc.n,
+            })
+            .collect()
+    }
 }
 
 /// The latest point with a value and the one of the period just before it.

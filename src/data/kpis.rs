@@ -50,24 +50,38 @@ impl Kpis {
             .max()
     }
 
-    /// Whether an observation's dimensions satisfy a filter (all pairs must match).
-    pub fn matches(&self, obs: &Obs, filter: &super::Filter) -> bool {
-        let dims = &self.dims[obs.dims as usize];
-        filter
+    /// For each interned combination of dimensions, whether `filter` keeps
+    /// it: a filter is tested once per combination (a plan has tens), not
+    /// once per observation (it may have millions).
+    pub fn matching(&self, filter: &super::Filter) -> Vec<bool> {
+        self.dims
             .iter()
-            .all(|(k, v)| dims.iter().any(|(dk, dv)| dk == k && dv == v))
+            .map(|dims| {
+                filter
+                    .iter()
+                    .all(|(k, v)| dims.iter().any(|(dk, dv)| dk == k && dv == v))
+            })
+            .collect()
     }
 
     /// Per metric: its dimensions and every value seen in each.
     pub fn dimension_values(&self) -> HashMap<String, BTreeMap<String, BTreeSet<String>>> {
-        let mut out: HashMap<String, BTreeMap<String, BTreeSet<String>>> = HashMap::new();
-        for (metric, obs) in &self.series {
-            let used: BTreeSet<u32> = obs.iter().map(|o| o.dims).collect();
-            let entry = out.entry(metric.clone()).or_default();
-            for i in used {
-                for (k, v) in &self.dims[i as usize] {
-                    entry.entry(k.clone()).or_default().insert(v.clone());
-                }
+        self.series
+            .keys()
+            .map(|metric| (metric.clone(), self.dimensions_of(metric)))
+            .collect()
+    }
+
+    /// One metric's dimensions and every value seen in each.
+    pub fn dimensions_of(&self, metric: &str) -> BTreeMap<String, BTreeSet<String>> {
+        let mut used = vec![false; self.dims.len()];
+        for o in self.of(metric) {
+            used[o.dims as usize] = true;
+        }
+        let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (i, _) in used.iter().enumerate().filter(|(_, u)| **u) {
+            for (k, v) in &self.dims[i] {
+                out.entry(k.clone()).or_default().insert(v.clone());
             }
         }
         out
