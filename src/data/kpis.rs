@@ -97,7 +97,8 @@ impl Kpis {
         i
     }
 
-    fn sort(&mut self) {
+    /// Puts every series in date order, once all files are read.
+    pub(crate) fn sort(&mut self) {
         for obs in self.series.values_mut() {
             // Stable: rows of one date keep their file order.
             obs.sort_by_key(|o| o.date);
@@ -150,7 +151,6 @@ pub fn parse(src: &Source, loader: &mut Loader, metrics: &[Metric], kpis: &mut K
             kpis.series.entry(metric.to_owned()).or_default().push(obs);
         }
     });
-    kpis.sort();
 }
 
 struct Parsed<'m> {

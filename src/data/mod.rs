@@ -86,6 +86,9 @@ pub fn load(
         for src in loader.read_dir("data/kpis", "csv")? {
             kpis::parse(&src, &mut loader, &data.metrics, &mut data.kpis);
         }
+        // Once, not after each file: stable, so rows of one date keep their
+        // file order either way.
+        data.kpis.sort();
     }
     loader.kpi_dims = data.kpis.dimension_values();
     for (path, pos, metric, filter) in std::mem::take(&mut loader.later) {
@@ -94,6 +97,7 @@ pub fn load(
     for src in loader.read_dir("data/surveys", "csv")? {
         surveys::parse(&src, &mut loader, config, &mut data.surveys);
     }
+    data.surveys.responses.sort_by_key(|r| r.date);
     if let Some(src) = loader.read("data/themes.toml")? {
         data.themes = themes::parse(&src, &mut loader);
     }

@@ -91,7 +91,6 @@ pub fn parse(src: &Source, loader: &mut Loader, config: &Config, surveys: &mut S
             surveys.responses.push(r);
         }
     });
-    surveys.responses.sort_by_key(|r| r.date);
 }
 
 fn columns(table: &Table, surveys: &mut Surveys, diags: &mut Diagnostics) -> Option<Vec<Column>> {
