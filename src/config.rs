@@ -194,8 +194,11 @@ impl Config {
         }
         if let Some(compare) = compare {
             if let Some(days) = compare.window_days {
-                if *days.get_ref() < 2 {
-                    file.error(days.span().start, "`window_days` must be at least 2");
+                if !(2..=3660).contains(days.get_ref()) {
+                    file.error(
+                        days.span().start,
+                        "`window_days` must be from 2 to 3660 (ten years)",
+                    );
                 } else {
                     config.window_days = days.into_inner();
                 }
@@ -407,5 +410,17 @@ mod tests {
             errors,
             ["1:11: `strings` must be a table, written [strings]"]
         );
+    }
+
+    #[test]
+    fn a_window_of_more_than_ten_years_is_refused() {
+        let src = Source::new(
+            "cxreport.toml",
+            "[compare]\nwindow_days = 4294967295\n".into(),
+        );
+        let mut diags = Diagnostics::default();
+        let config = Config::parse(&src, Path::new("."), &mut diags);
+        assert_eq!(config.window_days, 28);
+        assert_eq!(diags.error_count(), 1);
     }
 }

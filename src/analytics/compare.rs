@@ -230,7 +230,7 @@ fn daily(
     let obs = kpis.of(&metric.id);
     // Observations are in date order, so the window is a slice.
     let lo = obs.partition_point(|o| o.date < first);
-    let hi = obs.partition_point(|o| o.date <= last);
+    let hi = obs.partition_point(|o| o.date <= last).max(lo);
     by_period(
         kpis,
         &obs[lo..hi],
