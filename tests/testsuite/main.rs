@@ -8,6 +8,7 @@ mod demo;
 mod docs;
 mod errors;
 mod example;
+mod fuzz_corpus;
 mod history;
 mod language;
 mod pages;

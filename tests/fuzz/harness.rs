@@ -1,0 +1,260 @@
+//! What the fuzzer (`examples/fuzz.rs`) and the corpus replay test
+//! (`tests/testsuite/fuzz_corpus.rs`) share: the fuzz targets, the seed plan
+//! (`tests/fixtures/minimal`, read into memory once) and one run of an input,
+//! which loads the plan from an in-memory file map, as `cxreport::load_at`
+//! does for a git revision, and renders every page in memory when it is valid.
+//! Nothing is read from or written to disk per input.
+//!
+//! Both include this file with `#[path = ...] mod harness;`, so it uses only
+//! the public API of the `cxreport` library.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use cxreport::diag::{Diagnostics, Severity};
+
+/// One kind of plan file: where the fuzzed file goes in the seed plan.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    pub name: &'static str,
+    /// Where the input is placed, relative to the plan root.
+    pub path: &'static str,
+    /// Seed files the input stands in for, removed from the plan.
+    pub replaces: &'static [&'static str],
+}
+
+pub const TARGETS: &[Target] = &[
+    Target {
+        name: "metrics",
+        path: "data/metrics.toml",
+        replaces: &[],
+    },
+    Target {
+        name: "kpis-long",
+        path: "data/kpis/x.csv",
+        replaces: &["data/kpis/pulse.csv"],
+    },
+    Target {
+        name: "kpis-wide",
+        path: "data/kpis/x.csv",
+        replaces: &["data/kpis/daily.csv"],
+    },
+    Target {
+        name: "surveys",
+        path: "data/surveys/responses.csv",
+        replaces: &[],
+    },
+    Target {
+        name: "themes",
+        path: "data/themes.toml",
+        replaces: &[],
+    },
+    Target {
+        name: "audits",
+        path: "data/audits/2026-q2.toml",
+        replaces: &[],
+    },
+    Target {
+        name: "okrs",
+        path: "data/okrs/2026-h1.toml",
+        replaces: &[],
+    },
+    Target {
+        name: "flows",
+        path: "data/flows/chat-bot.toml",
+        replaces: &[],
+    },
+    Target {
+        name: "sprints",
+        path: "data/sprints/2026-02.toml",
+        replaces: &[],
+    },
+    Target {
+        name: "initiatives",
+        path: "data/initiatives.toml",
+        replaces: &[],
+    },
+    Target {
+        name: "config",
+        path: "cxreport.toml",
+        replaces: &[],
+    },
+    Target {
+        name: "content",
+        path: "content/page.md",
+        replaces: &[],
+    },
+];
+
+/// The repository root (this crate's manifest directory).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The plan root given to the library. Nothing is there: with a file map
+/// every plan file comes from memory. (Only an absolute `[charts] echarts`
+/// path in a fuzzed `cxreport.toml` can still reach the disk.)
+pub fn root() -> PathBuf {
+    PathBuf::from("/nonexistent/cxreport-fuzz-plan")
+}
+
+/// A plan's files by path relative to its root.
+pub type FileMap = BTreeMap<String, Vec<u8>>;
+
+/// Every file of a plan folder on disk, by `/`-separated relative path.
+pub fn read_plan(dir: &Path) -> io::Result<FileMap> {
+    let mut files = FileMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .map_err(io::Error::other)?
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                files.insert(rel, std::fs::read(&path)?);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// The seed plan: `tests/fixtures/minimal`.
+pub fn seed_plan() -> io::Result<FileMap> {
+    read_plan(&repo().join("tests/fixtures/minimal"))
+}
+
+/// The committed corpus of a target (`tests/fuzz/corpus/<target>/`), by file
+/// name, in name order.
+pub fn corpus(target: &Target) -> io::Result<Vec<(String, Vec<u8>)>> {
+    let dir = repo().join("tests/fuzz/corpus").join(target.name);
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir)? {
+        let path = entry?.path();
+        if path.is_file() {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            out.push((name, std::fs::read(&path)?));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The seed plan with `input` in the target's place.
+pub fn plan_with(seed: &FileMap, target: &Target, input: &[u8]) -> FileMap {
+    let mut files = seed.clone();
+    for gone in target.replaces {
+        files.remove(*gone);
+    }
+    files.insert(target.path.to_owned(), input.to_vec());
+    files
+}
+
+/// How far one input got.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub errors: usize,
+    pub warnings: usize,
+    /// The plan was valid and every page rendered.
+    pub rendered: bool,
+    /// The files of the rendered site, and their bytes.
+    pub site_files: usize,
+    pub site_bytes: usize,
+    /// The plan was valid but rendering reported problems.
+    pub render_problems: usize,
+    /// Every diagnostic message, in order.
+    pub messages: Vec<String>,
+    /// The library returned `Err`: with every file in memory there is no I/O
+    /// to fail, so this is worth a look (but is not a crash).
+    pub failure: Option<String>,
+}
+
+/// Loads the plan from `files`, in memory, the way `cxreport::load_at` loads
+/// a revision, then renders it in memory when it has no errors.
+pub fn run(files: FileMap) -> Outcome {
+    let mut outcome = Outcome::default();
+    if let Err(e) = run_into(files, &mut outcome) {
+        outcome.failure = Some(format!("{e:#}"));
+    }
+    outcome
+}
+
+fn run_into(files: FileMap, outcome: &mut Outcome) -> anyhow::Result<()> {
+    let root = root();
+    let files: cxreport::data::Files = Arc::new(files);
+    let mut diags = Diagnostics::default();
+    // As cxreport::load_at: settings, content pages, then data.
+    let mut loader = cxreport::data::Loader::new(&root, Some(files.clone()), &mut diags);
+    let config = match loader.read("cxreport.toml")? {
+        Some(src) => cxreport::config::Config::parse(&src, &root, loader.diags),
+        None => cxreport::config::Config::default(),
+    };
+    let pages = cxreport::content::load(&mut loader)?;
+    drop(loader);
+    let mut data = cxreport::data::load(&root, Some(files.clone()), &config, &mut diags)?;
+    let catalog = cxreport::i18n::Catalog::new(config.language, &config.strings)?;
+    // No repository: flows without [[version]] keep no versions, as outside git.
+    let history = cxreport::git::History {
+        availability: cxreport::git::Availability::NoRepository,
+        commits: Vec::new(),
+    };
+    for flow in data.flows.iter_mut().filter(|f| f.versions.is_empty()) {
+        flow.versions = cxreport::data::flows::versions_from(&history, &flow.source);
+        flow.from_history = true;
+    }
+    let diags = diags.sorted();
+    outcome.errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    outcome.warnings = diags.len() - outcome.errors;
+    outcome.messages = diags.into_iter().map(|d| d.message).collect();
+    if outcome.errors > 0 {
+        return Ok(());
+    }
+    let plan = cxreport::Plan {
+        root,
+        config,
+        catalog,
+        data,
+        pages,
+        history,
+        files: Some(files),
+    };
+    match cxreport::render(plan, &cxreport::Silent)? {
+        Ok(rendered) => {
+            outcome.rendered = !rendered.files.is_empty();
+            outcome.site_files = rendered.files.len();
+            outcome.site_bytes = rendered.files.iter().map(|f| f.bytes.len()).sum();
+        }
+        Err(problems) => {
+            outcome.render_problems = problems.len();
+            outcome
+                .messages
+                .extend(problems.into_iter().map(|d| d.message));
+        }
+    }
+    Ok(())
+}
+
+/// The text of a panic payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(a panic without a message)".to_owned()
+    }
+}
