@@ -243,7 +243,9 @@ pub fn number(language: Language, v: f64, decimals: Option<usize>) -> String {
         Language::En => (',', '.', 4),
         Language::Es => ('.', ',', 5),
     };
-    let text = format!("{:.*}", decimals, v.abs());
+    // A template may ask for any number of digits; past 17 an f64 has no
+    // more to give, and past 65,535 `format!` panics.
+    let text = format!("{:.*}", decimals.min(17), v.abs());
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
     let mut out = String::new();
     // "-0.0" reads as a negative; a value that rounds to zero has no sign.

@@ -210,3 +210,12 @@ fn a_huge_failing_component_call_is_an_error() {
         run.stderr
     );
 }
+
+/// Found by `scripts/fuzz`: a number filter asked for 70,000 digits panicked.
+#[test]
+fn a_number_with_absurd_digits_renders() {
+    let plan = Plan::fixture("minimal");
+    plan.write("content/digits.md", "{{ 1.5|num(digits=70000) }}\n");
+    plan.build();
+    assert!(plan.main_of("digits/").contains("1.50000000000000000"));
+}
