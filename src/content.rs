@@ -161,11 +161,14 @@ fn url_of(source: &str) -> Option<String> {
 }
 
 /// `content/plan/automation-priorities.md` → "Automation priorities".
-fn title_from(source: &str) -> String {
-    let stem = Path::new(source)
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("page");
+pub fn title_from(source: &str) -> String {
+    let path = Path::new(source);
+    // `plan/index.md` is the page of `plan/`.
+    let named = match path.file_stem().and_then(|s| s.to_str()) {
+        Some("index") => path.parent().and_then(|p| p.file_name()),
+        _ => path.file_stem(),
+    };
+    let stem = named.and_then(|s| s.to_str()).unwrap_or("page");
     let words = stem.replace(['-', '_'], " ");
     let mut chars = words.chars();
     chars

@@ -14,6 +14,7 @@ mod home;
 mod initiatives;
 pub mod kpis;
 pub mod okrs;
+pub mod sections;
 mod sprints;
 mod voc;
 
@@ -106,9 +107,11 @@ pub fn all(plan: &Plan, report: &Report) -> Vec<PageView> {
     pages.extend(flows::pages(plan, report));
     pages.extend(sprints::pages(plan, report));
     pages.push(changes::page(plan));
+    let sections = sections::Sections::new(&plan.pages);
     for page in plan.pages.iter().filter(|p| !p.draft && !p.url.is_empty()) {
         let view = ContentView {
             description: page.description.clone(),
+            children: sections.entries(&page.url),
         };
         let mut view = PageView::new(page.url.clone(), "page.html", page.title.clone(), &view);
         view.markdown = Some(Markdown {
@@ -118,12 +121,30 @@ pub fn all(plan: &Plan, report: &Report) -> Vec<PageView> {
         });
         pages.push(view);
     }
+    for section in sections.generated() {
+        let view = ContentView {
+            description: None,
+            children: section.entries,
+        };
+        let source = format!("content/{}", section.url);
+        let mut view = PageView::new(section.url, "page.html", section.title, &view);
+        // No text of its own, but the same template as every content page
+        // (a plan's own `page.html` may use `html`).
+        view.markdown = Some(Markdown {
+            source,
+            body: String::new(),
+            line: 1,
+        });
+        pages.push(view);
+    }
     pages
 }
 
 #[derive(Serialize)]
 struct ContentView {
     description: Option<String>,
+    /// A section's pages and sections, listed after its text.
+    children: Vec<sections::Entry>,
 }
 
 /// An entry of the navigation bar.
@@ -133,7 +154,8 @@ pub struct NavItem {
     pub url: String,
 }
 
-/// The navigation: the generated sections, then the plan's own top-level pages.
+/// The navigation: the generated sections, then the plan's own top-level
+/// pages and sections (see [`sections`]).
 pub fn nav(plan: &Plan) -> Vec<NavItem> {
     let t = |key| plan.catalog.t(key, &[]);
     let fixed = [
@@ -156,16 +178,15 @@ pub fn nav(plan: &Plan) -> Vec<NavItem> {
             url: (*url).to_owned(),
         })
         .collect();
-    let mut own: Vec<_> = plan
-        .pages
-        .iter()
-        .filter(|p| !p.draft && !p.url.is_empty())
-        .collect();
-    own.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
-    items.extend(own.into_iter().map(|p| NavItem {
-        title: p.title.clone(),
-        url: p.url.clone(),
-    }));
+    items.extend(
+        sections::Sections::new(&plan.pages)
+            .top()
+            .into_iter()
+            .map(|e| NavItem {
+                title: e.title,
+                url: e.url,
+            }),
+    );
     items
 }
 

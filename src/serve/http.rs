@@ -131,7 +131,10 @@ fn site_file(raw: &str, live: &Live) -> Page {
     } else {
         bytes.to_vec()
     };
-    let page = with(Response::from_data(body), "Content-Type", content_type);
+    // The length is known: say it, rather than let tiny_http switch pages
+    // over 32 KB to chunked encoding.
+    let page = Response::from_data(body).with_chunked_threshold(usize::MAX);
+    let page = with(page, "Content-Type", content_type);
     // Every request asks again, so a reload always shows the new build.
     with(page, "Cache-Control", "no-store")
 }

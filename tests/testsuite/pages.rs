@@ -124,6 +124,44 @@ fn drafts_are_not_published() {
 }
 
 #[test]
+fn folders_are_sections_and_the_navigation_names_only_the_top_level() {
+    let plan = Plan::fixture("minimal");
+    plan.write(
+        "content/teams/voice/callbacks.md",
+        "+++\ntitle = \"Callbacks\"\ndescription = \"When we call back.\"\n+++\nText.\n",
+    );
+    plan.write(
+        "content/teams/index.md",
+        "+++\ntitle = \"Our teams\"\nweight = -1\n+++\nWho does what.\n",
+    );
+    plan.build();
+    let home = plan.read("site/index.html");
+    let nav = &home[home.find("<nav class=\"site-nav\"").expect("nav")..];
+    let nav = &nav[..nav.find("</nav>").expect("end of nav")];
+    assert!(nav.contains("teams&#x2f;\">Our teams</a>"), "{nav}");
+    assert!(nav.contains("plan&#x2f;\">Plan</a>"), "{nav}");
+    assert!(
+        !nav.contains("callbacks") && !nav.contains("diagnosis"),
+        "{nav}"
+    );
+    // `teams/` has its own text, then its list; `teams/voice/` gets a page made.
+    let teams = plan.main_of("teams/");
+    assert!(teams.contains("Who does what."), "{teams}");
+    assert!(
+        teams.contains("teams&#x2f;voice&#x2f;\">Voice</a>"),
+        "{teams}"
+    );
+    let voice = plan.main_of("teams/voice/");
+    assert!(voice.contains("<h1>Voice</h1>"), "{voice}");
+    assert!(
+        voice.contains(
+            "callbacks&#x2f;\">Callbacks</a> <span class=\"meta\">— When we call back.</span>"
+        ),
+        "{voice}"
+    );
+}
+
+#[test]
 fn kpi_trend_chart_option() {
     let html = built().read("site/kpis/sla/index.html");
     insta::assert_snapshot!(crate::support::chart_option(&html, "chart-trend-sla"));
