@@ -114,6 +114,11 @@ impl Diagnostics {
         self.push(Severity::Warning, file, pos, message);
     }
 
+    /// Takes in the problems another reader found (a file read on another thread).
+    pub fn append(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
     pub fn error_count(&self) -> usize {
         self.items
             .iter()

@@ -23,6 +23,7 @@ pub mod i18n;
 pub mod init;
 pub mod new;
 pub mod pages;
+pub mod parallel;
 pub mod render;
 pub mod serve;
 pub mod site;

@@ -63,7 +63,7 @@ pub fn compute(surveys: &Surveys, scale: (f64, f64), as_of: Date) -> Vec<Driver>
             let (mut xs, mut ys) = (Vec::new(), Vec::new());
             let (mut sum, mut count) = (0.0, 0usize);
             for r in &responses {
-                let Some(rating) = r.attributes.get(i).copied().flatten() else {
+                let Some(rating) = surveys.rating(r, i) else {
                     continue;
                 };
                 sum += rating;

@@ -233,7 +233,11 @@ pub fn compute(themes: &[Theme], surveys: &Surveys, as_of: Date) -> Vec<ThemeRes
                     .iter()
                     .map(|&(date, i)| Quote {
                         date,
-                        text: surveys.responses[i].comment.clone().unwrap_or_default(),
+                        text: surveys.responses[i]
+                            .comment
+                            .as_deref()
+                            .unwrap_or_default()
+                            .to_owned(),
                     })
                     .collect(),
             }
@@ -355,14 +359,10 @@ mod tests {
 
     fn response(day: i8, nps: Option<u8>, comment: &str) -> Response {
         Response {
-            id: None,
             date: date(2026, 10, day),
             nps,
-            csat: None,
-            ces: None,
-            attributes: Vec::new(),
-            segments: Vec::new(),
-            comment: (!comment.is_empty()).then(|| comment.to_owned()),
+            comment: (!comment.is_empty()).then(|| comment.into()),
+            ..Response::default()
         }
     }
 
@@ -377,17 +377,15 @@ mod tests {
 
     #[test]
     fn quotes_the_latest_mentions_before_as_of() {
-        let surveys = Surveys {
-            responses: vec![
-                response(3, None, "waited a bit"),
-                response(12, None, "wait, second of the 12th"),
-                response(12, None, "waiting, first... no, third"),
-                response(1, None, "wait on the 1st"),
-                response(13, None, "esperé"),
-                response(20, None, "wait after as_of"),
-            ],
-            ..Surveys::default()
-        };
+        let mut surveys = Surveys::default();
+        surveys.responses = vec![
+            response(3, None, "waited a bit"),
+            response(12, None, "wait, second of the 12th"),
+            response(12, None, "waiting, first... no, third"),
+            response(1, None, "wait on the 1st"),
+            response(13, None, "esperé"),
+            response(20, None, "wait after as_of"),
+        ];
         let r = &compute(&[theme(None)], &surveys, date(2026, 10, 14))[0];
         let quotes: Vec<&str> = r.quotes.iter().map(|q| q.text.as_str()).collect();
         assert_eq!(
@@ -402,23 +400,21 @@ mod tests {
 
     #[test]
     fn counts_shares_and_alerts() {
-        let surveys = Surveys {
-            responses: vec![
-                // Week 2026-W40 (Mon 28 Sep to Sun 4 Oct).
-                response(1, Some(2), "Waited and waited, espera eterna"),
-                response(2, Some(3), "Rude agent"),
-                response(2, Some(4), ""),
-                response(3, Some(5), "   "),
-                // 2026-W41 has no mention.
-                response(6, Some(10), "Great"),
-                // 2026-W42.
-                response(12, Some(9), "No wait at all"),
-                response(13, Some(6), "waiting"),
-                // After as_of: left out.
-                response(20, Some(0), "wait"),
-            ],
-            ..Surveys::default()
-        };
+        let mut surveys = Surveys::default();
+        surveys.responses = vec![
+            // Week 2026-W40 (Mon 28 Sep to Sun 4 Oct).
+            response(1, Some(2), "Waited and waited, espera eterna"),
+            response(2, Some(3), "Rude agent"),
+            response(2, Some(4), ""),
+            response(3, Some(5), "   "),
+            // 2026-W41 has no mention.
+            response(6, Some(10), "Great"),
+            // 2026-W42.
+            response(12, Some(9), "No wait at all"),
+            response(13, Some(6), "waiting"),
+            // After as_of: left out.
+            response(20, Some(0), "wait"),
+        ];
         let as_of = date(2026, 10, 14);
         let r = &compute(&[theme(Some(1))], &surveys, as_of)[0];
         assert_eq!(r.mentions, 3);

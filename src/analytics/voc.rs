@@ -152,19 +152,37 @@ pub struct Voc {
 pub fn compute(surveys: &Surveys, length: Length, as_of: Date) -> Voc {
     let mut overall = Acc::default();
     let mut periods: BTreeMap<Period, Acc> = BTreeMap::new();
-    let mut segments: Vec<BTreeMap<&str, BTreeMap<Period, Acc>>> =
-        vec![BTreeMap::new(); surveys.segments.len()];
+    // Per profile (combination of segment values) first: a response is
+    // counted once, then each profile's counts go to each of its values.
+    let mut profiles: Vec<BTreeMap<Period, Acc>> = vec![BTreeMap::new(); surveys.profiles.len()];
+    let mut period_of = None;
     for r in surveys.responses.iter().filter(|r| r.date <= as_of) {
-        let period = Period::of(length, r.date);
+        // Responses are in date order: most share the previous one's date.
+        let period = match period_of {
+            Some((date, period)) if date == r.date => period,
+            _ => {
+                let period = Period::of(length, r.date);
+                period_of = Some((r.date, period));
+                period
+            }
+        };
         overall.add(r);
         periods.entry(period).or_default().add(r);
-        for (dim, value) in &r.segments {
-            segments[*dim]
-                .entry(value.as_str())
-                .or_default()
-                .entry(period)
-                .or_default()
-                .add(r);
+        if let Some(by_period) = profiles.get_mut(r.profile as usize) {
+            by_period.entry(period).or_default().add(r);
+        }
+    }
+    let mut segments: Vec<Vec<BTreeMap<Period, Acc>>> = surveys
+        .values
+        .iter()
+        .map(|values| vec![BTreeMap::new(); values.len()])
+        .collect();
+    for (profile, by_period) in surveys.profiles.iter().zip(&profiles) {
+        for &(dim, value) in profile {
+            let into = &mut segments[dim as usize][value as usize];
+            for (period, acc) in by_period {
+                into.entry(*period).or_default().merge(acc);
+            }
         }
     }
     let range: Vec<Period> = match (periods.keys().next(), periods.keys().last()) {
@@ -180,11 +198,15 @@ pub fn compute(surveys: &Surveys, length: Length, as_of: Date) -> Voc {
             .segments
             .iter()
             .zip(segments)
-            .map(|(name, values)| {
-                let values = values
+            .zip(&surveys.values)
+            .map(|((name, by_value), names)| {
+                let mut values: Vec<Segment> = by_value
                     .into_iter()
-                    .map(|(v, by_period)| Segment {
-                        value: v.to_owned(),
+                    .zip(names)
+                    // A value seen only after `as_of`.
+                    .filter(|(by_period, _)| !by_period.is_empty())
+                    .map(|(by_period, v)| Segment {
+                        value: v.clone(),
                         overall: by_period
                             .values()
                             .fold(Acc::default(), |mut all, acc| {
@@ -195,6 +217,7 @@ pub fn compute(surveys: &Surveys, length: Length, as_of: Date) -> Voc {
                         periods: series(&range, &by_period),
                     })
                     .collect();
+                values.sort_by(|a, b| a.value.cmp(&b.value));
                 (name.clone(), values)
             })
             .collect(),
@@ -320,14 +343,11 @@ mod tests {
 
     fn response(nps: Option<u8>, csat: Option<u8>) -> Response {
         Response {
-            id: None,
             date: date(2026, 5, 4),
             nps,
             csat,
             ces: Some(3),
-            attributes: Vec::new(),
-            segments: Vec::new(),
-            comment: None,
+            ..Response::default()
         }
     }
 

@@ -6,12 +6,13 @@
 //! channel, queue and agent over and over).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
 
 use jiff::civil::Date;
 
+use super::Metric;
 use super::table::{Row, Table, parse_date, parse_number};
-use super::{Loader, Metric};
-use crate::diag::{Diagnostics, Pos, Source, did_you_mean, hint};
+use crate::diag::{Diagnostics, Pos, did_you_mean, hint};
 
 /// One value of one metric on one date.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,6 +88,23 @@ impl Kpis {
         out
     }
 
+    /// Adds the observations of another part of the data (a file read on
+    /// its own), after those already here.
+    pub fn append(&mut self, part: Kpis) {
+        let remap: Vec<u32> = part.dims.iter().map(|pairs| self.intern(pairs)).collect();
+        for (metric, mut obs) in part.series {
+            for o in &mut obs {
+                o.dims = remap[o.dims as usize];
+            }
+            match self.series.get_mut(&metric) {
+                Some(series) => series.extend_from_slice(&obs),
+                None => {
+                    self.series.insert(metric, obs);
+                }
+            }
+        }
+    }
+
     fn intern(&mut self, pairs: &[(String, String)]) -> u32 {
         if let Some(&i) = self.dims_index.get(pairs) {
             return i;
@@ -102,6 +120,8 @@ impl Kpis {
         for obs in self.series.values_mut() {
             // Stable: rows of one date keep their file order.
             obs.sort_by_key(|o| o.date);
+            // Grown by doubling while the files were read.
+            obs.shrink_to_fit();
         }
     }
 }
@@ -114,71 +134,99 @@ enum Column {
     MetricName,
     /// Long shape.
     Value,
-    /// Wide shape: the values of this metric.
-    MetricValues(String),
+    /// Wide shape: the values of this metric (an index into the catalogue).
+    MetricValues(usize),
     Dimension(String),
 }
 
-pub fn parse(src: &Source, loader: &mut Loader, metrics: &[Metric], kpis: &mut Kpis) {
-    let Some(table) = Table::open(src, loader.diags) else {
-        return;
+/// Reads one KPI file, as a part of the data to [`Kpis::append`].
+pub fn parse(
+    path: &str,
+    input: impl std::io::Read,
+    metrics: &[Metric],
+    diags: &mut Diagnostics,
+) -> Kpis {
+    let mut kpis = Kpis::default();
+    let Some(table) = Table::open(path, input, diags) else {
+        return kpis;
     };
-    let Some(columns) = columns(&table, metrics, loader.diags) else {
-        return;
+    let Some(columns) = columns(&table, metrics, diags) else {
+        return kpis;
     };
-    let mut pairs = Vec::new();
-    table.rows(loader.diags, |row, diags| {
-        let Some(parsed) = read_row(src, row, &columns, metrics, diags) else {
+    let dimensions: Vec<(usize, &str)> = columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| match c {
+            Column::Dimension(name) => Some((i, name.as_str())),
+            _ => None,
+        })
+        .collect();
+    let mut series: Vec<Vec<Obs>> = vec![Vec::new(); metrics.len()];
+    // A file repeats a few combinations of dimension values: each is
+    // interned once, and later rows find it by their cells' text.
+    let mut known: HashMap<String, u32> = HashMap::new();
+    let mut key = String::new();
+    let mut values = Vec::new();
+    table.rows(diags, |row, diags| {
+        values.clear();
+        let Some((date, weight)) = read_row(path, row, &columns, metrics, &mut values, diags)
+        else {
             return;
         };
-        pairs.clear();
-        for (i, col) in columns.iter().enumerate() {
-            if let Column::Dimension(name) = col
-                && !row.cells[i].is_empty()
-            {
-                pairs.push((name.clone(), row.cells[i].to_owned()));
-            }
+        key.clear();
+        for &(i, _) in &dimensions {
+            // The length first: no cell text can make two keys alike.
+            let _ = write!(key, "{}:{}", row.cells[i].len(), row.cells[i]);
         }
-        pairs.sort();
-        let dims = kpis.intern(&pairs);
-        for (metric, value) in parsed.values {
-            let obs = Obs {
-                date: parsed.date,
+        let dims = match known.get(key.as_str()) {
+            Some(&dims) => dims,
+            None => {
+                let mut pairs: Vec<(String, String)> = dimensions
+                    .iter()
+                    .filter(|(i, _)| !row.cells[*i].is_empty())
+                    .map(|&(i, name)| (name.to_owned(), row.cells[i].to_owned()))
+                    .collect();
+                pairs.sort();
+                let dims = kpis.intern(&pairs);
+                known.insert(key.clone(), dims);
+                dims
+            }
+        };
+        for &(metric, value) in &values {
+            series[metric].push(Obs {
+                date,
                 value,
-                weight: parsed.weight,
+                weight,
                 dims,
-            };
-            kpis.series.entry(metric.to_owned()).or_default().push(obs);
+            });
         }
     });
+    for (metric, obs) in metrics.iter().zip(series) {
+        if !obs.is_empty() {
+            kpis.series.insert(metric.id.clone(), obs);
+        }
+    }
+    kpis
 }
 
-struct Parsed<'m> {
-    date: Date,
-    weight: f64,
-    values: Vec<(&'m str, f64)>,
-}
-
-/// Reads one row; every bad cell is reported, and a row with any is skipped.
-fn read_row<'m>(
-    src: &Source,
+/// Reads one row: its date, its weight and, into `values`, each metric's
+/// value (by catalogue index). Every bad cell is reported, and a row with
+/// any is skipped.
+fn read_row(
+    path: &str,
     row: &Row,
-    columns: &'m [Column],
-    metrics: &'m [Metric],
+    columns: &[Column],
+    metrics: &[Metric],
+    values: &mut Vec<(usize, f64)>,
     diags: &mut Diagnostics,
-) -> Option<Parsed<'m>> {
+) -> Option<(Date, f64)> {
     let mut ok = true;
     let mut date = None;
     let mut weight = None;
-    let mut values = Vec::new();
     let mut long_metric = None;
     let mut long_value = None;
     let mut fail = |col: usize, name: &str, message: String, diags: &mut Diagnostics| {
-        diags.error(
-            &src.path,
-            row.pos(col),
-            format!("column '{name}': {message}"),
-        );
+        diags.error(path, row.pos(col), format!("column '{name}': {message}"));
         ok = false;
     };
     for (i, col) in columns.iter().enumerate() {
@@ -201,8 +249,8 @@ fn read_row<'m>(
                 Err(e) => fail(i, "weight", e, diags),
             },
             Column::MetricName => {
-                if let Some(m) = metrics.iter().find(|m| m.id == cell) {
-                    long_metric = Some(m.id.as_str());
+                if let Some(m) = metrics.iter().position(|m| m.id == cell) {
+                    long_metric = Some(m);
                 } else if cell.is_empty() {
                     fail(i, "metric", "the metric is empty".into(), diags);
                 } else {
@@ -214,10 +262,10 @@ fn read_row<'m>(
                 Ok(v) => long_value = v,
                 Err(e) => fail(i, "value", e, diags),
             },
-            Column::MetricValues(id) => match parse_number(cell) {
-                Ok(Some(v)) => values.push((id.as_str(), v)),
+            Column::MetricValues(m) => match parse_number(cell) {
+                Ok(Some(v)) => values.push((*m, v)),
                 Ok(None) => {}
-                Err(e) => fail(i, id, e, diags),
+                Err(e) => fail(i, &metrics[*m].id, e, diags),
             },
             Column::Dimension(_) => {}
         }
@@ -243,16 +291,16 @@ fn read_row<'m>(
         None => 1.0,
     };
     let date = date?;
-    ok.then_some(Parsed {
-        date,
-        weight,
-        values,
-    })
+    ok.then_some((date, weight))
 }
 
 /// Works out the shape from the header. Problems with it are reported.
-fn columns(table: &Table, metrics: &[Metric], diags: &mut Diagnostics) -> Option<Vec<Column>> {
-    let path = &table.src.path;
+fn columns<R: std::io::Read>(
+    table: &Table<R>,
+    metrics: &[Metric],
+    diags: &mut Diagnostics,
+) -> Option<Vec<Column>> {
+    let path = &table.path;
     let long = table.column("metric").is_some() && table.column("value").is_some();
     if table.column("date").is_none() {
         let hint = hint("date", table.header.iter().map(String::as_str));
@@ -266,12 +314,13 @@ fn columns(table: &Table, metrics: &[Metric], diags: &mut Diagnostics) -> Option
     let ids = || metrics.iter().map(|m| m.id.as_str());
     let mut columns = Vec::new();
     for (i, name) in table.header.iter().enumerate() {
-        let col = match name.as_str() {
-            "date" => Column::Date,
-            "weight" => Column::Weight,
-            "metric" if long => Column::MetricName,
-            "value" if long => Column::Value,
-            _ if !long && ids().any(|id| id == name) => Column::MetricValues(name.clone()),
+        let metric = ids().position(|id| id == name);
+        let col = match (name.as_str(), metric) {
+            ("date", _) => Column::Date,
+            ("weight", _) => Column::Weight,
+            ("metric", _) if long => Column::MetricName,
+            ("value", _) if long => Column::Value,
+            (_, Some(m)) if !long => Column::MetricValues(m),
             _ => {
                 if !long && let Some(id) = did_you_mean(name, ids()) {
                     let message = format!(

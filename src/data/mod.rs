@@ -83,9 +83,13 @@ pub fn load(
     }
     loader.metrics = data.metrics.clone();
     if !loader.no_catalogue {
-        for src in loader.read_dir("data/kpis", "csv")? {
-            kpis::parse(&src, &mut loader, &data.metrics, &mut data.kpis);
-        }
+        let metrics = &data.metrics;
+        read_parts(
+            &mut loader,
+            "data/kpis",
+            |rel, input, diags| kpis::parse(rel, input, metrics, diags),
+            |part| data.kpis.append(part),
+        )?;
         // Once, not after each file: stable, so rows of one date keep their
         // file order either way.
         data.kpis.sort();
@@ -94,9 +98,12 @@ pub fn load(
     for (path, pos, metric, filter) in std::mem::take(&mut loader.later) {
         loader.check_filter(&path, pos, &metric, &filter);
     }
-    for src in loader.read_dir("data/surveys", "csv")? {
-        surveys::parse(&src, &mut loader, config, &mut data.surveys);
-    }
+    read_parts(
+        &mut loader,
+        "data/surveys",
+        |rel, input, diags| surveys::parse(rel, input, config, diags),
+        |part| data.surveys.append(part),
+    )?;
     data.surveys.responses.sort_by_key(|r| r.date);
     if let Some(src) = loader.read("data/themes.toml")? {
         data.themes = themes::parse(&src, &mut loader);
@@ -124,6 +131,41 @@ pub fn load(
         data.initiatives = initiatives::parse(&src, &mut loader);
     }
     Ok(data)
+}
+
+/// Reads the CSV files of a folder: they are most of a plan's bytes, so
+/// they are read side by side, each streamed into a part of the data with
+/// its own problems, and the parts are merged in path order.
+fn read_parts<T: Default + Send>(
+    loader: &mut Loader,
+    folder: &str,
+    parse: impl Fn(&str, Input<'_>, &mut Diagnostics) -> T + Sync,
+    mut merge: impl FnMut(T),
+) -> anyhow::Result<()> {
+    let paths = loader.store.paths(folder, "csv")?;
+    let (store, diags) = (&loader.store, &mut *loader.diags);
+    let mut failed = None;
+    crate::parallel::ordered(
+        &paths,
+        |rel| {
+            let mut found = Diagnostics::default();
+            let part = match store.open(rel, &mut found)? {
+                Some(input) => parse(rel, input, &mut found),
+                None => T::default(),
+            };
+            anyhow::Ok((part, found))
+        },
+        |result| match result {
+            Ok((part, found)) => {
+                diags.append(found);
+                merge(part);
+            }
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
+        },
+    );
+    failed.map_or(Ok(()), Err)
 }
 
 /// The kinds of record whose ids must be unique across the plan.
@@ -154,15 +196,124 @@ impl Kind {
     }
 }
 
-/// What the file readers share: where files are, what has been read so far,
-/// and where problems go.
 /// A plan's files by path relative to its root, as read from a revision.
 pub type Files = std::sync::Arc<BTreeMap<String, Vec<u8>>>;
 
-pub struct Loader<'d> {
+/// Where a plan's files are read from: its folder, or a revision's files.
+/// It can be shared by threads that read files side by side.
+#[derive(Debug, Clone)]
+pub struct Store {
     root: PathBuf,
     /// The plan's files at a revision (`build --rev`), read instead of the disk.
     files: Option<Files>,
+}
+
+/// A file being read.
+pub type Input<'s> = Box<dyn std::io::Read + Send + 's>;
+
+impl Store {
+    pub fn new(root: &Path, files: Option<Files>) -> Self {
+        Store {
+            root: root.to_owned(),
+            files,
+        }
+    }
+
+    /// The files with the given extension below a folder of the plan, in
+    /// path order so that builds are reproducible.
+    pub fn paths(&self, rel: &str, ext: &str) -> anyhow::Result<Vec<String>> {
+        if let Some(files) = &self.files {
+            let prefix = format!("{rel}/");
+            let suffix = format!(".{ext}");
+            let mut paths: Vec<String> = files
+                .keys()
+                .filter(|p| p.starts_with(&prefix) && p.ends_with(&suffix))
+                .cloned()
+                .collect();
+            // The order walkdir gives on disk: by path component, so that a
+            // revision loads its files in the order a checkout would.
+            paths.sort_by(|a, b| Path::new(a).cmp(Path::new(b)));
+            return Ok(paths);
+        }
+        let dir = self.root.join(rel);
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut paths = Vec::new();
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+            let path = entry.path();
+            // A link is read like a file, once `open` has checked where it leads.
+            let file = entry.file_type().is_file() || entry.path_is_symlink() && path.is_file();
+            if file && path.extension().is_some_and(|e| e == ext) {
+                paths.push(relative(&self.root, path));
+            }
+        }
+        Ok(paths)
+    }
+
+    /// Opens a file of the plan, if it exists. A link out of the plan is a
+    /// data problem (reported); a file that exists but cannot be opened is
+    /// an I/O error.
+    pub fn open(&self, rel: &str, diags: &mut Diagnostics) -> anyhow::Result<Option<Input<'_>>> {
+        if let Some(files) = &self.files {
+            return Ok(files
+                .get(rel)
+                .map(|bytes| Box::new(bytes.as_slice()) as Input<'_>));
+        }
+        let path = self.root.join(rel);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        if let Some(target) = outside(&self.root, &path) {
+            diags.error(
+                rel,
+                Pos::START,
+                format!(
+                    "this is a symbolic link to {}, outside the plan, and is not followed: copy the file into the plan",
+                    target.display()
+                ),
+            );
+            return Ok(None);
+        }
+        let file = std::fs::File::open(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        Ok(Some(Box::new(file)))
+    }
+
+    /// Reads a whole file of the plan as text, if it exists. Text that is
+    /// not UTF-8 is a data problem (reported).
+    pub fn read(&self, rel: &str, diags: &mut Diagnostics) -> anyhow::Result<Option<Source>> {
+        let Some(mut input) = self.open(rel, diags)? else {
+            return Ok(None);
+        };
+        let mut bytes = Vec::new();
+        input
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read {}", self.root.join(rel).display()))?;
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    // Spreadsheet exports often begin with a byte-order mark.
+                    text.drain(..3);
+                }
+                Ok(Some(Source::new(rel, text)))
+            }
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(&e.into_bytes()[..offset]).into_owned();
+                let pos = Source::new(rel, text).pos(offset);
+                diags.error(rel, pos, "the file is not UTF-8 text (save it as UTF-8)");
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// What the file readers share: where files are, what has been read so far,
+/// and where problems go.
+pub struct Loader<'d> {
+    pub store: Store,
     pub diags: &'d mut Diagnostics,
     metrics: Vec<Metric>,
     /// `data/metrics.toml` failed to parse: metric ids cannot be checked.
@@ -177,8 +328,7 @@ pub struct Loader<'d> {
 impl<'d> Loader<'d> {
     pub fn new(root: &Path, files: Option<Files>, diags: &'d mut Diagnostics) -> Self {
         Loader {
-            root: root.to_owned(),
-            files,
+            store: Store::new(root, files),
             diags,
             metrics: Vec::new(),
             no_catalogue: false,
@@ -188,87 +338,17 @@ impl<'d> Loader<'d> {
         }
     }
 
-    /// Reads a file of the plan, if it exists. Text that is not UTF-8 is a data
-    /// problem (reported); a file that exists but cannot be read is an I/O error.
+    /// Reads a file of the plan, if it exists (see [`Store::read`]).
     pub fn read(&mut self, rel: &str) -> anyhow::Result<Option<Source>> {
-        let bytes = match &self.files {
-            Some(files) => match files.get(rel) {
-                Some(bytes) => bytes.clone(),
-                None => return Ok(None),
-            },
-            None => {
-                let path = self.root.join(rel);
-                if !path.is_file() {
-                    return Ok(None);
-                }
-                if let Some(target) = outside(&self.root, &path) {
-                    self.diags.error(
-                        rel,
-                        Pos::START,
-                        format!(
-                            "this is a symbolic link to {}, outside the plan, and is not followed: copy the file into the plan",
-                            target.display()
-                        ),
-                    );
-                    return Ok(None);
-                }
-                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?
-            }
-        };
-        match String::from_utf8(bytes) {
-            Ok(mut text) => {
-                if text.starts_with('\u{feff}') {
-                    // Spreadsheet exports often begin with a byte-order mark.
-                    text.drain(..3);
-                }
-                Ok(Some(Source::new(rel, text)))
-            }
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(&e.into_bytes()[..offset]).into_owned();
-                let pos = Source::new(rel, text).pos(offset);
-                self.diags
-                    .error(rel, pos, "the file is not UTF-8 text (save it as UTF-8)");
-                Ok(None)
-            }
-        }
+        self.store.read(rel, self.diags)
     }
 
     /// Reads every file with the given extension below a folder of the plan,
     /// in path order so that builds are reproducible.
     pub fn read_dir(&mut self, rel: &str, ext: &str) -> anyhow::Result<Vec<Source>> {
-        if let Some(files) = &self.files {
-            let prefix = format!("{rel}/");
-            let suffix = format!(".{ext}");
-            let mut paths: Vec<String> = files
-                .keys()
-                .filter(|p| p.starts_with(&prefix) && p.ends_with(&suffix))
-                .cloned()
-                .collect();
-            // The order walkdir gives on disk: by path component, so that a
-            // revision loads its files in the order a checkout would.
-            paths.sort_by(|a, b| Path::new(a).cmp(Path::new(b)));
-            let mut sources = Vec::new();
-            for path in paths {
-                sources.extend(self.read(&path)?);
-            }
-            return Ok(sources);
-        }
-        let dir = self.root.join(rel);
-        if !dir.is_dir() {
-            return Ok(Vec::new());
-        }
         let mut sources = Vec::new();
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
-            let path = entry.path();
-            // A link is read like a file, once `read` has checked where it leads.
-            let file = entry.file_type().is_file() || entry.path_is_symlink() && path.is_file();
-            if !file || path.extension().is_none_or(|e| e != ext) {
-                continue;
-            }
-            let rel = relative(&self.root, path);
-            sources.extend(self.read(&rel)?);
+        for path in self.store.paths(rel, ext)? {
+            sources.extend(self.read(&path)?);
         }
         Ok(sources)
     }

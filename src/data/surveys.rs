@@ -2,30 +2,54 @@
 //! scores, `attr_*` attribute ratings, an optional comment and any number of
 //! segment columns (channel, region, touchpoint, …).
 
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 
-use super::Loader;
 use super::table::{Row, Table, parse_date, parse_number};
 use crate::config::Config;
-use crate::diag::{Diagnostics, Pos, Source};
+use crate::diag::{Diagnostics, Pos};
 
 /// One response. A score is `None` when the respondent did not answer it.
+/// A million of them are a few tens of megabytes: segment values are
+/// interned and the ratings are kept in one array of the [`Surveys`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    pub id: Option<String>,
     pub date: Date,
     pub nps: Option<u8>,
     pub csat: Option<u8>,
     pub ces: Option<u8>,
-    /// Indexed like [`Surveys::attributes`].
-    pub attributes: Vec<Option<f64>>,
-    /// (index into [`Surveys::segments`], value), for the non-empty segment cells.
-    pub segments: Vec<(usize, String)>,
-    pub comment: Option<String>,
+    /// Index into [`Surveys::profiles`]: the response's segment values.
+    pub profile: u32,
+    /// Where its ratings start in [`Surveys::ratings`], and how many there
+    /// are (the attributes known when its file was read).
+    pub ratings: u32,
+    pub n_ratings: u32,
+    pub comment: Option<Box<str>>,
 }
 
+impl Default for Response {
+    fn default() -> Self {
+        Response {
+            date: Date::MIN,
+            nps: None,
+            csat: None,
+            ces: None,
+            profile: 0,
+            ratings: 0,
+            n_ratings: 0,
+            comment: None,
+        }
+    }
+}
+
+/// A combination of segment values: (dimension, value) indexes, the
+/// dimension into [`Surveys::segments`] and the value into that
+/// dimension's [`Surveys::values`], in dimension order.
+pub type Profile = Vec<(u32, u32)>;
+
 /// Every response of the plan.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Surveys {
     /// In date order.
     pub responses: Vec<Response>,
@@ -33,16 +57,142 @@ pub struct Surveys {
     pub attributes: Vec<String>,
     /// Segment dimension names, across all files.
     pub segments: Vec<String>,
+    /// Per segment dimension, its values in the order they were first seen.
+    pub values: Vec<Vec<String>>,
+    /// The distinct combinations of segment values; the first is none.
+    pub profiles: Vec<Profile>,
+    /// The ratings of every response, `NaN` where none was given.
+    pub ratings: Vec<f64>,
+    profile_index: HashMap<Profile, u32>,
+    value_index: Vec<HashMap<String, u32>>,
+}
+
+impl Default for Surveys {
+    fn default() -> Self {
+        Surveys {
+            responses: Vec::new(),
+            attributes: Vec::new(),
+            segments: Vec::new(),
+            values: Vec::new(),
+            profiles: vec![Vec::new()],
+            ratings: Vec::new(),
+            profile_index: HashMap::from([(Vec::new(), 0)]),
+            value_index: Vec::new(),
+        }
+    }
 }
 
 impl Surveys {
     /// The value of a response's segment, if it has one.
-    pub fn segment<'r>(&self, response: &'r Response, dimension: usize) -> Option<&'r str> {
-        response
-            .segments
+    pub fn segment(&self, response: &Response, dimension: usize) -> Option<&str> {
+        let profile = self.profiles.get(response.profile as usize)?;
+        let &(_, value) = profile.iter().find(|(d, _)| *d as usize == dimension)?;
+        Some(&self.values[dimension][value as usize])
+    }
+
+    /// A response's rating of an attribute (an index into [`Surveys::attributes`]).
+    pub fn rating(&self, response: &Response, attribute: usize) -> Option<f64> {
+        if attribute >= response.n_ratings as usize {
+            return None;
+        }
+        let v = *self.ratings.get(response.ratings as usize + attribute)?;
+        (!v.is_nan()).then_some(v)
+    }
+
+    fn dimension(&mut self, name: &str) -> usize {
+        let d = index(&mut self.segments, name);
+        self.values.resize_with(self.segments.len(), Vec::new);
+        self.value_index
+            .resize_with(self.segments.len(), HashMap::new);
+        d
+    }
+
+    fn value(&mut self, dimension: usize, value: &str) -> u32 {
+        if let Some(&i) = self.value_index[dimension].get(value) {
+            return i;
+        }
+        let i = self.values[dimension].len() as u32;
+        self.values[dimension].push(value.to_owned());
+        self.value_index[dimension].insert(value.to_owned(), i);
+        i
+    }
+
+    fn intern(&mut self, profile: &Profile) -> u32 {
+        if let Some(&i) = self.profile_index.get(profile) {
+            return i;
+        }
+        let i = self.profiles.len() as u32;
+        self.profiles.push(profile.clone());
+        self.profile_index.insert(profile.clone(), i);
+        i
+    }
+
+    /// Adds the responses of another part of the data (a file read on its
+    /// own), after those already here.
+    pub fn append(&mut self, part: Surveys) {
+        let attributes: Vec<usize> = part
+            .attributes
             .iter()
-            .find(|(d, _)| *d == dimension)
-            .map(|(_, v)| v.as_str())
+            .map(|a| index(&mut self.attributes, a))
+            .collect();
+        let dimensions: Vec<usize> = part.segments.iter().map(|d| self.dimension(d)).collect();
+        let values: Vec<Vec<u32>> = part
+            .values
+            .iter()
+            .zip(&dimensions)
+            .map(|(values, &d)| values.iter().map(|v| self.value(d, v)).collect())
+            .collect();
+        let profiles: Vec<u32> = part
+            .profiles
+            .iter()
+            .map(|profile| {
+                let mut mapped: Profile = profile
+                    .iter()
+                    .map(|&(d, v)| {
+                        let d = d as usize;
+                        (dimensions[d] as u32, values[d][v as usize])
+                    })
+                    .collect();
+                mapped.sort_unstable();
+                self.intern(&mapped)
+            })
+            .collect();
+        // The part's attributes may sit elsewhere in the whole list: its
+        // ratings are laid out again, each run as long as the list now is.
+        let same = attributes.iter().enumerate().all(|(i, &a)| i == a);
+        let width = self.attributes.len();
+        self.responses.reserve(part.responses.len());
+        for mut r in part.responses {
+            r.profile = profiles[r.profile as usize];
+            if r.n_ratings > 0 {
+                let start = self.ratings.len();
+                let run = &part.ratings[r.ratings as usize..][..r.n_ratings as usize];
+                if same {
+                    self.ratings.extend_from_slice(run);
+                } else {
+                    self.ratings.resize(start + width, f64::NAN);
+                    for (i, &v) in run.iter().enumerate() {
+                        self.ratings[start + attributes[i]] = v;
+                    }
+                    r.n_ratings = width as u32;
+                }
+                // Past 4 billion ratings (32 GB) a run would not be found,
+                // rather than be another response's.
+                r.ratings = u32::try_from(start).unwrap_or(u32::MAX);
+            }
+            self.responses.push(r);
+        }
+    }
+}
+
+/// The index of `name` in `list`, added at the end if it is not there.
+fn index(list: &mut Vec<String>, name: &str) -> usize {
+    match list.iter().position(|n| n == name) {
+        Some(i) => i,
+        None => {
+            list.push(name.to_owned());
+            list.len() - 1
+        }
     }
 }
 
@@ -72,29 +222,62 @@ impl Score {
     }
 }
 
-pub fn parse(src: &Source, loader: &mut Loader, config: &Config, surveys: &mut Surveys) {
-    let Some(table) = Table::open(src, loader.diags) else {
-        return;
+/// Reads one survey file, as a part of the data to [`Surveys::append`].
+pub fn parse(
+    path: &str,
+    input: impl std::io::Read,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> Surveys {
+    let mut surveys = Surveys::default();
+    let Some(table) = Table::open(path, input, diags) else {
+        return surveys;
     };
-    let Some(columns) = columns(&table, surveys, loader.diags) else {
-        return;
+    let Some(columns) = columns(&table, &mut surveys, diags) else {
+        return surveys;
     };
-    table.rows(loader.diags, |row, diags| {
-        if let Some(r) = read_row(
-            &table,
-            row,
-            &columns,
-            surveys.attributes.len(),
-            config,
-            diags,
-        ) {
-            surveys.responses.push(r);
+    let header = table.header.clone();
+    let segments: Vec<(usize, usize)> = columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| match c {
+            Column::Segment(d) => Some((i, *d)),
+            _ => None,
+        })
+        .collect();
+    let n_ratings = surveys.attributes.len();
+    let mut ratings = vec![f64::NAN; n_ratings];
+    let mut profile = Profile::new();
+    table.rows(diags, |row, diags| {
+        ratings.fill(f64::NAN);
+        let Some(mut response) =
+            read_row(path, &header, row, &columns, &mut ratings, config, diags)
+        else {
+            return;
+        };
+        profile.clear();
+        for &(i, d) in &segments {
+            if !row.cells[i].is_empty() {
+                profile.push((d as u32, surveys.value(d, row.cells[i])));
+            }
         }
+        response.profile = surveys.intern(&profile);
+        if ratings.iter().any(|v| !v.is_nan()) {
+            response.ratings = u32::try_from(surveys.ratings.len()).unwrap_or(u32::MAX);
+            response.n_ratings = n_ratings as u32;
+            surveys.ratings.extend_from_slice(&ratings);
+        }
+        surveys.responses.push(response);
     });
+    surveys
 }
 
-fn columns(table: &Table, surveys: &mut Surveys, diags: &mut Diagnostics) -> Option<Vec<Column>> {
-    let path = &table.src.path;
+fn columns<R: std::io::Read>(
+    table: &Table<R>,
+    surveys: &mut Surveys,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Column>> {
+    let path = &table.path;
     if table.column("date").is_none() {
         diags.error(path, Pos::START, "the header has no `date` column");
         return None;
@@ -110,13 +293,6 @@ fn columns(table: &Table, surveys: &mut Surveys, diags: &mut Diagnostics) -> Opt
         );
         return None;
     }
-    let index = |list: &mut Vec<String>, name: &str| match list.iter().position(|n| n == name) {
-        Some(i) => i,
-        None => {
-            list.push(name.to_owned());
-            list.len() - 1
-        }
-    };
     let columns = table
         .header
         .iter()
@@ -129,46 +305,37 @@ fn columns(table: &Table, surveys: &mut Surveys, diags: &mut Diagnostics) -> Opt
             "comment" => Column::Comment,
             _ => match name.strip_prefix("attr_") {
                 Some(attr) => Column::Attribute(index(&mut surveys.attributes, attr)),
-                None => Column::Segment(index(&mut surveys.segments, name)),
+                None => Column::Segment(surveys.dimension(name)),
             },
         })
         .collect();
     Some(columns)
 }
 
+/// Reads one row, its ratings into `ratings`; every bad cell is reported,
+/// and a row with any is skipped.
 fn read_row(
-    table: &Table,
+    path: &str,
+    header: &[String],
     row: &Row,
     columns: &[Column],
-    n_attributes: usize,
+    ratings: &mut [f64],
     config: &Config,
     diags: &mut Diagnostics,
 ) -> Option<Response> {
     let mut ok = true;
     let mut fail = |col: usize, message: String, diags: &mut Diagnostics| {
-        let name = &table.header[col];
-        diags.error(
-            &table.src.path,
-            row.pos(col),
-            format!("column '{name}': {message}"),
-        );
+        let name = &header[col];
+        diags.error(path, row.pos(col), format!("column '{name}': {message}"));
         ok = false;
     };
-    let mut response = Response {
-        id: None,
-        date: Date::MIN,
-        nps: None,
-        csat: None,
-        ces: None,
-        attributes: vec![None; n_attributes],
-        segments: Vec::new(),
-        comment: None,
-    };
+    let mut response = Response::default();
     let mut has_date = false;
     for (i, col) in columns.iter().enumerate() {
         let cell = row.cells[i];
         match col {
-            Column::Id => response.id = (!cell.is_empty()).then(|| cell.to_owned()),
+            // Any text is allowed, and nothing shows it: it is not kept.
+            Column::Id => {}
             Column::Date => match parse_date(cell) {
                 Ok(d) => {
                     response.date = d;
@@ -188,7 +355,7 @@ fn read_row(
             Column::Attribute(a) => {
                 let (min, max) = config.attribute_scale;
                 match parse_number(cell) {
-                    Ok(Some(v)) if (min..=max).contains(&v) => response.attributes[*a] = Some(v),
+                    Ok(Some(v)) if (min..=max).contains(&v) => ratings[*a] = v,
                     Ok(Some(v)) => {
                         let message = format!("{v} is outside the rating scale {min}–{max}");
                         fail(i, message, diags);
@@ -201,14 +368,10 @@ fn read_row(
             // Masked as it is read, so no page, chart or API field can show
             // what a customer typed to be reached at.
             Column::Comment if config.mask_contacts => {
-                response.comment = Some(super::redact::contacts(cell).into_owned());
+                response.comment = Some(super::redact::contacts(cell).into());
             }
-            Column::Comment => response.comment = Some(cell.to_owned()),
-            Column::Segment(s) => {
-                if !cell.is_empty() {
-                    response.segments.push((*s, cell.to_owned()));
-                }
-            }
+            Column::Comment => response.comment = Some(cell.into()),
+            Column::Segment(_) => {}
         }
     }
     (ok && has_date).then_some(response)

@@ -5,14 +5,19 @@
 //! every line), and a cell's column is its 1-based field number, so that an
 //! error's `file:line:col` leads to the cell in any editor or spreadsheet.
 
+use std::io::Read;
+
 use jiff::civil::Date;
 
-use crate::diag::{Diagnostics, Pos, Source};
+use crate::diag::{Diagnostics, Pos};
 
-/// A CSV file whose header has been read.
-pub struct Table<'s> {
-    pub src: &'s Source,
+/// A CSV file whose header has been read, and whose rows are read one at a
+/// time: a file of a million rows is never in memory as a whole.
+pub struct Table<R> {
+    /// Relative to the plan root, as shown in messages.
+    pub path: String,
     pub header: Vec<String>,
+    reader: csv::Reader<R>,
 }
 
 /// One row: its line, its cells (trimmed) and a way to report a cell's problem.
@@ -27,21 +32,51 @@ impl Row<'_> {
     }
 }
 
-impl<'s> Table<'s> {
-    /// Reads the header; `None` (reported) when the file has none or it is unusable.
-    pub fn open(src: &'s Source, diags: &mut Diagnostics) -> Option<Table<'s>> {
-        let first = src.text.lines().next().unwrap_or_default();
+/// What `path:line:col` a CSV error is reported at, and its message.
+fn unreadable(e: &csv::Error) -> (Pos, String) {
+    let line = e.position().map_or(1, |p| p.line() as usize);
+    (Pos::new(line, 1), format!("unreadable CSV: {e}"))
+}
+
+const NOT_UTF8: &str = "the file is not UTF-8 text (save it as UTF-8)";
+
+impl<R: Read> Table<R> {
+    /// Reads the header; `None` (reported) when the file has none or it is
+    /// unusable. A byte-order mark before it, as spreadsheet exports write,
+    /// is skipped.
+    pub fn open(path: &str, input: R, diags: &mut Diagnostics) -> Option<Table<R>> {
         let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(first.as_bytes());
-        let header: Vec<String> = match reader.records().next() {
-            Some(Ok(rec)) => rec.iter().map(|h| h.trim().to_owned()).collect(),
-            _ => {
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(input);
+        // An empty file, or one whose first line is blank.
+        let blank =
+            |rec: &csv::ByteRecord| rec.iter().all(|c| c.trim_ascii().is_empty()) && rec.len() <= 1;
+        let header: Vec<String> = match reader.byte_headers() {
+            Ok(rec) if !blank(rec) => {
+                match rec
+                    .iter()
+                    .map(std::str::from_utf8)
+                    .collect::<Result<Vec<_>, _>>()
+                {
+                    Ok(names) => names.iter().map(|h| h.trim().to_owned()).collect(),
+                    Err(_) => {
+                        diags.error(path, Pos::START, NOT_UTF8);
+                        return None;
+                    }
+                }
+            }
+            Ok(_) => {
                 diags.error(
-                    &src.path,
+                    path,
                     Pos::START,
                     "the file is empty: it needs a header line such as `date,metric,value`",
                 );
+                return None;
+            }
+            Err(e) => {
+                let (pos, message) = unreadable(&e);
+                diags.error(path, pos, message);
                 return None;
             }
         };
@@ -49,21 +84,25 @@ impl<'s> Table<'s> {
         for (i, name) in header.iter().enumerate() {
             if name.is_empty() {
                 diags.error(
-                    &src.path,
+                    path,
                     Pos::new(1, i + 1),
                     format!("column {} has no name", i + 1),
                 );
                 ok = false;
             } else if header[..i].contains(name) {
                 diags.error(
-                    &src.path,
+                    path,
                     Pos::new(1, i + 1),
                     format!("column '{name}' appears twice"),
                 );
                 ok = false;
             }
         }
-        ok.then_some(Table { src, header })
+        ok.then(|| Table {
+            path: path.to_owned(),
+            header,
+            reader,
+        })
     }
 
     /// The index of a column by name.
@@ -72,34 +111,32 @@ impl<'s> Table<'s> {
     }
 
     /// Calls `f` with every data row. Rows with the wrong number of fields are
-    /// reported and skipped.
-    pub fn rows(&self, diags: &mut Diagnostics, mut f: impl FnMut(&Row, &mut Diagnostics)) {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(self.src.text.as_bytes());
+    /// reported and skipped; text that is not UTF-8 ends the file, reported
+    /// at its line.
+    pub fn rows(mut self, diags: &mut Diagnostics, mut f: impl FnMut(&Row, &mut Diagnostics)) {
         let mut record = csv::ByteRecord::new();
         loop {
-            match reader.read_byte_record(&mut record) {
+            match self.reader.read_byte_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map_or(1, |p| p.line() as usize);
-                    diags.error(
-                        &self.src.path,
-                        Pos::new(line, 1),
-                        format!("unreadable CSV: {e}"),
-                    );
+                    let (pos, message) = unreadable(&e);
+                    diags.error(&self.path, pos, message);
                     break;
                 }
             }
             let line = record.position().map_or(0, |p| p.line() as usize);
-            // The text is UTF-8 already (checked when read), and the CSV parser
-            // splits only at ASCII bytes, so every field is UTF-8 too.
-            let cells: Vec<&str> = record
-                .iter()
-                .map(|c| std::str::from_utf8(c).unwrap_or_default().trim())
-                .collect();
+            let mut cells = Vec::with_capacity(self.header.len());
+            for c in &record {
+                match std::str::from_utf8(c) {
+                    Ok(text) => cells.push(text.trim()),
+                    Err(_) => {
+                        let pos = Pos::new(line, cells.len() + 1);
+                        diags.error(&self.path, pos, NOT_UTF8);
+                        return;
+                    }
+                }
+            }
             if cells.len() == 1 && cells[0].is_empty() {
                 continue;
             }
@@ -109,7 +146,7 @@ impl<'s> Table<'s> {
                     cells.len(),
                     self.header.len()
                 );
-                diags.error(&self.src.path, Pos::new(line, 1), message);
+                diags.error(&self.path, Pos::new(line, 1), message);
                 continue;
             }
             f(&Row { line, cells }, diags);
@@ -192,13 +229,25 @@ mod tests {
     }
 
     #[test]
-    fn rows_carry_physical_lines() {
-        let src = Source::new(
-            "k.csv",
-            "date,comment\n2026-01-01,\"two\nlines\"\n2026-01-02,x\n".into(),
-        );
+    fn a_byte_order_mark_is_skipped_and_bad_text_is_placed() {
+        let bytes = b"\xef\xbb\xbfdate,x\n2026-01-01,a\n2026-01-02,caf\xe9\n2026-01-03,b\n";
         let mut diags = Diagnostics::default();
-        let table = Table::open(&src, &mut diags).expect("header");
+        let table = Table::open("k.csv", &bytes[..], &mut diags).expect("header");
+        assert_eq!(table.header, ["date", "x"]);
+        let mut lines = Vec::new();
+        table.rows(&mut diags, |row, _| lines.push(row.line));
+        // The file ends at the first text that is not UTF-8.
+        assert_eq!(lines, [2]);
+        let found = diags.sorted();
+        assert_eq!((found[0].line, found[0].column), (3, 2));
+        assert_eq!(found[0].message, NOT_UTF8);
+    }
+
+    #[test]
+    fn rows_carry_physical_lines() {
+        let text = "date,comment\n2026-01-01,\"two\nlines\"\n2026-01-02,x\n";
+        let mut diags = Diagnostics::default();
+        let table = Table::open("k.csv", text.as_bytes(), &mut diags).expect("header");
         let mut lines = Vec::new();
         table.rows(&mut diags, |row, _| lines.push(row.line));
         assert_eq!(lines, [2, 4]);
