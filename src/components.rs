@@ -10,7 +10,7 @@
 //! still escaped), and the placeholders are swapped for the components'
 //! HTML, which thus never passes through the Markdown parser.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use minijinja::value::{Kwargs, Value};
@@ -38,8 +38,39 @@ struct Ctx {
 struct Placed {
     html: Vec<String>,
     /// Chart ids given out so far, so that a chart placed twice gets a second id.
-    ids: BTreeSet<String>,
+    ids: HashSet<String>,
+    /// Per chart id asked for, the suffix it got last time (1 for the id
+    /// itself), where the search for a free one resumes.
+    next: HashMap<String, usize>,
 }
+
+impl Placed {
+    /// `base` if no chart on the page has it yet, else `base-2`, `base-3`, …:
+    /// the first one free. Ids are never given back, so every suffix up to
+    /// the last one `base` got is still taken and the search resumes after
+    /// it: a page of n equal charts takes n steps, not n²/2, and gets the
+    /// ids a search from 1 would give (the fuzz input
+    /// `tests/fuzz/corpus/content/crash-many-charts.md`).
+    fn chart_id(&mut self, base: String) -> String {
+        let mut n = self.next.get(&base).map_or(1, |last| last + 1);
+        let suffixed = |n: usize| {
+            if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            }
+        };
+        let mut id = suffixed(n);
+        while self.ids.contains(&id) {
+            n += 1;
+            id = suffixed(n);
+        }
+        self.ids.insert(id.clone());
+        self.next.insert(base, n);
+        id
+    }
+}
+
 /// Placeholder delimiters: private-use characters, which Markdown leaves alone.
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
@@ -239,7 +270,8 @@ impl Ctx {
             }
             filter.insert(key.to_owned(), value);
         }
-        let points = crate::analytics::kpi::points(
+        let points = crate::analytics::kpi::points_for(
+            &self.report.kpis,
             &data.kpis,
             metric,
             &filter,
@@ -249,7 +281,7 @@ impl Ctx {
         Ok((
             metric,
             filter,
-            Series::new(points, metric, self.report.as_of),
+            Series::new(points.into_owned(), metric, self.report.as_of),
         ))
     }
 }
@@ -312,13 +344,8 @@ fn place(state: &mut State, name: &str, view: &impl serde::Serialize) -> Result<
 /// (`chart-trend-sla-2`), since ids must be unique and each canvas names its option by id.
 fn unique(state: &mut State, chart: Option<&mut ChartView>) {
     let Some(chart) = chart else { return };
-    let ids = &mut state.get_or_insert_extension_with(Placed::default).ids;
-    let base = chart.id.clone();
-    let mut n = 1;
-    while !ids.insert(chart.id.clone()) {
-        n += 1;
-        chart.id = format!("{base}-{n}");
-    }
+    let placed = state.get_or_insert_extension_with(Placed::default);
+    chart.id = placed.chart_id(std::mem::take(&mut chart.id));
 }
 
 fn serde_value(view: &impl serde::Serialize) -> Value {
@@ -381,18 +408,26 @@ pub fn render(
         used.borrow_mut()[n] = true;
         Some(html.as_str())
     });
+    let used = used.into_inner();
     // A component that did not stand between paragraphs (in a list item, a
-    // table cell, mid-sentence) was not placed: say where, not show a stray mark.
-    for (n, _) in used.borrow().iter().enumerate().filter(|(_, u)| !**u) {
-        let token = format!("{OPEN}{n}{CLOSE}");
-        let at = text.find(&token).unwrap_or_default();
-        problems.push(Diagnostic {
-            file: md.source.clone(),
-            line: md.line + text[..at].matches('\n').count(),
-            column: 1,
-            severity: Severity::Error,
-            message: "a component must stand on a line of its own, between paragraphs".into(),
-        });
+    // table cell, mid-sentence) was not placed: say where, not show a stray
+    // mark. Within the page's cap, like the failing calls above: a loop can
+    // place 20,000 of them (`tests/fuzz/corpus/content/crash-stray-components.md`).
+    let room = MAX_PROBLEMS.saturating_sub(problems.len());
+    if room > 0 && used.contains(&false) {
+        let lines = placeholder_lines(&text, placed.len());
+        let strays = used.iter().zip(lines).filter(|(used, _)| !**used);
+        for (_, line) in strays.take(room) {
+            problems.push(Diagnostic {
+                file: md.source.clone(),
+                // A mark the text does not show (a component kept in a
+                // `set` and never printed) is reported at the body's start.
+                line: md.line + line.unwrap_or(0),
+                column: 1,
+                severity: Severity::Error,
+                message: "a component must stand on a line of its own, between paragraphs".into(),
+            });
+        }
     }
     if problems.is_empty() {
         Ok(html)
@@ -403,6 +438,32 @@ pub fn render(
 
 /// How many problems one page reports at most.
 const MAX_PROBLEMS: usize = 50;
+
+/// For each of the first `count` placeholders, the line (from 0) of `text`
+/// it first appears on, if it does. One pass over the text, counting lines
+/// as it goes: looking each mark up from the start took as many passes as
+/// marks. Only a mark as `place` writes it counts (`{OPEN}12{CLOSE}`, not
+/// `{OPEN}012{CLOSE}`), so this finds what searching for each mark would.
+fn placeholder_lines(text: &str, count: usize) -> Vec<Option<usize>> {
+    let mut lines = vec![None; count];
+    let (mut line, mut counted) = (0, 0);
+    for (at, _) in text.match_indices(OPEN) {
+        line += text[counted..at].matches('\n').count();
+        counted = at;
+        let rest = &text[at + OPEN.len_utf8()..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let number = &rest[..digits];
+        if !rest[digits..].starts_with(CLOSE) || (number.starts_with('0') && number != "0") {
+            continue;
+        }
+        if let Ok(n) = number.parse::<usize>()
+            && let Some(slot @ None) = lines.get_mut(n)
+        {
+            *slot = Some(line);
+        }
+    }
+    lines
+}
 
 /// The page's Markdown as a template: `{#` starts a heading's id in Markdown
 /// (`## Service levels {#sla}`), not a template comment, and the
@@ -451,5 +512,108 @@ fn page_error(md: &Markdown, source: &str, e: &Error) -> Diagnostic {
         column,
         severity: Severity::Error,
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `unique` did before it remembered suffixes: the first free id
+    /// counting from 1 every time.
+    fn search_from_one(ids: &mut HashSet<String>, base: &str) -> String {
+        let mut n = 1;
+        let mut id = base.to_owned();
+        while !ids.insert(id.clone()) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        id
+    }
+
+    #[test]
+    fn chart_ids_are_the_first_free_ones() {
+        // Repeats, and ids that take another chart's next suffix.
+        let bases = ["a", "a", "a-3", "a", "a", "b", "a-2", "a", "a-2", "b"];
+        let mut placed = Placed::default();
+        let got: Vec<String> = bases.iter().map(|b| placed.chart_id((*b).into())).collect();
+        assert_eq!(
+            got,
+            [
+                "a", "a-2", "a-3", "a-4", "a-5", "b", "a-2-2", "a-6", "a-2-3", "b-2"
+            ]
+        );
+        let mut ids = HashSet::new();
+        let expected: Vec<String> = bases.iter().map(|b| search_from_one(&mut ids, b)).collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn many_equal_charts_get_numbered_ids() {
+        let mut placed = Placed::default();
+        let last = (0..20_000)
+            .map(|_| placed.chart_id("chart-nps".into()))
+            .last();
+        assert_eq!(last.as_deref(), Some("chart-nps-20000"));
+        assert_eq!(placed.ids.len(), 20_000);
+    }
+
+    #[test]
+    fn placeholder_lines_find_each_first_mark() {
+        let text = format!(
+            "{OPEN}1{CLOSE}\n\n- {OPEN}3{CLOSE} {OPEN}1{CLOSE}\n{OPEN}03{CLOSE}{OPEN}{CLOSE}\
+             {OPEN}9{CLOSE}{OPEN}x\n\n{OPEN}0{CLOSE}{OPEN}99999999999999999999999{CLOSE}"
+        );
+        assert_eq!(
+            placeholder_lines(&text, 5),
+            [Some(5), Some(0), None, Some(2), None]
+        );
+        // The same as looking each mark up from the start of the text.
+        for (n, line) in placeholder_lines(&text, 12).into_iter().enumerate() {
+            let found = text.find(&format!("{OPEN}{n}{CLOSE}"));
+            assert_eq!(
+                line,
+                found.map(|at| text[..at].matches('\n').count()),
+                "{n}"
+            );
+        }
+    }
+
+    /// A plan whose only content page has `body`, from `tests/fixtures/minimal`.
+    fn problems_of(body: &str) -> Vec<Diagnostic> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
+        let (mut plan, diags) = crate::load(&root).expect("the fixture loads");
+        assert!(
+            diags.iter().all(|d| d.severity != Severity::Error),
+            "{diags:?}"
+        );
+        plan.pages = vec![crate::content::Page {
+            source: "content/stray.md".into(),
+            url: "stray/".into(),
+            title: "Stray".into(),
+            description: None,
+            weight: 0,
+            draft: false,
+            body: body.into(),
+            body_line: 3,
+        }];
+        match crate::render(plan, &crate::Silent).expect("no I/O fails") {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems,
+        }
+    }
+
+    #[test]
+    fn stray_components_are_reported_at_their_lines_up_to_the_cap() {
+        let body = "Intro\n\n{% for i in range(80) %}- {{ kpi_card(\"sla\") }}\n{% endfor %}";
+        let problems = problems_of(body);
+        assert_eq!(problems.len(), MAX_PROBLEMS);
+        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, (5..5 + MAX_PROBLEMS).collect::<Vec<_>>());
+        assert!(
+            problems
+                .iter()
+                .all(|p| p.file == "content/stray.md" && p.column == 1)
+        );
     }
 }

@@ -74,11 +74,23 @@ pub const STALE_PERIODS: i64 = 3;
 /// Threshold alerts of every metric, evaluated on the latest trend period
 /// that is complete on `as_of` (a period still running could cross a
 /// threshold and cross back).
-pub fn thresholds(plan: &Plan, length: Length, as_of: Date) -> Vec<Alert> {
+pub fn thresholds(
+    plan: &Plan,
+    summaries: &[kpi::KpiSummary],
+    length: Length,
+    as_of: Date,
+) -> Vec<Alert> {
     let mut out = Vec::new();
     for metric in &plan.data.metrics {
         for rule in &metric.alerts {
-            let points = kpi::points(&plan.data.kpis, metric, &rule.filter, length, as_of);
+            let points = kpi::points_for(
+                summaries,
+                &plan.data.kpis,
+                metric,
+                &rule.filter,
+                length,
+                as_of,
+            );
             let Some((period, value)) = points
                 .iter()
                 .rev()
@@ -197,14 +209,9 @@ pub fn stale(plan: &Plan, length: Length, as_of: Date) -> Vec<Alert> {
     let now = Period::of(length, as_of).index;
     let mut out = Vec::new();
     for metric in &plan.data.metrics {
-        let Some(last) = plan
-            .data
-            .kpis
-            .of(&metric.id)
-            .iter()
-            .take_while(|o| o.date <= as_of)
-            .last()
-        else {
+        let obs = plan.data.kpis.of(&metric.id);
+        // In date order: the last on or before `as_of` is found by halving.
+        let Some(last) = obs[..obs.partition_point(|o| o.date <= as_of)].last() else {
             continue;
         };
         if Period::of(length, last.date).index < now - STALE_PERIODS {

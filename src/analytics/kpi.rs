@@ -189,6 +189,26 @@ pub struct KpiSummary {
     pub dimensions: Vec<Breakdown>,
 }
 
+impl KpiSummary {
+    /// The points of a filter that names at most one dimension, which the
+    /// summary holds already; `None` for other filters.
+    pub fn points_of(&self, filter: &Filter) -> Option<&[Point]> {
+        let mut pairs = filter.iter();
+        let Some((dimension, value)) = pairs.next() else {
+            return Some(&self.overall.points);
+        };
+        if pairs.next().is_some() {
+            return None;
+        }
+        let breakdown = self.dimensions.iter().find(|b| &b.dimension == dimension)?;
+        let i = breakdown
+            .values
+            .binary_search_by(|(v, _)| v.as_str().cmp(value))
+            .ok()?;
+        Some(&breakdown.values[i].1.points)
+    }
+}
+
 /// A metric split by the values of one dimension.
 #[derive(Debug, Clone)]
 pub struct Breakdown {
@@ -245,6 +265,28 @@ pub fn summarise(kpis: &Kpis, metric: &Metric, length: Length, as_of: Date) -> K
         metric: metric.id.clone(),
         overall: series(overall),
         dimensions,
+    }
+}
+
+/// A metric's values per period for a filter, up to `as_of`: the summary's
+/// (made with the same `length` and `as_of`) when the filter names at most
+/// one dimension, as most key results and alerts do, else read from the
+/// observations.
+pub fn points_for<'s>(
+    summaries: &'s [KpiSummary],
+    kpis: &Kpis,
+    metric: &Metric,
+    filter: &Filter,
+    length: Length,
+    as_of: Date,
+) -> std::borrow::Cow<'s, [Point]> {
+    match summaries
+        .iter()
+        .find(|s| s.metric == metric.id)
+        .and_then(|s| s.points_of(filter))
+    {
+        Some(points) => std::borrow::Cow::Borrowed(points),
+        None => std::borrow::Cow::Owned(points(kpis, metric, filter, length, as_of)),
     }
 }
 

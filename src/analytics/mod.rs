@@ -89,11 +89,41 @@ pub fn compute(plan: &Plan) -> Report {
     let data = &plan.data;
     let as_of = as_of(plan);
     let trend = Length::from(plan.config.trend);
-    let kpis = data
-        .metrics
-        .iter()
-        .map(|m| kpi::summarise(&data.kpis, m, trend, as_of))
-        .collect();
+    // The survey figures need nothing from the KPIs: they are worked out on
+    // another core meanwhile.
+    std::thread::scope(|scope| {
+        let surveys = scope.spawn(|| {
+            (
+                voc::compute(&data.surveys, trend, as_of),
+                drivers::compute(&data.surveys, plan.config.attribute_scale, as_of),
+                themes::compute(&data.themes, &data.surveys, as_of),
+            )
+        });
+        let mut report = compute_kpis(plan, as_of, trend);
+        // A panic there is a bug: it goes on as one here.
+        let (voc, drivers, themes) = surveys
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        report.alerts.extend(alerts::themes(&data.themes, &themes));
+        alerts::sort(&mut report.alerts);
+        Report {
+            voc,
+            drivers,
+            themes,
+            ..report
+        }
+    })
+}
+
+/// Everything but the survey figures, which [`compute`] adds.
+fn compute_kpis(plan: &Plan, as_of: Date, trend: Length) -> Report {
+    let data = &plan.data;
+    let mut kpis = Vec::with_capacity(data.metrics.len());
+    crate::parallel::ordered(
+        &data.metrics,
+        |m| kpi::summarise(&data.kpis, m, trend, as_of),
+        |summary| kpis.push(summary),
+    );
 
     let mut audits = Vec::new();
     for (i, audit) in data.audits.iter().enumerate() {
@@ -135,7 +165,9 @@ pub fn compute(plan: &Plan) -> Report {
                         .map(|kr| {
                             let metric = kr.metric.as_deref().and_then(|id| data.metric(id));
                             let points = metric
-                                .map(|m| kpi::points(&data.kpis, m, &kr.filter, trend, as_of))
+                                .map(|m| {
+                                    kpi::points_for(&kpis, &data.kpis, m, &kr.filter, trend, as_of)
+                                })
                                 .unwrap_or_default();
                             let from_data = kpi::current(&points);
                             let line = metric.and_then(|m| {
@@ -197,12 +229,9 @@ pub fn compute(plan: &Plan) -> Report {
         })
         .collect();
 
-    let themes = themes::compute(&data.themes, &data.surveys, as_of);
-    let mut alerts = alerts::thresholds(plan, trend, as_of);
-    alerts.extend(alerts::themes(&data.themes, &themes));
+    let mut alerts = alerts::thresholds(plan, &kpis, trend, as_of);
     alerts.extend(alerts::key_results(plan, &okrs));
     alerts.extend(alerts::stale(plan, trend, as_of));
-    alerts::sort(&mut alerts);
 
     Report {
         as_of,
@@ -210,12 +239,12 @@ pub fn compute(plan: &Plan) -> Report {
         kpis,
         audits,
         okrs,
-        voc: voc::compute(&data.surveys, trend, as_of),
+        voc: voc::Voc::default(),
         comparisons,
         initiatives,
         alerts,
-        drivers: drivers::compute(&data.surveys, plan.config.attribute_scale, as_of),
-        themes,
+        drivers: Vec::new(),
+        themes: Vec::new(),
     }
 }
 
