@@ -37,8 +37,11 @@ use clap::Parser;
 
 #[path = "../tests/fuzz/harness.rs"]
 mod harness;
+#[path = "support/rng.rs"]
+mod rng;
 
 use harness::{FileMap, Outcome, Target};
+use rng::Rng;
 
 #[derive(Parser)]
 #[command(about = "Mutation fuzzer for cxreport's loaders")]
@@ -116,7 +119,12 @@ fn real_main() -> anyhow::Result<bool> {
     }
     let mut donors = Vec::new();
     for t in harness::TARGETS {
-        donors.extend(harness::corpus(t)?.into_iter().map(|(_, bytes)| bytes));
+        donors.extend(
+            harness::corpus(t)?
+                .into_iter()
+                .filter(|(name, _)| !is_regression(name))
+                .map(|(_, bytes)| bytes),
+        );
     }
     let keys = harvest_keys(&donors);
     let mut clean = true;
@@ -335,6 +343,15 @@ const SLOW: Duration = Duration::from_secs(1);
 /// Hangs per target before it stops: each leaves a worker thread running.
 const MAX_HANGS: u64 = 3;
 
+/// `bad-*` and `crash-*` corpus files are regression inputs: run once,
+/// unmutated, but never mutated, spliced from or pooled. Several are tiny
+/// page templates that multiply what lands in them (a loop of 4,000 charts,
+/// a join of 20,000 paragraphs), so any mutation of one is a memory blow-up
+/// or a hang in seconds, not a finding.
+fn is_regression(name: &str) -> bool {
+    name.starts_with("bad-") || name.starts_with("crash-")
+}
+
 fn fuzz(
     args: &Args,
     seed_plan: &FileMap,
@@ -342,13 +359,14 @@ fn fuzz(
     donors: &[Vec<u8>],
     keys: &[Vec<u8>],
 ) -> anyhow::Result<Stats> {
-    let corpus: Vec<Vec<u8>> = harness::corpus(target)?
+    let (regressions, corpus): (Vec<_>, Vec<_>) = harness::corpus(target)?
         .into_iter()
-        .map(|(_, b)| b)
-        .collect();
+        .partition(|(name, _)| is_regression(name));
+    let corpus: Vec<Vec<u8>> = corpus.into_iter().map(|(_, b)| b).collect();
     if corpus.is_empty() {
         anyhow::bail!("no corpus in tests/fuzz/corpus/{}/", target.name);
     }
+    let mut regressions: Vec<Vec<u8>> = regressions.into_iter().map(|(_, b)| b).collect();
     // Every input that said something new; and those of them that rendered.
     let mut pool: Vec<Vec<u8>> = Vec::new();
     let mut valid: Vec<Vec<u8>> = Vec::new();
@@ -382,7 +400,11 @@ fn fuzz(
     // The corpus itself first, unmutated, then mutations.
     let mut queue: Vec<Vec<u8>> = corpus.iter().rev().cloned().collect();
     while started.elapsed() < budget && args.runs.is_none_or(|r| stats.inputs < r) {
-        let input = match queue.pop() {
+        // The regression inputs before anything else, once each, and never
+        // pooled: see [`is_regression`].
+        let regression = regressions.pop();
+        let pooled = regression.is_none();
+        let input = match regression.or_else(|| queue.pop()) {
             Some(input) => input,
             None => {
                 // A third of the time from the inputs that rendered, with
@@ -393,7 +415,7 @@ fn fuzz(
                     (false, false) if !rng.one_in(5) => &pool,
                     _ => &corpus,
                 };
-                let parent = &parents[rng.below(parents.len())];
+                let parent = &parents[rng.index(parents.len())];
                 let donor_pool = if pool.is_empty() { &corpus } else { &pool };
                 if from_valid {
                     let mut child = parent.clone();
@@ -443,7 +465,7 @@ fn fuzz(
                 for sig in signatures(&outcome) {
                     new |= seen.insert(sig);
                 }
-                if new && input.len() <= MAX_POOLED {
+                if new && pooled && input.len() <= MAX_POOLED {
                     if outcome.rendered {
                         keep(&mut rng, &mut valid, input.clone());
                     }
@@ -528,7 +550,7 @@ fn keep(rng: &mut Rng, pool: &mut Vec<Vec<u8>>, input: Vec<u8>) {
     if pool.len() < MAX_POOL {
         pool.push(input);
     } else {
-        let at = rng.below(pool.len());
+        let at = rng.index(pool.len());
         pool[at] = input;
     }
 }
@@ -796,37 +818,6 @@ fn escape(bytes: &[u8]) -> String {
 
 // ---------------------------------------------------------------------------
 // Mutations.
-
-/// SplitMix64: small, fast and the same everywhere.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// 0..n (0 when n is 0).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    /// One time in `n`.
-    fn one_in(&mut self, n: usize) -> bool {
-        self.below(n) == 0
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
@@ -1239,16 +1230,16 @@ const KEYS: &[&str] = &[
 /// exponents, any 64-bit number: where integer types and windows overflow.
 fn made_up_number(rng: &mut Rng) -> String {
     let sign = if rng.one_in(3) { "-" } else { "" };
-    match rng.below(5) {
-        0 => format!("{sign}1{}", "0".repeat(rng.below(21))),
+    match rng.index(5) {
+        0 => format!("{sign}1{}", "0".repeat(rng.index(21))),
         1 => {
-            let p = 1u128 << rng.below(65);
-            let off = [0i128, -1, 1][rng.below(3)];
+            let p = 1u128 << rng.index(65);
+            let off = [0i128, -1, 1][rng.index(3)];
             format!("{sign}{}", p as i128 + off)
         }
-        2 => format!("{sign}0.{}1", "0".repeat(rng.below(30))),
-        3 => format!("{sign}1e{}", rng.below(801) as i64 - 400),
-        _ => format!("{sign}{}", rng.next()),
+        2 => format!("{sign}0.{}1", "0".repeat(rng.index(30))),
+        3 => format!("{sign}1e{}", rng.index(801) as i64 - 400),
+        _ => format!("{sign}{}", rng.next_u64()),
     }
 }
 
@@ -1304,7 +1295,7 @@ fn some_line(rng: &mut Rng, bytes: &[u8]) -> std::ops::Range<usize> {
     if all.is_empty() {
         return 0..0;
     }
-    all[rng.below(all.len())].clone()
+    all[rng.index(all.len())].clone()
 }
 
 /// The line without its line ending.
@@ -1318,8 +1309,8 @@ fn content_of(bytes: &[u8], line: std::ops::Range<usize>) -> std::ops::Range<usi
 
 /// A random place: anywhere, at a line start, or after an `=` or `,`.
 fn some_place(rng: &mut Rng, bytes: &[u8]) -> usize {
-    match rng.below(3) {
-        0 => rng.below(bytes.len() + 1),
+    match rng.index(3) {
+        0 => rng.index(bytes.len() + 1),
         1 => some_line(rng, bytes).start,
         _ => {
             let marks: Vec<usize> = bytes
@@ -1329,9 +1320,9 @@ fn some_place(rng: &mut Rng, bytes: &[u8]) -> usize {
                 .map(|(i, _)| i + 1)
                 .collect();
             if marks.is_empty() {
-                rng.below(bytes.len() + 1)
+                rng.index(bytes.len() + 1)
             } else {
-                *rng.pick(&marks)
+                *rng.choose(&marks)
             }
         }
     }
@@ -1389,8 +1380,8 @@ const LONG_UNITS: &[&[u8]] = &[
 ];
 
 fn long_string(rng: &mut Rng) -> Vec<u8> {
-    let n = *rng.pick(&[300, 5_000, 70_000, 1_000_000]);
-    let unit = *rng.pick(LONG_UNITS);
+    let n = *rng.choose(&[300, 5_000, 70_000, 1_000_000]);
+    let unit = *rng.choose(LONG_UNITS);
     unit.repeat(n / unit.len().max(1))
 }
 
@@ -1405,7 +1396,7 @@ fn nasty_value(rng: &mut Rng, toml: bool, long: bool) -> Vec<u8> {
         return v;
     }
     let table = if toml { TOML_VALUES } else { CSV_VALUES };
-    rng.pick(table).as_bytes().to_vec()
+    rng.choose(table).as_bytes().to_vec()
 }
 
 /// One input from `parent`: one to a few mutations, now and then many.
@@ -1418,9 +1409,9 @@ fn mutate(
 ) -> Vec<u8> {
     let mut out = parent.to_vec();
     let rounds = if rng.one_in(10) {
-        2 + rng.below(8)
+        2 + rng.index(8)
     } else {
-        1 + rng.below(3)
+        1 + rng.index(3)
     };
     for _ in 0..rounds {
         mutate_once(rng, &mut out, donors, pool, keys);
@@ -1440,20 +1431,20 @@ fn mutate_once(
 ) {
     let toml = !out.iter().take(200).any(|&b| b == b',') || out.starts_with(b"+++");
     // Weighted: the structure-aware mutations most of the time.
-    match rng.below(100) {
+    match rng.index(100) {
         // Flip a few bits.
         0..=4 => {
-            for _ in 0..=rng.below(4) {
+            for _ in 0..=rng.index(4) {
                 if !out.is_empty() {
-                    let at = rng.below(out.len());
-                    out[at] ^= 1 << rng.below(8);
+                    let at = rng.index(out.len());
+                    out[at] ^= 1 << rng.index(8);
                 }
             }
         }
         // Delete a line, or several.
         5..=11 => {
             let line = some_line(rng, out);
-            let extra = if rng.one_in(4) { rng.below(8) } else { 0 };
+            let extra = if rng.one_in(4) { rng.index(8) } else { 0 };
             let end = lines(out)
                 .into_iter()
                 .filter(|l| l.start >= line.start)
@@ -1476,7 +1467,7 @@ fn mutate_once(
         19..=23 => {
             let all = lines(out);
             if all.len() >= 2 {
-                let (a, b) = (rng.below(all.len()), rng.below(all.len()));
+                let (a, b) = (rng.index(all.len()), rng.index(all.len()));
                 let (a, b) = (a.min(b), a.max(b));
                 if a != b {
                     let mut parts: Vec<Vec<u8>> = all
@@ -1491,7 +1482,7 @@ fn mutate_once(
         // A token at some place.
         24..=33 => {
             let at = some_place(rng, out);
-            let token = rng.pick(TOKENS).as_bytes().to_vec();
+            let token = rng.choose(TOKENS).as_bytes().to_vec();
             splice_in(out, at, &token);
         }
         // Replace a value: after `=` in TOML, a cell in CSV.
@@ -1505,7 +1496,7 @@ fn mutate_once(
                 out.splice(line.start + eq + 1..line.end, value);
             } else if text.contains(&b',') {
                 let cells: Vec<std::ops::Range<usize>> = cells(&text);
-                let cell = cells[rng.below(cells.len())].clone();
+                let cell = cells[rng.index(cells.len())].clone();
                 let value = nasty_value(rng, false, long);
                 out.splice(line.start + cell.start..line.start + cell.end, value);
             } else {
@@ -1517,7 +1508,7 @@ fn mutate_once(
         50..=56 => {
             let found = spans(out, false);
             if !found.is_empty() {
-                let span = found[rng.below(found.len())].clone();
+                let span = found[rng.index(found.len())].clone();
                 let value = if rng.one_in(2) {
                     made_up_number(rng).into_bytes()
                 } else {
@@ -1526,7 +1517,7 @@ fn mutate_once(
                         .copied()
                         .filter(|v| numeric(v))
                         .collect();
-                    rng.pick(&values).as_bytes().to_vec()
+                    rng.choose(&values).as_bytes().to_vec()
                 };
                 out.splice(span, value);
             }
@@ -1535,8 +1526,8 @@ fn mutate_once(
         57..=62 => {
             let found = spans(out, true);
             if !found.is_empty() {
-                let span = found[rng.below(found.len())].clone();
-                let date = rng.pick(&[
+                let span = found[rng.index(found.len())].clone();
+                let date = rng.choose(&[
                     "2026-02-30",
                     "2026-02-29",
                     "2024-02-29",
@@ -1564,30 +1555,30 @@ fn mutate_once(
             let line = content_of(out, some_line(rng, out));
             let text = out[line.clone()].to_vec();
             if let Some(eq) = text.iter().position(|&b| b == b'=') {
-                let key = rng.pick(keys).clone();
+                let key = rng.choose(keys).clone();
                 let mut key = key;
                 key.push(b' ');
                 out.splice(line.start..line.start + eq, key);
             } else if text.contains(&b',') {
                 let cells = cells(&text);
-                let cell = cells[rng.below(cells.len())].clone();
-                let key = rng.pick(keys).clone();
+                let cell = cells[rng.index(cells.len())].clone();
+                let key = rng.choose(keys).clone();
                 out.splice(line.start + cell.start..line.start + cell.end, key);
             }
         }
         // Splice lines from another file: the corpus of any target, or the pool.
         68..=76 => {
             let donor: &[u8] = if rng.one_in(3) && !pool.is_empty() {
-                rng.pick(pool).as_slice()
+                rng.choose(pool).as_slice()
             } else if !donors.is_empty() {
-                rng.pick(donors).as_slice()
+                rng.choose(donors).as_slice()
             } else {
                 &[]
             };
             let donor_lines = lines(donor);
             if !donor_lines.is_empty() {
-                let from = rng.below(donor_lines.len());
-                let to = (from + 1 + rng.below(6)).min(donor_lines.len());
+                let from = rng.index(donor_lines.len());
+                let to = (from + 1 + rng.index(6)).min(donor_lines.len());
                 let piece =
                     with_newline(donor[donor_lines[from].start..donor_lines[to - 1].end].to_vec());
                 let at = some_line(rng, out);
@@ -1607,11 +1598,11 @@ fn mutate_once(
         }
         // Cut the file short.
         79..=81 => {
-            let at = rng.below(out.len() + 1);
+            let at = rng.index(out.len() + 1);
             out.truncate(at);
         }
         // Line endings, byte-order mark.
-        82..=84 => match rng.below(5) {
+        82..=84 => match rng.index(5) {
             0 => *out = replace_all(out, b"\n", b"\r\n"),
             1 => *out = replace_all(out, b"\n", b"\r"),
             2 => splice_in(out, 0, b"\xef\xbb\xbf"),
@@ -1625,7 +1616,7 @@ fn mutate_once(
         // Odd bytes: not UTF-8, NUL, RTL marks.
         85..=89 => {
             let at = some_place(rng, out);
-            let bytes = *rng.pick(BYTES);
+            let bytes = *rng.choose(BYTES);
             splice_in(out, at, bytes);
         }
         // A long string, or deep nesting, somewhere.
@@ -1638,8 +1629,8 @@ fn mutate_once(
         // CSV columns: delete, duplicate or swap one in every line.
         92..=96 => {
             let mut parts: Vec<Vec<u8>> = Vec::new();
-            let op = rng.below(3);
-            let (c, d) = (rng.below(8), rng.below(8));
+            let op = rng.index(3);
+            let (c, d) = (rng.index(8), rng.index(8));
             for line in lines(out) {
                 let body = content_of(out, line.clone());
                 let text = &out[body.clone()];
@@ -1668,12 +1659,12 @@ fn mutate_once(
         97 => {
             let all = lines(out);
             if !all.is_empty() {
-                let from = rng.below(all.len());
-                let to = (from + 1 + rng.below(12)).min(all.len());
+                let from = rng.index(all.len());
+                let to = (from + 1 + rng.index(12)).min(all.len());
                 let block = with_newline(out[all[from].start..all[to - 1].end].to_vec());
-                let times = *rng.pick(&[10, 100, 1000, 10_000]);
+                let times = *rng.choose(&[10, 100, 1000, 10_000]);
                 let times = times.min(MAX_INPUT / block.len().max(1));
-                let cell = rng.below(8);
+                let cell = rng.index(8);
                 let mut copies = Vec::new();
                 for i in 0..times {
                     copies.extend(numbered(&block, cell, i));
@@ -1685,8 +1676,8 @@ fn mutate_once(
         _ => {
             let all = lines(out);
             if !all.is_empty() {
-                let from = rng.below(all.len());
-                let to = (from + 1 + rng.below(12)).min(all.len());
+                let from = rng.index(all.len());
+                let to = (from + 1 + rng.index(12)).min(all.len());
                 let block = with_newline(out[all[from].start..all[to - 1].end].to_vec());
                 let at = if rng.one_in(2) {
                     out.len()
