@@ -16,12 +16,17 @@ use std::path::{Path, PathBuf};
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday, date};
 
+#[path = "support/rng.rs"]
+mod rng;
+
+use rng::Rng;
+
 const FIRST: Date = date(2026, 4, 1);
 const LAST: Date = date(2026, 10, 31);
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| ".".into()));
-    let mut rng = Rng(0x5EED_C0DE_2026);
+    let mut rng = Rng::new(0x5EED_C0DE_2026);
     write(&root, "data/kpis/daily.csv", &daily(&mut rng)?)?;
     write(&root, "data/kpis/agent_pulse.csv", &pulse(&mut rng)?)?;
     write(&root, "data/surveys/responses.csv", &responses(&mut rng)?)?;
@@ -243,9 +248,9 @@ fn responses(rng: &mut Rng) -> Result<String, std::fmt::Error> {
         let count = if weekend(d) { 8 } else { 16 } + rng.below(5) - 2;
         for _ in 0..count {
             id += 1;
-            let channel = rng.pick(&channels);
-            let region = rng.pick(&REGIONS);
-            let touchpoint = rng.pick(&TOUCHPOINTS);
+            let channel = rng.weighted(&channels);
+            let region = rng.weighted(&REGIONS);
+            let touchpoint = rng.weighted(&TOUCHPOINTS);
             // One latent experience drives every score, each attribute tied
             // to it more or less strongly: resolution most, empathy least.
             // Speed matters and rates poorly: the fix-first driver.
@@ -383,14 +388,14 @@ fn comment(rng: &mut Rng, nps: f64, wait_spike: bool, spanish: bool) -> String {
     ];
     let mut topics = Vec::new();
     if nps <= 6.0 {
-        topics.push(rng.pick(&complaints));
+        topics.push(rng.weighted(&complaints));
         if rng.chance(0.35) {
-            topics.push(rng.pick(&complaints));
+            topics.push(rng.weighted(&complaints));
         }
     } else if nps <= 8.0 {
         topics.push(Topic::Neutral);
         if rng.chance(if wait_spike { 0.5 } else { 0.3 }) {
-            topics.push(rng.pick(&complaints));
+            topics.push(rng.weighted(&complaints));
         }
     } else {
         topics.push(Topic::Praise);
@@ -415,52 +420,6 @@ fn csv_field(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_owned()
-    }
-}
-
-/// splitmix64: tiny, seedable and good enough for example data.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-
-    /// Standard normal, by Box–Muller.
-    fn normal(&mut self) -> f64 {
-        let u = 1.0 - self.unit();
-        let v = self.unit();
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
-
-    /// One of `items`, with probability proportional to its weight.
-    fn pick<T: Copy>(&mut self, items: &[(T, f64)]) -> T {
-        let total: f64 = items.iter().map(|(_, w)| w).sum();
-        let mut x = self.unit() * total;
-        for &(item, w) in items {
-            if x < w {
-                return item;
-            }
-            x -= w;
-        }
-        items[items.len() - 1].0
     }
 }
 

@@ -24,6 +24,11 @@ use std::sync::Mutex;
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday, date};
 
+#[path = "support/rng.rs"]
+mod rng;
+
+use rng::Rng;
+
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 const FIRST: Date = date(2024, 1, 1);
@@ -94,17 +99,22 @@ fn run() -> Result<()> {
         }
     }
     let root = root.ok_or("usage: gen_large_plan DIR [--scale S]")?;
+    println!("{}", generate(&root, scale)?);
+    Ok(())
+}
+
+/// Writes the plan at `scale` into `root` (which must not exist or be
+/// empty) and returns its counts as `key=value` words. Also called by
+/// `benches/pipeline.rs`, which includes this file as a module.
+pub fn generate(root: &Path, scale: f64) -> Result<String> {
     if !(scale > 0.0 && scale <= 1.0) {
         return Err(format!("--scale must be in (0, 1], not {scale}").into());
     }
-    if root.exists() && (!root.is_dir() || std::fs::read_dir(&root)?.next().is_some()) {
+    if root.exists() && (!root.is_dir() || std::fs::read_dir(root)?.next().is_some()) {
         return Err(format!("{} exists and is not an empty folder", root.display()).into());
     }
-    std::fs::create_dir_all(&root)?;
-    let plan = Plan::new(scale);
-    let counts = plan.write(&root)?;
-    println!("{counts}");
-    Ok(())
+    std::fs::create_dir_all(root)?;
+    Plan::new(scale).write(root)
 }
 
 fn scaled(n: f64, scale: f64) -> usize {
@@ -160,7 +170,7 @@ impl Plan {
     fn new(scale: f64) -> Plan {
         let days: Vec<Date> = FIRST.series(1.day()).take_while(|d| *d <= LAST).collect();
         let day_text = days.iter().map(ToString::to_string).collect();
-        let mut rng = Rng::new(SEED, 0);
+        let mut rng = Rng::stream(SEED, 0);
         let queues: Vec<String> = (0..QUEUES)
             .map(|q| format!("{}-{}", CHANNELS[q / 5], TOPICS[q % 5]))
             .collect();
@@ -188,7 +198,7 @@ impl Plan {
             surveys: scaled(SURVEY_ROWS, scale),
             pages: scaled(PAGES, scale),
         };
-        plan.flows = plan.flow_specs(&mut Rng::new(SEED, 1));
+        plan.flows = plan.flow_specs(&mut Rng::stream(SEED, 1));
         let n = plan.days.len();
         plan.sla_effect = vec![vec![0.0; n]; QUEUES];
         plan.aht_effect = vec![vec![0.0; n]; QUEUES];
@@ -327,7 +337,7 @@ impl Plan {
             let path = format!("data/kpis/intervals/{y}-q{q}.csv");
             let range = range.clone();
             jobs.push(Box::new(move |root: &Path| {
-                self.kpi_wide_file(root, &path, range, Rng::new(SEED, 100 + k as u64))
+                self.kpi_wide_file(root, &path, range, Rng::stream(SEED, 100 + k as u64))
             }));
         }
         let months = self.groups(|d| (d.year(), d.month()));
@@ -335,7 +345,7 @@ impl Plan {
             let path = format!("data/surveys/{y}/{y}-{m:02}.csv");
             let range = range.clone();
             jobs.push(Box::new(move |root: &Path| {
-                self.survey_file(root, &path, range, Rng::new(SEED, 200 + k as u64))
+                self.survey_file(root, &path, range, Rng::stream(SEED, 200 + k as u64))
             }));
         }
         let years = self.groups(|d| (d.year(), 0));
@@ -343,7 +353,7 @@ impl Plan {
             let path = format!("data/kpis/agent-daily-{y}.csv");
             let range = range.clone();
             jobs.push(Box::new(move |root: &Path| {
-                self.kpi_long_file(root, &path, range, Rng::new(SEED, 300 + k as u64))
+                self.kpi_long_file(root, &path, range, Rng::stream(SEED, 300 + k as u64))
             }));
         }
         jobs.push(Box::new(|root: &Path| self.pages(root)));
@@ -539,9 +549,9 @@ impl Plan {
             // last weeks of the data.
             let wait_spike = d.month() == 12 || i + 21 >= n;
             for k in 0..share(self.surveys, n, i) {
-                let c = rng.pick(&CH_SURVEY_MIX);
+                let c = rng.weighted(&CH_SURVEY_MIX);
                 let q = c * 5 + rng.below(5) as usize;
-                let region = rng.pick(&REGIONS);
+                let region = rng.weighted(&REGIONS);
                 let touchpoint = TOUCHPOINTS[rng.below(TOUCHPOINTS.len() as u64) as usize];
                 let relationship = rng.chance(0.12);
                 // One latent experience drives every score; resolution and
@@ -636,14 +646,14 @@ impl Plan {
                 &self.flow(f)?,
             )?;
         }
-        self.sprints(root, &mut Rng::new(SEED, 2))?;
-        self.okrs(root, &mut Rng::new(SEED, 3))?;
+        self.sprints(root, &mut Rng::stream(SEED, 2))?;
+        self.okrs(root, &mut Rng::stream(SEED, 3))?;
         write(
             root,
             "data/initiatives.toml",
-            &self.initiatives(&mut Rng::new(SEED, 4))?,
+            &self.initiatives(&mut Rng::stream(SEED, 4))?,
         )?;
-        self.audits(root, &mut Rng::new(SEED, 5))?;
+        self.audits(root, &mut Rng::stream(SEED, 5))?;
         Ok(())
     }
 
@@ -1083,7 +1093,7 @@ attribute_scale = [1, 5]
     /// which reads the same files for the comparison, sees every one as a
     /// page of its own).
     fn pages(&self, root: &Path) -> Result<()> {
-        let mut rng = Rng::new(SEED, 6);
+        let mut rng = Rng::stream(SEED, 6);
         let n = self.pages;
         let urls: Vec<String> = (0..n).map(|i| page_path(i).1).collect();
         let mut text = String::with_capacity(8192);
@@ -1760,11 +1770,11 @@ fn write_comment(out: &mut String, rng: &mut Rng, nps: f64, wait_spike: bool, sp
     let lang = usize::from(spanish);
     let mut topics = [Topic::Neutral; 2];
     let count = if nps <= 6.0 {
-        topics[0] = rng.pick(&complaints);
-        topics[1] = rng.pick(&complaints);
+        topics[0] = rng.weighted(&complaints);
+        topics[1] = rng.weighted(&complaints);
         if rng.chance(0.35) { 2 } else { 1 }
     } else if nps <= 8.0 {
-        topics[1] = rng.pick(&complaints);
+        topics[1] = rng.weighted(&complaints);
         if rng.chance(if wait_spike { 0.5 } else { 0.3 }) {
             2
         } else {
@@ -2180,58 +2190,3 @@ const INITIATIVE_TITLES: [(&str, &str); 20] = [
     ("email-templates", "Rewritten email templates"),
     ("shift-handover", "A shift handover checklist"),
 ];
-
-// --- random numbers --------------------------------------------------------------------
-
-/// splitmix64: tiny, seedable and good enough for generated data. Each file
-/// has its own stream, so files can be written in any order.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64, stream: u64) -> Rng {
-        let mut rng = Rng(seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03));
-        rng.next_u64();
-        rng
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-
-    /// Standard normal, by Box–Muller.
-    fn normal(&mut self) -> f64 {
-        let u = 1.0 - self.unit();
-        let v = self.unit();
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
-
-    /// One of `items`, with probability proportional to its weight.
-    fn pick<T: Copy>(&mut self, items: &[(T, f64)]) -> T {
-        let total: f64 = items.iter().map(|(_, w)| w).sum();
-        let mut x = self.unit() * total;
-        for &(item, w) in items {
-            if x < w {
-                return item;
-            }
-            x -= w;
-        }
-        items[items.len() - 1].0
-    }
-}

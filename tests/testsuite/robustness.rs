@@ -6,22 +6,11 @@ use std::fs;
 
 use crate::support::{Plan, fixtures};
 
-/// A small deterministic generator (SplitMix64), so a failure can be replayed.
-struct Rng(u64);
+// A seeded generator, so that a failure can be replayed.
+#[path = "../../examples/support/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use rng::Rng;
 
 const NASTY: &[&str] = &[
     "\"",
@@ -64,20 +53,20 @@ const NASTY: &[&str] = &[
 
 fn mangle(text: &str, rng: &mut Rng) -> String {
     let mut bytes = text.as_bytes().to_vec();
-    for _ in 0..=rng.below(3) {
-        let at = rng.below(bytes.len() + 1);
-        match rng.below(4) {
+    for _ in 0..=rng.index(3) {
+        let at = rng.index(bytes.len() + 1);
+        match rng.index(4) {
             0 => {
-                let end = (at + rng.below(16)).min(bytes.len());
+                let end = (at + rng.index(16)).min(bytes.len());
                 bytes.drain(at..end);
             }
             1 => {
-                let piece = NASTY[rng.below(NASTY.len())];
+                let piece = NASTY[rng.index(NASTY.len())];
                 bytes.splice(at..at, piece.bytes());
             }
             2 => bytes.truncate(at),
             _ => {
-                let end = (at + rng.below(40)).min(bytes.len());
+                let end = (at + rng.index(40)).min(bytes.len());
                 let copy = bytes[at..end].to_vec();
                 bytes.splice(at..at, copy);
             }
@@ -106,7 +95,7 @@ fn mangled_files_never_panic() {
         .collect();
     assert!(files.len() > 10);
     let plan = Plan::fixture("minimal");
-    let mut rng = Rng(0x5EED);
+    let mut rng = Rng::new(0x5EED);
     let mut builds = 0;
     for file in &files {
         let original = fs::read_to_string(source.join(file)).unwrap();
@@ -163,7 +152,7 @@ fn a_killed_build_leaves_a_whole_site() {
     }
     plan.write(page, &versions[0]);
     plan.build();
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     for round in 1..=24 {
         plan.write(page, &versions[round % 2]);
         let mut child = Command::new(env!("CARGO_BIN_EXE_cxreport"))
@@ -172,7 +161,7 @@ fn a_killed_build_leaves_a_whole_site() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("build starts");
-        std::thread::sleep(std::time::Duration::from_millis(rng.below(400) as u64));
+        std::thread::sleep(std::time::Duration::from_millis(rng.below(400)));
         let _ = child.kill();
         let _ = child.wait();
         let site = crate::support::tree(&plan.path("site"));
