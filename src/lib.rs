@@ -184,6 +184,10 @@ pub fn render(
     progress.start(Phase::Compute, None);
     // Shared, because the Markdown components read them while rendering.
     let report = Arc::new(analytics::compute(&plan));
+    let mut plan = plan;
+    // Summed up in the report now, and no page reads them one by one: a
+    // million responses need not stay in memory while the pages render.
+    plan.data.surveys.release_responses();
     let plan = Arc::new(plan);
     let views = pages::all(&plan, &report);
     progress.finish(Phase::Compute);

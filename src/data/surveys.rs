@@ -90,6 +90,13 @@ impl Surveys {
         Some(&self.values[dimension][value as usize])
     }
 
+    /// Frees the responses, keeping the names of the attributes, segments
+    /// and values: once the report is computed, nothing reads them.
+    pub fn release_responses(&mut self) {
+        self.responses = Vec::new();
+        self.ratings = Vec::new();
+    }
+
     /// A response's rating of an attribute (an index into [`Surveys::attributes`]).
     pub fn rating(&self, response: &Response, attribute: usize) -> Option<f64> {
         if attribute >= response.n_ratings as usize {
