@@ -73,34 +73,50 @@ fn needle(keyword: &str) -> Option<String> {
     Some(needle)
 }
 
-/// Every theme's keywords, folded once, and the buffer comments are folded
-/// into, reused from one comment to the next.
+/// Every theme's keywords, folded once into one automaton, and the buffer
+/// comments are folded into, reused from one comment to the next.
 struct Matcher {
-    /// Parallel to the themes.
-    needles: Vec<Vec<String>>,
+    /// All the keywords: a comment is read once, not once per keyword.
+    automaton: Option<aho_corasick::AhoCorasick>,
+    /// The theme of each keyword.
+    theme_of: Vec<usize>,
+    /// Per theme, whether the comment at hand mentions it.
+    found: Vec<bool>,
     folded: String,
 }
 
 impl Matcher {
     fn new(themes: &[Theme]) -> Matcher {
+        let (theme_of, needles): (Vec<usize>, Vec<String>) = themes
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| t.keywords.iter().filter_map(move |k| Some((i, needle(k)?))))
+            .unzip();
         Matcher {
-            needles: themes
-                .iter()
-                .map(|t| t.keywords.iter().filter_map(|k| needle(k)).collect())
-                .collect(),
+            // Only a pattern set too big for memory fails; a plan's keywords
+            // are far from that, and without an automaton nothing matches.
+            automaton: aho_corasick::AhoCorasick::new(&needles).ok(),
+            theme_of,
+            found: vec![false; themes.len()],
             folded: String::new(),
         }
     }
 
     /// The indices of the themes `comment` mentions, each once however many
-    /// of its keywords match.
+    /// of its keywords match, in theme order.
     fn mentions(&mut self, comment: &str) -> impl Iterator<Item = usize> + '_ {
         fold_into(comment, &mut self.folded);
-        let folded = self.folded.as_str();
-        self.needles
+        self.found.fill(false);
+        if let Some(automaton) = &self.automaton {
+            // Overlapping: ` on hold ` must not hide ` hold ` of another theme.
+            for m in automaton.find_overlapping_iter(self.folded.as_str()) {
+                self.found[self.theme_of[m.pattern().as_usize()]] = true;
+            }
+        }
+        self.found
             .iter()
             .enumerate()
-            .filter(move |(_, needles)| needles.iter().any(|n| folded.contains(n.as_str())))
+            .filter(|(_, found)| **found)
             .map(|(theme, _)| theme)
     }
 }
