@@ -83,6 +83,32 @@ fn fill(
         staging.join(MARKER),
         "This directory is written by cxreport and replaced on every build.\n",
     )?;
+    // Most of the time goes to the file system making directories and
+    // files (a page is a directory), work a second core halves.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || fill_part(staging, previous, part, progress)))
+            .collect();
+        let mut unchanged = 0;
+        for worker in workers {
+            unchanged += worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        }
+        Ok(unchanged)
+    })
+}
+
+/// [`fill`]'s work for some of the files.
+fn fill_part(
+    staging: &Path,
+    previous: Option<&Path>,
+    files: &[OutFile],
+    progress: &dyn crate::Progress,
+) -> anyhow::Result<usize> {
     let mut unchanged = 0;
     for file in files {
         let rel = Path::new(&file.path);

@@ -1,6 +1,6 @@
 //! No input makes cxreport panic: every file of the minimal plan is mangled in
 //! many deterministic ways and the plan is loaded and, when valid, built.
-//! (Longer fuzzing with coverage guidance is a separate script.)
+//! (Longer fuzzing, guided by the problems each input finds, is `scripts/fuzz`.)
 
 use std::fs;
 
