@@ -363,6 +363,18 @@ pub fn render(
 ) -> Result<String, Vec<Diagnostic>> {
     let mut env = env.clone();
     let mut source = template_source(&md.body);
+    if let Some(offset) = oversized_tag(&source) {
+        let (line, column) = file_position(md, &source, offset);
+        return Err(vec![Diagnostic {
+            file: md.source.clone(),
+            line,
+            column,
+            severity: Severity::Error,
+            message: format!(
+                "this tag is longer than {MAX_TAG} characters, or not closed: a component call is a short line such as {{{{ kpi_card(\"sla\") }}}}"
+            ),
+        }]);
+    }
     let mut problems = Vec::new();
     // Rendering stops at the first failing call; to report every one, each
     // failing call is blanked out (keeping the lines and columns of the rest)
@@ -473,6 +485,45 @@ fn template_source(body: &str) -> String {
         .replace("{#", "{{ \"{#\" }}")
 }
 
+/// The line and column in the file of an offset in the page's body.
+fn file_position(md: &Markdown, source: &str, offset: usize) -> (usize, usize) {
+    let before = source.get(..offset).unwrap_or_default();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        md.line + before.matches('\n').count(),
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// A tag longer than this is refused before it is parsed: minijinja's
+/// parser recurses into nested expressions, and `{{ - - - … }}` a million
+/// signs long would overflow the stack. No real component call comes near.
+const MAX_TAG: usize = 2048;
+
+/// The offset of the first `{{ … }}` or `{% … %}` longer than [`MAX_TAG`]
+/// (or not closed before that), if there is one.
+fn oversized_tag(source: &str) -> Option<usize> {
+    let mut at = 0;
+    while let Some(i) = source[at..].find('{') {
+        let start = at + i;
+        let rest = &source[start..];
+        let close = match rest.as_bytes().get(1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            _ => {
+                at = start + 1;
+                continue;
+            }
+        };
+        let len = rest[2..].find(close).map_or(rest.len(), |end| end + 4);
+        if len > MAX_TAG {
+            return Some(start);
+        }
+        at = start + len;
+    }
+    None
+}
+
 /// A problem in a content page's body, at its line and column of the file
 /// (`source` is the body as a template: the same lines as the file's).
 fn page_error(md: &Markdown, source: &str, e: &Error) -> Diagnostic {
@@ -496,19 +547,12 @@ fn page_error(md: &Markdown, source: &str, e: &Error) -> Diagnostic {
         };
     }
     let (line, column) = match e.range().filter(|r| r.start <= source.len()) {
-        Some(r) => {
-            let before = source.get(..r.start).unwrap_or_default();
-            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-            (
-                before.matches('\n').count() + 1,
-                before[line_start..].chars().count() + 1,
-            )
-        }
-        None => (e.line().unwrap_or(1), 1),
+        Some(r) => file_position(md, source, r.start),
+        None => (md.line + e.line().unwrap_or(1) - 1, 1),
     };
     Diagnostic {
         file: md.source.clone(),
-        line: md.line + line - 1,
+        line,
         column,
         severity: Severity::Error,
         message,
@@ -518,6 +562,21 @@ fn page_error(md: &Markdown, source: &str, e: &Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_too_long_to_parse_safely_are_found() {
+        assert_eq!(
+            oversized_tag("{{ kpi_card(\"sla\") }} {% if x %}y{% endif %} {x}"),
+            None
+        );
+        let deep = format!("ok {{{{ 1 {}1 }}}}", "- ".repeat(MAX_TAG));
+        assert_eq!(oversized_tag(&deep), Some(3));
+        let open = format!("{{% if {}", "x".repeat(MAX_TAG));
+        assert_eq!(oversized_tag(&open), Some(0));
+        // Just under the limit, and a lone `{` at the very end.
+        let fits = format!("{{{{{}}}}} {{", " ".repeat(MAX_TAG - 4));
+        assert_eq!(oversized_tag(&fits), None);
+    }
 
     /// What `unique` did before it remembered suffixes: the first free id
     /// counting from 1 every time.

@@ -200,6 +200,23 @@ fn a_huge_failing_component_call_is_an_error() {
     );
 }
 
+/// Found by `scripts/fuzz`: half a million nested minus signs in one
+/// expression overflowed the template parser's stack (the process aborted).
+#[test]
+fn an_expression_too_deep_to_parse_is_an_error() {
+    let plan = Plan::fixture("minimal");
+    plan.write(
+        "content/deep.md",
+        &format!("Intro.\n\n{{{{ 1 {}1 }}}}\n", "- ".repeat(500_000)),
+    );
+    let run = plan.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "content/deep.md:3:1: error: this tag is longer than 2048 characters, or not closed: a component call is a short line such as {{ kpi_card(\"sla\") }}\n1 error, 0 warnings\n"
+    );
+}
+
 /// Found by `scripts/fuzz`: a number filter asked for 70,000 digits panicked.
 #[test]
 fn a_number_with_absurd_digits_renders() {
