@@ -360,6 +360,14 @@ impl<'d> Loader<'d> {
     }
 
     pub fn check_id_at(&mut self, src: &Source, kind: Kind, id: &str, pos: Pos) -> bool {
+        if is_device_name(id) {
+            let message = format!(
+                "{} id `{id}` is a name Windows keeps for a device, and the site could not be copied there: choose another",
+                kind.noun()
+            );
+            self.diags.error(&src.path, pos, message);
+            return false;
+        }
         if !is_id(id) {
             self.diags.error(
                 &src.path,
@@ -503,13 +511,25 @@ pub fn outside(root: &Path, path: &Path) -> Option<PathBuf> {
     (!real.starts_with(&root)).then_some(real)
 }
 
-/// `[a-z0-9][a-z0-9_-]*`
+/// `[a-z0-9][a-z0-9_-]*`, and not a name Windows keeps for a device: ids
+/// become folder names of the site, and a folder `con/` cannot be copied
+/// to, served from or checked out on Windows.
 pub fn is_id(s: &str) -> bool {
     let mut chars = s.chars();
     chars
         .next()
         .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && !is_device_name(s)
+}
+
+/// `con`, `prn`, `aux`, `nul`, `com1`–`com9`, `lpt1`–`lpt9`.
+pub fn is_device_name(s: &str) -> bool {
+    match s.as_bytes() {
+        b"con" | b"prn" | b"aux" | b"nul" => true,
+        [b'c', b'o', b'm', d] | [b'l', b'p', b't', d] => (b'1'..=b'9').contains(d),
+        _ => false,
+    }
 }
 
 /// A path below `root`, with `/` separators, as shown in messages.
@@ -533,5 +553,7 @@ mod tests {
         assert!(!is_id("-x"));
         assert!(!is_id("Sla"));
         assert!(!is_id("../etc"));
+        assert!(!is_id("con") && !is_id("lpt1") && !is_id("com9"));
+        assert!(is_id("console") && is_id("com0") && is_id("lpt10"));
     }
 }

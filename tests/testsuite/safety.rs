@@ -305,3 +305,25 @@ fn raw_html_in_pages_is_text_unless_the_plan_trusts_it() {
     // Markdown links to scripts are still neutralised.
     assert!(!page.contains("javascript:"), "{page}");
 }
+
+/// Ids become folder names of the site: one Windows keeps for a device
+/// would make a site that cannot be copied there.
+#[test]
+fn windows_device_names_are_not_ids() {
+    let plan = Plan::fixture("minimal");
+    let flow = plan.read("data/flows/chat-bot.toml");
+    plan.write("data/flows/nul.toml", &flow);
+    plan.write(
+        "data/initiatives.toml",
+        "[[initiative]]\nid = \"con\"\ntitle = \"T\"\nowner = \"O\"\n\
+         due = 2026-06-30\nstatus = \"todo\"\nimpact = \"low\"\neffort = \"low\"\n",
+    );
+    let run = plan.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "data/flows/nul.toml:1:1: error: the file name `nul` is not a valid flow id: rename the file or set `id`\n\
+         data/initiatives.toml:2:6: error: initiative id `con` is a name Windows keeps for a device, and the site could not be copied there: choose another\n\
+         2 errors, 0 warnings\n"
+    );
+}
