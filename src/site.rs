@@ -85,56 +85,48 @@ fn fill(
     )?;
     // Most of the time goes to the file system making directories and
     // files (a page is a directory), work a second core halves.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = files.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || fill_part(staging, previous, part, progress)))
-            .collect();
-        let mut unchanged = 0;
-        for worker in workers {
-            unchanged += worker
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        }
-        Ok(unchanged)
-    })
+    let mut unchanged = 0;
+    let mut failed = None;
+    crate::parallel::ordered(
+        files,
+        |file| {
+            let linked = put(staging, previous, file);
+            progress.step();
+            linked
+        },
+        |linked| match linked {
+            Ok(linked) => unchanged += usize::from(linked),
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
+        },
+    );
+    failed.map_or(Ok(unchanged), Err)
 }
 
-/// [`fill`]'s work for some of the files.
-fn fill_part(
-    staging: &Path,
-    previous: Option<&Path>,
-    files: &[OutFile],
-    progress: &dyn crate::Progress,
-) -> anyhow::Result<usize> {
-    let mut unchanged = 0;
-    for file in files {
-        let rel = Path::new(&file.path);
-        // Paths come from ids that were checked on load; this is the last line of defence.
-        if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
-            bail!(
-                "refusing to write {:?}: it would leave the output directory",
-                file.path
-            );
-        }
-        let path = staging.join(rel);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        if let Some(old) = previous.map(|p| p.join(rel))
-            && same_bytes(&old, &file.bytes)
-            && fs::hard_link(&old, &path).is_ok()
-        {
-            unchanged += 1;
-        } else {
-            fs::write(&path, &file.bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-        progress.step();
+/// Writes one file into `staging`, or links it from `previous` when it has
+/// the same bytes there; says whether it was linked.
+fn put(staging: &Path, previous: Option<&Path>, file: &OutFile) -> anyhow::Result<bool> {
+    let rel = Path::new(&file.path);
+    // Paths come from ids that were checked on load; this is the last line of defence.
+    if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        bail!(
+            "refusing to write {:?}: it would leave the output directory",
+            file.path
+        );
     }
-    Ok(unchanged)
+    let path = staging.join(rel);
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    if let Some(old) = previous.map(|p| p.join(rel))
+        && same_bytes(&old, &file.bytes)
+        && fs::hard_link(&old, &path).is_ok()
+    {
+        return Ok(true);
+    }
+    fs::write(&path, &file.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(false)
 }
 
 /// Whether the file at `path` holds exactly `bytes` (the size is checked
