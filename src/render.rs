@@ -75,6 +75,24 @@ pub const ECHARTS_CDN: &str = "https://cdn.jsdelivr.net/npm/echarts@5.6.0/dist/e
 pub const ECHARTS_INTEGRITY: &str =
     "sha384-pPi0zxBAoDu6+JXW/C68UZLvBUUtU+7zonhif43rqj7pxsGyqyqzcian2Rj37Rss";
 
+/// The Content-Security-Policy of every page: the static site carries it
+/// as a `<meta http-equiv>`, and `serve` sends it as a header. Scripts come
+/// only from the site itself and the pinned ECharts build (whose integrity
+/// hash `charts.js` sets); no inline script or event handler runs, so a
+/// payload that slipped past escaping still cannot execute. Inline styles
+/// stay allowed: ECharts writes its tooltips with `style` attributes, and a
+/// style cannot run code.
+pub fn content_security_policy(echarts: &EchartsSource) -> String {
+    let scripts = match echarts {
+        EchartsSource::Cdn => format!("'self' {ECHARTS_CDN}"),
+        EchartsSource::File(_) => "'self'".to_owned(),
+    };
+    format!(
+        "default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+}
+
 /// Where the site keeps a local copy of ECharts (`[charts] echarts = "path"`).
 pub const ECHARTS_LOCAL: &str = "static/echarts.min.js";
 
@@ -105,6 +123,8 @@ struct SiteView {
     /// not served by the site itself.
     echarts: String,
     echarts_integrity: Option<&'static str>,
+    /// The page's Content-Security-Policy ([`content_security_policy`]).
+    csp: String,
 }
 
 impl Renderer {
@@ -158,6 +178,7 @@ impl Renderer {
                 EchartsSource::Cdn => Some(ECHARTS_INTEGRITY),
                 EchartsSource::File(_) => None,
             },
+            csp: content_security_policy(&plan.config.echarts),
         };
         let site = Value::from(minijinja::value::Serde(&site));
         let mut components = self.env.clone();
