@@ -241,7 +241,7 @@ pub fn markdown_with<'b>(
                         level,
                         id,
                         classes,
-                        attrs,
+                        attrs: _,
                     },
                     at,
                 )) = heading.take()
@@ -257,11 +257,13 @@ pub fn markdown_with<'b>(
                         .map(|i| i.to_string())
                         .unwrap_or_else(|| unique_slug(&text, &mut ids));
                     ids.ids.insert(id.clone());
+                    // Only the anchor and classes survive `{…}`: any other
+                    // attribute (`onfocus=…`, `autofocus`) could carry script.
                     events[at] = Event::Start(Tag::Heading {
                         level,
                         id: Some(id.into()),
                         classes,
-                        attrs,
+                        attrs: Vec::new(),
                     });
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
@@ -435,6 +437,19 @@ mod tests {
         assert!(!html.contains("<img"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn heading_attributes_keep_only_the_anchor_and_classes() {
+        let html = markdown(
+            "## Note {#n .wide autofocus tabindex=0 onfocus=alert(document.domain)}\n\n\
+             # T {onmouseover=\"alert(1)\" style=x}\n",
+        );
+        assert!(html.contains(r#"<h2 id="n" class="wide">Note</h2>"#), "{html}");
+        assert!(html.contains(r#"<h1 id="t">T</h1>"#), "{html}");
+        for word in ["autofocus", "tabindex", "onfocus", "onmouseover", "style"] {
+            assert!(!html.contains(word), "{word} in {html}");
+        }
     }
 
     #[test]

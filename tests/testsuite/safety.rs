@@ -117,6 +117,14 @@ fn hostile_values_render_as_text_everywhere_charts_included() {
         }
         pages += 1;
         let html = String::from_utf8(bytes).expect("UTF-8");
+        // The policy that stops a payload the escaping missed: no inline
+        // script or event handler runs, whatever the page holds.
+        assert!(
+            html.contains(
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self' https://cdn.jsdelivr.net/npm/echarts@5.6.0/dist/echarts.min.js;"
+            ),
+            "{path}: no Content-Security-Policy"
+        );
         for tag in tags(&html) {
             if tag == "<!DOCTYPE html>" {
                 continue;
