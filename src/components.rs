@@ -362,6 +362,9 @@ pub fn render(
     raw_html: bool,
 ) -> Result<String, Vec<Diagnostic>> {
     let mut env = env.clone();
+    // A page is text with components, not a program: loops in loops
+    // (`{% for %}` over `range(10000)` twice) would hang a CI job.
+    env.set_fuel(Some(FUEL));
     let mut source = template_source(&md.body);
     if let Some(offset) = oversized_tag(&source) {
         let (line, column) = file_position(md, &source, offset);
@@ -401,7 +404,8 @@ pub fn render(
                     .filter(|r| r.end <= source.len() && r.start < r.end);
                 match call {
                     Some(r)
-                        if e.kind() != ErrorKind::SyntaxError && problems.len() < MAX_PROBLEMS =>
+                        if !matches!(e.kind(), ErrorKind::SyntaxError | ErrorKind::OutOfFuel)
+                            && problems.len() < MAX_PROBLEMS =>
                     {
                         // Not `format!("{:<width$}")`: a width past u16 panics.
                         let mut filler = String::from("\"\"");
@@ -450,6 +454,11 @@ pub fn render(
 
 /// How many problems one page reports at most.
 const MAX_PROBLEMS: usize = 50;
+
+/// The template work one content page may do, in minijinja's instructions:
+/// a page that loops over a few thousand items is well inside it, and it is
+/// spent in a fraction of a second.
+const FUEL: u64 = 1_000_000;
 
 /// For each of the first `count` placeholders, the line (from 0) of `text`
 /// it first appears on, if it does. One pass over the text, counting lines
@@ -530,6 +539,12 @@ fn page_error(md: &Markdown, source: &str, e: &Error) -> Diagnostic {
     let mut message = e
         .detail()
         .map_or_else(|| e.kind().to_string(), str::to_owned);
+    if e.kind() == ErrorKind::OutOfFuel {
+        message = format!(
+            "the page's template code does too much work (more than {FUEL} steps): \
+             look for a loop inside a loop, or a very long one"
+        );
+    }
     if e.kind() == ErrorKind::UnknownFunction {
         let name = message
             .split_whitespace()
