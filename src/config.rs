@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::data::de::{TomlDate, TomlFile};
-use crate::diag::{Diagnostics, Source};
+use crate::diag::{Diagnostics, Pos, Source};
 
 /// The language of the fixed texts and of number and date formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
@@ -50,6 +50,8 @@ pub struct Config {
     pub currency: String,
     /// The date the report is "as of"; `None` means the latest date in the data.
     pub as_of: Option<jiff::civil::Date>,
+    /// Where `as_of` is written in `cxreport.toml`, for problems with it.
+    pub as_of_pos: Option<Pos>,
     /// Relative to the plan root.
     pub output_dir: PathBuf,
     pub trend: TrendPeriod,
@@ -76,6 +78,7 @@ impl Default for Config {
             language: Language::En,
             currency: "USD".to_owned(),
             as_of: None,
+            as_of_pos: None,
             output_dir: PathBuf::from("site"),
             trend: TrendPeriod::Week,
             window_days: 28,
@@ -96,7 +99,7 @@ struct Raw {
     base_url: Option<String>,
     language: Option<Language>,
     currency: Option<String>,
-    as_of: Option<TomlDate>,
+    as_of: Option<toml::Spanned<TomlDate>>,
     // The tables are read on their own (see `take_table`); naming them here
     // makes them known keys, so that a misspelt `[biuld]` gets a hint.
     #[allow(dead_code)]
@@ -184,7 +187,10 @@ impl Config {
                 };
             }
             config.language = raw.language.unwrap_or_default();
-            config.as_of = raw.as_of.map(|d| d.0);
+            if let Some(as_of) = raw.as_of {
+                config.as_of_pos = Some(file.pos(as_of.span().start));
+                config.as_of = Some(as_of.into_inner().0);
+            }
         }
         if let Some(dir) = build.and_then(|b| b.output_dir) {
             config.output_dir = dir;

@@ -445,7 +445,10 @@ mod tests {
             "## Note {#n .wide autofocus tabindex=0 onfocus=alert(document.domain)}\n\n\
              # T {onmouseover=\"alert(1)\" style=x}\n",
         );
-        assert!(html.contains(r#"<h2 id="n" class="wide">Note</h2>"#), "{html}");
+        assert!(
+            html.contains(r#"<h2 id="n" class="wide">Note</h2>"#),
+            "{html}"
+        );
         assert!(html.contains(r#"<h1 id="t">T</h1>"#), "{html}");
         for word in ["autofocus", "tabindex", "onfocus", "onmouseover", "style"] {
             assert!(!html.contains(word), "{word} in {html}");

@@ -126,7 +126,8 @@ impl Matcher {
 pub struct ThemeResult {
     /// Comments that mention the theme.
     pub mentions: u32,
-    /// Mentions per ISO week, every week from the first response to `as_of`.
+    /// Mentions per ISO week, every week from the first response to the
+    /// last on or before `as_of`.
     pub weekly: Vec<(Period, u32)>,
     /// Mentions in the ISO week that contains `as_of`; `None` when no
     /// response is dated on or before `as_of`.
@@ -191,10 +192,19 @@ impl Tally {
 pub fn compute(themes: &[Theme], surveys: &Surveys, as_of: Date) -> Vec<ThemeResult> {
     let responses = || surveys.responses.iter().filter(|r| r.date <= as_of);
     let now = Period::of(Length::Week, as_of);
-    let weeks: Vec<Period> = match responses().map(|r| r.date).min() {
-        Some(first) => (Period::of(Length::Week, first).index..=now.index)
-            .map(|index| Period { index, ..now })
-            .collect(),
+    // From the first response to the last, not to `as_of`: an `as_of` long
+    // after the data would otherwise list every empty week in between.
+    let first_last = responses().map(|r| r.date).fold(None, |acc, d| match acc {
+        None => Some((d, d)),
+        Some((a, b)) => Some((d.min(a), d.max(b))),
+    });
+    let weeks: Vec<Period> = match first_last {
+        Some((first, last)) => {
+            let last = Period::of(Length::Week, last).index;
+            (Period::of(Length::Week, first).index..=last)
+                .map(|index| Period { index, ..now })
+                .collect()
+        }
         None => Vec::new(),
     };
     let blank = Tally {
@@ -232,7 +242,11 @@ pub fn compute(themes: &[Theme], surveys: &Surveys, as_of: Date) -> Vec<ThemeRes
         .zip(tallies)
         .map(|(theme, tally)| {
             let weekly: Vec<(Period, u32)> = weeks.iter().copied().zip(tally.weekly).collect();
-            let latest_week = weekly.last().copied();
+            // The week of `as_of`, which is the last listed unless no
+            // response came in it.
+            let latest_week = weekly
+                .last()
+                .map(|&(week, n)| if week == now { (week, n) } else { (now, 0) });
             ThemeResult {
                 mentions: weekly.iter().map(|(_, n)| n).sum(),
                 alert: theme

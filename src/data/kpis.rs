@@ -144,6 +144,7 @@ pub fn parse(
     path: &str,
     input: impl std::io::Read,
     metrics: &[Metric],
+    seen: &mut super::dates::Seen,
     diags: &mut Diagnostics,
 ) -> Kpis {
     let mut kpis = Kpis::default();
@@ -161,6 +162,7 @@ pub fn parse(
             _ => None,
         })
         .collect();
+    let date_column = columns.iter().position(|c| matches!(c, Column::Date));
     let mut series: Vec<Vec<Obs>> = vec![Vec::new(); metrics.len()];
     // A file repeats a few combinations of dimension values: each is
     // interned once, and later rows find it by their cells' text.
@@ -173,6 +175,7 @@ pub fn parse(
         else {
             return;
         };
+        seen.note(date, row.pos(date_column.unwrap_or(0)));
         key.clear();
         for &(i, _) in &dimensions {
             // The length first: no cell text can make two keys alike.

@@ -8,6 +8,7 @@
 //! everything that refers to them.
 
 pub mod audits;
+pub mod dates;
 pub mod de;
 pub mod flows;
 pub mod initiatives;
@@ -73,6 +74,7 @@ pub fn load(
 ) -> anyhow::Result<Data> {
     let mut loader = Loader::new(root, files, diags);
     let mut data = Data::default();
+    let mut spread = dates::Spread::default();
     if let Some(src) = loader.read("data/metrics.toml")? {
         let before = loader.diags.error_count();
         data.metrics = metrics::parse(&src, &mut loader);
@@ -87,8 +89,9 @@ pub fn load(
         read_parts(
             &mut loader,
             "data/kpis",
-            |rel, input, diags| kpis::parse(rel, input, metrics, diags),
+            |rel, input, seen, diags| kpis::parse(rel, input, metrics, seen, diags),
             |part| data.kpis.append(part),
+            &mut spread,
         )?;
         // Once, not after each file: stable, so rows of one date keep their
         // file order either way.
@@ -101,10 +104,17 @@ pub fn load(
     read_parts(
         &mut loader,
         "data/surveys",
-        |rel, input, diags| surveys::parse(rel, input, config, diags),
+        |rel, input, seen, diags| surveys::parse(rel, input, config, seen, diags),
         |part| data.surveys.append(part),
+        &mut spread,
     )?;
     data.surveys.responses.sort_by_key(|r| r.date);
+    spread.check(loader.diags);
+    if let (Some((first, last)), Some((as_of, at))) =
+        (spread.range(), config.as_of.zip(config.as_of_pos))
+    {
+        check_as_of(as_of, at, first, last, loader.diags);
+    }
     if let Some(src) = loader.read("data/themes.toml")? {
         data.themes = themes::parse(&src, &mut loader);
     }
@@ -139,8 +149,9 @@ pub fn load(
 fn read_parts<T: Default + Send>(
     loader: &mut Loader,
     folder: &str,
-    parse: impl Fn(&str, Input<'_>, &mut Diagnostics) -> T + Sync,
+    parse: impl Fn(&str, Input<'_>, &mut dates::Seen, &mut Diagnostics) -> T + Sync,
     mut merge: impl FnMut(T),
+    spread: &mut dates::Spread,
 ) -> anyhow::Result<()> {
     let paths = loader.store.paths(folder, "csv")?;
     let (store, diags) = (&loader.store, &mut *loader.diags);
@@ -149,15 +160,17 @@ fn read_parts<T: Default + Send>(
         &paths,
         |rel| {
             let mut found = Diagnostics::default();
+            let mut seen = dates::Seen::default();
             let part = match store.open(rel, &mut found)? {
-                Some(input) => parse(rel, input, &mut found),
+                Some(input) => parse(rel, input, &mut seen, &mut found),
                 None => T::default(),
             };
-            anyhow::Ok((part, found))
+            anyhow::Ok((rel.clone(), part, seen, found))
         },
         |result| match result {
-            Ok((part, found)) => {
+            Ok((rel, part, seen, found)) => {
                 diags.append(found);
+                spread.add(&rel, seen);
                 merge(part);
             }
             Err(e) => {
@@ -166,6 +179,24 @@ fn read_parts<T: Default + Send>(
         },
     );
     failed.map_or(Ok(()), Err)
+}
+
+/// `as_of` more than ten years from every row (`9999-12-31`) is a typo, and
+/// would make every "since the last data" figure and period list run on for
+/// millennia: an error in `cxreport.toml`.
+fn check_as_of(as_of: Date, at: Pos, first: Date, last: Date, diags: &mut Diagnostics) {
+    let side = if dates::days_between(last, as_of) > dates::FAR_DAYS {
+        format!("after the latest date in the data, {last}")
+    } else if dates::days_between(as_of, first) > dates::FAR_DAYS {
+        format!("before the earliest date in the data, {first}")
+    } else {
+        return;
+    };
+    diags.error(
+        "cxreport.toml",
+        at,
+        format!("`as_of = {as_of}` is more than ten years {side}: a typo?"),
+    );
 }
 
 /// The kinds of record whose ids must be unique across the plan.

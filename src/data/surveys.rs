@@ -234,6 +234,7 @@ pub fn parse(
     path: &str,
     input: impl std::io::Read,
     config: &Config,
+    seen: &mut super::dates::Seen,
     diags: &mut Diagnostics,
 ) -> Surveys {
     let mut surveys = Surveys::default();
@@ -252,6 +253,7 @@ pub fn parse(
             _ => None,
         })
         .collect();
+    let date_column = columns.iter().position(|c| matches!(c, Column::Date));
     let n_ratings = surveys.attributes.len();
     let mut ratings = vec![f64::NAN; n_ratings];
     let mut profile = Profile::new();
@@ -262,6 +264,7 @@ pub fn parse(
         else {
             return;
         };
+        seen.note(response.date, row.pos(date_column.unwrap_or(0)));
         profile.clear();
         for &(i, d) in &segments {
             if !row.cells[i].is_empty() {

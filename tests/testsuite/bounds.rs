@@ -1,0 +1,115 @@
+//! Bounded work: no input makes a build run for minutes or write a site of
+//! hundreds of megabytes. Template loops in a content page have a budget, a
+//! date far from the rest of the data is a problem at its line, and period
+//! lists end where the data ends, whatever `as_of` says.
+
+use std::time::{Duration, Instant};
+
+use crate::support::Plan;
+
+/// The exit code and stderr of `check`, which must come back in seconds.
+fn check_promptly(plan: &Plan) -> (i32, String) {
+    let started = Instant::now();
+    let run = plan.run(&["check"]);
+    // Not a timing test: an unbounded run takes minutes, so anything under
+    // a minute says the work was bounded.
+    assert!(started.elapsed() < Duration::from_secs(60), "check hung");
+    (run.code, run.stderr)
+}
+
+#[test]
+fn nested_template_loops_in_a_page_are_an_error_not_a_hang() {
+    let plan = Plan::fixture("minimal");
+    plan.write(
+        "content/loops.md",
+        "+++\ntitle = \"Loops\"\n+++\nText\n\n\
+         {% for a in range(10000) %}{% for b in range(10000) %}x{% endfor %}{% endfor %}\n",
+    );
+    let (code, stderr) = check_promptly(&plan);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "content/loops.md:6:55: error: the page's template code does too much work (more than 1000000 steps): look for a loop inside a loop, or a very long one"
+        ),
+        "{stderr}"
+    );
+    // A page that loops over a few thousand items is well within it.
+    plan.write(
+        "content/loops.md",
+        "+++\ntitle = \"Loops\"\n+++\n{% for a in range(3000) %}- {{ a }}\n{% endfor %}\n",
+    );
+    let (code, stderr) = check_promptly(&plan);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn a_date_far_from_the_rest_is_a_problem_at_its_line() {
+    let plan = Plan::fixture("minimal");
+    let kpis = plan.read("data/kpis/daily.csv");
+    plan.write(
+        "data/kpis/daily.csv",
+        &kpis.replacen("2026-01-15,chat", "0001-01-02,chat", 1),
+    );
+    let mut surveys = plan.read("data/surveys/responses.csv");
+    surveys.push_str("r98,0026-01-02,voice,3,,,,\nr99,9026-01-02,voice,3,,,,\n");
+    plan.write("data/surveys/responses.csv", &surveys);
+    let (code, stderr) = check_promptly(&plan);
+    assert_eq!(code, 1, "{stderr}");
+    for expected in [
+        "data/kpis/daily.csv:3:1: error: the date 0001-01-02 is more than ten years before the earliest other date, 2026-01-15: a typo? Dates this far from the rest would stretch every chart across the gap",
+        "data/surveys/responses.csv:",
+        "the date 0026-01-02 is more than ten years before the earliest other date, 2026-01-15",
+        "the date 9026-01-02 is more than ten years after the latest other date, 2026-03-04",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+}
+
+#[test]
+fn as_of_far_from_the_data_is_a_problem_in_the_settings() {
+    let plan = Plan::fixture("minimal");
+    let config = plan.read("cxreport.toml");
+    plan.write(
+        "cxreport.toml",
+        &config.replace("as_of = 2026-03-31", "as_of = 9999-12-31"),
+    );
+    let (code, stderr) = check_promptly(&plan);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "cxreport.toml:3:9: error: `as_of = 9999-12-31` is more than ten years after the latest date in the data, 2026-03-04: a typo?"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn period_lists_end_where_the_data_ends() {
+    let plan = Plan::fixture("minimal");
+    plan.build();
+    let near = plan.read("site/api/report.json").len();
+    // Nine years on: allowed, but nothing new to list.
+    let config = plan.read("cxreport.toml");
+    plan.write(
+        "cxreport.toml",
+        &config.replace("as_of = 2026-03-31", "as_of = 2035-03-31"),
+    );
+    plan.build();
+    let report = plan.read("site/api/report.json");
+    let json: serde_json::Value = serde_json::from_str(&report).expect("JSON");
+    for theme in json["themes"].as_array().expect("themes") {
+        let weeks = theme["weekly"].as_array().expect("weekly");
+        let last = weeks.last().expect("a week")["week"]
+            .as_str()
+            .expect("text");
+        assert!(last.starts_with("2026-"), "{last}");
+        assert_eq!(theme["latest_week"]["week"], "2035-W13");
+        assert_eq!(theme["latest_week"]["mentions"], 0);
+    }
+    // The stale-data alerts grow a little; the lists do not run to 2035.
+    assert!(
+        report.len() < near * 2,
+        "{} bytes, from {near}",
+        report.len()
+    );
+}
