@@ -10,12 +10,13 @@
 //! are served, never written. Pages are served from memory, so a request never
 //! sees a half-written site.
 
+mod connection;
 mod http;
 mod watch;
 
 use std::collections::HashMap;
 use std::hash::BuildHasher as _;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -72,10 +73,6 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
             summary.elapsed.as_secs_f64()
         ));
     }
-    let server = Arc::new(
-        tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| anyhow::anyhow!("cannot serve on {addr}: {e}"))?,
-    );
     // Listening on every address: this machine's own is the one to open.
     let host = match addr.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => {
@@ -116,13 +113,16 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
 
     let stopping = Arc::new(AtomicBool::new(false));
     let handler = {
-        let (server, stopping) = (server.clone(), stopping.clone());
+        let stopping = stopping.clone();
         move || {
             // A second Ctrl-C does not wait for anything.
             if stopping.swap(true, Ordering::SeqCst) {
                 std::process::exit(130);
             }
-            server.unblock();
+            // The accept loop sees `stopping` only once a connection comes.
+            if TcpStream::connect_timeout(&host, Duration::from_secs(1)).is_err() {
+                std::process::exit(130);
+            }
         }
     };
     if let Err(e) = ctrlc::set_handler(handler) {
@@ -131,25 +131,14 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
     if opts.open {
         open_browser(&url, term);
     }
-    let guard = http::Guard::new(opts.bind);
-    let served = loop {
-        match server.recv() {
-            // Each on its own thread: a client that stops reading holds up
-            // only itself.
-            Ok(request) => {
-                let live = live.clone();
-                let term = *term;
-                std::thread::spawn(move || http::respond(request, &live, &guard, &term));
-            }
-            Err(_) if stopping.load(Ordering::SeqCst) => break Ok(()),
-            Err(e) => break Err(anyhow::Error::new(e).context("the server stopped")),
-        }
+    let answer = {
+        let (live, guard, term) = (live.clone(), http::Guard::new(opts.bind), *term);
+        move |request: &connection::Request| http::respond(request, &live, &guard, &term)
     };
+    connection::accept(&listener, &stopping, answer);
     live.stop();
-    if served.is_ok() {
-        term.say("Stopped.");
-    }
-    served
+    term.say("Stopped.");
+    Ok(())
 }
 
 /// The site being served and what the open pages need to hear about it.

@@ -94,15 +94,17 @@ impl Server {
 
     /// The status of a request sent as written.
     fn status_of(&self, request: &str) -> u16 {
+        status(&self.fetch(request))
+    }
+
+    /// The whole response to a request sent as written, which ends its
+    /// connection.
+    fn fetch(&self, request: &str) -> String {
         let mut stream = self.connect();
         stream.write_all(request.as_bytes()).expect("request");
         let mut response = String::new();
         stream.read_to_string(&mut response).expect("response");
         response
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .expect("a status")
     }
 
     fn connect(&self) -> TcpStream {
@@ -131,6 +133,15 @@ impl Server {
         let stderr = self.stderr.lock().unwrap().clone();
         (status.code().unwrap_or(-1), stderr)
     }
+}
+
+/// The status of a response.
+fn status(response: &str) -> u16 {
+    response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {response:?}"))
 }
 
 impl Drop for Server {
@@ -406,4 +417,58 @@ fn a_port_in_use_is_said() {
             "error: cannot listen on 127.0.0.1:{port}: the port is in use; choose another with --port N, or --port 0 for a free one\n"
         )
     );
+}
+
+/// Issue 14: a 300 MB request line made `serve` hold 1.6 GB before it
+/// answered. The head is now capped and refused as soon as it is over.
+#[test]
+fn a_request_head_over_the_cap_is_refused_and_never_held() {
+    let plan = Plan::fixture("minimal");
+    let server = Server::start(&plan, &["--port", "0", "--quiet"]);
+    // The client keeps sending on its own thread while the answer is read.
+    let answer_to = |start: String, bytes: usize| {
+        let stream = server.connect();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut writer = stream.try_clone().unwrap();
+        let sending = std::thread::spawn(move || {
+            let chunk = vec![b'a'; 64 * 1024];
+            let _ = writer.write_all(start.as_bytes());
+            let mut sent = 0;
+            // Stopped early when the server closes.
+            while sent < bytes && writer.write_all(&chunk).is_ok() {
+                sent += chunk.len();
+            }
+        });
+        let mut line = String::new();
+        let _ = BufReader::new(&stream).read_line(&mut line);
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+        sending.join().unwrap();
+        line
+    };
+    let started = Instant::now();
+    let line = answer_to("GET /".to_owned(), 1 << 20);
+    assert!(line.starts_with("HTTP/1.1 414 "), "{line:?}");
+    let peak = || {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id()));
+        status.ok().and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+    };
+    let before = peak();
+    let big = format!("GET / HTTP/1.1\r\nHost: {}\r\nX-Big: ", server.addr);
+    let line = answer_to(big, 50 << 20);
+    assert!(line.starts_with("HTTP/1.1 431 "), "{line:?}");
+    if let (Some(before), Some(after)) = (before, peak()) {
+        assert!(
+            after < before + 10 * 1024,
+            "the peak memory went from {before} kB to {after} kB"
+        );
+    }
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(server.get("/").0, 200);
+    let (code, _) = server.interrupt();
+    assert_eq!(code, 0);
 }
