@@ -40,9 +40,18 @@ impl Guard {
         }
     }
 
-    /// The refusal a request earns by its `Host`, if any.
+    /// The refusal a request earns by its `Host`, if any. Exactly one is
+    /// needed (none at all only in HTTP/1.0): with two, a proxy or cache in
+    /// between may read the other one than this server (issue 14).
     fn refusal(self, request: &Request) -> Option<Response> {
-        if !self.loopback || request.headers("Host").next().is_some_and(is_local) {
+        let mut hosts = request.headers("Host");
+        let host = match (hosts.next(), hosts.next()) {
+            (Some(host), None) => Some(host),
+            (None, _) if request.minor_version == 0 => None,
+            (None, _) => return Some(text(400, "an HTTP/1.1 request names its Host")),
+            (Some(_), Some(_)) => return Some(text(400, "a request names one Host, not two")),
+        };
+        if !self.loopback || host.is_some_and(is_local) {
             return None;
         }
         Some(text(403, "cxreport serve answers only to localhost"))
@@ -55,7 +64,7 @@ fn is_local(host: &str) -> bool {
         Some((name, port)) if !name.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => name,
         _ => host,
     };
-    matches!(name, "localhost" | "127.0.0.1" | "[::1]")
+    name.eq_ignore_ascii_case("localhost") || matches!(name, "127.0.0.1" | "[::1]")
 }
 
 /// Answers one request.
@@ -67,6 +76,10 @@ pub(super) fn respond(
 ) -> Reply {
     if let Some(refused) = guard.refusal(request) {
         return Reply::Whole(refused);
+    }
+    // Only a path: an absolute URL would name a host of its own, unchecked.
+    if !request.target.starts_with('/') {
+        return Reply::Whole(text(400, "the request target is not a path"));
     }
     let path = request
         .target

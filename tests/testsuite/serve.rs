@@ -472,3 +472,33 @@ fn a_request_head_over_the_cap_is_refused_and_never_held() {
     let (code, _) = server.interrupt();
     assert_eq!(code, 0);
 }
+
+/// Issue 14: with two `Host` headers, a proxy or cache in front may read the
+/// other one than the server; with none, HTTP/1.1 says 400.
+#[test]
+fn a_request_names_exactly_one_local_host() {
+    let plan = Plan::fixture("minimal");
+    let server = Server::start(&plan, &["--port", "0", "--quiet"]);
+    let get = |hosts: &[&str]| {
+        let hosts: String = hosts.iter().map(|h| format!("Host: {h}\r\n")).collect();
+        server.status_of(&format!(
+            "GET / HTTP/1.1\r\n{hosts}Connection: close\r\n\r\n"
+        ))
+    };
+    assert_eq!(get(&["localhost", "localhost"]), 400);
+    assert_eq!(get(&["localhost", "evil.com"]), 400);
+    assert_eq!(get(&["evil.com", "localhost"]), 400);
+    assert_eq!(get(&["localhost"]), 200);
+    assert_eq!(get(&["LocalHost:8080"]), 200);
+    assert_eq!(get(&["localhost, evil.com"]), 403);
+    assert_eq!(get(&[]), 400);
+    // An absolute URL names a host of its own.
+    assert_eq!(
+        server.status_of(
+            "GET http://evil.com/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        ),
+        400
+    );
+    let (code, _) = server.interrupt();
+    assert_eq!(code, 0);
+}
