@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
+use crate::config::EchartsSource;
 use crate::diag::{self, Diagnostic, Severity};
 use crate::render::OutFile;
 use crate::terminal::Terminal;
@@ -167,6 +168,8 @@ struct State {
     changed: Option<Vec<String>>,
     /// The problems of the latest build, when it failed.
     problems: Vec<Diagnostic>,
+    /// The Content-Security-Policy of the last good site, sent with its pages.
+    csp: String,
     stopping: bool,
 }
 
@@ -176,6 +179,9 @@ impl Live {
         Live {
             state: Mutex::new(State {
                 base_path: "/".to_owned(),
+                // Before a good build only the server's own pages are served,
+                // and the policy of a plain configuration suits them.
+                csp: crate::render::content_security_policy(&EchartsSource::default()),
                 ..State::default()
             }),
             updated: Condvar::new(),
@@ -207,7 +213,8 @@ impl Live {
             Ok((Some(built), diags)) => {
                 term.problems(&diags);
                 let base = base_path(&built.plan.config.base_url);
-                let changed = self.publish(built.files, base);
+                let csp = crate::render::content_security_policy(&built.plan.config.echarts);
+                let changed = self.publish(built.files, base, csp);
                 return Some((built.summary, changed));
             }
             Ok((None, diags)) => {
@@ -238,8 +245,9 @@ impl Live {
         None
     }
 
-    /// Serves `files` from now on, noting which URLs changed; returns how many.
-    fn publish(&self, files: Vec<OutFile>, base_path: String) -> usize {
+    /// Serves `files` from now on, with `csp` as their pages' policy, noting
+    /// which URLs changed; returns how many.
+    fn publish(&self, files: Vec<OutFile>, base_path: String, csp: String) -> usize {
         let files: HashMap<String, Arc<[u8]>> = files
             .into_iter()
             .map(|f| (f.path, Arc::from(f.bytes)))
@@ -265,6 +273,7 @@ impl Live {
         state.changed = (!moved).then_some(changed);
         state.files = files;
         state.base_path = base_path;
+        state.csp = csp;
         state.problems.clear();
         self.updated.notify_all();
         count
@@ -346,12 +355,14 @@ mod tests {
         live.publish(
             vec![file("index.html", "a"), file("kpis/sla/index.html", "b")],
             "/".into(),
+            String::new(),
         );
         // The first good build: every open page reloads.
         assert_eq!(live.lock().changed, None);
         live.publish(
             vec![file("index.html", "a2"), file("static/style.css", "c")],
             "/".into(),
+            String::new(),
         );
         let state = live.lock();
         assert_eq!(

@@ -103,18 +103,28 @@ pub(super) fn respond(
     Reply::Whole(response)
 }
 
+/// Headers every answer carries.
+fn secured(response: Response) -> Response {
+    response
+        .with("X-Content-Type-Options", "nosniff")
+        .with("Referrer-Policy", "no-referrer")
+}
+
 fn text(status: u16, text: &str) -> Response {
-    Response::new(status, format!("{text}\n")).with("Content-Type", "text/plain; charset=utf-8")
+    secured(Response::new(status, format!("{text}\n")))
+        .with("Content-Type", "text/plain; charset=utf-8")
 }
 
 fn asset(text: &'static str, content_type: &str) -> Response {
-    Response::new(200, text).with("Content-Type", content_type)
+    secured(Response::new(200, text)).with("Content-Type", content_type)
 }
 
-/// An HTML page.
-fn html(status: u16, body: Vec<u8>) -> Response {
-    Response::new(status, body)
+/// An HTML page, with the policy its meta tag has, as a header too: the
+/// same text from the same built configuration, so they cannot differ.
+fn html(status: u16, body: Vec<u8>, state: &State) -> Response {
+    secured(Response::new(status, body))
         .with("Content-Type", "text/html; charset=utf-8")
+        .with("Content-Security-Policy", state.csp.clone())
         // Every request asks again, so a reload always shows the new build.
         .with("Cache-Control", "no-store")
 }
@@ -143,15 +153,15 @@ fn site_file(raw: &str, live: &Live) -> Response {
     };
     let content_type = content_type(&rel);
     if content_type.starts_with("text/html") {
-        return html(200, inject(bytes, &state, &live.server));
+        return html(200, inject(bytes, &state, &live.server), &state);
     }
-    Response::new(200, bytes.to_vec())
+    secured(Response::new(200, bytes.to_vec()))
         .with("Content-Type", content_type)
         .with("Cache-Control", "no-store")
 }
 
 fn redirect(to: &str) -> Response {
-    Response::new(302, Vec::new()).with("Location", to)
+    secured(Response::new(302, Vec::new())).with("Location", to)
 }
 
 /// A page that says so, with the reload script: when the page appears (or
@@ -165,7 +175,7 @@ fn not_found(state: &State, server: &str) -> Response {
     let page = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title><link rel=\"icon\" href=\"data:,\"></head>\n<body><p>{text}</p></body></html>\n"
     );
-    html(404, inject(page.as_bytes(), state, server))
+    html(404, inject(page.as_bytes(), state, server), state)
 }
 /// `html` with the preview's lines before its last `</body>`.
 fn inject(html: &[u8], state: &State, server: &str) -> Vec<u8> {
@@ -265,7 +275,7 @@ fn events(live: &Arc<Live>) -> Reply {
         );
         (hello, state.generation)
     };
-    let head = Response::new(200, Vec::new())
+    let head = secured(Response::new(200, Vec::new()))
         .with("Content-Type", "text/event-stream")
         .with("Cache-Control", "no-store");
     let live = live.clone();
@@ -439,6 +449,19 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("The plan has 1 error, 0 warnings; the site could not be built."));
+        // Allowed by the pages' Content-Security-Policy: no inline script or
+        // event handler.
+        let added = &html["<body><p>old</p>".len()..];
+        assert_eq!(added.matches("<script").count(), 1, "{added}");
+        assert!(
+            added.contains("<script src=\"/__cxreport/live.js\""),
+            "{added}"
+        );
+        let handler = added.split(" on").skip(1).any(|rest| {
+            let name = rest.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            name.len() < rest.len() && name.starts_with('=')
+        });
+        assert!(!handler, "{added}");
         let none = State::default();
         assert!(!String::from_utf8_lossy(&inject(b"<p>x</p>", &none, "s")).contains("problems"));
     }

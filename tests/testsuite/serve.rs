@@ -144,6 +144,15 @@ fn status(response: &str) -> u16 {
         .unwrap_or_else(|| panic!("no status in {response:?}"))
 }
 
+/// The value of the response header `name`, the first if there are several.
+fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
+    let (head, _) = response.split_once("\r\n\r\n")?;
+    head.lines().skip(1).find_map(|line| {
+        let (n, value) = line.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -501,4 +510,70 @@ fn a_request_names_exactly_one_local_host() {
     );
     let (code, _) = server.interrupt();
     assert_eq!(code, 0);
+}
+
+/// Issue 14: the policy every page has in a meta tag is also sent as a
+/// header, the same text, and the reload script needs nothing it forbids.
+#[test]
+fn pages_carry_their_content_security_policy_as_a_header() {
+    let plan = Plan::fixture("minimal");
+    let server = Server::start(&plan, &["--port", "0", "--quiet"]);
+    let request =
+        |path: &str| format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let response = server.fetch(&request("/"));
+    assert_eq!(status(&response), 200);
+    let meta = response
+        .split("<meta http-equiv=\"Content-Security-Policy\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split_once('"'))
+        .map(|(content, _)| unescape(content))
+        .expect("a meta tag with the policy");
+    assert!(meta.contains("script-src 'self'"), "{meta}");
+    assert_eq!(header(&response, "Content-Security-Policy"), Some(&*meta));
+    assert_eq!(header(&response, "X-Content-Type-Options"), Some("nosniff"));
+    // The preview's additions: scripts from files, no inline handlers.
+    let (_, body) = response.split_once("\r\n\r\n").unwrap();
+    for script in body.split("<script").skip(1) {
+        let tag = script.split('>').next().unwrap_or_default();
+        assert!(tag.contains(" src="), "an inline script: <script{tag}>");
+    }
+    assert!(!body.contains(" onload=") && !body.contains(" onclick="));
+    // A page that is not there is HTML too, with the same policy.
+    let missing = server.fetch(&request("/no/such/page/"));
+    assert_eq!(status(&missing), 404);
+    assert_eq!(header(&missing, "Content-Security-Policy"), Some(&*meta));
+    let script = server.fetch(&request("/__cxreport/live.js"));
+    assert_eq!(header(&script, "Content-Security-Policy"), None);
+    assert_eq!(header(&script, "X-Content-Type-Options"), Some("nosniff"));
+    let (code, _) = server.interrupt();
+    assert_eq!(code, 0);
+}
+
+/// An attribute's text as the browser reads it: the named entities
+/// minijinja writes, and numeric ones.
+fn unescape(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let (entity, after) = rest[at + 1..].split_once(';').expect("an entity ends");
+        let c = match entity {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            _ => {
+                let code = match entity.strip_prefix("#x").or(entity.strip_prefix("#X")) {
+                    Some(hex) => u32::from_str_radix(hex, 16),
+                    None => entity.trim_start_matches('#').parse(),
+                };
+                code.ok()
+                    .and_then(char::from_u32)
+                    .unwrap_or_else(|| panic!("an unknown entity &{entity};"))
+            }
+        };
+        out.push(c);
+        rest = after;
+    }
+    out + rest
 }
