@@ -10,17 +10,19 @@
 //! are served, never written. Pages are served from memory, so a request never
 //! sees a half-written site.
 
+mod connection;
 mod http;
 mod watch;
 
 use std::collections::HashMap;
 use std::hash::BuildHasher as _;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
+use crate::config::EchartsSource;
 use crate::diag::{self, Diagnostic, Severity};
 use crate::render::OutFile;
 use crate::terminal::Terminal;
@@ -72,10 +74,6 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
             summary.elapsed.as_secs_f64()
         ));
     }
-    let server = Arc::new(
-        tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| anyhow::anyhow!("cannot serve on {addr}: {e}"))?,
-    );
     // Listening on every address: this machine's own is the one to open.
     let host = match addr.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => {
@@ -116,13 +114,16 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
 
     let stopping = Arc::new(AtomicBool::new(false));
     let handler = {
-        let (server, stopping) = (server.clone(), stopping.clone());
+        let stopping = stopping.clone();
         move || {
             // A second Ctrl-C does not wait for anything.
             if stopping.swap(true, Ordering::SeqCst) {
                 std::process::exit(130);
             }
-            server.unblock();
+            // The accept loop sees `stopping` only once a connection comes.
+            if TcpStream::connect_timeout(&host, Duration::from_secs(1)).is_err() {
+                std::process::exit(130);
+            }
         }
     };
     if let Err(e) = ctrlc::set_handler(handler) {
@@ -131,25 +132,14 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
     if opts.open {
         open_browser(&url, term);
     }
-    let guard = http::Guard::new(opts.bind);
-    let served = loop {
-        match server.recv() {
-            // Each on its own thread: a client that stops reading holds up
-            // only itself.
-            Ok(request) => {
-                let live = live.clone();
-                let term = *term;
-                std::thread::spawn(move || http::respond(request, &live, &guard, &term));
-            }
-            Err(_) if stopping.load(Ordering::SeqCst) => break Ok(()),
-            Err(e) => break Err(anyhow::Error::new(e).context("the server stopped")),
-        }
+    let answer = {
+        let (live, guard, term) = (live.clone(), http::Guard::new(opts.bind), *term);
+        move |request: &connection::Request| http::respond(request, &live, &guard, &term)
     };
+    connection::accept(&listener, &stopping, answer);
     live.stop();
-    if served.is_ok() {
-        term.say("Stopped.");
-    }
-    served
+    term.say("Stopped.");
+    Ok(())
 }
 
 /// The site being served and what the open pages need to hear about it.
@@ -178,6 +168,8 @@ struct State {
     changed: Option<Vec<String>>,
     /// The problems of the latest build, when it failed.
     problems: Vec<Diagnostic>,
+    /// The Content-Security-Policy of the last good site, sent with its pages.
+    csp: String,
     stopping: bool,
 }
 
@@ -187,6 +179,9 @@ impl Live {
         Live {
             state: Mutex::new(State {
                 base_path: "/".to_owned(),
+                // Before a good build only the server's own pages are served,
+                // and the policy of a plain configuration suits them.
+                csp: crate::render::content_security_policy(&EchartsSource::default()),
                 ..State::default()
             }),
             updated: Condvar::new(),
@@ -218,7 +213,8 @@ impl Live {
             Ok((Some(built), diags)) => {
                 term.problems(&diags);
                 let base = base_path(&built.plan.config.base_url);
-                let changed = self.publish(built.files, base);
+                let csp = crate::render::content_security_policy(&built.plan.config.echarts);
+                let changed = self.publish(built.files, base, csp);
                 return Some((built.summary, changed));
             }
             Ok((None, diags)) => {
@@ -249,8 +245,9 @@ impl Live {
         None
     }
 
-    /// Serves `files` from now on, noting which URLs changed; returns how many.
-    fn publish(&self, files: Vec<OutFile>, base_path: String) -> usize {
+    /// Serves `files` from now on, with `csp` as their pages' policy, noting
+    /// which URLs changed; returns how many.
+    fn publish(&self, files: Vec<OutFile>, base_path: String, csp: String) -> usize {
         let files: HashMap<String, Arc<[u8]>> = files
             .into_iter()
             .map(|f| (f.path, Arc::from(f.bytes)))
@@ -276,6 +273,7 @@ impl Live {
         state.changed = (!moved).then_some(changed);
         state.files = files;
         state.base_path = base_path;
+        state.csp = csp;
         state.problems.clear();
         self.updated.notify_all();
         count
@@ -357,12 +355,14 @@ mod tests {
         live.publish(
             vec![file("index.html", "a"), file("kpis/sla/index.html", "b")],
             "/".into(),
+            String::new(),
         );
         // The first good build: every open page reloads.
         assert_eq!(live.lock().changed, None);
         live.publish(
             vec![file("index.html", "a2"), file("static/style.css", "c")],
             "/".into(),
+            String::new(),
         );
         let state = live.lock();
         assert_eq!(

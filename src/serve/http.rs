@@ -7,12 +7,11 @@
 //! script runs). The site written to disk never has them.
 
 use std::io::Write as _;
-use std::net::IpAddr;
+use std::net::{IpAddr, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response};
-
+use super::connection::{Reply, Request, Response};
 use super::{Live, State};
 use crate::diag;
 use crate::terminal::Terminal;
@@ -25,8 +24,6 @@ const STYLE: &str = include_str!("live.css");
 /// How often an idle event stream sends a comment, so a closed page's
 /// connection is noticed and its thread ends.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
-
-type Page = Response<std::io::Cursor<Vec<u8>>>;
 
 /// Which `Host` a request may name. Listening on a loopback address, only
 /// this machine's own names: otherwise any web page could read the plan
@@ -43,69 +40,98 @@ impl Guard {
         }
     }
 
-    fn allows(self, request: &Request) -> bool {
-        if !self.loopback {
-            return true;
+    /// The refusal a request earns by its `Host`, if any. Exactly one is
+    /// needed (none at all only in HTTP/1.0): with two, a proxy or cache in
+    /// between may read the other one than this server (issue 14).
+    fn refusal(self, request: &Request) -> Option<Response> {
+        let mut hosts = request.headers("Host");
+        let host = match (hosts.next(), hosts.next()) {
+            (Some(host), None) => Some(host),
+            (None, _) if request.minor_version == 0 => None,
+            (None, _) => return Some(text(400, "an HTTP/1.1 request names its Host")),
+            (Some(_), Some(_)) => return Some(text(400, "a request names one Host, not two")),
+        };
+        if !self.loopback || host.is_some_and(is_local) {
+            return None;
         }
-        let Some(host) = request.headers().iter().find(|h| h.field.equiv("Host")) else {
-            return false;
-        };
-        let host = host.value.as_str();
-        let name = match host.rsplit_once(':') {
-            Some((name, port)) if !name.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
-                name
-            }
-            _ => host,
-        };
-        matches!(name, "localhost" | "127.0.0.1" | "[::1]")
+        Some(text(403, "cxreport serve answers only to localhost"))
     }
 }
 
+/// `localhost`, `127.0.0.1` or `[::1]`, with or without a port.
+fn is_local(host: &str) -> bool {
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if !name.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    };
+    name.eq_ignore_ascii_case("localhost") || matches!(name, "127.0.0.1" | "[::1]")
+}
+
 /// Answers one request.
-pub(super) fn respond(request: Request, live: &Arc<Live>, guard: &Guard, term: &Terminal) {
+pub(super) fn respond(
+    request: &Request,
+    live: &Arc<Live>,
+    guard: &Guard,
+    term: &Terminal,
+) -> Reply {
+    if let Some(refused) = guard.refusal(request) {
+        return Reply::Whole(refused);
+    }
+    // Only a path: an absolute URL would name a host of its own, unchecked.
+    if !request.target.starts_with('/') {
+        return Reply::Whole(text(400, "the request target is not a path"));
+    }
     let path = request
-        .url()
+        .target
         .split(['?', '#'])
         .next()
         .unwrap_or("/")
         .to_owned();
-    if !guard.allows(&request) {
-        let _ = request.respond(
-            Response::from_string("cxreport serve answers only to localhost").with_status_code(403),
-        );
-        return;
-    }
     let events_path = path == format!("{PREFIX}events");
     let allowed = if events_path { "GET" } else { "GET, HEAD" };
-    if !(matches!(request.method(), Method::Get)
-        || !events_path && *request.method() == Method::Head)
-    {
-        let refused = Response::from_string(format!("only {allowed}")).with_status_code(405);
-        let _ = request.respond(with(refused, "Allow", allowed));
-        return;
+    if !(request.method == "GET" || !events_path && request.method == "HEAD") {
+        return Reply::Whole(text(405, &format!("only {allowed}")).with("Allow", allowed));
     }
-    term.detail(format!("{} {path}", request.method()));
+    term.detail(format!("{} {path}", request.method));
     let response = match path.strip_prefix(PREFIX) {
         Some("live.js") => asset(SCRIPT, "text/javascript; charset=utf-8"),
         Some("live.css") => asset(STYLE, "text/css; charset=utf-8"),
-        Some("events") => return events(request, live),
+        Some("events") => return events(live),
         Some(_) => not_found(&live.lock(), &live.server),
         None => site_file(&path, live),
     };
-    let _ = request.respond(response);
+    Reply::Whole(response)
 }
 
-fn asset(text: &'static str, content_type: &str) -> Page {
-    with(
-        Response::from_data(text.as_bytes()),
-        "Content-Type",
-        content_type,
-    )
+/// Headers every answer carries.
+fn secured(response: Response) -> Response {
+    response
+        .with("X-Content-Type-Options", "nosniff")
+        .with("Referrer-Policy", "no-referrer")
+}
+
+fn text(status: u16, text: &str) -> Response {
+    secured(Response::new(status, format!("{text}\n")))
+        .with("Content-Type", "text/plain; charset=utf-8")
+}
+
+fn asset(text: &'static str, content_type: &str) -> Response {
+    secured(Response::new(200, text)).with("Content-Type", content_type)
+}
+
+/// An HTML page, with the policy its meta tag has, as a header too: the
+/// same text from the same built configuration, so they cannot differ.
+fn html(status: u16, body: Vec<u8>, state: &State) -> Response {
+    secured(Response::new(status, body))
+        .with("Content-Type", "text/html; charset=utf-8")
+        .with("Content-Security-Policy", state.csp.clone())
+        // Every request asks again, so a reload always shows the new build.
+        .with("Cache-Control", "no-store")
 }
 
 /// A file of the site, a redirect to a folder's `/`, or 404. `raw` is the
 /// path as the request has it, percent-encoded.
-fn site_file(raw: &str, live: &Live) -> Page {
+fn site_file(raw: &str, live: &Live) -> Response {
     let path = percent_decoded(raw);
     let state = live.lock();
     let Some(rel) = path.strip_prefix(&state.base_path) else {
@@ -126,43 +152,31 @@ fn site_file(raw: &str, live: &Live) -> Page {
         return not_found(&state, &live.server);
     };
     let content_type = content_type(&rel);
-    let body = if content_type.starts_with("text/html") {
-        inject(bytes, &state, &live.server)
-    } else {
-        bytes.to_vec()
-    };
-    // The length is known: say it, rather than let tiny_http switch pages
-    // over 32 KB to chunked encoding.
-    let page = Response::from_data(body).with_chunked_threshold(usize::MAX);
-    let page = with(page, "Content-Type", content_type);
-    // Every request asks again, so a reload always shows the new build.
-    with(page, "Cache-Control", "no-store")
+    if content_type.starts_with("text/html") {
+        return html(200, inject(bytes, &state, &live.server), &state);
+    }
+    secured(Response::new(200, bytes.to_vec()))
+        .with("Content-Type", content_type)
+        .with("Cache-Control", "no-store")
 }
 
-fn redirect(to: &str) -> Page {
-    with(
-        Response::from_data(Vec::new()).with_status_code(302),
-        "Location",
-        to,
-    )
+fn redirect(to: &str) -> Response {
+    secured(Response::new(302, Vec::new())).with("Location", to)
 }
 
 /// A page that says so, with the reload script: when the page appears (or
 /// the first build succeeds), it reloads into it.
-fn not_found(state: &State, server: &str) -> Page {
+fn not_found(state: &State, server: &str) -> Response {
     let text = if state.files.is_empty() {
         "The plan has not built yet."
     } else {
         "No page here."
     };
-    let html = format!(
+    let page = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title><link rel=\"icon\" href=\"data:,\"></head>\n<body><p>{text}</p></body></html>\n"
     );
-    let page = Response::from_data(inject(html.as_bytes(), state, server)).with_status_code(404);
-    let page = with(page, "Content-Type", "text/html; charset=utf-8");
-    with(page, "Cache-Control", "no-store")
+    html(404, inject(page.as_bytes(), state, server), state)
 }
-
 /// `html` with the preview's lines before its last `</body>`.
 fn inject(html: &[u8], state: &State, server: &str) -> Vec<u8> {
     let mut lines = format!(
@@ -249,21 +263,31 @@ fn update(state: &State, server: &str, changed: Option<&[String]>) -> String {
 }
 
 /// Streams updates to one page until it goes away or the server stops.
-fn events(request: Request, live: &Live) {
-    let (hello, mut seen) = {
+fn events(live: &Arc<Live>) -> Reply {
+    let (hello, seen) = {
         let state = live.lock();
         // The page may have been served before the latest build, and cannot
         // know what it changed: `changed` is unknown, and a newer generation
         // reloads it.
         let hello = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\ndata: {}\n\n",
+            "retry: 500\ndata: {}\n\n",
             update(&state, &live.server, None)
         );
         (hello, state.generation)
     };
-    // Never written with the lock held: tiny_http holds a second request on
-    // the same connection until this one's writer is dropped.
-    let mut out = request.into_writer();
+    let head = secured(Response::new(200, Vec::new()))
+        .with("Content-Type", "text/event-stream")
+        .with("Cache-Control", "no-store");
+    let live = live.clone();
+    Reply::Stream(
+        head,
+        Box::new(move |out| stream_events(out, &live, &hello, seen)),
+    )
+}
+
+fn stream_events(out: &mut TcpStream, live: &Live, hello: &str, mut seen: u64) {
+    // Never written with the lock held: a page that stops reading would
+    // hold up every other.
     if out
         .write_all(hello.as_bytes())
         .and_then(|()| out.flush())
@@ -325,15 +349,6 @@ fn content_type(path: &str) -> &'static str {
         Some("txt") => "text/plain; charset=utf-8",
         Some("xml") => "application/xml",
         _ => "application/octet-stream",
-    }
-}
-
-/// `response` with the header, unless the value cannot be one (a redirect
-/// to a path a client sent with bytes that are not ASCII).
-fn with(response: Page, name: &str, value: &str) -> Page {
-    match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-        Ok(h) => response.with_header(h),
-        Err(()) => response,
     }
 }
 
@@ -434,6 +449,19 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("The plan has 1 error, 0 warnings; the site could not be built."));
+        // Allowed by the pages' Content-Security-Policy: no inline script or
+        // event handler.
+        let added = &html["<body><p>old</p>".len()..];
+        assert_eq!(added.matches("<script").count(), 1, "{added}");
+        assert!(
+            added.contains("<script src=\"/__cxreport/live.js\""),
+            "{added}"
+        );
+        let handler = added.split(" on").skip(1).any(|rest| {
+            let name = rest.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            name.len() < rest.len() && name.starts_with('=')
+        });
+        assert!(!handler, "{added}");
         let none = State::default();
         assert!(!String::from_utf8_lossy(&inject(b"<p>x</p>", &none, "s")).contains("problems"));
     }

@@ -94,15 +94,17 @@ impl Server {
 
     /// The status of a request sent as written.
     fn status_of(&self, request: &str) -> u16 {
+        status(&self.fetch(request))
+    }
+
+    /// The whole response to a request sent as written, which ends its
+    /// connection.
+    fn fetch(&self, request: &str) -> String {
         let mut stream = self.connect();
         stream.write_all(request.as_bytes()).expect("request");
         let mut response = String::new();
         stream.read_to_string(&mut response).expect("response");
         response
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .expect("a status")
     }
 
     fn connect(&self) -> TcpStream {
@@ -131,6 +133,24 @@ impl Server {
         let stderr = self.stderr.lock().unwrap().clone();
         (status.code().unwrap_or(-1), stderr)
     }
+}
+
+/// The status of a response.
+fn status(response: &str) -> u16 {
+    response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {response:?}"))
+}
+
+/// The value of the response header `name`, the first if there are several.
+fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
+    let (head, _) = response.split_once("\r\n\r\n")?;
+    head.lines().skip(1).find_map(|line| {
+        let (n, value) = line.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
 }
 
 impl Drop for Server {
@@ -406,4 +426,154 @@ fn a_port_in_use_is_said() {
             "error: cannot listen on 127.0.0.1:{port}: the port is in use; choose another with --port N, or --port 0 for a free one\n"
         )
     );
+}
+
+/// Issue 14: a 300 MB request line made `serve` hold 1.6 GB before it
+/// answered. The head is now capped and refused as soon as it is over.
+#[test]
+fn a_request_head_over_the_cap_is_refused_and_never_held() {
+    let plan = Plan::fixture("minimal");
+    let server = Server::start(&plan, &["--port", "0", "--quiet"]);
+    // The client keeps sending on its own thread while the answer is read.
+    let answer_to = |start: String, bytes: usize| {
+        let stream = server.connect();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut writer = stream.try_clone().unwrap();
+        let sending = std::thread::spawn(move || {
+            let chunk = vec![b'a'; 64 * 1024];
+            let _ = writer.write_all(start.as_bytes());
+            let mut sent = 0;
+            // Stopped early when the server closes.
+            while sent < bytes && writer.write_all(&chunk).is_ok() {
+                sent += chunk.len();
+            }
+        });
+        let mut line = String::new();
+        let _ = BufReader::new(&stream).read_line(&mut line);
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+        sending.join().unwrap();
+        line
+    };
+    let started = Instant::now();
+    let line = answer_to("GET /".to_owned(), 1 << 20);
+    assert!(line.starts_with("HTTP/1.1 414 "), "{line:?}");
+    let peak = || {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id()));
+        status.ok().and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+    };
+    let before = peak();
+    let big = format!("GET / HTTP/1.1\r\nHost: {}\r\nX-Big: ", server.addr);
+    let line = answer_to(big, 50 << 20);
+    assert!(line.starts_with("HTTP/1.1 431 "), "{line:?}");
+    if let (Some(before), Some(after)) = (before, peak()) {
+        assert!(
+            after < before + 10 * 1024,
+            "the peak memory went from {before} kB to {after} kB"
+        );
+    }
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(server.get("/").0, 200);
+    let (code, _) = server.interrupt();
+    assert_eq!(code, 0);
+}
+
+/// Issue 14: with two `Host` headers, a proxy or cache in front may read the
+/// other one than the server; with none, HTTP/1.1 says 400.
+#[test]
+fn a_request_names_exactly_one_local_host() {
+    let plan = Plan::fixture("minimal");
+    let server = Server::start(&plan, &["--port", "0", "--quiet"]);
+    let get = |hosts: &[&str]| {
+        let hosts: String = hosts.iter().map(|h| format!("Host: {h}\r\n")).collect();
+        server.status_of(&format!(
+            "GET / HTTP/1.1\r\n{hosts}Connection: close\r\n\r\n"
+        ))
+    };
+    assert_eq!(get(&["localhost", "localhost"]), 400);
+    assert_eq!(get(&["localhost", "evil.com"]), 400);
+    assert_eq!(get(&["evil.com", "localhost"]), 400);
+    assert_eq!(get(&["localhost"]), 200);
+    assert_eq!(get(&["LocalHost:8080"]), 200);
+    assert_eq!(get(&["localhost, evil.com"]), 403);
+    assert_eq!(get(&[]), 400);
+    // An absolute URL names a host of its own.
+    assert_eq!(
+        server.status_of(
+            "GET http://evil.com/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        ),
+        400
+    );
+    let (code, _) = server.interrupt();
+    assert_eq!(code, 0);
+}
+
+/// Issue 14: the policy every page has in a meta tag is also sent as a
+/// header, the same text, and the reload script needs nothing it forbids.
+#[test]
+fn pages_carry_their_content_security_policy_as_a_header() {
+    let plan = Plan::fixture("minimal");
+    let server = Server::start(&plan, &["--port", "0", "--quiet"]);
+    let request =
+        |path: &str| format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let response = server.fetch(&request("/"));
+    assert_eq!(status(&response), 200);
+    let meta = response
+        .split("<meta http-equiv=\"Content-Security-Policy\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split_once('"'))
+        .map(|(content, _)| unescape(content))
+        .expect("a meta tag with the policy");
+    assert!(meta.contains("script-src 'self'"), "{meta}");
+    assert_eq!(header(&response, "Content-Security-Policy"), Some(&*meta));
+    assert_eq!(header(&response, "X-Content-Type-Options"), Some("nosniff"));
+    // The preview's additions: scripts from files, no inline handlers.
+    let (_, body) = response.split_once("\r\n\r\n").unwrap();
+    for script in body.split("<script").skip(1) {
+        let tag = script.split('>').next().unwrap_or_default();
+        assert!(tag.contains(" src="), "an inline script: <script{tag}>");
+    }
+    assert!(!body.contains(" onload=") && !body.contains(" onclick="));
+    // A page that is not there is HTML too, with the same policy.
+    let missing = server.fetch(&request("/no/such/page/"));
+    assert_eq!(status(&missing), 404);
+    assert_eq!(header(&missing, "Content-Security-Policy"), Some(&*meta));
+    let script = server.fetch(&request("/__cxreport/live.js"));
+    assert_eq!(header(&script, "Content-Security-Policy"), None);
+    assert_eq!(header(&script, "X-Content-Type-Options"), Some("nosniff"));
+    let (code, _) = server.interrupt();
+    assert_eq!(code, 0);
+}
+
+/// An attribute's text as the browser reads it: the named entities
+/// minijinja writes, and numeric ones.
+fn unescape(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let (entity, after) = rest[at + 1..].split_once(';').expect("an entity ends");
+        let c = match entity {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            _ => {
+                let code = match entity.strip_prefix("#x").or(entity.strip_prefix("#X")) {
+                    Some(hex) => u32::from_str_radix(hex, 16),
+                    None => entity.trim_start_matches('#').parse(),
+                };
+                code.ok()
+                    .and_then(char::from_u32)
+                    .unwrap_or_else(|| panic!("an unknown entity &{entity};"))
+            }
+        };
+        out.push(c);
+        rest = after;
+    }
+    out + rest
 }
