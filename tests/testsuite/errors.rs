@@ -92,3 +92,31 @@ fn github_annotations_and_json() {
     assert_eq!(doc["diagnostics"][0]["file"], "cxreport.toml");
     assert_eq!(doc["diagnostics"][0]["line"], 4);
 }
+
+/// Issue 14: a file whose name is not UTF-8 was never read, and the plan
+/// was said to be valid without its data.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_name_that_is_not_utf8_is_a_problem() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let plan = Plan::fixture("minimal");
+    let name = |bytes: &[u8]| std::ffi::OsStr::from_bytes(bytes).to_owned();
+    fs::write(
+        plan.root.join("data/kpis").join(name(b"caf\xe9.csv")),
+        "date,metric,value\n2026-03-01,aht,4\n",
+    )
+    .unwrap();
+    fs::write(
+        plan.root.join("content").join(name(b"ni\xf1o.md")),
+        "# Page\n",
+    )
+    .unwrap();
+    let run = plan.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "content/ni\\xF1o.md:1:1: error: this file's name is not UTF-8 text, so the file is not read: rename it\n\
+         data/kpis/caf\\xE9.csv:1:1: error: this file's name is not UTF-8 text, so the file is not read: rename it\n\
+         2 errors, 0 warnings\n"
+    );
+}
