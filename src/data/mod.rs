@@ -168,6 +168,31 @@ fn read_parts<T: Default + Send>(
     failed.map_or(Ok(()), Err)
 }
 
+/// The largest magnitude a number of a plan may have, in any file.
+///
+/// Past 2^53 (about 9 × 10^15) an f64 no longer holds every whole number, so
+/// sums of such values lose units; and below this bound no sum, weighted sum
+/// or sum of squares over any number of rows a plan can hold comes near the
+/// largest f64 (10^15 × 10^15 × 10^15 is 10^45), so no figure derived from
+/// the data can overflow to infinity (issue 14: two KPI values of 1e308
+/// showed `inf` and `NaN%` on the pages).
+pub const LARGEST: f64 = 1e15;
+
+/// The one check every reader makes of a number it has read (`written` as
+/// the file has it): within ±[`LARGEST`], which also leaves out infinity
+/// and NaN. The message names the value and the bound.
+pub fn plan_number(value: f64, written: &str) -> Result<f64, String> {
+    if value.is_nan() {
+        return Err(format!("{written} is not a number"));
+    }
+    if value.abs() > LARGEST {
+        return Err(format!(
+            "{written} is out of range (a plan's numbers lie between -1e15 and 1e15)"
+        ));
+    }
+    Ok(value)
+}
+
 /// The kinds of record whose ids must be unique across the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -668,6 +693,22 @@ fn file_kind(t: &std::fs::FileType) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_bounded() {
+        assert_eq!(plan_number(1e15, "1e15"), Ok(1e15));
+        assert_eq!(plan_number(-1e15, "-1e15"), Ok(-1e15));
+        assert_eq!(
+            plan_number(1e308, "1e308"),
+            Err("1e308 is out of range (a plan's numbers lie between -1e15 and 1e15)".into())
+        );
+        assert!(plan_number(-1.000_000_1e15, "x").is_err());
+        assert!(plan_number(f64::INFINITY, "1e999").is_err());
+        assert!(plan_number(f64::NAN, "nan").is_err());
+        // The bound keeps the sums analytics make finite, however many rows.
+        let worst = LARGEST * LARGEST * LARGEST * 1e9;
+        assert!(worst.is_finite());
+    }
 
     #[test]
     fn ids() {
