@@ -199,7 +199,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         s.pages,
                         s.files,
                         s.unchanged,
-                        s.out_dir.display(),
+                        diag::printable(&s.out_dir.display().to_string()),
                         s.elapsed.as_secs_f64()
                     ));
                     Ok(ExitCode::SUCCESS)
@@ -328,7 +328,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             a.severity.as_str(),
                             diag::escape_github(&a.message)
                         ),
-                        _ => eprintln!("{} alert: {}", a.severity.as_str(), a.message),
+                        _ => eprintln!(
+                            "{} alert: {}",
+                            a.severity.as_str(),
+                            diag::printable(&a.message)
+                        ),
                     }
                 }
                 if !firing.is_empty() {

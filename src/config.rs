@@ -96,7 +96,7 @@ impl Default for Config {
 #[serde(deny_unknown_fields)]
 struct Raw {
     title: Option<String>,
-    base_url: Option<String>,
+    base_url: Option<toml::Spanned<String>>,
     language: Option<Language>,
     currency: Option<String>,
     as_of: Option<toml::Spanned<TomlDate>>,
@@ -180,11 +180,13 @@ impl Config {
                 config.currency = currency;
             }
             if let Some(url) = raw.base_url {
-                config.base_url = if url.ends_with('/') {
-                    url
-                } else {
-                    format!("{url}/")
-                };
+                let at = url.span().start;
+                let url = url.into_inner();
+                match check_base_url(&url) {
+                    Ok(()) if url.ends_with('/') => config.base_url = url,
+                    Ok(()) => config.base_url = format!("{url}/"),
+                    Err(message) => file.error(at, message),
+                }
             }
             config.language = raw.language.unwrap_or_default();
             if let Some(as_of) = raw.as_of {
@@ -271,6 +273,57 @@ impl Config {
             }
         }
         config
+    }
+}
+
+/// `base_url` is put before every link of the site, so it must be an
+/// address and nothing else (issue 14): `javascript:…` would turn every
+/// link into a script; `//host/` (protocol-relative) or `/\host/` (browsers
+/// read `\` as `/`) would send readers to another host without saying so
+/// plainly; `?` or `#` would swallow the page paths written after it.
+/// Quotes, `<`, spaces and control characters would be escaped by the
+/// templates, but they are never part of a working address, so they are
+/// refused here rather than published broken.
+fn check_base_url(url: &str) -> Result<(), String> {
+    let example = "such as \"/\", \"/cx/\" or \"https://example.com/cx/\"";
+    if let Some(c) = url
+        .chars()
+        .find(|&c| c.is_whitespace() || c.is_control() || "\"'<>`\\".contains(c))
+    {
+        let c = match c {
+            ' ' => "a space".to_owned(),
+            c if c.is_whitespace() || c.is_control() => format!("the character U+{:04X}", c as u32),
+            c => format!("`{c}`"),
+        };
+        return Err(format!(
+            "`base_url` cannot hold {c}: write a plain address, {example}"
+        ));
+    }
+    if url.contains(['?', '#']) {
+        return Err(
+            "`base_url` cannot hold `?` or `#`: the path of every page is added after it".into(),
+        );
+    }
+    if url.starts_with("//") {
+        return Err(format!(
+            "`base_url` \"{url}\" leaves out the scheme (https:): write a full address or a path from the site's root, {example}"
+        ));
+    }
+    if url.starts_with('/') {
+        return Ok(());
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    match rest {
+        Some(rest) if !rest.starts_with('/') && !rest.is_empty() => Ok(()),
+        Some(_) => Err(format!(
+            "`base_url` \"{url}\" has no host after the scheme: write an address {example}"
+        )),
+        None => Err(format!(
+            "`base_url` \"{url}\" is neither an http(s) address nor a path starting with `/`: write one {example}"
+        )),
     }
 }
 
@@ -416,6 +469,44 @@ mod tests {
             errors,
             ["1:11: `strings` must be a table, written [strings]"]
         );
+    }
+
+    #[test]
+    fn base_url_is_an_http_address_or_a_path_from_the_root() {
+        for (url, kept) in [
+            ("/", "/"),
+            ("/cx", "/cx/"),
+            ("/café/", "/café/"),
+            ("https://example.com", "https://example.com/"),
+            ("HTTP://example.com/cx/", "HTTP://example.com/cx/"),
+        ] {
+            let (config, errors) = parse(&format!("base_url = '{url}'\n"));
+            assert!(errors.is_empty(), "{url}: {errors:?}");
+            assert_eq!(config.base_url, kept);
+        }
+        let refused = |url: &str| {
+            let (config, errors) = parse(&format!("base_url = \"{url}\"\n"));
+            assert_eq!(config.base_url, "/", "{url} is not used");
+            assert_eq!(errors.len(), 1, "{url}: {errors:?}");
+            errors[0].clone()
+        };
+        assert_eq!(
+            refused("javascript:alert(document.domain)//"),
+            "1:12: `base_url` \"javascript:alert(document.domain)//\" is neither an http(s) address nor a path starting with `/`: write one such as \"/\", \"/cx/\" or \"https://example.com/cx/\""
+        );
+        assert!(refused("//evil.example/").contains("leaves out the scheme"));
+        assert!(refused("https:///cx/").contains("has no host"));
+        assert!(refused("https://").contains("has no host"));
+        assert!(refused("").contains("is neither"));
+        assert!(refused("cx/").contains("is neither"));
+        assert!(refused("data:text/html,x").contains("is neither"));
+        assert!(refused("/cx/?a=1").contains("`?` or `#`"));
+        assert!(refused("/\\\\evil.example/").contains("cannot hold `\\`"));
+        assert!(refused("/a\\\"b/").contains("cannot hold `\"`"));
+        assert!(refused("/<x>/").contains("cannot hold `<`"));
+        assert!(refused("/a b/").contains("cannot hold a space"));
+        assert!(refused("/a\\u001b[2J/").contains("cannot hold the character U+001B"));
+        assert!(refused("/a\\tb/").contains("U+0009"));
     }
 
     #[test]

@@ -159,8 +159,37 @@ pub enum Format {
     Json,
 }
 
+/// `text` safe to print on a terminal or in a CI log: every control
+/// character (and every bidirectional override, which can make a line read
+/// backwards) written as `\u{1b}`, the way Rust writes it.
+///
+/// File names and messages quote the plan's data, and an ESC byte in a
+/// value or a file name could otherwise move the cursor, recolour or
+/// rewrite what was already printed, such as turning an error line into
+/// "The plan is valid." (issue 14). No message cxreport writes spans lines,
+/// so a newline is escaped too: one diagnostic is always one line. JSON
+/// output needs none of this; serde escapes control characters itself.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.contains(unsafe_char) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 /// `path:line:col: severity: message`, one a line; with `color`, the place
-/// in bold and the severity in colour.
+/// in bold and the severity in colour. Control characters in the path and
+/// message are escaped (see [`printable`]).
 pub fn human(diags: &[Diagnostic], color: bool) -> String {
     use anstyle::{AnsiColor, Style};
     let paint = |style: Style| if color { style } else { Style::new() };
@@ -175,9 +204,10 @@ pub fn human(diags: &[Diagnostic], color: bool) -> String {
         let style = paint(style.on_default().bold());
         // A problem of the plan as a whole (a shallow clone) has no place.
         if !d.file.is_empty() {
-            let _ = write!(out, "{place}{}:{}:{}:{place:#} ", d.file, d.line, d.column);
+            let file = printable(&d.file);
+            let _ = write!(out, "{place}{file}:{}:{}:{place:#} ", d.line, d.column);
         }
-        let _ = writeln!(out, "{style}{severity}:{style:#} {}", d.message);
+        let _ = writeln!(out, "{style}{severity}:{style:#} {}", printable(&d.message));
     }
     out
 }
@@ -197,10 +227,14 @@ pub fn counts(diags: &[Diagnostic]) -> String {
     )
 }
 
-/// Escapes the message of a GitHub Actions workflow command.
+/// Escapes the message of a GitHub Actions workflow command: `%`, CR and LF
+/// as GitHub's rules say, after every control character has been written
+/// as [`printable`] writes it, since the Actions log shows ANSI escape
+/// sequences as colours and moves, as a terminal does.
 // https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts
 pub fn escape_github(s: &str) -> String {
-    s.replace('%', "%25")
+    printable(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -302,7 +336,34 @@ mod tests {
         };
         assert_eq!(
             github(&[d]),
-            "::error file=data/a%2Cb.csv,line=3,col=2::50%25 bad%0Areally\n"
+            "::error file=data/a%2Cb.csv,line=3,col=2::50%25 bad\\u{a}really\n"
+        );
+    }
+
+    /// Issue 14: an ESC byte in a value or a file name reached the terminal.
+    #[test]
+    fn control_characters_are_never_printed_raw() {
+        assert_eq!(printable("café <b>"), "café <b>");
+        assert_eq!(
+            printable("a\u{1b}[2K\rb\n\tc\u{7f}\u{9b}d\u{202e}e"),
+            "a\\u{1b}[2K\\u{d}b\\u{a}\\u{9}c\\u{7f}\\u{9b}d\\u{202e}e"
+        );
+        let d = Diagnostic {
+            file: "data/kpis/\u{1b}[1A.csv".into(),
+            line: 2,
+            column: 3,
+            severity: Severity::Error,
+            message: "no KPI row has team = \"\u{1b}[2KThe plan is valid.\"".into(),
+        };
+        let shown = human(std::slice::from_ref(&d), true) + &github(std::slice::from_ref(&d));
+        assert!(
+            !shown.contains("\u{1b}[1A") && !shown.contains("\u{1b}[2K"),
+            "{shown}"
+        );
+        assert!(shown.contains("data/kpis/\\u{1b}[1A.csv"), "{shown}");
+        assert!(
+            shown.contains("team = \"\\u{1b}[2KThe plan is valid.\""),
+            "{shown}"
         );
     }
 }

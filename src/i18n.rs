@@ -233,7 +233,13 @@ impl Text {
 /// A number with thousands separators and a precision that suits its size:
 /// `2,034`, `78.4`, `5.87` in English; `2034`, `12.034`, `78,4` in Spanish,
 /// which (CLDR's minimum grouping digits) groups only from five digits on.
+///
+/// Infinity and NaN are written `—`, as a missing figure: no page shows
+/// `inf` or `NaN` (issue 14).
 pub fn number(language: Language, v: f64, decimals: Option<usize>) -> String {
+    if !v.is_finite() {
+        return "—".to_owned();
+    }
     let decimals = decimals.unwrap_or(match v.abs() {
         a if a >= 100.0 => 0,
         a if a >= 10.0 => 1,

@@ -103,7 +103,7 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
                     term.say(format!(
                         "{} after {}: {changed} of {} files changed, in {} ms",
                         term.good("Rebuilt"),
-                        watch::describe(&paths),
+                        diag::printable(&watch::describe(&paths)),
                         summary.files,
                         summary.elapsed.as_millis()
                     ));
@@ -223,7 +223,7 @@ impl Live {
             }
             Err(e) => {
                 let message = format!("{e:#}");
-                eprintln!("{} {message}", term.bad("error:"));
+                eprintln!("{} {}", term.bad("error:"), diag::printable(&message));
                 vec![Diagnostic {
                     file: String::new(),
                     line: 0,

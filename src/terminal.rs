@@ -63,10 +63,12 @@ impl Terminal {
         }
     }
 
-    /// Prints a line with `--verbose` only.
+    /// Prints a line with `--verbose` only. Details quote paths and request
+    /// lines as they come, so their control characters are escaped (see
+    /// [`diag::printable`]); a detail is never coloured.
     pub fn detail(&self, line: impl Display) {
         if self.verbosity >= Verbosity::Verbose {
-            eprintln!("{line}");
+            eprintln!("{}", diag::printable(&line.to_string()));
         }
     }
 

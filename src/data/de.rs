@@ -21,11 +21,19 @@ pub type Node<'a> = Spanned<DeValue<'a>>;
 pub struct TomlFile<'s> {
     pub src: &'s Source,
     pub diags: &'s mut Diagnostics,
+    /// Where the numbers refused by [`TomlFile::parse`] start, so that
+    /// serde's own complaint about one (`1e999` overflows) is not a second
+    /// error at the same place.
+    refused: Vec<usize>,
 }
 
 impl<'s> TomlFile<'s> {
     pub fn new(src: &'s Source, diags: &'s mut Diagnostics) -> Self {
-        TomlFile { src, diags }
+        TomlFile {
+            src,
+            diags,
+            refused: Vec::new(),
+        }
     }
 
     /// The whole document as one table, or `None` (reported) when it is not valid TOML.
@@ -34,7 +42,7 @@ impl<'s> TomlFile<'s> {
             Ok(table) => {
                 let span = table.span();
                 let root = Spanned::new(span, DeValue::Table(table.into_inner()));
-                self.reject_non_finite(&root);
+                self.check_numbers(&root);
                 Some(root)
             }
             Err(e) => {
@@ -45,18 +53,38 @@ impl<'s> TomlFile<'s> {
         }
     }
 
-    /// TOML allows `nan` and `inf`; no figure of a plan can be either.
-    fn reject_non_finite(&mut self, node: &Node<'_>) {
-        match node.get_ref() {
+    /// TOML allows `nan` and `inf`; no figure of a plan can be either. Every
+    /// other number, wherever it is, gets the bound all of a plan's numbers
+    /// keep (see [`super::plan_number`]), so no reader of a record can forget it.
+    fn check_numbers(&mut self, node: &Node<'_>) {
+        let value = match node.get_ref() {
             DeValue::Float(f) if f.as_str().contains("nan") || f.as_str().contains("inf") => {
+                self.refused.push(node.span().start);
                 self.error(
                     node.span().start,
                     format!("{f} is not a number a plan can use"),
                 );
+                return;
             }
-            DeValue::Array(items) => items.iter().for_each(|i| self.reject_non_finite(i)),
-            DeValue::Table(table) => table.values().for_each(|v| self.reject_non_finite(v)),
-            _ => {}
+            DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+            // Too big for i128 is past the bound too.
+            DeValue::Integer(i) => Some(
+                i128::from_str_radix(i.as_str(), i.radix()).map_or(f64::INFINITY, |v| v as f64),
+            ),
+            DeValue::Array(items) => {
+                items.iter().for_each(|i| self.check_numbers(i));
+                return;
+            }
+            DeValue::Table(table) => {
+                table.values().for_each(|v| self.check_numbers(v));
+                return;
+            }
+            _ => return,
+        };
+        let written = self.src.text.get(node.span()).unwrap_or("this number");
+        if let Some(Err(message)) = value.map(|v| super::plan_number(v, written)) {
+            self.refused.push(node.span().start);
+            self.error(node.span().start, message);
         }
     }
 
@@ -150,7 +178,9 @@ impl<'s> TomlFile<'s> {
             }
             Err(e) => {
                 let at = e.span().map_or(span.start, |s| s.start);
-                self.error(at, explain(e.message(), what));
+                if !self.refused.contains(&at) {
+                    self.error(at, explain(e.message(), what));
+                }
                 None
             }
         }
@@ -338,6 +368,30 @@ mod tests {
                 "4:11: -inf is not a number a plan can use",
                 "5:1: unknown key `y` in [[rec]]",
                 "5:11: nan is not a number a plan can use",
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_past_the_bound_are_refused_wherever_they_are() {
+        // Said once, though serde finds that 1e999 overflows too.
+        let (_, errors) = read("[[rec]]\nid = 'a'\nname = 1e999\n");
+        assert_eq!(
+            errors,
+            ["3:8: 1e999 is out of range (a plan's numbers lie between -1e15 and 1e15)"]
+        );
+        let (_, errors) = read(
+            "[[rec]]\nid = 'a'\nname = 'A'\nx = [1e15, -1_000_000_000_000_001]\ny = { z = 1e308 }\nw = 0x7FFFFFFFFFFFFFFF\n",
+        );
+        assert_eq!(
+            errors,
+            [
+                "4:1: unknown key `x` in [[rec]]",
+                "4:12: -1_000_000_000_000_001 is out of range (a plan's numbers lie between -1e15 and 1e15)",
+                "5:1: unknown key `y` in [[rec]]",
+                "5:11: 1e308 is out of range (a plan's numbers lie between -1e15 and 1e15)",
+                "6:1: unknown key `w` in [[rec]]",
+                "6:5: 0x7FFFFFFFFFFFFFFF is out of range (a plan's numbers lie between -1e15 and 1e15)",
             ]
         );
     }

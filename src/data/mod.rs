@@ -153,7 +153,7 @@ fn read_parts<T: Default + Send>(
     mut merge: impl FnMut(T),
     spread: &mut dates::Spread,
 ) -> anyhow::Result<()> {
-    let paths = loader.store.paths(folder, "csv")?;
+    let paths = loader.store.paths(folder, "csv", loader.diags)?;
     let (store, diags) = (&loader.store, &mut *loader.diags);
     let mut failed = None;
     crate::parallel::ordered(
@@ -197,6 +197,31 @@ fn check_as_of(as_of: Date, at: Pos, first: Date, last: Date, diags: &mut Diagno
         at,
         format!("`as_of = {as_of}` is more than ten years {side}: a typo?"),
     );
+}
+
+/// The largest magnitude a number of a plan may have, in any file.
+///
+/// Past 2^53 (about 9 × 10^15) an f64 no longer holds every whole number, so
+/// sums of such values lose units; and below this bound no sum, weighted sum
+/// or sum of squares over any number of rows a plan can hold comes near the
+/// largest f64 (10^15 × 10^15 × 10^15 is 10^45), so no figure derived from
+/// the data can overflow to infinity (issue 14: two KPI values of 1e308
+/// showed `inf` and `NaN%` on the pages).
+pub const LARGEST: f64 = 1e15;
+
+/// The one check every reader makes of a number it has read (`written` as
+/// the file has it): within ±[`LARGEST`], which also leaves out infinity
+/// and NaN. The message names the value and the bound.
+pub fn plan_number(value: f64, written: &str) -> Result<f64, String> {
+    if value.is_nan() {
+        return Err(format!("{written} is not a number"));
+    }
+    if value.abs() > LARGEST {
+        return Err(format!(
+            "{written} is out of range (a plan's numbers lie between -1e15 and 1e15)"
+        ));
+    }
+    Ok(value)
 }
 
 /// The kinds of record whose ids must be unique across the plan.
@@ -251,8 +276,16 @@ impl Store {
     }
 
     /// The files with the given extension below a folder of the plan, in
-    /// path order so that builds are reproducible.
-    pub fn paths(&self, rel: &str, ext: &str) -> anyhow::Result<Vec<String>> {
+    /// path order so that builds are reproducible. Anything there that is
+    /// not a folder is listed, so that [`Store::open`] can say why a pipe or
+    /// a device is not read; a name that is not UTF-8 cannot be named in the
+    /// plan's terms at all, so it is reported here instead of being skipped.
+    pub fn paths(
+        &self,
+        rel: &str,
+        ext: &str,
+        diags: &mut Diagnostics,
+    ) -> anyhow::Result<Vec<String>> {
         if let Some(files) = &self.files {
             let prefix = format!("{rel}/");
             let suffix = format!(".{ext}");
@@ -274,18 +307,24 @@ impl Store {
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
             let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
             let path = entry.path();
-            // A link is read like a file, once `open` has checked where it leads.
-            let file = entry.file_type().is_file() || entry.path_is_symlink() && path.is_file();
-            if file && path.extension().is_some_and(|e| e == ext) {
-                paths.push(relative(&self.root, path));
+            // A link is listed unless it leads to a folder; `open` checks
+            // where it leads and what it is.
+            let folder = entry.file_type().is_dir() || entry.path_is_symlink() && path.is_dir();
+            if folder || path.extension().is_none_or(|e| e != ext) {
+                continue;
+            }
+            match utf8_relative(&self.root, path) {
+                Ok(rel) => paths.push(rel),
+                Err(shown) => unreadable_name(&shown, diags),
             }
         }
         Ok(paths)
     }
 
-    /// Opens a file of the plan, if it exists. A link out of the plan is a
-    /// data problem (reported); a file that exists but cannot be opened is
-    /// an I/O error.
+    /// Opens a file of the plan, if it exists. A link out of the plan, or
+    /// something that is not a regular file (a folder, a named pipe, a
+    /// device) is a data problem (reported); a file that exists but cannot
+    /// be opened is an I/O error.
     pub fn open(&self, rel: &str, diags: &mut Diagnostics) -> anyhow::Result<Option<Input<'_>>> {
         if let Some(files) = &self.files {
             return Ok(files
@@ -293,9 +332,13 @@ impl Store {
                 .map(|bytes| Box::new(bytes.as_slice()) as Input<'_>));
         }
         let path = self.root.join(rel);
-        if !path.is_file() {
-            return Ok(None);
-        }
+        // Looked at before opening: opening a named pipe waits for a writer,
+        // and a build must not hang on one.
+        let link = match std::fs::symlink_metadata(&path) {
+            Ok(link) => link,
+            Err(e) if absent(&e) => return Ok(None),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
         if let Some(target) = outside(&self.root, &path) {
             diags.error(
                 rel,
@@ -303,6 +346,33 @@ impl Store {
                 format!(
                     "this is a symbolic link to {}, outside the plan, and is not followed: copy the file into the plan",
                     target.display()
+                ),
+            );
+            return Ok(None);
+        }
+        let meta = match std::fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if absent(&e) && link.is_symlink() => {
+                let target = std::fs::read_link(&path).unwrap_or_default();
+                diags.error(
+                    rel,
+                    Pos::START,
+                    format!(
+                        "this is a symbolic link to {}, which does not exist",
+                        target.display()
+                    ),
+                );
+                return Ok(None);
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        if !meta.is_file() {
+            diags.error(
+                rel,
+                Pos::START,
+                format!(
+                    "this is {}, not a file: cxreport reads only regular files",
+                    file_kind(&meta.file_type())
                 ),
             );
             return Ok(None);
@@ -378,7 +448,7 @@ impl<'d> Loader<'d> {
     /// in path order so that builds are reproducible.
     pub fn read_dir(&mut self, rel: &str, ext: &str) -> anyhow::Result<Vec<Source>> {
         let mut sources = Vec::new();
-        for path in self.store.paths(rel, ext)? {
+        for path in self.store.paths(rel, ext, self.diags)? {
             sources.extend(self.read(&path)?);
         }
         Ok(sources)
@@ -572,9 +642,104 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// Like [`relative`], or, when the path is not UTF-8, `Err` with the path
+/// as it can be shown: each byte that is not UTF-8 written `\xE9`.
+pub fn utf8_relative(root: &Path, path: &Path) -> Result<String, String> {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    match rel.to_str() {
+        Some(_) => Ok(relative(root, path)),
+        None => Err(rel
+            .components()
+            .map(|c| escape_bytes(c.as_os_str()))
+            .collect::<Vec<_>>()
+            .join("/")),
+    }
+}
+
+/// A name's bytes, UTF-8 kept as it is and any other byte as `\xE9`.
+#[cfg(unix)]
+fn escape_bytes(name: &std::ffi::OsStr) -> String {
+    use std::fmt::Write as _;
+    use std::os::unix::ffi::OsStrExt as _;
+    let mut out = String::new();
+    for chunk in name.as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02X}");
+        }
+    }
+    out
+}
+
+/// Elsewhere a name that is not Unicode is rare (an unpaired UTF-16
+/// surrogate on Windows); the replacement character marks it.
+#[cfg(not(unix))]
+fn escape_bytes(name: &std::ffi::OsStr) -> String {
+    name.to_string_lossy().into_owned()
+}
+
+/// Reports a file of the plan whose name is not UTF-8: every name a plan
+/// uses (ids from file names, paths in messages and in the site) is text,
+/// so such a file cannot be read, and skipping it in silence would leave
+/// its data out of a plan said to be valid. `shown` is from [`utf8_relative`].
+pub fn unreadable_name(shown: &str, diags: &mut Diagnostics) {
+    diags.error(
+        shown,
+        Pos::START,
+        "this file's name is not UTF-8 text, so the file is not read: rename it",
+    );
+}
+
+/// Nothing is there: the file, or a folder on the way to it, is missing.
+fn absent(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+    )
+}
+
+/// "a folder", "a named pipe (FIFO)", …: what a path that is not a regular
+/// file is, for a message.
+fn file_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_bounded() {
+        assert_eq!(plan_number(1e15, "1e15"), Ok(1e15));
+        assert_eq!(plan_number(-1e15, "-1e15"), Ok(-1e15));
+        assert_eq!(
+            plan_number(1e308, "1e308"),
+            Err("1e308 is out of range (a plan's numbers lie between -1e15 and 1e15)".into())
+        );
+        assert!(plan_number(-1.000_000_1e15, "x").is_err());
+        assert!(plan_number(f64::INFINITY, "1e999").is_err());
+        assert!(plan_number(f64::NAN, "nan").is_err());
+        // The bound keeps the sums analytics make finite, however many rows.
+        let worst = LARGEST * LARGEST * LARGEST * 1e9;
+        assert!(worst.is_finite());
+    }
 
     #[test]
     fn ids() {
@@ -586,5 +751,87 @@ mod tests {
         assert!(!is_id("../etc"));
         assert!(!is_id("con") && !is_id("lpt1") && !is_id("com9"));
         assert!(is_id("console") && is_id("com0") && is_id("lpt10"));
+    }
+
+    fn errors(diags: Diagnostics) -> Vec<String> {
+        diags
+            .sorted()
+            .into_iter()
+            .map(|d| format!("{}: {}", d.file, d.message))
+            .collect()
+    }
+
+    /// Issue 14: such a file was never listed, so its data was left out of
+    /// a plan said to be valid.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_name_that_is_not_utf8_is_reported() {
+        use std::os::unix::ffi::OsStrExt as _;
+        let tmp = tempfile::tempdir().expect("temporary directory");
+        let dir = tmp.path().join("data/kpis");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.csv");
+        std::fs::write(dir.join(name), "date,metric,value\n").expect("write");
+        std::fs::write(dir.join("ok.csv"), "date,metric,value\n").expect("write");
+        let mut diags = Diagnostics::default();
+        let store = Store::new(tmp.path(), None);
+        let paths = store.paths("data/kpis", "csv", &mut diags).expect("listed");
+        assert_eq!(paths, ["data/kpis/ok.csv"]);
+        assert_eq!(
+            errors(diags),
+            [
+                "data/kpis/caf\\xE9.csv: this file's name is not UTF-8 text, so the file is not read: rename it"
+            ]
+        );
+    }
+
+    /// Issue 14: a folder or a pipe in a file's place was taken for no file
+    /// at all, and a plan's settings silently fell back to the defaults.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn only_regular_files_are_read() {
+        let tmp = tempfile::tempdir().expect("temporary directory");
+        std::fs::create_dir(tmp.path().join("cxreport.toml")).expect("mkdir");
+        std::fs::create_dir_all(tmp.path().join("data/kpis")).expect("mkdir");
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(tmp.path().join("data/kpis/pipe.csv"))
+            .status()
+            .expect("mkfifo runs");
+        assert!(fifo.success());
+        std::os::unix::fs::symlink("gone.csv", tmp.path().join("data/kpis/link.csv"))
+            .expect("symlink");
+        let mut diags = Diagnostics::default();
+        let store = Store::new(tmp.path(), None);
+        assert!(
+            store
+                .read("cxreport.toml", &mut diags)
+                .expect("no I/O error")
+                .is_none()
+        );
+        assert!(
+            store
+                .read("data/metrics.toml", &mut diags)
+                .expect("absent")
+                .is_none()
+        );
+        let paths = store.paths("data/kpis", "csv", &mut diags).expect("listed");
+        assert_eq!(paths, ["data/kpis/link.csv", "data/kpis/pipe.csv"]);
+        for path in &paths {
+            // Returns at once: the pipe is never opened.
+            assert!(
+                store
+                    .read(path, &mut diags)
+                    .expect("no I/O error")
+                    .is_none()
+            );
+        }
+        assert_eq!(
+            errors(diags),
+            [
+                "cxreport.toml: this is a folder, not a file: cxreport reads only regular files",
+                "data/kpis/link.csv: this is a symbolic link to gone.csv, which does not exist",
+                "data/kpis/pipe.csv: this is a named pipe (FIFO), not a file: cxreport reads only regular files",
+            ]
+        );
     }
 }

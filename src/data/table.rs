@@ -183,14 +183,19 @@ pub fn parse_date(cell: &str) -> Result<Date, String> {
         .map_err(|_| format!("\"{cell}\" is not a calendar date"))
 }
 
-/// A plain decimal number; `None` for an empty cell.
+/// A plain decimal number within the bound every number of a plan keeps
+/// (see [`super::plan_number`]); `None` for an empty cell.
 pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
     if cell.is_empty() {
         return Ok(None);
     }
+    let written = format!("\"{cell}\"");
     match cell.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(Some(v)),
-        _ => Err(format!("\"{cell}\" is not a number")),
+        // Rust reads `inf` and `infinity` as numbers; a person does not.
+        Ok(v) if v.is_finite() || !cell.to_ascii_lowercase().contains("inf") => {
+            super::plan_number(v, &written).map(Some)
+        }
+        _ => Err(format!("{written} is not a number")),
     }
 }
 
@@ -226,6 +231,16 @@ mod tests {
         assert_eq!(parse_number("n/a"), Err("\"n/a\" is not a number".into()));
         assert!(parse_number("NaN").is_err());
         assert!(parse_number("1,5").is_err());
+        assert_eq!(
+            parse_number("-Infinity"),
+            Err("\"-Infinity\" is not a number".into())
+        );
+        assert_eq!(
+            parse_number("1e308"),
+            Err("\"1e308\" is out of range (a plan's numbers lie between -1e15 and 1e15)".into())
+        );
+        assert!(parse_number("1e999").is_err());
+        assert_eq!(parse_number("-1e15"), Ok(Some(-1e15)));
     }
 
     #[test]

@@ -100,11 +100,14 @@ fn fill_from(
     })
 }
 
+/// A value as a number to show, or `None` for "—". Infinity and NaN are
+/// never shown: the loaders keep every figure finite (issue 14), and this
+/// is the last line of defence should a computation still make one.
 fn as_number(v: &Value) -> Option<f64> {
     if v.is_none() || v.is_undefined() {
         return None;
     }
-    f64::try_from(v.clone()).ok()
+    f64::try_from(v.clone()).ok().filter(|n| n.is_finite())
 }
 
 fn digits(kwargs: &Kwargs) -> Result<Option<usize>, minijinja::Error> {
@@ -193,16 +196,13 @@ fn difference(
 
 /// A share from 0 to 1 as a percentage: `0.452` → `45%`.
 fn pct(lang: Language, v: Value) -> String {
-    as_number(&v).map_or_else(
-        || "—".to_owned(),
-        |n| {
-            format!(
-                "{}{}",
-                i18n::number(lang, n * 100.0, Some(0)),
-                percent(lang)
-            )
-        },
-    )
+    as_number(&v)
+        .map(|n| n * 100.0)
+        .filter(|n| n.is_finite())
+        .map_or_else(
+            || "—".to_owned(),
+            |n| format!("{}{}", i18n::number(lang, n, Some(0)), percent(lang)),
+        )
 }
 
 /// An amount in the plan's currency: `12,000 EUR`, `12.000 EUR`.
@@ -305,6 +305,24 @@ mod tests {
             r("{{ 0.0421|pvalue }} {{ 0.00001|pvalue }}"),
             "0.042 &lt; 0.001"
         );
+    }
+
+    /// Issue 14: sums that overflowed were shown as `inf` and `NaN%`.
+    #[test]
+    fn no_filter_writes_infinity_or_nan() {
+        let mut env = Environment::new();
+        add_filters(&mut env, Language::En);
+        let all = "{{ x|num }} {{ x|unit('%') }} {{ x|unit }} {{ x|delta('%') }} \
+                   {{ x|amount('min') }} {{ x|pct }} {{ x|money('EUR') }} {{ x|pvalue }} {{ x|p_is }}";
+        for x in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+            let out = env.render_str(all, context! { x }).expect("renders");
+            assert_eq!(out, ["—"; 9].join(" "), "{x}");
+        }
+        // Finite, but a percentage of it is not.
+        let out = env
+            .render_str("{{ x|pct }}", context! { x => 1e307 })
+            .expect("renders");
+        assert_eq!(out, "—");
     }
 
     #[test]

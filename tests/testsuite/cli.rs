@@ -295,3 +295,76 @@ fn new_adds_records_that_check_and_never_clobbers() {
         run.stderr
     );
 }
+
+/// Runs the binary, failing the test if it has not finished within 60 s.
+#[cfg(target_os = "linux")]
+fn run_promptly(dir: &std::path::Path, args: &[&str]) -> crate::support::Run {
+    use std::time::{Duration, Instant};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cxreport"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let started = Instant::now();
+    while child.try_wait().expect("waits").is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("cxreport {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    crate::support::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Issue 14: a folder or a named pipe called cxreport.toml was taken for no
+/// settings at all, and the plan built with the defaults. A pipe is never
+/// opened, so nothing waits for a writer.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_settings_file_that_is_not_a_file_is_an_error() {
+    let plan = Plan::fixture("minimal");
+    let settings = plan.path("cxreport.toml");
+    std::fs::remove_file(&settings).unwrap();
+    std::fs::create_dir(&settings).unwrap();
+    let run = run_promptly(&plan.root, &["check"]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            1,
+            "cxreport.toml:1:1: error: this is a folder, not a file: cxreport reads only regular files\n1 error, 0 warnings\n"
+        )
+    );
+
+    std::fs::remove_dir(&settings).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&settings)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    // A pipe among the data files too.
+    let made = std::process::Command::new("mkfifo")
+        .arg(plan.path("data/kpis/pipe.csv"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    for command in ["check", "build"] {
+        let run = run_promptly(&plan.root, &[command]);
+        assert_eq!(run.code, 1, "{command}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with(
+                "cxreport.toml:1:1: error: this is a named pipe (FIFO), not a file: cxreport reads only regular files\n\
+                 data/kpis/pipe.csv:1:1: error: this is a named pipe (FIFO), not a file: cxreport reads only regular files\n\
+                 2 errors, 0 warnings"
+            ),
+            "{command}: {}",
+            run.stderr
+        );
+    }
+}

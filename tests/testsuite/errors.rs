@@ -92,3 +92,83 @@ fn github_annotations_and_json() {
     assert_eq!(doc["diagnostics"][0]["file"], "cxreport.toml");
     assert_eq!(doc["diagnostics"][0]["line"], 4);
 }
+
+/// Issue 14: a file whose name is not UTF-8 was never read, and the plan
+/// was said to be valid without its data.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_name_that_is_not_utf8_is_a_problem() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let plan = Plan::fixture("minimal");
+    let name = |bytes: &[u8]| std::ffi::OsStr::from_bytes(bytes).to_owned();
+    fs::write(
+        plan.root.join("data/kpis").join(name(b"caf\xe9.csv")),
+        "date,metric,value\n2026-03-01,aht,4\n",
+    )
+    .unwrap();
+    fs::write(
+        plan.root.join("content").join(name(b"ni\xf1o.md")),
+        "# Page\n",
+    )
+    .unwrap();
+    let run = plan.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "content/ni\\xF1o.md:1:1: error: this file's name is not UTF-8 text, so the file is not read: rename it\n\
+         data/kpis/caf\\xE9.csv:1:1: error: this file's name is not UTF-8 text, so the file is not read: rename it\n\
+         2 errors, 0 warnings\n"
+    );
+}
+
+/// Issue 14: an ESC byte in a value or a file name went to the terminal
+/// raw, so a crafted value could rewrite the error line above it.
+#[test]
+fn control_characters_from_the_plan_never_reach_the_terminal() {
+    let plan = Plan::fixture("minimal");
+    plan.write(
+        "data/kpis/\x1b[1Apulse.csv",
+        "date,metric,value,team\n2026-03-01,aht,4\x1b[2K,\x1b[1Ax\n2026-03-02,\x1b]0;pwned\x07,4,x\n",
+    );
+    plan.write(
+        "cxreport.toml",
+        "as_of = 2026-03-31\n[compare]\nwindow_days = \"\\u001b[2KThe plan is valid.\"\n",
+    );
+    let human = plan.run(&["check"]);
+    assert_eq!(human.code, 1, "{}", human.stderr);
+    assert!(!human.stderr.contains('\x1b'), "{:?}", human.stderr);
+    assert!(!human.stderr.contains('\x07'), "{:?}", human.stderr);
+    assert!(
+        human.stderr.contains(
+            "data/kpis/\\u{1b}[1Apulse.csv:2:3: error: column 'value': \"4\\u{1b}[2K\" is not a number\n"
+        ),
+        "{}",
+        human.stderr
+    );
+    let github = plan.run(&["check", "--format", "github"]);
+    assert!(!github.stdout.contains('\x1b'), "{:?}", github.stdout);
+    assert!(
+        github
+            .stdout
+            .contains("::error file=data/kpis/\\u{1b}[1Apulse.csv,line=2,col=3::"),
+        "{}",
+        github.stdout
+    );
+    // serde writes them as \u001b, which is JSON.
+    let json = plan.run(&["check", "--format", "json"]);
+    assert!(!json.stdout.contains('\x1b'), "{:?}", json.stdout);
+
+    // A build's summary line names the output folder the plan chose.
+    let plan = Plan::fixture("minimal");
+    plan.write(
+        "cxreport.toml",
+        "as_of = 2026-03-31\n[build]\noutput_dir = \"out\\u001b[2K\"\n",
+    );
+    let run = plan.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("/out\\u{1b}[2K in "),
+        "{:?}",
+        run.stderr
+    );
+}

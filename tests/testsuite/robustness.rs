@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use crate::support::{Plan, fixtures};
+use crate::support::{Plan, fixtures, tree};
 
 // A seeded generator, so that a failure can be replayed.
 #[path = "../../examples/support/rng.rs"]
@@ -224,4 +224,43 @@ fn a_number_with_absurd_digits_renders() {
     plan.write("content/digits.md", "{{ 1.5|num(digits=70000) }}\n");
     plan.build();
     assert!(plan.main_of("digits/").contains("1.50000000000000000"));
+}
+
+/// Issue 14: two valid values of 1e308 summed to infinity, and the pages
+/// showed `inf` and `NaN%`. Such values are refused at their rows; and a
+/// plan at the bound builds without one non-finite figure anywhere.
+#[test]
+fn no_sum_overflows_and_no_page_shows_inf_or_nan() {
+    let plan = Plan::fixture("minimal");
+    plan.write(
+        "data/kpis/huge.csv",
+        "date,metric,value\n2026-03-02,contacts,1e308\n2026-03-02,contacts,1e308\n",
+    );
+    let run = plan.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "data/kpis/huge.csv:2:3: error: column 'value': \"1e308\" is out of range (a plan's numbers lie between -1e15 and 1e15)\n\
+         data/kpis/huge.csv:3:3: error: column 'value': \"1e308\" is out of range (a plan's numbers lie between -1e15 and 1e15)\n\
+         2 errors, 0 warnings\n"
+    );
+
+    // As large as a plan's numbers go, in every metric, with the largest weights.
+    let mut rows = String::from("date,metric,value,weight\n");
+    for day in 1..=20 {
+        for metric in ["sla", "aht", "contacts"] {
+            let sign = if day % 3 == 0 { "-" } else { "" };
+            rows.push_str(&format!("2026-03-{day:02},{metric},{sign}1e15,1e15\n"));
+        }
+    }
+    plan.write("data/kpis/huge.csv", &rows);
+    plan.build();
+    for (path, bytes) in tree(&plan.path("site")) {
+        let text = String::from_utf8_lossy(&bytes);
+        let words: Vec<&str> = text
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| matches!(w.to_ascii_lowercase().as_str(), "inf" | "infinity" | "nan"))
+            .collect();
+        assert!(words.is_empty(), "{path}: {words:?}");
+    }
 }
