@@ -130,7 +130,7 @@ pub struct ThemeResult {
     /// last on or before `as_of`.
     pub weekly: Vec<(Period, u32)>,
     /// Mentions in the ISO week that contains `as_of`; `None` when no
-    /// response is dated on or before `as_of`.
+    /// response is dated in that week.
     pub latest_week: Option<(Period, u32)>,
     /// Detractors who left a comment (the same for every theme).
     pub detractors_commenting: u32,
@@ -242,11 +242,9 @@ pub fn compute(themes: &[Theme], surveys: &Surveys, as_of: Date) -> Vec<ThemeRes
         .zip(tallies)
         .map(|(theme, tally)| {
             let weekly: Vec<(Period, u32)> = weeks.iter().copied().zip(tally.weekly).collect();
-            // The week of `as_of`, which is the last listed unless no
-            // response came in it.
-            let latest_week = weekly
-                .last()
-                .map(|&(week, n)| if week == now { (week, n) } else { (now, 0) });
+            // The week of `as_of`, when a response came in it: a week with
+            // no answers has no count, not a count of zero.
+            let latest_week = weekly.last().copied().filter(|&(week, _)| week == now);
             ThemeResult {
                 mentions: weekly.iter().map(|(_, n)| n).sum(),
                 alert: theme

@@ -103,8 +103,8 @@ fn period_lists_end_where_the_data_ends() {
             .as_str()
             .expect("text");
         assert!(last.starts_with("2026-"), "{last}");
-        assert_eq!(theme["latest_week"]["week"], "2035-W13");
-        assert_eq!(theme["latest_week"]["mentions"], 0);
+        // No response came in the week of `as_of`: no count, not zero.
+        assert!(theme["latest_week"].is_null(), "{theme}");
     }
     // The stale-data alerts grow a little; the lists do not run to 2035.
     assert!(
