@@ -375,7 +375,7 @@ fn read_row(
             // Masked as it is read, so no page, chart or API field can show
             // what a customer typed to be reached at.
             Column::Comment if config.mask_contacts => {
-                response.comment = Some(super::redact::contacts(cell).into());
+                response.comment = Some(super::redact::mask(cell, &config.mask_patterns).into());
             }
             Column::Comment => response.comment = Some(cell.into()),
             Column::Segment(_) => {}
