@@ -105,6 +105,15 @@ pub fn load(
         |part| data.surveys.append(part),
     )?;
     data.surveys.responses.sort_by_key(|r| r.date);
+    for declared in config.segments.iter().flatten() {
+        if !data.surveys.segments.contains(&declared.name) {
+            let message = format!(
+                "no survey file has a column `{}`, so this segment is empty",
+                declared.name
+            );
+            loader.diags.warning(&declared.file, declared.pos, message);
+        }
+    }
     if let Some(src) = loader.read("data/themes.toml")? {
         data.themes = themes::parse(&src, &mut loader);
     }
