@@ -598,6 +598,8 @@ mod tests {
         assert_eq!(masked("ana [at] example [dot] com ok"), "***@*** ok");
         assert_eq!(masked("ana (arroba) correo punto es."), "***@***.");
         assert_eq!(masked("ana {AT} example.co.uk"), "***@***");
+        assert_eq!(masked("ana {arroba} correo (punto) es"), "***@***");
+        assert_eq!(masked("ａｎａ＠ｅｘａｍｐｌｅ．ｅｓ"), "***@***");
         assert_eq!(masked("ana ＠ example.com"), "***@***");
         assert_eq!(masked("ｊｏｓé＠ｅｊｅｍｐｌｏ．ｅｓ!"), "***@***!");
         assert_eq!(masked("escribid a josé@correo.es"), "escribid a ***@***");
