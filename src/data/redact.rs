@@ -107,7 +107,7 @@ pub fn identifies(value: &str, patterns: &Patterns) -> bool {
     if !find(value, patterns).is_empty() {
         return true;
     }
-    let view = View::of(value);
+    let view = View::fold(value);
     let mut run = 0;
     view.text.bytes().any(|b| {
         run = if b.is_ascii_digit() { run + 1 } else { 0 };
@@ -117,10 +117,18 @@ pub fn identifies(value: &str, patterns: &Patterns) -> bool {
 
 /// The spans of `text` to mask, in order and apart, each with its placeholder.
 fn find(text: &str, patterns: &Patterns) -> Vec<(Range<usize>, &'static str)> {
-    if text.is_empty() {
+    // The fast path, taken by nearly every comment: nothing a folded
+    // character could turn into a digit or an `@`, no pattern of the plan,
+    // and too few digits and no `@` for any kind.
+    let folds = !text.is_ascii() && text.chars().any(folds);
+    if !folds && patterns.is_empty() && !worth_scanning(text) {
         return Vec::new();
     }
-    let view = View::of(text);
+    let view = if folds {
+        View::fold(text)
+    } else {
+        View::plain(text)
+    };
     let mut found = Vec::new();
     // The plan's patterns first: where one finds what a built-in kind does
     // too, the plan's word for it wins the placeholder.
@@ -165,12 +173,16 @@ struct View<'t> {
 }
 
 impl<'t> View<'t> {
-    fn of(text: &'t str) -> View<'t> {
-        if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-            return View {
-                text: Cow::Borrowed(text),
-                origin: Vec::new(),
-            };
+    fn plain(text: &'t str) -> View<'t> {
+        View {
+            text: Cow::Borrowed(text),
+            origin: Vec::new(),
+        }
+    }
+
+    fn fold(text: &'t str) -> View<'t> {
+        if !text.chars().any(folds) {
+            return View::plain(text);
         }
         let mut folded = String::with_capacity(text.len());
         let mut origin = Vec::with_capacity(text.len());
@@ -199,11 +211,17 @@ impl<'t> View<'t> {
     }
 }
 
+/// Whether NFKC changes a character (a full-width digit, a superscript).
+fn folds(c: char) -> bool {
+    !c.is_ascii() && is_nfkc_quick(std::iter::once(c)) != IsNormalized::Yes
+}
+
 /// Whether a text can hold anything the scanner finds: each kind needs an
-/// `@`, a bracket (an obfuscated `at`) or at least 7 digits.
+/// `@`, a bracketed `at`/`arroba` or at least 7 digits.
 fn worth_scanning(text: &str) -> bool {
+    let bytes = text.as_bytes();
     let mut digits = 0;
-    for b in text.bytes() {
+    for (i, b) in bytes.iter().enumerate() {
         match b {
             b'0'..=b'9' => {
                 digits += 1;
@@ -211,7 +229,13 @@ fn worth_scanning(text: &str) -> bool {
                     return true;
                 }
             }
-            b'@' | b'(' | b'[' | b'{' | b'<' => return true,
+            b'@' => return true,
+            b'(' | b'[' | b'{' | b'<' => {
+                let word = bytes[i + 1..].iter().find(|b| **b != b' ');
+                if word.is_some_and(|b| b.eq_ignore_ascii_case(&b'a')) {
+                    return true;
+                }
+            }
             _ => {}
         }
     }
