@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::data::de::{TomlDate, TomlFile};
+use crate::data::redact;
 use crate::diag::{Diagnostics, Pos, Source};
 
 /// The language of the fixed texts and of number and date formats.
@@ -40,6 +41,15 @@ pub enum EchartsSource {
     File(PathBuf),
 }
 
+/// A name a setting lists, with where it is written, for a warning about it
+/// once the data is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declared {
+    pub name: String,
+    pub file: String,
+    pub pos: Pos,
+}
+
 /// The checked settings of a plan.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -62,9 +72,16 @@ pub struct Config {
     /// Let raw HTML in content pages through (`[content] raw_html`, for
     /// trusted plans); off, it is shown as text.
     pub raw_html: bool,
-    /// Mask e-mail addresses and phone numbers in survey comments
-    /// (`[surveys] mask_contacts`, on unless a plan turns it off).
+    /// Mask e-mail addresses, phone numbers, IBANs, card numbers and ids in
+    /// survey comments and segment values (`[surveys] mask_contacts`, on
+    /// unless a plan turns it off; see `data::redact`).
     pub mask_contacts: bool,
+    /// `[surveys] mask_patterns`: the plan's own patterns of ids to mask
+    /// along with the built-in kinds.
+    pub mask_patterns: redact::Patterns,
+    /// `[surveys] segments`: the survey columns results are broken down
+    /// by. `None` lets the data decide (see `data::surveys`).
+    pub segments: Option<Vec<Declared>>,
     pub echarts: EchartsSource,
     /// `[strings]`: the plan's own texts by catalogue key (see `i18n`).
     pub strings: BTreeMap<String, String>,
@@ -85,6 +102,8 @@ impl Default for Config {
             alpha: 0.05,
             attribute_scale: (1.0, 5.0),
             mask_contacts: true,
+            mask_patterns: redact::Patterns::default(),
+            segments: None,
             raw_html: false,
             echarts: EchartsSource::Cdn,
             strings: BTreeMap::new(),
@@ -153,7 +172,9 @@ struct RawContent {
 #[serde(deny_unknown_fields)]
 struct RawSurveys {
     attribute_scale: Option<toml::Spanned<[f64; 2]>>,
-    mask_contacts: Option<bool>,
+    mask_contacts: Option<toml::Spanned<bool>>,
+    mask_patterns: Option<Vec<toml::Spanned<String>>>,
+    segments: Option<Vec<toml::Spanned<String>>>,
 }
 
 impl Config {
@@ -226,8 +247,8 @@ impl Config {
         if let Some(raw) = content.and_then(|c| c.raw_html) {
             config.raw_html = raw;
         }
-        if let Some(mask) = surveys.as_ref().and_then(|s| s.mask_contacts) {
-            config.mask_contacts = mask;
+        if let Some(surveys) = &surveys {
+            read_privacy(&mut file, surveys, &mut config);
         }
         if let Some(scale) = surveys.and_then(|s| s.attribute_scale) {
             let [min, max] = *scale.get_ref();
@@ -324,6 +345,61 @@ fn check_base_url(url: &str) -> Result<(), String> {
         None => Err(format!(
             "`base_url` \"{url}\" is neither an http(s) address nor a path starting with `/`: write one {example}"
         )),
+    }
+}
+
+/// The survey columns that the columns `data::surveys` reads itself, and
+/// so cannot be segments.
+const SURVEY_COLUMNS: [&str; 6] = ["id", "date", "nps", "csat", "ces", "comment"];
+
+/// `[surveys] mask_contacts`, `mask_patterns` and `segments`.
+fn read_privacy(file: &mut TomlFile<'_>, surveys: &RawSurveys, config: &mut Config) {
+    if let Some(mask) = &surveys.mask_contacts {
+        config.mask_contacts = *mask.get_ref();
+    }
+    if let Some(patterns) = &surveys.mask_patterns {
+        let mut compiled = Vec::new();
+        for pattern in patterns {
+            match redact::Patterns::compile(pattern.get_ref()) {
+                Ok(re) => compiled.push(re),
+                Err(e) => file.error(
+                    pattern.span().start,
+                    format!(
+                        "`mask_patterns`: this is not a regular expression cxreport can use: {e}"
+                    ),
+                ),
+            }
+        }
+        if !config.mask_contacts && !compiled.is_empty() {
+            let at = surveys.mask_contacts.as_ref().map_or(0, |m| m.span().start);
+            file.warning(
+                at,
+                "`mask_contacts = false` turns masking off, so `mask_patterns` is not used",
+            );
+        }
+        config.mask_patterns = redact::Patterns::new(compiled);
+    }
+    if let Some(segments) = &surveys.segments {
+        let mut declared: Vec<Declared> = Vec::new();
+        for name in segments {
+            let at = name.span().start;
+            let text = name.get_ref().trim();
+            if text.is_empty() {
+                file.error(at, "a segment needs the name of a survey column");
+            } else if SURVEY_COLUMNS.contains(&text) || text.starts_with("attr_") {
+                file.error(
+                    at,
+                    format!("`{text}` is read as its own kind of survey column, not as a segment: list the columns results are broken down by, such as \"channel\""),
+                );
+            } else if !declared.iter().any(|d| d.name == text) {
+                declared.push(Declared {
+                    name: text.to_owned(),
+                    file: file.src.path.clone(),
+                    pos: file.pos(at),
+                });
+            }
+        }
+        config.segments = Some(declared);
     }
 }
 
@@ -507,6 +583,48 @@ mod tests {
         assert!(refused("/a b/").contains("cannot hold a space"));
         assert!(refused("/a\\u001b[2J/").contains("cannot hold the character U+001B"));
         assert!(refused("/a\\tb/").contains("U+0009"));
+    }
+
+    #[test]
+    fn privacy_settings_are_checked_where_they_are_written() {
+        let (config, errors) = parse(
+            "[surveys]\nsegments = [\"channel\", \"region\", \"channel\"]\n\
+             mask_patterns = ['\\b[0-9]{3}-[0-9]{2}-[0-9]{4}\\b']\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let names: Vec<&str> = config
+            .segments
+            .iter()
+            .flatten()
+            .map(|d| d.name.as_str())
+            .collect();
+        assert_eq!(names, ["channel", "region"]);
+        assert_eq!(
+            config.segments.as_ref().map(|s| s[1].pos),
+            Some(Pos::new(2, 24))
+        );
+        assert!(!config.mask_patterns.is_empty());
+
+        let (config, errors) = parse(
+            "[surveys]\nsegments = [\"comment\", \"attr_speed\", \"\"]\n\
+             mask_patterns = [\"ok[0-9]+\",\n  \"[0-9\"]\n",
+        );
+        assert_eq!(
+            errors,
+            [
+                "2:13: `comment` is read as its own kind of survey column, not as a segment: list the columns results are broken down by, such as \"channel\"",
+                "2:24: `attr_speed` is read as its own kind of survey column, not as a segment: list the columns results are broken down by, such as \"channel\"",
+                "2:38: a segment needs the name of a survey column",
+                "4:3: `mask_patterns`: this is not a regular expression cxreport can use: unclosed character class",
+            ]
+        );
+        assert_eq!(config.segments, Some(Vec::new()));
+
+        let (_, errors) = parse("[surveys]\nmask_contacts = false\nmask_patterns = ['x']\n");
+        assert_eq!(
+            errors,
+            ["2:17: `mask_contacts = false` turns masking off, so `mask_patterns` is not used"]
+        );
     }
 
     #[test]

@@ -115,6 +115,15 @@ pub fn load(
     {
         check_as_of(as_of, at, first, last, loader.diags);
     }
+    for declared in config.segments.iter().flatten() {
+        if !data.surveys.segments.contains(&declared.name) {
+            let message = format!(
+                "no survey file has a column `{}`, so this segment is empty",
+                declared.name
+            );
+            loader.diags.warning(&declared.file, declared.pos, message);
+        }
+    }
     if let Some(src) = loader.read("data/themes.toml")? {
         data.themes = themes::parse(&src, &mut loader);
     }

@@ -1,14 +1,32 @@
 //! `data/surveys/*.csv`: survey responses, one a row, with NPS, CSAT and CES
 //! scores, `attr_*` attribute ratings, an optional comment and any number of
 //! segment columns (channel, region, touchpoint, …).
+//!
+//! A segment's values are published, one by one with their figures, so an
+//! extra column is a segment only when it is one: listed in `[surveys]
+//! segments`, or, with no list, when it looks categorical: no name that says
+//! it identifies a person (`customer_email`, `customer_id`), at most
+//! [`MAX_VALUES`] different values, each shared by two answers on average,
+//! and none that looks like a contact or an id (see [`super::redact`]). Any
+//! other column is left out with one warning at its header cell. Files are
+//! read as streams, so the judgement is made as the rows go by: a column
+//! keeps at most [`MAX_VALUES`] values before it is dropped, and the ratio
+//! is checked at the end of its file.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use jiff::civil::Date;
 
+use super::redact;
 use super::table::{Row, Table, parse_date, parse_number};
 use crate::config::Config;
-use crate::diag::{Diagnostics, Pos};
+use crate::diag::{Diagnostics, Pos, hint};
+
+/// The most different values an undeclared column may have and still be a
+/// segment: a breakdown of more is no longer read as one, and the cap
+/// bounds what is kept of a column of ids while its file is read.
+pub const MAX_VALUES: usize = 50;
 
 /// One response. A score is `None` when the respondent did not answer it.
 /// A million of them are a few tens of megabytes: segment values are
@@ -134,6 +152,42 @@ impl Surveys {
         i
     }
 
+    /// Forgets the segment dimensions marked in `gone` (by index), their
+    /// values and their part of every response's profile.
+    fn drop_segments(&mut self, gone: &[bool]) {
+        let mut next = 0u32;
+        let renumbered: Vec<Option<u32>> = gone
+            .iter()
+            .map(|&g| {
+                (!g).then(|| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect();
+        let mut keep = gone.iter().map(|g| !g);
+        self.segments.retain(|_| keep.next().unwrap_or(true));
+        let mut keep = gone.iter().map(|g| !g);
+        self.values.retain(|_| keep.next().unwrap_or(true));
+        let mut keep = gone.iter().map(|g| !g);
+        self.value_index.retain(|_| keep.next().unwrap_or(true));
+        let old = std::mem::take(&mut self.profiles);
+        self.profile_index.clear();
+        let moved: Vec<u32> = old
+            .iter()
+            .map(|profile| {
+                let kept: Profile = profile
+                    .iter()
+                    .filter_map(|&(d, v)| renumbered[d as usize].map(|d| (d, v)))
+                    .collect();
+                self.intern(&kept)
+            })
+            .collect();
+        for r in &mut self.responses {
+            r.profile = moved[r.profile as usize];
+        }
+    }
+
     /// Adds the responses of another part of the data (a file read on its
     /// own), after those already here.
     pub fn append(&mut self, part: Surveys) {
@@ -209,7 +263,114 @@ enum Column {
     Score(Score),
     Attribute(usize),
     Comment,
-    Segment(usize),
+    /// Read through the file's [`Segment`]s.
+    Segment,
+    /// An extra column that is no segment: not read.
+    Left,
+}
+
+/// A segment column of the file being read, and what its values say so far.
+struct Segment {
+    column: usize,
+    dimension: usize,
+    /// Listed in `[surveys] segments`: kept whatever its values, masked.
+    declared: bool,
+    /// Non-empty cells of the rows read so far.
+    answered: u64,
+    /// Why it is no segment, once a value has shown it.
+    out: Option<Out>,
+}
+
+/// Why an extra column is left out.
+enum Out {
+    NotDeclared,
+    Name,
+    /// The line of the first value that looked like a contact or an id;
+    /// the value itself is not repeated in a message a CI log keeps.
+    Identifies(usize),
+    TooMany,
+    Few {
+        values: usize,
+        answered: u64,
+    },
+}
+
+impl Out {
+    fn message(&self, name: &str, config: &Config) -> String {
+        let declared = config.segments.iter().flatten();
+        let why = match self {
+            Out::NotDeclared => {
+                let hint = hint(name, declared.map(|d| d.name.as_str()));
+                return format!(
+                    "column '{name}' is left out of the site: it is not in `[surveys] segments` in cxreport.toml{hint}"
+                );
+            }
+            Out::Name => "its name says it identifies a person".to_owned(),
+            Out::Identifies(line) => format!(
+                "its value on line {line} looks like an e-mail address, a phone number or an id"
+            ),
+            Out::TooMany => {
+                format!("it has more than {MAX_VALUES} different values, too many for a segment")
+            }
+            Out::Few { values, answered } => format!(
+                "its {answered} answers hold {values} different values, and a segment's are shared by two answers each on average"
+            ),
+        };
+        format!(
+            "column '{name}' is left out of the site: {why}; if it is a segment, list it with the others in `[surveys] segments` in cxreport.toml"
+        )
+    }
+}
+
+/// Words of a column name that say it identifies a person, not a group of
+/// responses: such a column is a segment only when declared.
+const PERSONAL: &[&str] = &[
+    "email",
+    "mail",
+    "correo",
+    "phone",
+    "telephone",
+    "tel",
+    "telefono",
+    "teléfono",
+    "mobile",
+    "movil",
+    "móvil",
+    "cell",
+    "name",
+    "nombre",
+    "surname",
+    "apellido",
+    "apellidos",
+    "address",
+    "direccion",
+    "dirección",
+    "dni",
+    "nie",
+    "nif",
+    "ssn",
+    "passport",
+    "pasaporte",
+    "iban",
+    "card",
+    "tarjeta",
+    "id",
+    "ip",
+    "login",
+    "username",
+];
+
+/// Whether a column's name says it identifies a person: one of its words is
+/// in [`PERSONAL`], or it holds one of the unmistakable ones glued to others
+/// (`customerEmail`).
+fn personal(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| PERSONAL.contains(&w))
+        || ["email", "phone", "iban", "passport", "telefono", "teléfono"]
+            .iter()
+            .any(|w| lower.contains(w))
 }
 
 #[derive(Clone, Copy)]
@@ -241,18 +402,10 @@ pub fn parse(
     let Some(table) = Table::open(path, input, diags) else {
         return surveys;
     };
-    let Some(columns) = columns(&table, &mut surveys, diags) else {
+    let Some((columns, mut segments)) = columns(&table, &mut surveys, config, diags) else {
         return surveys;
     };
     let header = table.header.clone();
-    let segments: Vec<(usize, usize)> = columns
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| match c {
-            Column::Segment(d) => Some((i, *d)),
-            _ => None,
-        })
-        .collect();
     let date_column = columns.iter().position(|c| matches!(c, Column::Date));
     let n_ratings = surveys.attributes.len();
     let mut ratings = vec![f64::NAN; n_ratings];
@@ -266,10 +419,28 @@ pub fn parse(
         };
         seen.note(response.date, row.pos(date_column.unwrap_or(0)));
         profile.clear();
-        for &(i, d) in &segments {
-            if !row.cells[i].is_empty() {
-                profile.push((d as u32, surveys.value(d, row.cells[i])));
+        for seg in &mut segments {
+            let cell = row.cells[seg.column];
+            if cell.is_empty() || seg.out.is_some() {
+                continue;
             }
+            let value = if seg.declared && config.mask_contacts {
+                redact::mask(cell, &config.mask_patterns)
+            } else {
+                Cow::Borrowed(cell)
+            };
+            if !seg.declared && !surveys.value_index[seg.dimension].contains_key(cell) {
+                if redact::identifies(cell, &config.mask_patterns) {
+                    seg.out = Some(Out::Identifies(row.line));
+                    continue;
+                }
+                if surveys.values[seg.dimension].len() >= MAX_VALUES {
+                    seg.out = Some(Out::TooMany);
+                    continue;
+                }
+            }
+            seg.answered += 1;
+            profile.push((seg.dimension as u32, surveys.value(seg.dimension, &value)));
         }
         response.profile = surveys.intern(&profile);
         if ratings.iter().any(|v| !v.is_nan()) {
@@ -279,14 +450,35 @@ pub fn parse(
         }
         surveys.responses.push(response);
     });
+    let mut gone = vec![false; surveys.segments.len()];
+    for seg in &mut segments {
+        let values = surveys.values[seg.dimension].len();
+        if !seg.declared && seg.out.is_none() && values as u64 * 2 > seg.answered {
+            seg.out = Some(Out::Few {
+                values,
+                answered: seg.answered,
+            });
+        }
+        if let Some(out) = &seg.out {
+            let message = out.message(&header[seg.column], config);
+            diags.warning(path, Pos::new(1, seg.column + 1), message);
+            gone[seg.dimension] = true;
+        }
+    }
+    if gone.contains(&true) {
+        surveys.drop_segments(&gone);
+    }
     surveys
 }
 
+/// What each column of the header is, and the segment columns among them;
+/// extra columns that cannot be segments are reported here.
 fn columns<R: std::io::Read>(
     table: &Table<R>,
     surveys: &mut Surveys,
+    config: &Config,
     diags: &mut Diagnostics,
-) -> Option<Vec<Column>> {
+) -> Option<(Vec<Column>, Vec<Segment>)> {
     let path = &table.path;
     if table.column("date").is_none() {
         diags.error(path, Pos::START, "the header has no `date` column");
@@ -303,10 +495,12 @@ fn columns<R: std::io::Read>(
         );
         return None;
     }
+    let mut segments = Vec::new();
     let columns = table
         .header
         .iter()
-        .map(|name| match name.as_str() {
+        .enumerate()
+        .map(|(i, name)| match name.as_str() {
             "id" => Column::Id,
             "date" => Column::Date,
             "nps" => Column::Score(Score::Nps),
@@ -315,11 +509,33 @@ fn columns<R: std::io::Read>(
             "comment" => Column::Comment,
             _ => match name.strip_prefix("attr_") {
                 Some(attr) => Column::Attribute(index(&mut surveys.attributes, attr)),
-                None => Column::Segment(surveys.dimension(name)),
+                None => {
+                    let declared = config
+                        .segments
+                        .as_ref()
+                        .map(|list| list.iter().any(|d| d.name == *name));
+                    let out = match declared {
+                        Some(false) => Some(Out::NotDeclared),
+                        None if personal(name) => Some(Out::Name),
+                        _ => None,
+                    };
+                    if let Some(out) = out {
+                        diags.warning(path, Pos::new(1, i + 1), out.message(name, config));
+                        return Column::Left;
+                    }
+                    segments.push(Segment {
+                        column: i,
+                        dimension: surveys.dimension(name),
+                        declared: declared == Some(true),
+                        answered: 0,
+                        out: None,
+                    });
+                    Column::Segment
+                }
             },
         })
         .collect();
-    Some(columns)
+    Some((columns, segments))
 }
 
 /// Reads one row, its ratings into `ratings`; every bad cell is reported,
@@ -378,10 +594,10 @@ fn read_row(
             // Masked as it is read, so no page, chart or API field can show
             // what a customer typed to be reached at.
             Column::Comment if config.mask_contacts => {
-                response.comment = Some(super::redact::contacts(cell).into());
+                response.comment = Some(redact::mask(cell, &config.mask_patterns).into());
             }
             Column::Comment => response.comment = Some(cell.into()),
-            Column::Segment(_) => {}
+            Column::Segment | Column::Left => {}
         }
     }
     (ok && has_date).then_some(response)
@@ -405,6 +621,127 @@ fn parse_score(cell: &str, score: Score) -> Result<Option<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reads a file; its warnings as `line:col: message`.
+    fn read(text: &str, config: &Config) -> (Surveys, Vec<String>) {
+        let mut diags = Diagnostics::default();
+        let surveys = parse("s.csv", text.as_bytes(), config, &mut diags);
+        let found = diags
+            .sorted()
+            .into_iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+            .collect();
+        (surveys, found)
+    }
+
+    /// The value of each response in a dimension, by name.
+    fn column(surveys: &Surveys, name: &str) -> Vec<Option<String>> {
+        let d = surveys.segments.iter().position(|s| s == name);
+        surveys
+            .responses
+            .iter()
+            .map(|r| d.and_then(|d| surveys.segment(r, d)).map(str::to_owned))
+            .collect()
+    }
+
+    /// Ten answers from four customers over three channels, as a small
+    /// export looks.
+    fn small_file() -> String {
+        let mut text = "date,channel,customer_email,customer,store,nps\n".to_owned();
+        for i in 0..10 {
+            let channel = ["voice", "chat", "email"][i % 3];
+            text.push_str(&format!(
+                "2026-02-{:02},{channel},c{}@example.com,C-{:04},{},{}\n",
+                i + 1,
+                i % 4,
+                1000 + i,
+                if i == 6 { "612 345 678" } else { "norte" },
+                i
+            ));
+        }
+        text
+    }
+
+    #[test]
+    fn undeclared_columns_are_segments_only_when_categorical() {
+        let (surveys, warnings) = read(&small_file(), &Config::default());
+        assert_eq!(surveys.segments, ["channel"]);
+        assert_eq!(
+            warnings,
+            [
+                "1:3: column 'customer_email' is left out of the site: its name says it identifies a person; if it is a segment, list it with the others in `[surveys] segments` in cxreport.toml",
+                "1:4: column 'customer' is left out of the site: its 10 answers hold 10 different values, and a segment's are shared by two answers each on average; if it is a segment, list it with the others in `[surveys] segments` in cxreport.toml",
+                "1:5: column 'store' is left out of the site: its value on line 8 looks like an e-mail address, a phone number or an id; if it is a segment, list it with the others in `[surveys] segments` in cxreport.toml",
+            ]
+        );
+        let channels = column(&surveys, "channel");
+        assert_eq!(channels[0].as_deref(), Some("voice"));
+        assert_eq!(channels[4].as_deref(), Some("chat"));
+        assert_eq!(channels.len(), 10);
+    }
+
+    #[test]
+    fn a_column_past_the_cap_is_dropped_as_it_is_read() {
+        let mut text = "date,channel,order,nps\n".to_owned();
+        for i in 0..200 {
+            text.push_str(&format!("2026-02-01,voice,o{},7\n", i % 60));
+        }
+        let (surveys, warnings) = read(&text, &Config::default());
+        assert_eq!(surveys.segments, ["channel"]);
+        assert!(
+            warnings[0].starts_with(
+                "1:3: column 'order' is left out of the site: it has more than 50 different values"
+            ),
+            "{warnings:?}"
+        );
+        assert_eq!(
+            surveys.profiles.len(),
+            2,
+            "the order values are out of every profile"
+        );
+        assert!(
+            column(&surveys, "channel")
+                .iter()
+                .all(|v| v.as_deref() == Some("voice"))
+        );
+    }
+
+    #[test]
+    fn a_declared_list_is_the_segments_and_its_values_are_masked() {
+        let list = |names: &[&str]| {
+            names
+                .iter()
+                .map(|n| crate::config::Declared {
+                    name: (*n).to_owned(),
+                    file: "cxreport.toml".to_owned(),
+                    pos: Pos::START,
+                })
+                .collect()
+        };
+        let config = Config {
+            segments: Some(list(&["channel", "store"])),
+            ..Config::default()
+        };
+        let (surveys, warnings) = read(&small_file(), &config);
+        assert_eq!(surveys.segments, ["channel", "store"]);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert_eq!(
+            warnings[0],
+            "1:3: column 'customer_email' is left out of the site: it is not in `[surveys] segments` in cxreport.toml"
+        );
+        let stores = column(&surveys, "store");
+        assert_eq!(stores[6].as_deref(), Some(redact::PHONE));
+        assert_eq!(stores[0].as_deref(), Some("norte"));
+        let config = Config {
+            segments: Some(list(&["chanel"])),
+            ..Config::default()
+        };
+        let (_, warnings) = read(&small_file(), &config);
+        assert!(
+            warnings[0].ends_with("; did you mean `chanel`?"),
+            "{warnings:?}"
+        );
+    }
 
     #[test]
     fn scores_are_whole_numbers_in_range() {

@@ -13,6 +13,7 @@ mod fuzz_corpus;
 mod history;
 mod language;
 mod pages;
+mod privacy;
 mod reference;
 mod robustness;
 mod safety;
