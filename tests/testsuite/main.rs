@@ -12,6 +12,7 @@ mod fuzz_corpus;
 mod history;
 mod language;
 mod pages;
+mod race;
 mod reference;
 mod robustness;
 mod safety;
