@@ -222,19 +222,39 @@ fn swap(staging: &Path, out_dir: &Path, parent: &Path, name: &str) -> anyhow::Re
         .with_context(|| format!("cannot remove the old site at {}", old.display()))
 }
 
-/// Staging and old directories left by a build that was killed. Called
-/// only under the output folder's lock, so none of them belongs to a
-/// running build.
+/// Removes the staging and old folders of builds into `parent/name` that
+/// were killed, and nothing else: a folder counts only when its name is
+/// exactly `.{name}.new-{pid}` or `.{name}.old-{pid}` and it holds the
+/// marker (or nothing at all, for a build killed before it wrote one), so a
+/// `.site.old-backup` someone made is kept (issue 14). Called only under
+/// the output folder's lock, so none of them belongs to a running build.
 fn remove_leftovers(parent: &Path, name: &str) {
-    let (new, old) = (format!(".{name}.new-"), format!(".{name}.old-"));
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let file_name = file_name.to_string_lossy();
-        if file_name.starts_with(&new) || file_name.starts_with(&old) {
-            let _ = fs::remove_dir_all(entry.path());
+        let Some(pid) = file_name.to_str().and_then(|n| {
+            let rest = n.strip_prefix('.')?.strip_prefix(name)?;
+            rest.strip_prefix(".new-")
+                .or_else(|| rest.strip_prefix(".old-"))
+        }) else {
+            continue;
+        };
+        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        // The entry's own type: a link to a folder is not followed.
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let path = entry.path();
+        let marked = fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file());
+        if marked {
+            let _ = fs::remove_dir_all(&path);
+        } else {
+            // Removes the folder only when it is empty.
+            let _ = fs::remove_dir(&path);
         }
     }
 }
@@ -323,6 +343,60 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, [".site.lock", "site"]);
+    }
+
+    /// Issue 14, item 3: cleaning beside the output removed every
+    /// folder whose name began like a staging one, someone's backup included.
+    #[test]
+    fn removes_only_its_own_leftovers() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().join("plan");
+        fs::create_dir(&root).expect("mkdir");
+        let dir = |name: &str, files: &[&str]| {
+            fs::create_dir(root.join(name)).expect("mkdir");
+            for f in files {
+                fs::write(root.join(name).join(f), "x").expect("write");
+            }
+        };
+        dir(".site.old-backup", &["notes.txt", MARKER]);
+        dir(".site.new-123", &[MARKER, "index.html"]);
+        dir(".site.old-45", &[MARKER]);
+        dir(".site.new-678", &["notes.txt"]);
+        dir(".site.new-9x", &[MARKER]);
+        dir(".sites.new-10", &[MARKER]);
+        // Killed before it wrote the marker: empty, so nobody's.
+        dir(".site.new-5", &[]);
+        // A link is not a folder cxreport made, wherever it points.
+        dir("elsewhere", &[MARKER]);
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(root.join("elsewhere"), root.join(".site.old-77"))
+            .expect("symlink");
+        put(&root.join("site"), &root, &[file("index.html", "x")]).expect("build");
+        #[cfg(unix)]
+        {
+            assert!(root.join(".site.old-77").is_symlink());
+            fs::remove_file(root.join(".site.old-77")).expect("rm");
+        }
+        let mut names: Vec<_> = fs::read_dir(&root)
+            .expect("ls")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                ".site.lock",
+                ".site.new-678",
+                ".site.new-9x",
+                ".site.old-backup",
+                ".sites.new-10",
+                "elsewhere",
+                "site"
+            ]
+        );
+        assert!(root.join("elsewhere").join(MARKER).is_file());
+        assert!(root.join(".site.old-backup/notes.txt").is_file());
+        assert!(root.join(".site.new-678/notes.txt").is_file());
     }
 
     /// A build that finds the output locked touches nothing until the lock
