@@ -58,7 +58,15 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         ".gitignore",
-        "# The site cxreport builds: made again on every build.\n/site/\n",
+        concat!(
+            "# The site cxreport builds: made again on every build.\n",
+            "/site/\n",
+            "# While a build writes it: its lock, and the new and old sites beside\n",
+            "# it (left behind only by a build that was killed; the next one removes them).\n",
+            "/.site.lock\n",
+            "/.site.new-*\n",
+            "/.site.old-*\n",
+        ),
     ),
     (
         ".github/workflows/cxreport.yml",

@@ -158,6 +158,9 @@ pub trait Progress: Sync {
     fn step(&self) {}
     /// The running phase is over.
     fn finish(&self, _phase: Phase) {}
+    /// The running phase waits for something outside this build, such as
+    /// another build writing the same output folder; `why` says what.
+    fn waiting(&self, _why: &str) {}
 }
 
 /// Progress that shows nothing.

@@ -4,8 +4,13 @@
 //! the previous site is that same file, linked rather than written again, so
 //! it keeps its modification time: a web server's caches and `rsync` see only
 //! what changed.
+//!
+//! Builds into one output folder take turns: each holds a lock beside it for
+//! the whole write, and only the holder cleans up after builds that were
+//! killed, so no build ever removes a folder another is still filling
+//! (issue 14).
 
-use std::fs;
+use std::fs::{self, File};
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, bail};
@@ -18,6 +23,15 @@ pub const MARKER: &str = ".cxreport-site";
 /// Replaces `out_dir` with exactly `files`, and says how many of them were
 /// unchanged. Refuses to replace a directory that holds the plan or that
 /// cxreport did not write.
+///
+/// A build that finds another one writing the same `out_dir` (from any
+/// process: `build`, `serve`, CI jobs sharing a folder) waits for it to end,
+/// telling `progress`, then writes its own site over it. Waiting rather than
+/// refusing, so that `build` run while `serve` rebuilds, or two CI steps
+/// that overlap, both succeed and the last one to finish wins. The lock is
+/// `.{name}.lock` beside the output folder (the folder itself is swapped, so
+/// it cannot hold it); the system releases it when a build dies, however it
+/// dies.
 pub fn write(
     out_dir: &Path,
     root: &Path,
@@ -38,6 +52,17 @@ pub fn write(
             bail!("refusing to write the site inside the plan's {source}/ folder");
         }
     }
+    let parent = out_dir
+        .parent()
+        .context("the output directory has no parent")?;
+    let name = out_dir
+        .file_name()
+        .context("the output directory has no name")?
+        .to_string_lossy();
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    // Held to the end of this function: what the checks below see is what
+    // the swap replaces.
+    let lock = lock(parent, &name, &out_dir, progress)?;
     if out_dir.exists() {
         if !out_dir.is_dir() {
             bail!("{} exists and is not a directory", out_dir.display());
@@ -50,17 +75,16 @@ pub fn write(
             );
         }
     }
-    let parent = out_dir
-        .parent()
-        .context("the output directory has no parent")?;
-    let name = out_dir
-        .file_name()
-        .context("the output directory has no name")?
-        .to_string_lossy();
-    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    remove_leftovers(parent, &name);
+    // Without a lock, a folder that looks left behind may be another
+    // build's, still being filled.
+    if lock.is_some() {
+        remove_leftovers(parent, &name);
+    }
 
     let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
+    // Not `create_dir_all`: a folder already there by this name is not ours
+    // to fill, nor to remove when the build fails.
+    fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
     let previous = out_dir.is_dir().then_some(out_dir.as_path());
     let result = fill(&staging, previous, files, progress)
         .and_then(|unchanged| swap(&staging, &out_dir, parent, &name).map(|()| unchanged));
@@ -70,15 +94,47 @@ pub fn write(
     result
 }
 
-/// Writes `files` into `staging`; a file with the same bytes in `previous`
-/// is linked from there instead. Returns how many were.
+/// Takes the lock on the output folder `name` in `parent`, first waiting
+/// for a build that holds it. `None` when the file system has no locks:
+/// builds then write as they did before there were any.
+fn lock(
+    parent: &Path,
+    name: &str,
+    out_dir: &Path,
+    progress: &dyn crate::Progress,
+) -> anyhow::Result<Option<File>> {
+    let path = parent.join(format!(".{name}.lock"));
+    // Never removed: a build waiting on this file while it was removed and
+    // made again would hold a lock on a file nobody else sees.
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+    // Called by path, as std's own `File::lock` is newer than the Rust
+    // this crate supports.
+    match fs4::FileExt::try_lock(&file) {
+        Ok(()) => return Ok(Some(file)),
+        Err(fs4::TryLockError::WouldBlock) => {}
+        Err(fs4::TryLockError::Error(_)) => return Ok(None),
+    }
+    progress.waiting(&format!(
+        "another cxreport build is writing {}; waiting for it to finish",
+        out_dir.display()
+    ));
+    fs4::FileExt::lock(&file).with_context(|| format!("cannot lock {}", path.display()))?;
+    Ok(Some(file))
+}
+
+/// Writes `files` into the empty folder `staging`; a file with the same
+/// bytes in `previous` is linked from there instead. Returns how many were.
 fn fill(
     staging: &Path,
     previous: Option<&Path>,
     files: &[OutFile],
     progress: &dyn crate::Progress,
 ) -> anyhow::Result<usize> {
-    fs::create_dir_all(staging).with_context(|| format!("cannot create {}", staging.display()))?;
     fs::write(
         staging.join(MARKER),
         "This directory is written by cxreport and replaced on every build.\n",
@@ -166,17 +222,39 @@ fn swap(staging: &Path, out_dir: &Path, parent: &Path, name: &str) -> anyhow::Re
         .with_context(|| format!("cannot remove the old site at {}", old.display()))
 }
 
-/// Staging and old directories left by a build that was killed.
+/// Removes the staging and old folders of builds into `parent/name` that
+/// were killed, and nothing else: a folder counts only when its name is
+/// exactly `.{name}.new-{pid}` or `.{name}.old-{pid}` and it holds the
+/// marker (or nothing at all, for a build killed before it wrote one), so a
+/// `.site.old-backup` someone made is kept (issue 14). Called only under
+/// the output folder's lock, so none of them belongs to a running build.
 fn remove_leftovers(parent: &Path, name: &str) {
-    let (new, old) = (format!(".{name}.new-"), format!(".{name}.old-"));
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let file_name = file_name.to_string_lossy();
-        if file_name.starts_with(&new) || file_name.starts_with(&old) {
-            let _ = fs::remove_dir_all(entry.path());
+        let Some(pid) = file_name.to_str().and_then(|n| {
+            let rest = n.strip_prefix('.')?.strip_prefix(name)?;
+            rest.strip_prefix(".new-")
+                .or_else(|| rest.strip_prefix(".old-"))
+        }) else {
+            continue;
+        };
+        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        // The entry's own type: a link to a folder is not followed.
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let path = entry.path();
+        let marked = fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file());
+        if marked {
+            let _ = fs::remove_dir_all(&path);
+        } else {
+            // Removes the folder only when it is empty.
+            let _ = fs::remove_dir(&path);
         }
     }
 }
@@ -259,11 +337,89 @@ mod tests {
             before.modified().expect("mtime"),
             after.modified().expect("mtime")
         );
-        let names: Vec<_> = fs::read_dir(&root)
+        let mut names: Vec<_> = fs::read_dir(&root)
             .expect("ls")
             .map(|e| e.expect("entry").file_name())
             .collect();
-        assert_eq!(names, ["site"]);
+        names.sort();
+        assert_eq!(names, [".site.lock", "site"]);
+    }
+
+    /// Issue 14, item 3: cleaning beside the output removed every
+    /// folder whose name began like a staging one, someone's backup included.
+    #[test]
+    fn removes_only_its_own_leftovers() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().join("plan");
+        fs::create_dir(&root).expect("mkdir");
+        let dir = |name: &str, files: &[&str]| {
+            fs::create_dir(root.join(name)).expect("mkdir");
+            for f in files {
+                fs::write(root.join(name).join(f), "x").expect("write");
+            }
+        };
+        dir(".site.old-backup", &["notes.txt", MARKER]);
+        dir(".site.new-123", &[MARKER, "index.html"]);
+        dir(".site.old-45", &[MARKER]);
+        dir(".site.new-678", &["notes.txt"]);
+        dir(".site.new-9x", &[MARKER]);
+        dir(".sites.new-10", &[MARKER]);
+        // Killed before it wrote the marker: empty, so nobody's.
+        dir(".site.new-5", &[]);
+        // A link is not a folder cxreport made, wherever it points.
+        dir("elsewhere", &[MARKER]);
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(root.join("elsewhere"), root.join(".site.old-77"))
+            .expect("symlink");
+        put(&root.join("site"), &root, &[file("index.html", "x")]).expect("build");
+        #[cfg(unix)]
+        {
+            assert!(root.join(".site.old-77").is_symlink());
+            fs::remove_file(root.join(".site.old-77")).expect("rm");
+        }
+        let mut names: Vec<_> = fs::read_dir(&root)
+            .expect("ls")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                ".site.lock",
+                ".site.new-678",
+                ".site.new-9x",
+                ".site.old-backup",
+                ".sites.new-10",
+                "elsewhere",
+                "site"
+            ]
+        );
+        assert!(root.join("elsewhere").join(MARKER).is_file());
+        assert!(root.join(".site.old-backup/notes.txt").is_file());
+        assert!(root.join(".site.new-678/notes.txt").is_file());
+    }
+
+    /// A build that finds the output locked touches nothing until the lock
+    /// is free, the other build's staging folder least of all.
+    #[test]
+    fn waits_for_the_build_that_holds_the_lock() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().join("plan");
+        fs::create_dir(&root).expect("mkdir");
+        let other = root.join(".site.new-123");
+        fs::create_dir(&other).expect("mkdir");
+        fs::write(other.join(MARKER), "x").expect("write");
+        let held = File::create(root.join(".site.lock")).expect("lock file");
+        fs4::FileExt::lock(&held).expect("lock");
+        let (out, plan) = (root.join("site"), root.clone());
+        let writer = std::thread::spawn(move || put(&out, &plan, &[file("index.html", "x")]));
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(other.join(MARKER).is_file());
+        assert!(!root.join("site").exists());
+        drop(held);
+        writer.join().expect("no panic").expect("written");
+        assert!(!other.exists());
+        assert!(root.join("site/index.html").is_file());
     }
 
     #[test]

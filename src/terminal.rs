@@ -96,6 +96,7 @@ impl Terminal {
     pub fn progress(&self) -> Bars {
         Bars(Arc::new(BarsInner {
             draw: self.bars,
+            quiet: self.verbosity == Verbosity::Quiet,
             verbose: self.verbosity >= Verbosity::Verbose,
             phases: AtomicU32::new(0),
             current: Mutex::new(None),
@@ -111,6 +112,7 @@ pub struct Bars(Arc<BarsInner>);
 
 struct BarsInner {
     draw: bool,
+    quiet: bool,
     verbose: bool,
     /// How many phases have started, to tell a phase's timer from the next's.
     phases: AtomicU32,
@@ -160,6 +162,17 @@ impl Progress for Bars {
     fn step(&self) {
         if let Some((_, bar, _)) = self.0.current().as_ref() {
             bar.inc(1);
+        }
+    }
+
+    fn waiting(&self, why: &str) {
+        if self.0.quiet {
+            return;
+        }
+        match self.0.current().as_ref() {
+            // Above the bar, not through it.
+            Some((_, bar, _)) => bar.suspend(|| eprintln!("{why}")),
+            None => eprintln!("{why}"),
         }
     }
 

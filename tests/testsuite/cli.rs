@@ -1,6 +1,6 @@
 //! The command line itself: help, exit statuses, paths.
 
-use crate::support::{Plan, run_in, tree};
+use crate::support::{Plan, git, run_in, tree};
 
 #[test]
 fn every_command_has_help() {
@@ -145,9 +145,10 @@ fn init_makes_a_plan_that_builds_and_refuses_a_full_folder() {
     let demo = tmp.path().join("demo");
     assert!(run.stdout.contains("cxreport.toml"), "{}", run.stdout);
     assert!(demo.join(".github/workflows/cxreport.yml").is_file());
-    assert_eq!(
-        std::fs::read_to_string(demo.join(".gitignore")).unwrap(),
-        "# The site cxreport builds: made again on every build.\n/site/\n"
+    assert!(
+        std::fs::read_to_string(demo.join(".gitignore"))
+            .unwrap()
+            .starts_with("# The site cxreport builds: made again on every build.\n/site/\n")
     );
     // It checks clean and builds at once, every page of every kind.
     let check = run_in(&demo, &["check"]);
@@ -198,6 +199,29 @@ fn init_makes_a_plan_that_builds_and_refuses_a_full_folder() {
         std::fs::read_to_string(demo.join("notes.txt")).unwrap(),
         "keep"
     );
+}
+
+/// Issue 14, item 7c: a build killed with `kill -9` leaves its staging
+/// folder (megabytes of pages) where `git add .` picked it up.
+#[test]
+fn init_gitignore_covers_what_a_build_leaves_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_eq!(run_in(tmp.path(), &["init", "p"]).code, 0);
+    let plan = tmp.path().join("p");
+    assert_eq!(run_in(&plan, &["build"]).code, 0);
+    for leftover in [".site.new-123", ".site.old-45"] {
+        std::fs::create_dir(plan.join(leftover)).unwrap();
+        std::fs::write(plan.join(leftover).join("index.html"), "x").unwrap();
+    }
+    let date = "2026-01-01T09:00:00+01:00";
+    git(&plan, &["init", "-q"], date);
+    let untracked = git(&plan, &["ls-files", "--others", "--exclude-standard"], date);
+    assert!(untracked.contains("cxreport.toml"), "{untracked}");
+    let built: Vec<_> = untracked
+        .lines()
+        .filter(|path| path.starts_with(".site") || path.starts_with("site/"))
+        .collect();
+    assert!(built.is_empty(), "not ignored: {built:?}");
 }
 
 #[test]

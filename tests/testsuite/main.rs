@@ -14,6 +14,7 @@ mod history;
 mod language;
 mod pages;
 mod privacy;
+mod race;
 mod reference;
 mod robustness;
 mod safety;

@@ -265,11 +265,13 @@ fn edits_reload_pages_and_mistakes_show_over_the_last_good_site() {
         "{stderr}"
     );
     assert!(stderr.ends_with("Stopped.\n"), "{stderr}");
-    // The site, and no staging or temporary folder beside it.
-    if !before.contains(&"site".to_owned()) {
-        before.push("site".to_owned());
-        before.sort();
+    // The site and its lock, and no staging or temporary folder beside it.
+    for made in ["site", ".site.lock"] {
+        if !before.contains(&made.to_owned()) {
+            before.push(made.to_owned());
+        }
     }
+    before.sort();
     assert_eq!(listing(), before);
 }
 
