@@ -625,7 +625,13 @@ mod tests {
     /// Reads a file; its warnings as `line:col: message`.
     fn read(text: &str, config: &Config) -> (Surveys, Vec<String>) {
         let mut diags = Diagnostics::default();
-        let surveys = parse("s.csv", text.as_bytes(), config, &mut diags);
+        let surveys = parse(
+            "s.csv",
+            text.as_bytes(),
+            config,
+            &mut crate::data::dates::Seen::default(),
+            &mut diags,
+        );
         let found = diags
             .sorted()
             .into_iter()
