@@ -113,3 +113,23 @@ fn period_lists_end_where_the_data_ends() {
         report.len()
     );
 }
+
+#[test]
+fn a_keyword_that_is_no_word_is_refused_before_matching() {
+    let plan = Plan::fixture("minimal");
+    // A fuzz finding: preparing the matcher for a 70 KB "keyword" took 20 s.
+    let long = "[a](".repeat(17_000);
+    let themes = plan.read("data/themes.toml");
+    let at = themes.find("keywords = [").expect("keywords") + "keywords = [".len();
+    let mut changed = themes.clone();
+    changed.insert_str(at, &format!("\"{long}\", "));
+    plan.write("data/themes.toml", &changed);
+    let (code, stderr) = check_promptly(&plan);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: the keyword \"[a]([a]([a]([a]([a](…\" is longer than 100 characters: a keyword is a word or a short phrase"
+        ),
+        "{stderr}"
+    );
+}
