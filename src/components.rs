@@ -325,8 +325,28 @@ fn quoted<'a>(items: impl Iterator<Item = &'a str>) -> String {
         .join(", ")
 }
 
+/// How many components one content page may place, counting every render
+/// of it: a page is rendered again for each failing call (see [`render`]),
+/// so 50 mistakes among 10,000 calls cost half a million charts, 42 s (a
+/// fuzz finding, `tests/fuzz/corpus/content/crash-many-failing-calls.md`).
+/// A real page places tens.
+const MAX_PLACED: usize = 2_000;
+
+thread_local! {
+    /// Components placed so far for the page this thread renders, over
+    /// every render of it: a page is rendered on one thread from start to end.
+    static PLACED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Renders the component's macro and leaves a placeholder for it.
 fn place(state: &mut State, name: &str, view: &impl serde::Serialize) -> Result<Value, Error> {
+    let spent = PLACED.with(|n| n.replace(n.get() + 1));
+    if spent >= MAX_PLACED {
+        return Err(invalid(format!(
+            "this page places more than {MAX_PLACED} components, counting the renders that \
+             find each problem: fix the problems reported above it, or place fewer"
+        )));
+    }
     let site = state.lookup("site").unwrap_or_default();
     let tmpl = state.env().get_template("components.html")?;
     let mut macros = tmpl.render_captured(context! { site })?;
@@ -361,6 +381,7 @@ pub fn render(
     site: &Value,
     raw_html: bool,
 ) -> Result<String, Vec<Diagnostic>> {
+    PLACED.with(|n| n.set(0));
     let mut env = env.clone();
     // A page is text with components, not a program: loops in loops
     // (`{% for %}` over `range(10000)` twice) would hang a CI job.
@@ -405,7 +426,8 @@ pub fn render(
                 match call {
                     Some(r)
                         if !matches!(e.kind(), ErrorKind::SyntaxError | ErrorKind::OutOfFuel)
-                            && problems.len() < MAX_PROBLEMS =>
+                            && problems.len() < MAX_PROBLEMS
+                            && PLACED.with(|n| n.get()) <= MAX_PLACED =>
                     {
                         // Not `format!("{:<width$}")`: a width past u16 panics.
                         let mut filler = String::from("\"\"");

@@ -133,3 +133,33 @@ fn a_keyword_that_is_no_word_is_refused_before_matching() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_page_places_a_bounded_number_of_components() {
+    let plan = Plan::fixture("minimal");
+    // Each failing call renders the page again: mistakes among thousands
+    // of calls took 42 s (a fuzz finding).
+    let mut page = String::from("+++\ntitle = \"Many\"\n+++\n");
+    for i in 0..3_000 {
+        let id = if i % 100 == 99 { "slaa" } else { "sla" };
+        page.push_str(&format!("{{{{ kpi_card(\"{id}\") }}}}\n\n"));
+    }
+    plan.write("content/many.md", &page);
+    let (code, stderr) = check_promptly(&plan);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("content/many.md:202:4: error: kpi_card: no metric `slaa` in data/metrics.toml; did you mean `sla`?"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: this page places more than 2000 components, counting the renders that find each problem: fix the problems reported above it, or place fewer"),
+        "{stderr}"
+    );
+    // A page of tens of components, the real kind, is well within it.
+    plan.write(
+        "content/many.md",
+        &page.replace("slaa", "sla")[..page.len() / 100],
+    );
+    let (code, stderr) = check_promptly(&plan);
+    assert_eq!(code, 0, "{stderr}");
+}
