@@ -547,8 +547,13 @@ fn phone_at(text: &str, before: Option<char>) -> Option<usize> {
     {
         return None;
     }
+    let least = if plus { 7 } else { 9 };
     let mut digits = 0;
     let mut end = start;
+    // Where the last group that could end a number ended: two numbers
+    // written one after the other (`612345678 699111222`) are one run of
+    // too many digits, and each is still masked whole.
+    let mut whole = None;
     // However spaced out, a phone number fits in this; a longer run of
     // separators is not one, and is not walked again from each character.
     for (i, b) in bytes.iter().enumerate().skip(start).take(48) {
@@ -557,18 +562,22 @@ fn phone_at(text: &str, before: Option<char>) -> Option<usize> {
                 digits += 1;
                 end = i + 1;
             }
-            b' ' | b'.' | b'-' | b'(' | b')' => {}
+            b' ' | b'.' | b'-' | b'(' | b')' => {
+                if end == i && (least..=15).contains(&digits) {
+                    whole = Some(end);
+                }
+            }
             _ => break,
         }
         if digits > 15 {
-            return None;
+            return whole;
         }
     }
     // Followed by a letter, it is a code or an id, not a number to call.
     if glued(text, end) {
         return None;
     }
-    (digits >= if plus { 7 } else { 9 }).then_some(end)
+    (digits >= least).then_some(end)
 }
 
 #[cfg(test)]
@@ -631,6 +640,15 @@ mod tests {
     }
 
     #[test]
+    fn numbers_one_after_another_are_each_masked_whole() {
+        assert_eq!(masked("612345678 699111222"), "*** *** *** *** *** ***");
+        assert_eq!(masked("612345678 - 699111222"), "*** *** *** - *** *** ***");
+        assert_eq!(masked("612 345 678 12345678"), "*** *** *** 12345678");
+        // One run of digits too long to be a phone is not cut in two.
+        assert_eq!(masked("ref 6123456789012345678"), "ref 6123456789012345678");
+    }
+
+    #[test]
     fn full_width_phone_numbers() {
         assert_eq!(
             masked("llamad al ６１２ ３４５ ６７８ ya"),
@@ -654,14 +672,14 @@ mod tests {
             format!("{IBAN} otra")
         );
         // A wrong check digit: not an IBAN. Unspaced, its 22 digits are no
-        // phone number either; spaced, its last groups still read as one.
+        // phone number either; spaced, its first groups still read as one.
         assert_eq!(
             masked("ES9221000418450200051332"),
             "ES9221000418450200051332"
         );
         assert_eq!(
             masked("ES92 2100 0418 4502 0005 1332"),
-            format!("ES92 2100 0418 {PHONE}")
+            format!("ES92 {PHONE} 0005 1332")
         );
     }
 
@@ -680,7 +698,7 @@ mod tests {
         for text in ["order 4111111111111112", "4111111111111111x"] {
             assert_eq!(masked(text), text);
         }
-        assert_eq!(masked("4111 1111 1111 1112"), format!("4111 {PHONE}"));
+        assert_eq!(masked("4111 1111 1111 1112"), format!("{PHONE} 1112"));
     }
 
     #[test]

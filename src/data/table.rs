@@ -189,13 +189,15 @@ pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
     if cell.is_empty() {
         return Ok(None);
     }
-    let written = format!("\"{cell}\"");
     match cell.parse::<f64>() {
+        // Within the bound, the common case: no message text is made for
+        // the millions of cells that need none.
+        Ok(v) if v.abs() <= super::LARGEST => Ok(Some(v)),
         // Rust reads `inf` and `infinity` as numbers; a person does not.
         Ok(v) if v.is_finite() || !cell.to_ascii_lowercase().contains("inf") => {
-            super::plan_number(v, &written).map(Some)
+            super::plan_number(v, &format!("\"{cell}\"")).map(Some)
         }
-        _ => Err(format!("{written} is not a number")),
+        _ => Err(format!("\"{cell}\" is not a number")),
     }
 }
 
