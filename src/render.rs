@@ -81,16 +81,30 @@ pub const ECHARTS_INTEGRITY: &str =
 /// hash `charts.js` sets); no inline script or event handler runs, so a
 /// payload that slipped past escaping still cannot execute. Inline styles
 /// stay allowed: ECharts writes its tooltips with `style` attributes, and a
-/// style cannot run code.
-pub fn content_security_policy(echarts: &EchartsSource) -> String {
+/// style cannot run code; so do images from any `https:` address, which a
+/// page's Markdown may show. With an absolute `base_url`, the site's own
+/// files are linked at that origin, which counts as the site's too.
+pub fn content_security_policy(echarts: &EchartsSource, base_url: &str) -> String {
+    let own = match origin(base_url) {
+        Some(origin) => format!("'self' {origin}"),
+        None => "'self'".to_owned(),
+    };
     let scripts = match echarts {
-        EchartsSource::Cdn => format!("'self' {ECHARTS_CDN}"),
-        EchartsSource::File(_) => "'self'".to_owned(),
+        EchartsSource::Cdn => format!("{own} {ECHARTS_CDN}"),
+        EchartsSource::File(_) => own.clone(),
     };
     format!(
-        "default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'"
+        "default-src {own}; script-src {scripts}; style-src {own} 'unsafe-inline'; \
+         img-src {own} data: https:; object-src 'none'; base-uri 'none'; form-action 'none'"
     )
+}
+
+/// `https://example.com` of `https://example.com/cx/`; `None` for a path.
+fn origin(base_url: &str) -> Option<&str> {
+    let scheme = base_url.find("://")?;
+    let host = &base_url[scheme + 3..];
+    let end = host.find('/').map_or(base_url.len(), |i| scheme + 3 + i);
+    Some(&base_url[..end])
 }
 
 /// Where the site keeps a local copy of ECharts (`[charts] echarts = "path"`).
@@ -178,7 +192,7 @@ impl Renderer {
                 EchartsSource::Cdn => Some(ECHARTS_INTEGRITY),
                 EchartsSource::File(_) => None,
             },
-            csp: content_security_policy(&plan.config.echarts),
+            csp: content_security_policy(&plan.config.echarts, &plan.config.base_url),
         };
         let site = Value::from(minijinja::value::Serde(&site));
         let mut components = self.env.clone();
@@ -339,5 +353,29 @@ fn template_error(e: minijinja::Error) -> Diagnostic {
         column: 1,
         severity: Severity::Error,
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_names_the_sites_own_origin_and_the_pinned_echarts() {
+        let cdn = content_security_policy(&EchartsSource::Cdn, "/cx/");
+        assert!(cdn.starts_with("default-src 'self'; script-src 'self' https://cdn.jsdelivr.net/npm/echarts@5.6.0/dist/echarts.min.js; "), "{cdn}");
+        // Inline styles only, never inline scripts.
+        assert!(cdn.contains("style-src 'self' 'unsafe-inline';"), "{cdn}");
+        assert_eq!(cdn.matches("unsafe-inline").count(), 1, "{cdn}");
+        let local = content_security_policy(
+            &EchartsSource::File("e.js".into()),
+            "https://cx.example.com/board/",
+        );
+        assert!(
+            local.starts_with("default-src 'self' https://cx.example.com; script-src 'self' https://cx.example.com; "),
+            "{local}"
+        );
+        assert_eq!(origin("http://h:8080"), Some("http://h:8080"));
+        assert_eq!(origin("/"), None);
     }
 }

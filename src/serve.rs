@@ -181,7 +181,7 @@ impl Live {
                 base_path: "/".to_owned(),
                 // Before a good build only the server's own pages are served,
                 // and the policy of a plain configuration suits them.
-                csp: crate::render::content_security_policy(&EchartsSource::default()),
+                csp: crate::render::content_security_policy(&EchartsSource::default(), "/"),
                 ..State::default()
             }),
             updated: Condvar::new(),
@@ -213,7 +213,10 @@ impl Live {
             Ok((Some(built), diags)) => {
                 term.problems(&diags);
                 let base = base_path(&built.plan.config.base_url);
-                let csp = crate::render::content_security_policy(&built.plan.config.echarts);
+                let csp = crate::render::content_security_policy(
+                    &built.plan.config.echarts,
+                    &built.plan.config.base_url,
+                );
                 let changed = self.publish(built.files, base, csp);
                 return Some((built.summary, changed));
             }
