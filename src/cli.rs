@@ -241,7 +241,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             };
             match format {
-                DiffFormat::Markdown => print!("{}", crate::diff::markdown(&d)),
+                DiffFormat::Markdown => {
+                    // Line by line: the Markdown's own line breaks stay, and
+                    // a control character from the plan's values is escaped.
+                    for line in crate::diff::markdown(&d).lines() {
+                        println!("{}", diag::printable(line));
+                    }
+                }
                 DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&d)?),
             }
             let off = |s: &Option<String>| matches!(s.as_deref(), Some("off-track" | "overdue"));

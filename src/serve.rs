@@ -70,7 +70,7 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
             term.good("Built"),
             summary.pages,
             summary.files,
-            summary.out_dir.display(),
+            crate::diag::printable(&summary.out_dir.display().to_string()),
             summary.elapsed.as_secs_f64()
         ));
     }
@@ -90,7 +90,7 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
     println!("Serving {url}");
     term.say(format!(
         "Watching cxreport.toml, content/, data/ and templates/ in {}; Ctrl-C to stop",
-        opts.root.display()
+        crate::diag::printable(&opts.root.display().to_string())
     ));
 
     {

@@ -169,6 +169,8 @@ impl Progress for Bars {
         if self.0.quiet {
             return;
         }
+        // The output folder's path, which a plan can name.
+        let why = crate::diag::printable(why);
         match self.0.current().as_ref() {
             // Above the bar, not through it.
             Some((_, bar, _)) => bar.suspend(|| eprintln!("{why}")),

@@ -83,7 +83,7 @@ impl Watcher {
                 }
             }
             if let Err(e) = self.watch_folders() {
-                eprintln!("warning: {e:#}");
+                eprintln!("warning: {}", crate::diag::printable(&format!("{e:#}")));
             }
             if !paths.is_empty() {
                 return Some(paths.into_iter().collect());
@@ -100,7 +100,8 @@ impl Watcher {
             }
             Err(errors) => {
                 for e in errors {
-                    eprintln!("warning: watching the plan: {e}");
+                    let e = e.to_string();
+                    eprintln!("warning: watching the plan: {}", crate::diag::printable(&e));
                 }
             }
         }
