@@ -233,10 +233,8 @@ pub fn counts(diags: &[Diagnostic]) -> String {
 /// sequences as colours and moves, as a terminal does.
 // https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts
 pub fn escape_github(s: &str) -> String {
-    printable(s)
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    // `printable` has already escaped line breaks; `%` is GitHub's escape.
+    printable(s).replace('%', "%25")
 }
 
 /// GitHub Actions annotations: `::error file=F,line=L,col=C::message`.
