@@ -360,17 +360,36 @@ const PERSONAL: &[&str] = &[
     "username",
 ];
 
+/// Words of [`PERSONAL`] that say so even glued to others, where a word
+/// starts (`customerEmail`, `phoneNumber`, `emailaddress`).
+const GLUED: &[&str] = &["email", "phone", "iban", "passport", "telefono", "teléfono"];
+
 /// Whether a column's name says it identifies a person: one of its words is
-/// in [`PERSONAL`], or it holds one of the unmistakable ones glued to others
-/// (`customerEmail`).
+/// in [`PERSONAL`], or one of its words starts with a [`GLUED`] one. A word
+/// starts after a character that is not a letter or digit, and at a capital
+/// after a lower-case letter (camelCase); never inside a word, so that
+/// `smartphone_model` and `headphones` stay categories.
 fn personal(name: &str) -> bool {
     let lower = name.to_lowercase();
-    lower
+    if lower
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| PERSONAL.contains(&w))
-        || ["email", "phone", "iban", "passport", "telefono", "teléfono"]
-            .iter()
-            .any(|w| lower.contains(w))
+    {
+        return true;
+    }
+    let mut previous: Option<char> = None;
+    name.char_indices().any(|(i, c)| {
+        let start = c.is_alphanumeric()
+            && match previous {
+                None => true,
+                Some(p) => !p.is_alphanumeric() || p.is_lowercase() && c.is_uppercase(),
+            };
+        previous = Some(c);
+        start && {
+            let rest = name[i..].to_lowercase();
+            GLUED.iter().any(|w| rest.starts_with(w))
+        }
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -747,6 +766,43 @@ mod tests {
             warnings[0].ends_with("; did you mean `chanel`?"),
             "{warnings:?}"
         );
+    }
+
+    /// `phone` inside a word (`smartphone`, `headphones`) is no phone
+    /// number: the glued words count only where a word starts.
+    #[test]
+    fn a_personal_word_counts_only_at_a_word_start() {
+        let mut text = "date,smartphone_model,customerPhone,nps\n".to_owned();
+        for i in 0..10 {
+            let model = ["pixel", "galaxy"][i % 2];
+            text.push_str(&format!(
+                "2026-02-{:02},{model},{},7\n",
+                i + 1,
+                ["a", "b"][i % 2]
+            ));
+        }
+        let (surveys, warnings) = read(&text, &Config::default());
+        assert_eq!(surveys.segments, ["smartphone_model"]);
+        assert_eq!(
+            warnings,
+            [
+                "1:3: column 'customerPhone' is left out of the site: its name says it identifies a person; if it is a segment, list it with the others in `[surveys] segments` in cxreport.toml"
+            ]
+        );
+        for name in [
+            "customerEmail",
+            "customer_phone",
+            "phoneNumber",
+            "EMAILADDRESS",
+            "ibanCode",
+            "customer_id",
+            "e-mail",
+        ] {
+            assert!(personal(name), "{name}");
+        }
+        for name in ["smartphone_model", "headphones", "Headphones", "region"] {
+            assert!(!personal(name), "{name}");
+        }
     }
 
     #[test]
