@@ -21,7 +21,6 @@
 //! values once it passes [`MAX_VALUES`], which makes it too many for the
 //! plan as well.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use jiff::civil::Date;
@@ -344,6 +343,60 @@ struct Segment {
     answered: u64,
     /// Why it is no segment, once a value has shown it.
     out: Option<Out>,
+    /// Of a declared column whose values are masked: the value of each cell
+    /// text met, so that masking (every pattern of the plan) runs once per
+    /// different text, not once per row. At most [`MASKED`] entries.
+    masked: HashMap<Box<str>, u32>,
+}
+
+/// The most cell texts a declared segment remembers the masked value of:
+/// segment values repeat, so a few are met on nearly every row, and past
+/// this many a column is more like a column of ids, whose other texts are
+/// masked each time rather than kept twice.
+const MASKED: usize = 1024;
+
+impl Segment {
+    /// The value (an index into its dimension's [`Surveys::values`]) of a
+    /// cell that is not empty, or `None` when the cell shows that the
+    /// column is no segment.
+    fn value(
+        &mut self,
+        cell: &str,
+        at: (&str, usize),
+        surveys: &mut Surveys,
+        config: &Config,
+    ) -> Option<u32> {
+        if self.declared && config.mask_contacts {
+            if let Some(&v) = self.masked.get(cell) {
+                return Some(v);
+            }
+            let v = surveys.value(self.dimension, &redact::mask(cell, &config.mask_patterns));
+            if self.masked.len() < MASKED {
+                self.masked.insert(cell.into(), v);
+            }
+            return Some(v);
+        }
+        // Unmasked, a cell is its value: the values known are the cache, and
+        // only a new one is looked at.
+        if let Some(&v) = surveys.value_index[self.dimension].get(cell) {
+            return Some(v);
+        }
+        if !self.declared {
+            if redact::identifies(cell, &config.mask_patterns) {
+                let (file, line) = at;
+                self.out = Some(Out::Identifies {
+                    file: file.to_owned(),
+                    line,
+                });
+                return None;
+            }
+            if surveys.values[self.dimension].len() >= MAX_VALUES {
+                self.out = Some(Out::TooMany);
+                return None;
+            }
+        }
+        Some(surveys.value(self.dimension, cell))
+    }
 }
 
 /// An extra column that is not declared, as the files read so far show it.
@@ -534,26 +587,10 @@ pub fn parse(
             if cell.is_empty() || seg.out.is_some() {
                 continue;
             }
-            let value = if seg.declared && config.mask_contacts {
-                redact::mask(cell, &config.mask_patterns)
-            } else {
-                Cow::Borrowed(cell)
-            };
-            if !seg.declared && !surveys.value_index[seg.dimension].contains_key(cell) {
-                if redact::identifies(cell, &config.mask_patterns) {
-                    seg.out = Some(Out::Identifies {
-                        file: path.to_owned(),
-                        line: row.line,
-                    });
-                    continue;
-                }
-                if surveys.values[seg.dimension].len() >= MAX_VALUES {
-                    seg.out = Some(Out::TooMany);
-                    continue;
-                }
+            if let Some(value) = seg.value(cell, (path, row.line), &mut surveys, config) {
+                seg.answered += 1;
+                profile.push((seg.dimension as u32, value));
             }
-            seg.answered += 1;
-            profile.push((seg.dimension as u32, surveys.value(seg.dimension, &value)));
         }
         response.profile = surveys.intern(&profile);
         if ratings.iter().any(|v| !v.is_nan()) {
@@ -652,6 +689,7 @@ fn columns<R: std::io::Read>(
                         declared: declared == Some(true),
                         answered: 0,
                         out: None,
+                        masked: HashMap::new(),
                     });
                     Column::Segment
                 }
@@ -999,6 +1037,32 @@ mod tests {
         for name in ["smartphone_model", "headphones", "Headphones", "region"] {
             assert!(!personal(name), "{name}");
         }
+    }
+
+    /// Masking runs once per cell text while the cache has room, and on
+    /// every new text after: either way no address is kept.
+    #[test]
+    fn a_declared_segment_is_masked_past_its_cache() {
+        let config = Config {
+            segments: Some(vec![crate::config::Declared {
+                name: "store".to_owned(),
+                file: "cxreport.toml".to_owned(),
+                pos: Pos::START,
+            }]),
+            ..Config::default()
+        };
+        let mut text = "date,store,nps\n".to_owned();
+        for round in 0..2 {
+            for i in 0..MASKED + 100 {
+                text.push_str(&format!("2026-02-01,shop{i}@example.com,{round}\n"));
+            }
+        }
+        let (surveys, warnings) = read(&text, &config);
+        assert_eq!(warnings, Vec::<String>::new());
+        assert_eq!(surveys.values, [["***@***"]]);
+        let stores = column(&surveys, "store");
+        assert_eq!(stores.len(), 2 * (MASKED + 100));
+        assert!(stores.iter().all(|v| v.as_deref() == Some("***@***")));
     }
 
     #[test]
