@@ -601,7 +601,7 @@ pub fn parse(
         surveys.responses.push(response);
     });
     // The ratio and the cap over all files are for `finish` to judge; a
-    // column this file showed is out is dropped now, so the values it had
+    // column this file showed to be out is dropped now, so the values it had
     // collected are not carried to the merge.
     let mut gone = vec![false; surveys.segments.len()];
     for seg in segments {
