@@ -108,6 +108,9 @@ pub fn load(
         |part| data.surveys.append(part),
         &mut spread,
     )?;
+    // Once all files are in: which columns are segments is decided over
+    // the whole plan, never per file.
+    data.surveys.finish(config, loader.diags);
     data.surveys.responses.sort_by_key(|r| r.date);
     spread.check(loader.diags);
     if let (Some((first, last)), Some((as_of, at))) =

@@ -8,12 +8,19 @@
 //! it identifies a person (`customer_email`, `customer_id`), at most
 //! [`MAX_VALUES`] different values, each shared by two answers on average,
 //! and none that looks like a contact or an id (see [`super::redact`]). Any
-//! other column is left out with one warning at its header cell. Files are
-//! read as streams, so the judgement is made as the rows go by: a column
-//! keeps at most [`MAX_VALUES`] values before it is dropped, and the ratio
-//! is checked at the end of its file.
+//! other column is left out with one warning at its header cell.
+//!
+//! The judgement is made once for the whole plan, over all survey files:
+//! judged file by file, a monthly file of a few answers would drop
+//! `channel` from its responses only, and the breakdown would silently
+//! cover part of them; and a cap per file would let a hundred files publish
+//! thousands of codes. So each file, read on its own thread, notes what it
+//! saw of each column (its answers, and why it is out if a value showed
+//! it), [`Surveys::append`] adds those up, and [`Surveys::finish`] decides
+//! and drops. Files are read as streams: a file stops collecting a column's
+//! values once it passes [`MAX_VALUES`], which makes it too many for the
+//! plan as well.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use jiff::civil::Date;
@@ -83,6 +90,9 @@ pub struct Surveys {
     pub ratings: Vec<f64>,
     profile_index: HashMap<Profile, u32>,
     value_index: Vec<HashMap<String, u32>>,
+    /// What the files merged so far say of each extra column that is not
+    /// declared, until [`Surveys::finish`] judges it.
+    extras: Vec<Extra>,
 }
 
 impl Default for Surveys {
@@ -96,6 +106,7 @@ impl Default for Surveys {
             ratings: Vec::new(),
             profile_index: HashMap::from([(Vec::new(), 0)]),
             value_index: Vec::new(),
+            extras: Vec::new(),
         }
     }
 }
@@ -191,6 +202,9 @@ impl Surveys {
     /// Adds the responses of another part of the data (a file read on its
     /// own), after those already here.
     pub fn append(&mut self, part: Surveys) {
+        for extra in part.extras {
+            self.note(extra);
+        }
         let attributes: Vec<usize> = part
             .attributes
             .iter()
@@ -244,6 +258,56 @@ impl Surveys {
             self.responses.push(r);
         }
     }
+
+    /// Adds what a file says of an extra column to what earlier files said:
+    /// the first file to have it keeps the place of its warning.
+    fn note(&mut self, extra: Extra) {
+        let Some(known) = self.extras.iter_mut().find(|e| e.name == extra.name) else {
+            self.extras.push(extra);
+            return;
+        };
+        known.answered += extra.answered;
+        // The first reason found is told, but a value that identifies is
+        // worth telling over a count of values.
+        if let (None, _) | (Some(Out::TooMany), Some(Out::Identifies { .. })) =
+            (&known.out, &extra.out)
+        {
+            known.out = extra.out;
+        }
+    }
+
+    /// Judges the extra columns over every file appended, once they all
+    /// are: a column left out of any file, or whose values over all files
+    /// are too many or too few answers each, is left out of every response,
+    /// with one warning at its header cell in the first file that has it.
+    pub fn finish(&mut self, config: &Config, diags: &mut Diagnostics) {
+        let mut gone = vec![false; self.segments.len()];
+        for mut extra in std::mem::take(&mut self.extras) {
+            let dimension = self.segments.iter().position(|s| *s == extra.name);
+            if let (None, Some(d)) = (&extra.out, dimension) {
+                let values = self.values[d].len();
+                if values > MAX_VALUES {
+                    extra.out = Some(Out::TooMany);
+                } else if values as u64 * 2 > extra.answered {
+                    extra.out = Some(Out::Few {
+                        values,
+                        answered: extra.answered,
+                    });
+                }
+            }
+            let Some(out) = &extra.out else {
+                continue;
+            };
+            let message = out.message(&extra.name, &extra.file, config);
+            diags.warning(&extra.file, Pos::new(1, extra.column), message);
+            if let Some(d) = dimension {
+                gone[d] = true;
+            }
+        }
+        if gone.contains(&true) {
+            self.drop_segments(&gone);
+        }
+    }
 }
 
 /// The index of `name` in `list`, added at the end if it is not there.
@@ -279,15 +343,87 @@ struct Segment {
     answered: u64,
     /// Why it is no segment, once a value has shown it.
     out: Option<Out>,
+    /// Of a declared column whose values are masked: the value of each cell
+    /// text met, so that masking (every pattern of the plan) runs once per
+    /// different text, not once per row. At most [`MASKED`] entries.
+    masked: HashMap<Box<str>, u32>,
+}
+
+/// The most cell texts a declared segment remembers the masked value of:
+/// segment values repeat, so a few are met on nearly every row, and past
+/// this many a column is more like a column of ids, whose other texts are
+/// masked each time rather than kept twice.
+const MASKED: usize = 1024;
+
+impl Segment {
+    /// The value (an index into its dimension's [`Surveys::values`]) of a
+    /// cell that is not empty, or `None` when the cell shows that the
+    /// column is no segment.
+    fn value(
+        &mut self,
+        cell: &str,
+        at: (&str, usize),
+        surveys: &mut Surveys,
+        config: &Config,
+    ) -> Option<u32> {
+        if self.declared && config.mask_contacts {
+            if let Some(&v) = self.masked.get(cell) {
+                return Some(v);
+            }
+            let v = surveys.value(self.dimension, &redact::mask(cell, &config.mask_patterns));
+            if self.masked.len() < MASKED {
+                self.masked.insert(cell.into(), v);
+            }
+            return Some(v);
+        }
+        // Unmasked, a cell is its value: the values known are the cache, and
+        // only a new one is looked at.
+        if let Some(&v) = surveys.value_index[self.dimension].get(cell) {
+            return Some(v);
+        }
+        if !self.declared {
+            if redact::identifies(cell, &config.mask_patterns) {
+                let (file, line) = at;
+                self.out = Some(Out::Identifies {
+                    file: file.to_owned(),
+                    line,
+                });
+                return None;
+            }
+            if surveys.values[self.dimension].len() >= MAX_VALUES {
+                self.out = Some(Out::TooMany);
+                return None;
+            }
+        }
+        Some(surveys.value(self.dimension, cell))
+    }
+}
+
+/// An extra column that is not declared, as the files read so far show it.
+#[derive(Debug)]
+struct Extra {
+    name: String,
+    /// Where its warning goes: its header cell (1-based column) in the first
+    /// file, in path order, that has it.
+    file: String,
+    column: usize,
+    /// Non-empty cells of the rows read.
+    answered: u64,
+    /// Why it is no segment, once a file has shown it.
+    out: Option<Out>,
 }
 
 /// Why an extra column is left out.
+#[derive(Debug)]
 enum Out {
     NotDeclared,
     Name,
-    /// The line of the first value that looked like a contact or an id;
-    /// the value itself is not repeated in a message a CI log keeps.
-    Identifies(usize),
+    /// Where the first value that looked like a contact or an id is; the
+    /// value itself is not repeated in a message a CI log keeps.
+    Identifies {
+        file: String,
+        line: usize,
+    },
     TooMany,
     Few {
         values: usize,
@@ -296,7 +432,8 @@ enum Out {
 }
 
 impl Out {
-    fn message(&self, name: &str, config: &Config) -> String {
+    /// The warning, placed in the file `at`.
+    fn message(&self, name: &str, at: &str, config: &Config) -> String {
         let declared = config.segments.iter().flatten();
         let why = match self {
             Out::NotDeclared => {
@@ -306,9 +443,16 @@ impl Out {
                 );
             }
             Out::Name => "its name says it identifies a person".to_owned(),
-            Out::Identifies(line) => format!(
-                "its value on line {line} looks like an e-mail address, a phone number or an id"
-            ),
+            Out::Identifies { file, line } => {
+                let of = if file == at {
+                    String::new()
+                } else {
+                    format!(" of {file}")
+                };
+                format!(
+                    "its value on line {line}{of} looks like an e-mail address, a phone number or an id"
+                )
+            }
             Out::TooMany => {
                 format!("it has more than {MAX_VALUES} different values, too many for a segment")
             }
@@ -360,17 +504,36 @@ const PERSONAL: &[&str] = &[
     "username",
 ];
 
+/// Words of [`PERSONAL`] that say so even glued to others, where a word
+/// starts (`customerEmail`, `phoneNumber`, `emailaddress`).
+const GLUED: &[&str] = &["email", "phone", "iban", "passport", "telefono", "teléfono"];
+
 /// Whether a column's name says it identifies a person: one of its words is
-/// in [`PERSONAL`], or it holds one of the unmistakable ones glued to others
-/// (`customerEmail`).
+/// in [`PERSONAL`], or one of its words starts with a [`GLUED`] one. A word
+/// starts after a character that is not a letter or digit, and at a capital
+/// after a lower-case letter (camelCase); never inside a word, so that
+/// `smartphone_model` and `headphones` stay categories.
 fn personal(name: &str) -> bool {
     let lower = name.to_lowercase();
-    lower
+    if lower
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| PERSONAL.contains(&w))
-        || ["email", "phone", "iban", "passport", "telefono", "teléfono"]
-            .iter()
-            .any(|w| lower.contains(w))
+    {
+        return true;
+    }
+    let mut previous: Option<char> = None;
+    name.char_indices().any(|(i, c)| {
+        let start = c.is_alphanumeric()
+            && match previous {
+                None => true,
+                Some(p) => !p.is_alphanumeric() || p.is_lowercase() && c.is_uppercase(),
+            };
+        previous = Some(c);
+        start && {
+            let rest = name[i..].to_lowercase();
+            GLUED.iter().any(|w| rest.starts_with(w))
+        }
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -424,23 +587,10 @@ pub fn parse(
             if cell.is_empty() || seg.out.is_some() {
                 continue;
             }
-            let value = if seg.declared && config.mask_contacts {
-                redact::mask(cell, &config.mask_patterns)
-            } else {
-                Cow::Borrowed(cell)
-            };
-            if !seg.declared && !surveys.value_index[seg.dimension].contains_key(cell) {
-                if redact::identifies(cell, &config.mask_patterns) {
-                    seg.out = Some(Out::Identifies(row.line));
-                    continue;
-                }
-                if surveys.values[seg.dimension].len() >= MAX_VALUES {
-                    seg.out = Some(Out::TooMany);
-                    continue;
-                }
+            if let Some(value) = seg.value(cell, (path, row.line), &mut surveys, config) {
+                seg.answered += 1;
+                profile.push((seg.dimension as u32, value));
             }
-            seg.answered += 1;
-            profile.push((seg.dimension as u32, surveys.value(seg.dimension, &value)));
         }
         response.profile = surveys.intern(&profile);
         if ratings.iter().any(|v| !v.is_nan()) {
@@ -450,20 +600,24 @@ pub fn parse(
         }
         surveys.responses.push(response);
     });
+    // The ratio and the cap over all files are for `finish` to judge; a
+    // column this file showed to be out is dropped now, so the values it had
+    // collected are not carried to the merge.
     let mut gone = vec![false; surveys.segments.len()];
-    for seg in &mut segments {
-        let values = surveys.values[seg.dimension].len();
-        if !seg.declared && seg.out.is_none() && values as u64 * 2 > seg.answered {
-            seg.out = Some(Out::Few {
-                values,
-                answered: seg.answered,
-            });
+    for seg in segments {
+        if seg.declared {
+            continue;
         }
-        if let Some(out) = &seg.out {
-            let message = out.message(&header[seg.column], config);
-            diags.warning(path, Pos::new(1, seg.column + 1), message);
+        if seg.out.is_some() {
             gone[seg.dimension] = true;
         }
+        surveys.note(Extra {
+            name: header[seg.column].clone(),
+            file: path.to_owned(),
+            column: seg.column + 1,
+            answered: seg.answered,
+            out: seg.out,
+        });
     }
     if gone.contains(&true) {
         surveys.drop_segments(&gone);
@@ -472,7 +626,7 @@ pub fn parse(
 }
 
 /// What each column of the header is, and the segment columns among them;
-/// extra columns that cannot be segments are reported here.
+/// extra columns that cannot be segments are noted in `surveys` as out.
 fn columns<R: std::io::Read>(
     table: &Table<R>,
     surveys: &mut Surveys,
@@ -520,7 +674,13 @@ fn columns<R: std::io::Read>(
                         _ => None,
                     };
                     if let Some(out) = out {
-                        diags.warning(path, Pos::new(1, i + 1), out.message(name, config));
+                        surveys.note(Extra {
+                            name: name.clone(),
+                            file: path.clone(),
+                            column: i + 1,
+                            answered: 0,
+                            out: Some(out),
+                        });
                         return Column::Left;
                     }
                     segments.push(Segment {
@@ -529,6 +689,7 @@ fn columns<R: std::io::Read>(
                         declared: declared == Some(true),
                         answered: 0,
                         out: None,
+                        masked: HashMap::new(),
                     });
                     Column::Segment
                 }
@@ -624,18 +785,31 @@ mod tests {
 
     /// Reads a file; its warnings as `line:col: message`.
     fn read(text: &str, config: &Config) -> (Surveys, Vec<String>) {
+        let (surveys, warnings) = read_files(&[("s.csv", text.to_owned())], config);
+        let warnings = warnings
+            .into_iter()
+            .map(|w| w.strip_prefix("s.csv:").unwrap_or(&w).to_owned())
+            .collect();
+        (surveys, warnings)
+    }
+
+    /// Reads files the way `data::load` does: each on its own, merged in
+    /// path order, then judged; warnings as `file:line:col: message`.
+    fn read_files(files: &[(&str, String)], config: &Config) -> (Surveys, Vec<String>) {
+        let mut surveys = Surveys::default();
         let mut diags = Diagnostics::default();
-        let surveys = parse(
-            "s.csv",
-            text.as_bytes(),
-            config,
-            &mut crate::data::dates::Seen::default(),
-            &mut diags,
-        );
+        for (path, text) in files {
+            let mut found = Diagnostics::default();
+            let mut seen = crate::data::dates::Seen::default();
+            let part = parse(path, text.as_bytes(), config, &mut seen, &mut found);
+            diags.append(found);
+            surveys.append(part);
+        }
+        surveys.finish(config, &mut diags);
         let found = diags
             .sorted()
             .into_iter()
-            .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+            .map(|d| format!("{}:{}:{}: {}", d.file, d.line, d.column, d.message))
             .collect();
         (surveys, found)
     }
@@ -712,6 +886,85 @@ mod tests {
         );
     }
 
+    /// A file of a few answers is no sign that `channel` names people:
+    /// judged alone it would be left out, and the channel breakdown would
+    /// cover the other files' responses only.
+    #[test]
+    fn a_segment_is_judged_over_all_files() {
+        let mut big = "date,channel,email,nps\n".to_owned();
+        for i in 0..10 {
+            let channel = ["voice", "chat"][i % 2];
+            big.push_str(&format!(
+                "2026-01-{:02},{channel},c{i}@example.com,7\n",
+                i + 1
+            ));
+        }
+        let small = "date,channel,email,nps\n2026-02-01,web,,9\n2026-02-02,voice,,3\n".to_owned();
+        let (surveys, warnings) =
+            read_files(&[("a.csv", big), ("b.csv", small)], &Config::default());
+        // One warning for the plan, at the first file's header.
+        assert_eq!(
+            warnings,
+            [
+                "a.csv:1:3: column 'email' is left out of the site: its name says it identifies a person; if it is a segment, list it with the others in `[surveys] segments` in cxreport.toml"
+            ]
+        );
+        assert_eq!(surveys.segments, ["channel"]);
+        let channels = column(&surveys, "channel");
+        assert_eq!(channels.len(), 12);
+        assert!(channels.iter().all(Option::is_some), "{channels:?}");
+        assert_eq!(channels[10].as_deref(), Some("web"));
+    }
+
+    /// 30 codes a month pass as a segment in each monthly file, but the
+    /// plan would publish 90 of them.
+    #[test]
+    fn the_value_cap_is_over_all_files() {
+        let files: Vec<(&str, String)> = [("a.csv", 'a'), ("b.csv", 'b'), ("c.csv", 'c')]
+            .into_iter()
+            .map(|(path, month)| {
+                let mut text = "date,channel,code,nps\n".to_owned();
+                for i in 0..60 {
+                    text.push_str(&format!("2026-01-01,voice,{month}{:02},7\n", i % 30));
+                }
+                (path, text)
+            })
+            .collect();
+        let (surveys, warnings) = read_files(&files, &Config::default());
+        assert_eq!(surveys.segments, ["channel"]);
+        assert_eq!(
+            warnings,
+            [
+                "a.csv:1:3: column 'code' is left out of the site: it has more than 50 different values, too many for a segment; if it is a segment, list it with the others in `[surveys] segments` in cxreport.toml"
+            ]
+        );
+        assert_eq!(surveys.profiles.len(), 2, "no profile keeps a code");
+    }
+
+    /// A phone number in February's file makes `store` no segment in
+    /// January's either.
+    #[test]
+    fn a_column_left_out_of_one_file_is_left_out_of_all() {
+        let january = "date,store,nps\n2026-01-01,norte,7\n2026-01-02,sur,8\n2026-01-03,norte,9\n2026-01-04,sur,6\n".to_owned();
+        let february =
+            "date,store,nps\n2026-02-01,norte,7\n2026-02-02,612 345 678,8\n2026-02-03,sur,9\n"
+                .to_owned();
+        let (surveys, warnings) = read_files(
+            &[("a.csv", january), ("b.csv", february)],
+            &Config::default(),
+        );
+        assert_eq!(
+            warnings,
+            [
+                "a.csv:1:2: column 'store' is left out of the site: its value on line 3 of b.csv looks like an e-mail address, a phone number or an id; if it is a segment, list it with the others in `[surveys] segments` in cxreport.toml"
+            ]
+        );
+        assert_eq!(surveys.segments, Vec::<String>::new());
+        assert_eq!(surveys.responses.len(), 7);
+        assert!(surveys.responses.iter().all(|r| r.profile == 0));
+        assert_eq!(surveys.profiles, [Profile::new()]);
+    }
+
     #[test]
     fn a_declared_list_is_the_segments_and_its_values_are_masked() {
         let list = |names: &[&str]| {
@@ -747,6 +1000,69 @@ mod tests {
             warnings[0].ends_with("; did you mean `chanel`?"),
             "{warnings:?}"
         );
+    }
+
+    /// `phone` inside a word (`smartphone`, `headphones`) is no phone
+    /// number: the glued words count only where a word starts.
+    #[test]
+    fn a_personal_word_counts_only_at_a_word_start() {
+        let mut text = "date,smartphone_model,customerPhone,nps\n".to_owned();
+        for i in 0..10 {
+            let model = ["pixel", "galaxy"][i % 2];
+            text.push_str(&format!(
+                "2026-02-{:02},{model},{},7\n",
+                i + 1,
+                ["a", "b"][i % 2]
+            ));
+        }
+        let (surveys, warnings) = read(&text, &Config::default());
+        assert_eq!(surveys.segments, ["smartphone_model"]);
+        assert_eq!(
+            warnings,
+            [
+                "1:3: column 'customerPhone' is left out of the site: its name says it identifies a person; if it is a segment, list it with the others in `[surveys] segments` in cxreport.toml"
+            ]
+        );
+        for name in [
+            "customerEmail",
+            "customer_phone",
+            "phoneNumber",
+            "EMAILADDRESS",
+            "ibanCode",
+            "customer_id",
+            "e-mail",
+        ] {
+            assert!(personal(name), "{name}");
+        }
+        for name in ["smartphone_model", "headphones", "Headphones", "region"] {
+            assert!(!personal(name), "{name}");
+        }
+    }
+
+    /// Masking runs once per cell text while the cache has room, and on
+    /// every new text after: either way no address is kept.
+    #[test]
+    fn a_declared_segment_is_masked_past_its_cache() {
+        let config = Config {
+            segments: Some(vec![crate::config::Declared {
+                name: "store".to_owned(),
+                file: "cxreport.toml".to_owned(),
+                pos: Pos::START,
+            }]),
+            ..Config::default()
+        };
+        let mut text = "date,store,nps\n".to_owned();
+        for round in 0..2 {
+            for i in 0..MASKED + 100 {
+                text.push_str(&format!("2026-02-01,shop{i}@example.com,{round}\n"));
+            }
+        }
+        let (surveys, warnings) = read(&text, &config);
+        assert_eq!(warnings, Vec::<String>::new());
+        assert_eq!(surveys.values, [["***@***"]]);
+        let stores = column(&surveys, "store");
+        assert_eq!(stores.len(), 2 * (MASKED + 100));
+        assert!(stores.iter().all(|v| v.as_deref() == Some("***@***")));
     }
 
     #[test]
