@@ -9,6 +9,7 @@ pub mod kpi;
 pub mod periods;
 pub mod scoring;
 pub mod series;
+pub mod signals;
 pub mod stats;
 pub mod themes;
 pub mod voc;
