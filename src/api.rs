@@ -11,6 +11,7 @@ use crate::analytics::alerts::Alert;
 use crate::analytics::compare::{Comparison, Outcome, SubjectKind, TestFigures};
 use crate::analytics::kpi::{Latest, Series, Verdict};
 use crate::analytics::scoring::{GapStatus, KrStatus, Quadrant, quadrant};
+use crate::analytics::signals::{Assurance, Signal};
 use crate::analytics::stats::Summary;
 use crate::data::{Aggregate, Direction, Filter};
 use crate::render::OutFile;
@@ -117,6 +118,18 @@ struct SeriesJson {
     periods: Vec<PeriodJson>,
     latest: Option<LatestJson>,
     trend: Option<TrendJson>,
+    signal: Option<Signal>,
+    assurance: Option<Assurance>,
+    limits: Option<LimitsJson>,
+}
+
+/// A process behaviour chart's lines, from the phase that starts at `since`.
+#[derive(Serialize)]
+struct LimitsJson {
+    centre: f64,
+    lower: f64,
+    upper: f64,
+    since: String,
 }
 
 #[derive(Serialize)]
@@ -163,6 +176,14 @@ fn series(s: &Series) -> SeriesJson {
             slope_se: t.slope_se,
             n: t.n,
             reaches_target: s.reaches_target.map(|d| d.to_string()),
+        }),
+        signal: s.judgement.map(|j| j.signal),
+        assurance: s.judgement.and_then(|j| j.assurance),
+        limits: s.judgement.zip(s.phase_start).map(|(j, since)| LimitsJson {
+            centre: j.limits.centre,
+            lower: j.limits.lower,
+            upper: j.limits.upper,
+            since: since.label(),
         }),
     }
 }

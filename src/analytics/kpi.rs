@@ -5,6 +5,7 @@ use jiff::civil::Date;
 
 use super::periods::{Length, Period};
 use super::series::{PeriodOf, Periods, Point, by_period, latest};
+use super::signals::{self, Judgement};
 use super::stats::{self, Fit};
 use crate::data::kpis::Kpis;
 use crate::data::{Aggregate, Direction, Filter, Metric};
@@ -154,6 +155,12 @@ pub struct Series {
     pub trend: Option<Trend>,
     /// When the metric has a target: the date the trend reaches it.
     pub reaches_target: Option<Date>,
+    /// The process behaviour chart of the complete periods: whether the
+    /// latest is a signal, and whether the process meets the target.
+    /// `None` with too few complete periods.
+    pub judgement: Option<Judgement>,
+    /// The complete period the judgement's phase starts with.
+    pub phase_start: Option<Period>,
 }
 
 impl Series {
@@ -172,11 +179,21 @@ impl Series {
         let reaches_target = trend
             .zip(metric.target)
             .and_then(|(t, target)| t.reaches(target, metric.direction, as_of));
+        // Complete periods only: a period still running is judged when it ends.
+        let (periods, values): (Vec<Period>, Vec<f64>) = points
+            .iter()
+            .filter(|p| p.period.end() <= as_of)
+            .filter_map(|p| Some((p.period, p.value?)))
+            .unzip();
+        let judgement = signals::judge(&values, metric.direction, metric.target);
+        let phase_start = judgement.map(|j| periods[j.limits.phase_start]);
         Series {
             points,
             latest,
             trend,
             reaches_target,
+            judgement,
+            phase_start,
         }
     }
 }

@@ -134,6 +134,20 @@ fn the_example_shows_a_win_a_non_change_and_alerts() {
         verdict("experiment", "callback-offer", "abandon_rate").as_deref(),
         Some("no-clear-change")
     );
+    // The process behaviour charts: a real improvement, and a metric whose
+    // latest week is only its usual noise.
+    let signal = |id: &str| {
+        let metric = api["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id)
+            .unwrap();
+        (metric["signal"].clone(), metric["assurance"].clone())
+    };
+    assert_eq!(signal("sla"), ("improvement".into(), "fails".into()));
+    assert_eq!(signal("contacts"), ("none".into(), serde_json::Value::Null));
+
     let alerts = api["alerts"].as_array().unwrap();
     assert!(alerts.iter().any(|a| a["kind"] == "threshold"));
     assert!(alerts.iter().any(|a| a["kind"] == "theme"));
