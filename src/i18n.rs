@@ -330,8 +330,8 @@ mod tests {
         assert_eq!(es.plural("{n} warning", "{n} warnings", 0.0), "{n} avisos");
         // One English word for both forms, two Spanish ones.
         assert_eq!(
-            es.plural("{n} improved", "{n} improved", 2.0),
-            "{n} mejoraron"
+            es.plural("{n} a concern", "{n} a concern", 2.0),
+            "{n} preocupan"
         );
         let own = spanish(&[("{n} warnings", "{n} alertas leves")]);
         assert_eq!(

@@ -32,28 +32,34 @@ struct View {
     deadlines: Vec<Deadline>,
 }
 
-/// The answer to "are we getting better?" in counts of headline KPIs.
+/// The answer to "are we getting better?" in counts of headline KPIs: only
+/// signals count, never a change that is within a KPI's usual noise.
 #[derive(Serialize)]
 struct Headline {
-    /// KPIs with a latest period and one before it.
-    compared: usize,
-    better: usize,
-    worse: usize,
-    /// KPIs with a target and a latest value.
-    with_target: usize,
-    on_target: usize,
+    /// KPIs with enough complete periods to be judged.
+    judged: usize,
+    improvement: usize,
+    concern: usize,
+    /// KPIs with a target whose process could be judged against it.
+    assured: usize,
+    meets: usize,
+    hit_and_miss: usize,
+    fails: usize,
 }
 
 fn headline(cards: &[Card]) -> Headline {
-    use crate::analytics::kpi::Verdict;
-    let latest = || cards.iter().filter_map(|c| c.latest.as_ref());
-    let verdicts = || latest().filter_map(|l| l.verdict);
+    use crate::analytics::signals::{Assurance, Signal};
+    let signals = || cards.iter().filter_map(|c| c.signal);
+    let assurance = || cards.iter().filter_map(|c| c.assurance);
+    let count = |a: Assurance| assurance().filter(|x| *x == a).count();
     Headline {
-        compared: verdicts().count(),
-        better: verdicts().filter(|v| *v == Verdict::Better).count(),
-        worse: verdicts().filter(|v| *v == Verdict::Worse).count(),
-        with_target: latest().filter(|l| l.on_target.is_some()).count(),
-        on_target: latest().filter(|l| l.on_target == Some(true)).count(),
+        judged: signals().count(),
+        improvement: signals().filter(|s| *s == Signal::Improvement).count(),
+        concern: signals().filter(|s| *s == Signal::Concern).count(),
+        assured: assurance().count(),
+        meets: count(Assurance::Meets),
+        hit_and_miss: count(Assurance::HitAndMiss),
+        fails: count(Assurance::Fails),
     }
 }
 

@@ -8,6 +8,7 @@ use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::kpi::{KpiSummary, Latest, Series, Verdict};
 use crate::analytics::series::Point;
+use crate::analytics::signals::{Assurance, Signal};
 use crate::charts::{self, ChartView};
 use crate::data::Metric;
 
@@ -26,6 +27,11 @@ pub struct Card {
     pub sparkline: Option<String>,
     /// Inline SVG of the latest value against the target.
     pub bullet: Option<String>,
+    /// What the latest complete period says on the process behaviour
+    /// chart; `None` with too few complete periods.
+    pub signal: Option<Signal>,
+    /// Whether the process meets the target; `None` without one.
+    pub assurance: Option<Assurance>,
 }
 
 /// How many recent periods a card's sparkline draws.
@@ -94,6 +100,8 @@ pub fn card_of(metric: &Metric, series: &Series) -> Card {
         business_area: metric.business_area.clone(),
         target: metric.target,
         latest,
+        signal: series.judgement.map(|j| j.signal),
+        assurance: series.judgement.and_then(|j| j.assurance),
     }
 }
 

@@ -147,6 +147,13 @@ fn the_example_shows_a_win_a_non_change_and_alerts() {
     };
     assert_eq!(signal("sla"), ("improvement".into(), "fails".into()));
     assert_eq!(signal("contacts"), ("none".into(), serde_json::Value::Null));
+    let home = plan.main_of("");
+    assert!(
+        home.contains("Of 6 headline KPIs judged on their complete periods,"),
+        "{home}"
+    );
+    assert!(home.contains("5 show an improvement</strong>"), "{home}");
+    assert!(home.contains("▲ improvement</span>"), "{home}");
 
     let alerts = api["alerts"].as_array().unwrap();
     assert!(alerts.iter().any(|a| a["kind"] == "threshold"));
