@@ -110,8 +110,7 @@ pub fn register(env: &mut Environment<'static>, plan: Arc<Plan>, report: Arc<Rep
         "trend_chart",
         move |state: &mut State, id: String, kw: Kwargs| {
             let (metric, filter, series) = c.series("trend_chart", &id, &kw)?;
-            let mut chart =
-                pages::charts::trend(&c.plan, &c.report, metric, &filter, &series.points);
+            let mut chart = pages::charts::trend(&c.plan, &c.report, metric, &filter, &series);
             unique(state, chart.as_mut());
             place(state, "chart", &chart)
         },

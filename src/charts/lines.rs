@@ -19,14 +19,27 @@ pub struct Event {
     pub what: String,
 }
 
+/// A process behaviour chart's lines, drawn from period `from` on (the
+/// start of the phase they come from, or the first period shown).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub centre: f64,
+    pub lower: f64,
+    pub upper: f64,
+    pub from: usize,
+}
+
 /// A metric per period: a line per series, the target as a reference line,
-/// and the changes as pins a reader can hover.
+/// the process behaviour chart's centre line and limits, and the changes as
+/// pins a reader can hover.
+#[allow(clippy::too_many_arguments)]
 pub fn trend(
     (id, label): (String, String),
     unit: &str,
     periods: &[String],
     series: &[(String, Vec<Option<f64>>)],
     target: Option<f64>,
+    limits: Option<Limits>,
     events: &[Event],
     tr: Tr,
 ) -> ChartView {
@@ -57,6 +70,31 @@ pub fn trend(
         );
         names.push(name);
     }
+    // The limits are drawn only over their own phase: before it, the
+    // process had other limits.
+    let limit_lines = limits.map(|l| {
+        let along = |v: f64| -> Vec<Option<f64>> {
+            (0..periods.len())
+                .map(|i| (i >= l.from).then_some(v))
+                .collect()
+        };
+        [
+            (tr("Centre line"), along(l.centre)),
+            (tr("Lower limit"), along(l.lower)),
+            (tr("Upper limit"), along(l.upper)),
+        ]
+    });
+    for (name, values) in limit_lines.iter().flatten() {
+        chart = chart.series(
+            Line::new()
+                .name(name.as_str())
+                .symbol(Symbol::None)
+                .line_style(dashed(MUTED))
+                .item_style(ItemStyle::new().color(MUTED))
+                .data(values.iter().map(|v| opt(*v)).collect()),
+        );
+        names.push(name.clone());
+    }
     chart = chart.legend(legend(names));
     // One series per change, named after it, so that the axis tooltip says
     // what changed in that period.
@@ -83,6 +121,11 @@ pub fn trend(
     if target.is_some() {
         columns.push(Column::fixed("Target", unit));
     }
+    for name in ["Centre line", "Lower limit", "Upper limit"] {
+        if limits.is_some() {
+            columns.push(Column::fixed(name, unit));
+        }
+    }
     let rows = periods
         .iter()
         .enumerate()
@@ -93,6 +136,9 @@ pub fn trend(
                 .collect();
             if target.is_some() {
                 cells.push(target);
+            }
+            for (_, values) in limit_lines.iter().flatten() {
+                cells.push(values[i]);
             }
             Row {
                 label: p.clone(),

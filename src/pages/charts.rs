@@ -13,7 +13,7 @@ pub use voc::{drivers, nps_periods, nps_segment, themes};
 use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::compare::Comparison;
-use crate::analytics::kpi::Breakdown;
+use crate::analytics::kpi::{Breakdown, Series};
 use crate::analytics::periods::{self, Period};
 use crate::analytics::series::Point;
 use crate::charts::lines::{self, Event, Windows};
@@ -47,9 +47,9 @@ pub fn trend(
     report: &Report,
     metric: &Metric,
     filter: &Filter,
-    points: &[Point],
+    series: &Series,
 ) -> Option<ChartView> {
-    let points = recent(points);
+    let points = recent(&series.points);
     if points.iter().all(|p| p.value.is_none()) {
         return None;
     }
@@ -81,13 +81,23 @@ pub fn trend(
         format!("{} ({filter_text})", metric.name)
     };
     let label = plan.catalog.t("{metric} over time", &[("metric", &name)]);
-    let series = vec![(name, points.iter().map(|p| p.value).collect())];
+    let limits = series
+        .judgement
+        .zip(series.phase_start)
+        .map(|(j, start)| lines::Limits {
+            centre: j.limits.centre,
+            lower: j.limits.lower,
+            upper: j.limits.upper,
+            from: points.iter().position(|p| p.period >= start).unwrap_or(0),
+        });
+    let values = vec![(name, points.iter().map(|p| p.value).collect())];
     Some(lines::trend(
         (id_of(&["trend", &metric.id, &filter_text]), label),
         &metric.unit,
         &periods,
-        &series,
+        &values,
         metric.target,
+        limits,
         &events,
         &tr(plan),
     ))
@@ -125,6 +135,7 @@ pub fn breakdown(
         &labels,
         &series,
         metric.target,
+        None,
         &[],
         &tr(plan),
     ))

@@ -212,7 +212,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
                 report,
                 metric,
                 &crate::data::Filter::default(),
-                &summary.overall.points,
+                &summary.overall,
             ),
             dimensions: summary
                 .dimensions

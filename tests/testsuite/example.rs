@@ -154,6 +154,12 @@ fn the_example_shows_a_win_a_non_change_and_alerts() {
     );
     assert!(home.contains("5 show an improvement</strong>"), "{home}");
     assert!(home.contains("▲ improvement</span>"), "{home}");
+    // The trend chart draws the process limits, and its table lists them.
+    let sla = plan.read("site/kpis/sla/index.html");
+    let option = crate::support::chart_option(&sla, "chart-trend-sla");
+    for line in ["Centre line", "Lower limit", "Upper limit"] {
+        assert!(option.contains(line), "{line} in {option}");
+    }
 
     let alerts = api["alerts"].as_array().unwrap();
     assert!(alerts.iter().any(|a| a["kind"] == "threshold"));

@@ -159,6 +159,7 @@ pub fn themes(plan: &Plan, report: &Report) -> Option<ChartView> {
         &labels,
         &series,
         None,
+        None,
         &[],
         &tr(plan),
     ))
