@@ -48,19 +48,15 @@ pub struct Latest {
 }
 
 impl Latest {
-    /// The latest period with a value. A `sum` over a period that is still
-    /// running is only part of the total, so for sums the latest complete
-    /// period is used when there is one.
+    /// The latest period with a value, complete when there is one: a
+    /// period still running is compared like for like with none (a `sum`
+    /// over it is only part of a total, and a mean over a few days swings
+    /// more than one over a whole period), so it is used only when no
+    /// period has ended yet.
     pub fn of(points: &[Point], metric: &Metric, as_of: Date) -> Option<Latest> {
         let partial = |p: &Point| p.period.end() > as_of;
         let points = match points.split_last() {
-            Some((last, rest))
-                if metric.aggregate == Aggregate::Sum
-                    && partial(last)
-                    && rest.iter().any(|p| p.value.is_some()) =>
-            {
-                rest
-            }
+            Some((last, rest)) if partial(last) && rest.iter().any(|p| p.value.is_some()) => rest,
             _ => points,
         };
         let (last, prev) = latest(points)?;
