@@ -155,6 +155,7 @@ struct LatestJson {
 struct TrendJson {
     slope: f64,
     slope_se: Option<f64>,
+    clear: bool,
     n: usize,
     reaches_target: Option<String>,
 }
@@ -174,6 +175,7 @@ fn series(s: &Series) -> SeriesJson {
         trend: s.trend.map(|t| TrendJson {
             slope: t.slope,
             slope_se: t.slope_se,
+            clear: t.clear,
             n: t.n,
             reaches_target: s.reaches_target.map(|d| d.to_string()),
         }),

@@ -83,6 +83,9 @@ impl Latest {
 pub struct Trend {
     pub slope: f64,
     pub slope_se: Option<f64>,
+    /// The slope stands clear of its uncertainty, autocorrelation counted
+    /// ([`stats::slope_is_clear`]): only then is the line projected.
+    pub clear: bool,
     /// The periods the line was fitted on.
     pub n: usize,
     fit: Fit,
@@ -108,6 +111,7 @@ impl Trend {
         Some(Trend {
             slope: fit.slope,
             slope_se: fit.slope_se,
+            clear: stats::slope_is_clear(&xy, &fit),
             n: xy.len(),
             fit,
             first,
@@ -172,7 +176,10 @@ impl Series {
     pub fn new(points: Vec<Point>, metric: &Metric, as_of: Date) -> Series {
         let latest = Latest::of(&points, metric, as_of);
         let trend = Trend::fit(&points, metric.aggregate, as_of);
+        // A line through noise points somewhere: it is projected only when
+        // the trend is clear.
         let reaches_target = trend
+            .filter(|t| t.clear)
             .zip(metric.target)
             .and_then(|(t, target)| t.reaches(target, metric.direction, as_of));
         // Complete periods only: a period still running is judged when it ends.
@@ -330,6 +337,59 @@ pub fn current(points: &[Point]) -> Option<(Period, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Just above the noise's level (50, weekly sd about 0.6).
+    const TARGET: f64 = 51.0;
+
+    /// 200 KPIs of pure noise (26 weekly means of daily AR(1) values,
+    /// φ = 0.5) with a target just above them: at most 5 % may be given a
+    /// date at which they reach it (issue 15).
+    #[test]
+    fn noise_is_rarely_projected_to_its_target() {
+        let metric = Metric {
+            id: "m".into(),
+            name: "M".into(),
+            unit: "%".into(),
+            direction: Direction::Higher,
+            aggregate: Aggregate::Mean,
+            target: Some(TARGET),
+            business_area: None,
+            description: None,
+            alerts: Vec::new(),
+        };
+        let as_of = Period {
+            length: Length::Week,
+            index: 2_950,
+        }
+        .end();
+        let mut rng = crate::analytics::rng::Rng::new(17);
+        let mut projected = 0;
+        for _ in 0..200 {
+            let mut x = 0.0;
+            let points: Vec<Point> = (0..26)
+                .map(|w| {
+                    let week: f64 = (0..7)
+                        .map(|_| {
+                            x = 0.5 * x + rng.normal();
+                            x
+                        })
+                        .sum::<f64>()
+                        / 7.0;
+                    Point {
+                        period: Period {
+                            length: Length::Week,
+                            index: 2_925 + w,
+                        },
+                        value: Some(50.0 + week),
+                        n: 7,
+                    }
+                })
+                .collect();
+            let series = Series::new(points, &metric, as_of);
+            projected += usize::from(series.reaches_target.is_some());
+        }
+        assert!(projected <= 10, "{projected} of 200 noise series projected");
+    }
 
     #[test]
     fn verdicts_follow_the_direction() {

@@ -10,6 +10,11 @@ pub mod periods;
 pub mod scoring;
 pub mod series;
 pub mod signals;
+
+// The simulations' seeded generator, shared with the benchmarks and the fuzzer.
+#[cfg(test)]
+#[path = "../../examples/support/rng.rs"]
+mod rng;
 pub mod stats;
 pub mod themes;
 pub mod voc;

@@ -229,6 +229,26 @@ pub fn least_squares(points: &[(f64, f64)]) -> Option<Fit> {
     })
 }
 
+/// Whether the slope of `fit` through `points` stands clear of its
+/// uncertainty: more than two standard errors from zero, the standard error
+/// widened for the lag-1 autocorrelation of the residuals (by
+/// √((1 + ρ)/(1 − ρ)), ρ bias-corrected as for before/after), since a KPI's
+/// periods wander together and a plain error makes noise look like a trend.
+/// Never with fewer than six points.
+pub fn slope_is_clear(points: &[(f64, f64)], fit: &Fit) -> bool {
+    let Some(se) = fit.slope_se.filter(|_| points.len() >= 6) else {
+        return false;
+    };
+    let residuals: Vec<f64> = points
+        .iter()
+        .map(|(x, y)| y - (fit.intercept + fit.slope * x))
+        .collect();
+    let mean = residuals.iter().sum::<f64>() / residuals.len() as f64;
+    let rho = lag1(&[(&residuals, mean)]).unwrap_or(0.0).max(0.0);
+    let widened = se * ((1.0 + rho) / (1.0 - rho)).sqrt();
+    fit.slope.abs() > 2.0 * widened
+}
+
 /// Two-sided p-value of a standard normal z: erfc(|z|/√2), exact in the tails.
 pub fn normal_p(z: f64) -> f64 {
     erfc(z.abs() / std::f64::consts::SQRT_2)

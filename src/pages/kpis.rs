@@ -130,7 +130,7 @@ struct TrendView {
     slope_se: Option<f64>,
     /// Periods the line was fitted on.
     n: usize,
-    /// The slope is more than twice its standard error away from zero.
+    /// The slope stands clear of its uncertainty, autocorrelation counted.
     clear: bool,
     /// The date the trend reaches the target, when it is heading there.
     reaches_target: Option<String>,
@@ -141,7 +141,7 @@ fn trend_view(series: &Series) -> Option<TrendView> {
         slope: t.slope,
         slope_se: t.slope_se,
         n: t.n,
-        clear: t.slope_se.is_some_and(|se| t.slope.abs() > 2.0 * se),
+        clear: t.clear,
         reaches_target: series.reaches_target.map(|d| d.to_string()),
     })
 }
