@@ -152,6 +152,9 @@ struct ValueView {
     latest: Option<LatestView>,
     trend: Option<TrendView>,
     sparkline: Option<String>,
+    /// This value's own process behaviour chart, as on the card.
+    signal: Option<Signal>,
+    assurance: Option<Assurance>,
 }
 
 #[derive(Serialize)]
@@ -227,6 +230,8 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
                             latest: s.latest.as_ref().map(|l| latest_view(l, metric)),
                             trend: trend_view(s),
                             sparkline: sparkline(s, metric),
+                            signal: s.judgement.map(|j| j.signal),
+                            assurance: s.judgement.and_then(|j| j.assurance),
                         })
                         .collect(),
                     matrix: (d.values.len() <= MATRIX_VALUES).then(|| matrix(summary, d)),
