@@ -437,10 +437,23 @@ fn iban_at(text: &str) -> Option<usize> {
     {
         return None;
     }
-    groups(text, |c| c.is_ascii_alphanumeric(), 34)
+    longest_valid(text, |c| c.is_ascii_alphanumeric(), 15..=34, iban_valid)
+}
+
+/// The end of the longest run of whole groups at the start of `text` (of
+/// characters `take` accepts) that holds a count of them in `count`, is not
+/// glued to a word, and passes `valid`: what an IBAN and a card number
+/// share.
+fn longest_valid(
+    text: &str,
+    take: impl Fn(u8) -> bool,
+    count: std::ops::RangeInclusive<usize>,
+    valid: impl Fn(&str) -> bool,
+) -> Option<usize> {
+    groups(text, take, *count.end())
         .into_iter()
         .rev()
-        .find(|&(end, n)| (15..=34).contains(&n) && !glued(text, end) && iban_valid(&text[..end]))
+        .find(|&(end, n)| count.contains(&n) && !glued(text, end) && valid(&text[..end]))
         .map(|(end, _)| end)
 }
 
@@ -466,11 +479,7 @@ fn card_at(text: &str) -> Option<usize> {
     if !text.as_bytes().first()?.is_ascii_digit() {
         return None;
     }
-    groups(text, |c| c.is_ascii_digit(), 19)
-        .into_iter()
-        .rev()
-        .find(|&(end, n)| (13..=19).contains(&n) && !glued(text, end) && luhn(&text[..end]))
-        .map(|(end, _)| end)
+    longest_valid(text, |c| c.is_ascii_digit(), 13..=19, luhn)
 }
 
 /// The Luhn check of card numbers: every second digit from the right
