@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::alerts::Alert;
-use crate::analytics::compare::{Comparison, Outcome, SubjectKind, TestFigures};
+use crate::analytics::compare::{Comparison, Model, Outcome, Placebo, SubjectKind, TestFigures};
 use crate::analytics::kpi::{Latest, Series, Verdict};
 use crate::analytics::scoring::{GapStatus, KrStatus, Quadrant, quadrant};
 use crate::analytics::signals::{Assurance, Signal};
@@ -219,6 +219,8 @@ struct ComparisonJson<'a> {
     pct_change: Option<f64>,
     #[serde(flatten)]
     test: TestFigures,
+    model: Option<Model>,
+    placebo: Option<Placebo>,
     verdict: Outcome,
 }
 
@@ -237,6 +239,8 @@ fn comparison(c: &Comparison) -> ComparisonJson<'_> {
         delta: c.delta,
         pct_change: c.pct_change,
         test: c.figures(),
+        model: c.model,
+        placebo: c.placebo,
         verdict: c.verdict,
     }
 }

@@ -1,13 +1,18 @@
 //! Before/after comparisons: did a flow version, an experiment or an
 //! initiative move its metric, or is the difference within the day-to-day
 //! noise? The `window_days` days either side of the change date (the change
-//! day itself left out, since it is half one and half the other) are compared
-//! as daily values with [`stats::welch_autocorrelated`].
+//! day itself left out, since it is half one and half the other) are shown
+//! side by side; the verdict rests on [`segmented::step`], fitted on those
+//! days and on the history before them, so that a trend already under way
+//! or the weekday mix cannot pass for a change. Each comparison also runs
+//! the same test at up to [`PLACEBOS`] earlier dates where nothing changed:
+//! the page shows how often it cries wolf on this very series.
 
 use jiff::civil::Date;
 use serde::Serialize;
 
 use super::periods::{self, Length};
+use super::segmented::{self, HISTORY_WINDOWS};
 use super::series::by_period;
 use super::stats::{self, Summary, TTest};
 use crate::Plan;
@@ -15,6 +20,11 @@ use crate::data::{Direction, Filter, Metric};
 
 /// Fewer days with a value than this on either side and there is no verdict.
 pub const MIN_DAYS: usize = 5;
+/// Earlier dates each comparison is also tested at, at most.
+pub const PLACEBOS: usize = 20;
+/// Placebo dates are this many days apart, so that each falls on the
+/// change's weekday.
+const PLACEBO_STEP: i64 = 7;
 
 /// What changed on the change date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -60,11 +70,45 @@ pub struct Comparison {
     pub delta: Option<f64>,
     /// In percent of the before mean: 12.5 means +12.5 %.
     pub pct_change: Option<f64>,
-    /// The test the verdict rests on (corrected for autocorrelation).
+    /// The step at the change date net of the trend and the weekday mix,
+    /// what the verdict is about.
+    pub effect: Option<f64>,
+    /// The test of `effect` the verdict rests on.
     pub test: Option<TTest>,
-    /// The plain Welch test on the same days, for reference.
+    /// The model behind it.
+    pub model: Option<Model>,
+    /// The plain Welch test on the two windows, for reference.
     pub welch: Option<TTest>,
+    /// The same test at earlier, ordinary dates.
+    pub placebo: Option<Placebo>,
     pub verdict: Outcome,
+}
+
+/// What the before/after model was fitted on and found.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Model {
+    /// The first day of the fit: up to [`HISTORY_WINDOWS`] windows before
+    /// the change.
+    pub from: Date,
+    /// Days with a value in the fit.
+    pub days: usize,
+    /// The trend per day under the step.
+    pub slope_per_day: f64,
+    /// The lag-1 autocorrelation of the residuals.
+    pub autocorrelation: f64,
+    /// Whether weekday terms were in the model.
+    pub weekdays: bool,
+    /// The confidence of the interval, 1 − alpha.
+    pub confidence: f64,
+}
+
+/// The test run at earlier dates where nothing is recorded as changing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Placebo {
+    /// Dates tested.
+    pub dates: usize,
+    /// Of those, the dates the test called a change.
+    pub flagged: usize,
 }
 
 impl SubjectKind {
@@ -80,6 +124,7 @@ impl SubjectKind {
 /// The test figures of a comparison, flat, for views and the JSON API.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct TestFigures {
+    pub effect: Option<f64>,
     pub t: Option<f64>,
     pub df: Option<f64>,
     pub p_value: Option<f64>,
@@ -91,6 +136,7 @@ pub struct TestFigures {
 impl Comparison {
     pub fn figures(&self) -> TestFigures {
         TestFigures {
+            effect: self.effect,
             t: self.test.map(|t| t.t),
             df: self.test.map(|t| t.df),
             p_value: self.test.map(|t| t.p_value),
@@ -101,85 +147,129 @@ impl Comparison {
     }
 }
 
+/// One thing the plan says changed on a date, and the metric to watch.
+struct Subject<'p> {
+    kind: SubjectKind,
+    id: &'p str,
+    version: Option<&'p str>,
+    metric: &'p str,
+    filter: &'p Filter,
+    date: Date,
+}
+
 /// Every comparison the plan asks for: each flow version against the one
 /// before it, each experiment with a metric, each initiative with a launch
 /// date and a metric.
 pub fn all(plan: &Plan, as_of: Date) -> Vec<Comparison> {
     let data = &plan.data;
-    let (window, alpha) = (plan.config.window_days, plan.config.alpha);
-    let one = |kind, id: &str, version: Option<&str>, metric: &str, filter: &Filter, date| {
-        let metric = data.metric(metric)?;
-        let mut c = compare(plan, metric, filter, date, window, alpha, as_of);
-        c.subject_kind = kind;
-        c.subject_id = id.to_owned();
-        c.version = version.map(str::to_owned);
-        Some(c)
-    };
-    let mut out = Vec::new();
+    let mut subjects = Vec::new();
     for flow in &data.flows {
         for v in flow.versions.iter().skip(1) {
             for metric in &flow.metrics {
-                out.extend(one(
-                    SubjectKind::Flow,
-                    &flow.id,
-                    Some(&v.version),
+                subjects.push(Subject {
+                    kind: SubjectKind::Flow,
+                    id: &flow.id,
+                    version: Some(&v.version),
                     metric,
-                    &flow.filter,
-                    v.date,
-                ));
+                    filter: &flow.filter,
+                    date: v.date,
+                });
             }
         }
     }
     for sprint in &data.sprints {
         for e in &sprint.experiments {
             if let Some(metric) = &e.metric {
-                out.extend(one(
-                    SubjectKind::Experiment,
-                    &e.id,
-                    None,
+                subjects.push(Subject {
+                    kind: SubjectKind::Experiment,
+                    id: &e.id,
+                    version: None,
                     metric,
-                    &e.filter,
-                    e.start,
-                ));
+                    filter: &e.filter,
+                    date: e.start,
+                });
             }
         }
     }
     for i in &data.initiatives {
         if let (Some(metric), Some(launch)) = (&i.metric, i.launch) {
-            out.extend(one(
-                SubjectKind::Initiative,
-                &i.id,
-                None,
+            subjects.push(Subject {
+                kind: SubjectKind::Initiative,
+                id: &i.id,
+                version: None,
                 metric,
-                &i.filter,
-                launch,
-            ));
+                filter: &i.filter,
+                date: launch,
+            });
         }
     }
-    out
+    subjects
+        .iter()
+        .filter_map(|s| {
+            let metric = data.metric(s.metric)?;
+            // Every recorded change of this metric, wherever it applies: a
+            // placebo date near one of them is not an ordinary date.
+            let changes: Vec<Date> = subjects
+                .iter()
+                .filter(|o| o.metric == s.metric)
+                .map(|o| o.date)
+                .collect();
+            let mut c = compare(plan, metric, s.filter, s.date, &changes, as_of);
+            c.subject_kind = s.kind;
+            c.subject_id = s.id.to_owned();
+            c.version = s.version.map(str::to_owned);
+            Some(c)
+        })
+        .collect()
 }
 
 /// Compares the daily values of `metric` (rows matching `filter`) in the
-/// `window` days before `date` with the `window` days after it. Days after
-/// `as_of` do not count.
+/// `window_days` days before `date` with those after it, days after `as_of`
+/// left out, and tests the step at `date`; then tests earlier dates at
+/// least a window away from every date in `changes`.
 pub fn compare(
     plan: &Plan,
     metric: &Metric,
     filter: &Filter,
     date: Date,
-    window: u32,
-    alpha: f64,
+    changes: &[Date],
     as_of: Date,
 ) -> Comparison {
+    let (window, alpha) = (i64::from(plan.config.window_days), plan.config.alpha);
     let day = periods::days(date);
-    let w = i64::from(window);
-    let before_window = (periods::from_days(day - w), periods::from_days(day - 1));
-    let after_window = (periods::from_days(day + 1), periods::from_days(day + w));
-    let days = (
-        daily(plan, metric, filter, before_window, as_of),
-        daily(plan, metric, filter, after_window, as_of),
+    let before_window = (
+        periods::from_days(day - window),
+        periods::from_days(day - 1),
     );
-    let values = |days: &[(Date, f64)]| -> Vec<f64> { days.iter().map(|(_, v)| *v).collect() };
+    let after_window = (
+        periods::from_days(day + 1),
+        periods::from_days(day + window),
+    );
+    // One read of every day any test below needs: this change's fit, and
+    // the placebos' windows and fits further back.
+    let reach = HISTORY_WINDOWS * window + window + PLACEBO_STEP * PLACEBOS as i64;
+    let series = daily(
+        plan,
+        metric,
+        filter,
+        (periods::from_days(day - reach), after_window.1),
+        as_of,
+    );
+    let span = |from: i64, to: i64| -> &[(i64, f64)] {
+        let lo = series.partition_point(|(d, _)| *d < from);
+        let hi = series.partition_point(|(d, _)| *d <= to).max(lo);
+        &series[lo..hi]
+    };
+    let dated = |xs: &[(i64, f64)]| -> Vec<Day> {
+        xs.iter()
+            .map(|(d, v)| (periods::from_days(*d), *v))
+            .collect()
+    };
+    let days = (
+        dated(span(day - window, day - 1)),
+        dated(span(day + 1, day + window)),
+    );
+    let values = |days: &[Day]| -> Vec<f64> { days.iter().map(|(_, v)| *v).collect() };
     let (before, after) = (values(&days.0), values(&days.1));
     let (sb, sa) = (stats::summary(&before), stats::summary(&after));
     let delta = sb.zip(sa).map(|(b, a)| a.mean - b.mean);
@@ -187,16 +277,65 @@ pub fn compare(
         .zip(delta)
         .filter(|(b, _)| b.mean != 0.0)
         .map(|(b, d)| d / b.mean.abs() * 100.0);
-    let enough = before.len() >= MIN_DAYS && after.len() >= MIN_DAYS;
-    let (test, welch) = if enough {
-        (
-            stats::welch_autocorrelated(&before, &after, 0.95),
-            stats::welch(&before, &after, 0.95),
-        )
-    } else {
-        (None, None)
+    let confidence = 1.0 - alpha;
+    let test_at = |day: i64| {
+        let enough = span(day - window, day - 1).len() >= MIN_DAYS
+            && span(day + 1, day + window).len() >= MIN_DAYS;
+        // The history stops at the last recorded change before the before
+        // window: a step there is not a trend to carry forward.
+        let from = changes
+            .iter()
+            .map(|c| periods::days(*c) + 1)
+            .filter(|c| *c <= day - window)
+            .fold(day - HISTORY_WINDOWS * window, i64::max);
+        let fit: Vec<(i64, f64)> = span(from, day + window)
+            .iter()
+            .copied()
+            .filter(|(d, _)| *d != day)
+            .collect();
+        let step = enough
+            .then(|| segmented::step(&fit, day, confidence))
+            .flatten();
+        (step, fit.first().map(|(d, _)| *d))
     };
-    let verdict = verdict(enough, delta, test.as_ref(), alpha, metric.direction);
+    let (step, from) = test_at(day);
+    let outcome = verdict(step.as_ref(), alpha, metric.direction);
+    let placebo = (outcome != Outcome::InsufficientData).then(|| {
+        let ordinary = |d: i64| {
+            changes
+                .iter()
+                .all(|c| (periods::days(*c) - d).abs() > window)
+        };
+        let first = series.first().map_or(day, |(d, _)| *d);
+        let mut placebo = Placebo {
+            dates: 0,
+            flagged: 0,
+        };
+        let mut at = day - window - PLACEBO_STEP;
+        while placebo.dates < PLACEBOS && at - window >= first {
+            if ordinary(at) {
+                let (step, _) = test_at(at);
+                let outcome = verdict(step.as_ref(), alpha, metric.direction);
+                if outcome != Outcome::InsufficientData {
+                    placebo.dates += 1;
+                    placebo.flagged += usize::from(outcome != Outcome::NoClearChange);
+                }
+            }
+            at -= PLACEBO_STEP;
+        }
+        placebo
+    });
+    let model = step.zip(from).map(|(s, from)| Model {
+        from: periods::from_days(from),
+        days: s.n,
+        slope_per_day: s.slope,
+        autocorrelation: s.rho,
+        weekdays: s.weekdays,
+        confidence,
+    });
+    let welch = (before.len() >= MIN_DAYS && after.len() >= MIN_DAYS)
+        .then(|| stats::welch(&before, &after, confidence))
+        .flatten();
     Comparison {
         subject_kind: SubjectKind::Flow,
         subject_id: String::new(),
@@ -211,21 +350,24 @@ pub fn compare(
         days,
         delta,
         pct_change,
-        test,
+        effect: step.map(|s| s.effect),
+        test: step.and_then(|s| s.test),
+        model,
         welch,
-        verdict,
+        placebo,
+        verdict: outcome,
     }
 }
 
-/// The daily values of a metric within `window` (inclusive), days without a
-/// value left out.
+/// The daily values of a metric within `window` (inclusive) as (day
+/// number, value), days without a value left out.
 fn daily(
     plan: &Plan,
     metric: &Metric,
     filter: &Filter,
     (first, last): (Date, Date),
     as_of: Date,
-) -> Vec<(Date, f64)> {
+) -> Vec<(i64, f64)> {
     let kpis = &plan.data.kpis;
     let obs = kpis.of(&metric.id);
     // Observations are in date order, so the window is a slice.
@@ -240,28 +382,23 @@ fn daily(
         as_of.min(last),
     )
     .into_iter()
-    .filter_map(|p| Some((p.period.start(), p.value?)))
+    .filter_map(|p| Some((p.period.index, p.value?)))
     .collect()
 }
 
-fn verdict(
-    enough: bool,
-    delta: Option<f64>,
-    test: Option<&TTest>,
-    alpha: f64,
-    direction: Direction,
-) -> Outcome {
-    let Some(delta) = delta.filter(|_| enough) else {
+/// The verdict of a step test: a change when the step clears alpha (or,
+/// with no noise at all, when there is a step), in the metric's direction.
+fn verdict(step: Option<&segmented::Step>, alpha: f64, direction: Direction) -> Outcome {
+    let Some(step) = step else {
         return Outcome::InsufficientData;
     };
-    let significant = match test {
+    let significant = match step.test {
         Some(t) => t.p_value < alpha,
-        // No spread at all on either side: any difference is real.
-        None => delta != 0.0,
+        None => step.effect != 0.0,
     };
-    if !significant || delta == 0.0 {
+    if !significant || step.effect == 0.0 {
         Outcome::NoClearChange
-    } else if delta * direction.sign() > 0.0 {
+    } else if step.effect * direction.sign() > 0.0 {
         Outcome::Improved
     } else {
         Outcome::Worsened
@@ -272,21 +409,27 @@ fn verdict(
 mod tests {
     use super::*;
 
-    fn t(p: f64) -> TTest {
-        TTest {
-            delta: 1.0,
-            t: 2.0,
-            df: 20.0,
-            p_value: p,
-            ci_low: 0.1,
-            ci_high: 1.9,
+    fn step(effect: f64, p: Option<f64>) -> segmented::Step {
+        segmented::Step {
+            effect,
+            test: p.map(|p| TTest {
+                delta: effect,
+                t: 2.0,
+                df: 20.0,
+                p_value: p,
+                ci_low: 0.1,
+                ci_high: 1.9,
+            }),
+            slope: 0.0,
+            rho: 0.0,
+            weekdays: false,
+            n: 40,
         }
     }
 
     #[test]
     fn verdicts_read_the_direction_and_alpha() {
-        let v =
-            |delta, p: Option<f64>, dir| verdict(true, Some(delta), p.map(t).as_ref(), 0.05, dir);
+        let v = |effect, p: Option<f64>, dir| verdict(Some(&step(effect, p)), 0.05, dir);
         assert_eq!(v(1.0, Some(0.01), Direction::Higher), Outcome::Improved);
         assert_eq!(v(1.0, Some(0.01), Direction::Lower), Outcome::Worsened);
         assert_eq!(v(-1.0, Some(0.01), Direction::Lower), Outcome::Improved);
@@ -294,15 +437,11 @@ mod tests {
             v(1.0, Some(0.05), Direction::Higher),
             Outcome::NoClearChange
         );
-        // Constant windows: no test, but a step is a step.
+        // An exact fit: no test, but a step is a step.
         assert_eq!(v(2.0, None, Direction::Higher), Outcome::Improved);
         assert_eq!(v(0.0, None, Direction::Higher), Outcome::NoClearChange);
         assert_eq!(
-            verdict(false, Some(5.0), None, 0.05, Direction::Higher),
-            Outcome::InsufficientData
-        );
-        assert_eq!(
-            verdict(true, None, None, 0.05, Direction::Higher),
+            verdict(None, 0.05, Direction::Higher),
             Outcome::InsufficientData
         );
     }

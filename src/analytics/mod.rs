@@ -8,6 +8,7 @@ pub mod drivers;
 pub mod kpi;
 pub mod periods;
 pub mod scoring;
+pub mod segmented;
 pub mod series;
 pub mod signals;
 

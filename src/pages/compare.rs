@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{MetricRef, filter_text, metric_ref};
 use crate::Plan;
-use crate::analytics::compare::{Comparison, Outcome, SubjectKind, TestFigures};
+use crate::analytics::compare::{Comparison, Model, Outcome, Placebo, SubjectKind, TestFigures};
 use crate::analytics::stats::Summary;
 use crate::charts::ChartView;
 
@@ -32,6 +32,8 @@ pub struct ComparisonView {
     pub pct_change: Option<f64>,
     #[serde(flatten)]
     pub test: TestFigures,
+    pub model: Option<Model>,
+    pub placebo: Option<Placebo>,
     pub alpha: f64,
     pub min_days: usize,
     pub verdict: Outcome,
@@ -121,6 +123,8 @@ pub fn plain(plan: &Plan, c: &Comparison) -> ComparisonView {
         delta: c.delta,
         pct_change: c.pct_change,
         test: c.figures(),
+        model: c.model,
+        placebo: c.placebo,
         alpha: plan.config.alpha,
         min_days: crate::analytics::compare::MIN_DAYS,
         verdict: c.verdict,

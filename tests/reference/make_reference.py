@@ -1,4 +1,5 @@
-"""Reference values for cxreport's statistics, computed with scipy.
+"""Reference values for cxreport's statistics, computed with scipy and
+statsmodels.
 
 Run from the repository root:  python tests/reference/make_reference.py
 It writes tests/reference/stats.json, which tests/testsuite/reference.rs
@@ -10,6 +11,8 @@ import pathlib
 
 import numpy as np
 import scipy
+import statsmodels
+import statsmodels.api as sm
 from scipy import stats
 
 rng = np.random.default_rng(20261122)
@@ -92,8 +95,87 @@ lines = [
 
 normal = [{"z": z, "p_value": float(2 * stats.norm.sf(abs(z)))} for z in [0.0, 0.5, -1.0, 1.959963984540054, 2.5, -3.3, 5.0, 8.0]]
 
+
+def weekday(day):
+    # Day 0, 1970-01-01, was a Thursday; Monday is 0.
+    return (day + 3) % 7
+
+
+def step_case(name, days, values, change, confidence=0.95):
+    """The before/after model of src/analytics/segmented.rs, written out
+    with dense matrices: statsmodels' OLS for the coefficients, the AR(1)
+    correlation matrix R built entry by entry for the sandwich."""
+    days, y = np.asarray(days), np.asarray(values, dtype=float)
+    counts = np.bincount([weekday(d) for d in days], minlength=7)
+    reference = int(np.argmax(counts))  # the first of the commonest
+    dummies = [w for w in range(7) if w != reference and counts[w] > 0]
+    cols = [np.ones(len(days)), (days - change) / 7.0, (days > change).astype(float)]
+    cols += [np.array([float(weekday(d) == w) for d in days]) for w in dummies]
+    x = np.column_stack(cols)
+    n, p = x.shape
+    fit = sm.OLS(y, x).fit()
+    e = fit.resid
+    pairs = [(i - 1, i) for i in range(1, n) if days[i] - days[i - 1] == 1]
+    if len(pairs) < 3:
+        rho = 0.0  # too few consecutive days to estimate it
+    else:
+        r = np.mean([e[a] * e[b] for a, b in pairs]) / np.mean(e**2)
+        rho = min(max(r + (1 + 3 * max(r, 0.0) + p) / n, 0.0), 0.95)
+    big_r = rho ** np.abs(np.subtract.outer(days, days)).astype(float)
+    inv = np.linalg.inv(x.T @ x)
+    meat = x.T @ big_r @ x
+    dof = n - np.trace(inv @ meat)
+    cov = inv @ meat @ inv * (e @ e / dof)
+    se = np.sqrt(cov[2, 2])
+    df = max(n * (1 - rho) / (1 + rho) - p, 2.0)
+    effect = fit.params[2]
+    t = effect / se
+    q = stats.t.ppf(0.5 + confidence / 2, df)
+    return {
+        "name": name,
+        "days": [int(d) for d in days],
+        "values": floats(y),
+        "change": int(change),
+        "effect": float(effect),
+        "slope_per_day": float(fit.params[1] / 7.0),
+        "rho": float(rho),
+        "t": float(t),
+        "df": float(df),
+        "p_value": float(2 * stats.t.sf(abs(t), df)),
+        "ci_low": float(effect - q * se),
+        "ci_high": float(effect + q * se),
+    }
+
+
+def ar1(n, phi):
+    x = np.zeros(n)
+    x[0] = rng.normal()
+    for i in range(1, n):
+        x[i] = phi * x[i - 1] + np.sqrt(1 - phi**2) * rng.normal()
+    return x
+
+
+pattern = np.array([0.9, 0.5, 0.3, 0.2, 0.0, -0.8, -1.1])
+change = 20_400
+span = np.arange(change - 140, change + 29)
+span = span[span != change]
+drifting = 60 + ar1(len(span), 0.5) * 2 + 0.02 * (span - change) + pattern[[weekday(d) for d in span]]
+kept = rng.random(len(span)) > 0.15
+stepped = 5 + ar1(len(span), 0.3) * 0.4 + 0.8 * (span > change)
+short = np.arange(change - 28, change + 29)
+short = short[short != change]
+weekly = np.arange(change - 7 * 20, change + 7 * 5, 7)
+steps = [
+    step_case("AR(1), drift and weekdays, 15 % of days missing", span[kept], drifting[kept], change),
+    step_case("a real step, every day", span, stepped, change),
+    step_case("no history, independent noise", short, 4 + rng.normal(0, 1, len(short)), change),
+    step_case("one value a week", weekly, 30 + rng.normal(0, 2, len(weekly)) + 3 * (weekly > change), change),
+    step_case("90 % interval", span, stepped, change, confidence=0.90),
+]
+
 out = {
-    "generated_by": f"scipy {scipy.__version__}, numpy {np.__version__}",
+    "generated_by": f"scipy {scipy.__version__}, statsmodels {statsmodels.__version__}, numpy {np.__version__}",
+    "step": steps,
     "welch": welch,
     "pearson": pearson,
     "least_squares": lines,

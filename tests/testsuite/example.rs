@@ -134,6 +134,20 @@ fn the_example_shows_a_win_a_non_change_and_alerts() {
         verdict("experiment", "callback-offer", "abandon_rate").as_deref(),
         Some("no-clear-change")
     );
+    // The knowledge-base search drifted down already before it launched:
+    // the plain means call that an improvement, the step test does not.
+    assert_eq!(
+        verdict("experiment", "kb-search-v2", "aht").as_deref(),
+        Some("no-clear-change")
+    );
+    let kb = api["comparisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["subject_id"] == "kb-search-v2")
+        .unwrap();
+    assert!(kb["p_value_welch"].as_f64().unwrap() < 0.05, "{kb}");
+    assert!(kb["placebo"]["dates"].as_u64().unwrap() > 0, "{kb}");
     // The process behaviour charts: a real improvement, and a metric whose
     // latest week is only its usual noise.
     let signal = |id: &str| {
@@ -167,6 +181,12 @@ fn the_example_shows_a_win_a_non_change_and_alerts() {
 
     let flow = plan.main_of("flows/whatsapp-faq-bot/");
     assert!(flow.contains("so it counts as an improvement"), "{flow}");
+    assert!(
+        flow.contains(
+            "On this series, the same test called 0 of 4 ordinary earlier dates a change."
+        ),
+        "{flow}"
+    );
     let sprint = plan.main_of("sprints/2026-08/");
     assert!(sprint.contains("so there is no clear change"), "{sprint}");
     let alerts_page = plan.main_of("alerts/");

@@ -1,7 +1,7 @@
-//! cxreport's statistics against scipy (tests/reference/stats.json, made by
-//! tests/reference/make_reference.py).
+//! cxreport's statistics against scipy and statsmodels
+//! (tests/reference/stats.json, made by tests/reference/make_reference.py).
 
-use cxreport::analytics::stats;
+use cxreport::analytics::{segmented, stats};
 use serde_json::Value;
 
 fn reference() -> Value {
@@ -71,5 +71,36 @@ fn normal_p_matches_scipy() {
     for case in reference()["normal"].as_array().unwrap() {
         let z = case["z"].as_f64().unwrap();
         close(case, "p_value", stats::normal_p(z));
+    }
+}
+
+#[test]
+fn the_before_after_step_matches_statsmodels() {
+    let cases = reference()["step"].as_array().unwrap().clone();
+    assert!(cases.len() >= 5);
+    for case in &cases {
+        let days: Vec<(i64, f64)> = case["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_i64().unwrap())
+            .zip(numbers(&case["values"]))
+            .collect();
+        let change = case["change"].as_i64().unwrap();
+        let confidence = if case["name"] == "90 % interval" {
+            0.90
+        } else {
+            0.95
+        };
+        let step = segmented::step(&days, change, confidence).unwrap();
+        let t = step.test.unwrap();
+        close(case, "effect", step.effect);
+        close(case, "slope_per_day", step.slope);
+        close(case, "rho", step.rho);
+        close(case, "t", t.t);
+        close(case, "df", t.df);
+        close(case, "p_value", t.p_value);
+        close(case, "ci_low", t.ci_low);
+        close(case, "ci_high", t.ci_high);
     }
 }
