@@ -262,6 +262,24 @@ pub fn slope_is_clear(points: &[(f64, f64)], fit: &Fit) -> bool {
     fit.slope.abs() > 2.0 * widened
 }
 
+/// Holm's step-down adjustment of `p` for testing them all at once, as
+/// statsmodels' `multipletests(p, method="holm")`: the smallest p is
+/// multiplied by m, the next by m − 1, and so on, each kept at least as
+/// large as the one before and at most 1. An adjusted p below alpha keeps
+/// the chance of any false alarm among the m tests under alpha.
+pub fn holm(p: &[f64]) -> Vec<f64> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|a, b| p[*a].total_cmp(&p[*b]));
+    let mut out = vec![0.0; m];
+    let mut running: f64 = 0.0;
+    for (rank, &i) in order.iter().enumerate() {
+        running = running.max(((m - rank) as f64 * p[i]).min(1.0));
+        out[i] = running;
+    }
+    out
+}
+
 /// Two-sided p-value of a standard normal z: erfc(|z|/√2), exact in the tails.
 pub fn normal_p(z: f64) -> f64 {
     erfc(z.abs() / std::f64::consts::SQRT_2)
@@ -344,6 +362,18 @@ mod tests {
         assert_eq!((f.slope, f.intercept, f.slope_se), (2.0, 1.0, Some(0.0)));
         let f = least_squares(&[(0.0, 1.0), (2.0, 0.0)]).unwrap();
         assert_eq!((f.slope, f.slope_se), (-0.5, None));
+    }
+
+    #[test]
+    fn holm_steps_down() {
+        // statsmodels: multipletests([0.01, 0.04, 0.03, 0.005], method="holm")
+        // gives [0.03, 0.06, 0.06, 0.02].
+        let adjusted = holm(&[0.01, 0.04, 0.03, 0.005]);
+        for (a, b) in adjusted.iter().zip([0.03, 0.06, 0.06, 0.02]) {
+            assert!((a - b).abs() < 1e-12, "{adjusted:?}");
+        }
+        assert_eq!(holm(&[]), Vec::<f64>::new());
+        assert_eq!(holm(&[0.9, 0.8]), vec![1.0, 1.0]);
     }
 
     #[test]

@@ -14,7 +14,8 @@ struct Row {
     label: String,
     f: Figures,
     change: Option<NpsChange>,
-    /// The change is larger than chance at the plan's alpha.
+    /// The change is larger than chance at the plan's alpha, once corrected
+    /// for the number of periods tested.
     significant: bool,
 }
 
@@ -73,7 +74,7 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         label,
         f,
         change,
-        significant: change.is_some_and(|c| c.p_value < alpha),
+        significant: change.is_some_and(|c| c.p_value_holm < alpha),
     };
     let view = View {
         overall: voc.overall,
