@@ -265,6 +265,7 @@ struct KeyResultJson<'a> {
     status: KrStatus,
     projected: Option<f64>,
     reaches_target: Option<String>,
+    level: Option<crate::analytics::level::Level>,
 }
 
 #[derive(Serialize)]
@@ -353,6 +354,7 @@ pub fn file(plan: &Plan, report: &Report) -> anyhow::Result<OutFile> {
                     status: r.status,
                     projected: r.projected,
                     reaches_target: r.reaches_target.map(|d| d.to_string()),
+                    level: r.level,
                 });
             }
         }

@@ -5,7 +5,9 @@
 pub mod alerts;
 pub mod compare;
 pub mod drivers;
+pub mod key_results;
 pub mod kpi;
+pub mod level;
 pub mod periods;
 pub mod scoring;
 pub mod segmented;
@@ -23,9 +25,11 @@ pub mod voc;
 use jiff::civil::Date;
 
 use crate::Plan;
+use crate::data::Aggregate;
+pub use key_results::KrResult;
 use kpi::{KpiSummary, Verdict};
-use periods::{Length, Period};
-use scoring::{GapStatus, KrStatus};
+use periods::Length;
+use scoring::GapStatus;
 
 /// Everything computed from a plan.
 #[derive(Debug, Clone)]
@@ -75,21 +79,6 @@ pub struct FindingResult {
     pub previous: Option<(String, f64)>,
     pub change: Option<f64>,
     pub verdict: Option<Verdict>,
-}
-
-/// A key result scored at `as_of`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct KrResult {
-    pub current: Option<f64>,
-    /// The trend period the current value comes from, when it comes from the data.
-    pub period: Option<Period>,
-    pub progress: Option<f64>,
-    pub expected: f64,
-    pub status: KrStatus,
-    /// Where the metric's trend puts the key result on its deadline.
-    pub projected: Option<f64>,
-    /// When the trend reaches the target, if it is heading there.
-    pub reaches_target: Option<Date>,
 }
 
 pub fn compute(plan: &Plan) -> Report {
@@ -176,36 +165,8 @@ fn compute_kpis(plan: &Plan, as_of: Date, trend: Length) -> Report {
                                     kpi::points_for(&kpis, &data.kpis, m, &kr.filter, trend, as_of)
                                 })
                                 .unwrap_or_default();
-                            let from_data = kpi::current(&points);
-                            let line = metric.and_then(|m| {
-                                kpi::Trend::fit(&points, m.aggregate, as_of)
-                                    .map(|t| (t, m.direction))
-                            });
-                            let current = kr.current.or(from_data.map(|(_, v)| v));
-                            let progress =
-                                current.map(|c| scoring::progress(kr.baseline, kr.target, c));
-                            let expected = scoring::expected(period.start, kr.deadline, as_of);
-                            let direction = if kr.target >= kr.baseline {
-                                crate::data::Direction::Higher
-                            } else {
-                                crate::data::Direction::Lower
-                            };
-                            KrResult {
-                                current,
-                                period: if kr.current.is_some() {
-                                    None
-                                } else {
-                                    from_data.map(|(p, _)| p)
-                                },
-                                progress,
-                                expected,
-                                status: scoring::kr_status(progress, expected, kr.deadline, as_of),
-                                projected: line
-                                    .filter(|_| kr.deadline > as_of)
-                                    .map(|(t, _)| t.value_at(kr.deadline)),
-                                reaches_target: line
-                                    .and_then(|(t, _)| t.reaches(kr.target, direction, as_of)),
-                            }
+                            let aggregate = metric.map_or(Aggregate::Mean, |m| m.aggregate);
+                            key_results::score(kr, period.start, &points, aggregate, as_of)
                         })
                         .collect()
                 })

@@ -90,11 +90,19 @@ pub fn expected(start: Date, deadline: Date, as_of: Date) -> f64 {
     (elapsed as f64 / total as f64).clamp(0.0, 1.0)
 }
 
-pub fn kr_status(progress: Option<f64>, expected: f64, deadline: Date, as_of: Date) -> KrStatus {
+/// A key result's status from its progress against the share of its time
+/// elapsed; `done` is decided by the caller (the target reliably met).
+pub fn kr_status(
+    progress: Option<f64>,
+    done: bool,
+    expected: f64,
+    deadline: Date,
+    as_of: Date,
+) -> KrStatus {
     let Some(progress) = progress else {
         return KrStatus::NoData;
     };
-    if progress >= 1.0 {
+    if done {
         KrStatus::Done
     } else if as_of > deadline {
         KrStatus::Overdue
@@ -153,18 +161,18 @@ mod tests {
         let as_of = date(2026, 10, 1);
         let e = expected(start, deadline, as_of);
         assert!((e - 92.0 / 183.0).abs() < 1e-12);
-        assert_eq!(kr_status(Some(0.45), e, deadline, as_of), KrStatus::OnTrack);
-        assert_eq!(kr_status(Some(0.30), e, deadline, as_of), KrStatus::AtRisk);
+        let status = |p, done| kr_status(p, done, e, deadline, as_of);
+        assert_eq!(status(Some(0.45), false), KrStatus::OnTrack);
+        assert_eq!(status(Some(0.30), false), KrStatus::AtRisk);
+        assert_eq!(status(Some(0.10), false), KrStatus::OffTrack);
+        assert_eq!(status(Some(1.0), true), KrStatus::Done);
+        // Touched once is not done: ahead of the path.
+        assert_eq!(status(Some(1.0), false), KrStatus::OnTrack);
         assert_eq!(
-            kr_status(Some(0.10), e, deadline, as_of),
-            KrStatus::OffTrack
-        );
-        assert_eq!(kr_status(Some(1.0), e, deadline, as_of), KrStatus::Done);
-        assert_eq!(
-            kr_status(Some(0.9), 1.0, date(2026, 9, 30), as_of),
+            kr_status(Some(0.9), false, 1.0, date(2026, 9, 30), as_of),
             KrStatus::Overdue
         );
-        assert_eq!(kr_status(None, e, deadline, as_of), KrStatus::NoData);
+        assert_eq!(status(None, false), KrStatus::NoData);
     }
 
     #[test]

@@ -58,6 +58,10 @@ pub struct KrView {
     projected: Option<f64>,
     /// When the trend reaches the target, if it is heading there.
     reaches_target: Option<String>,
+    /// The recent level the status is read from.
+    level: Option<crate::analytics::level::Level>,
+    /// A trend was fitted but is not clear enough to project.
+    trend_unclear: bool,
 }
 
 #[derive(Serialize)]
@@ -151,6 +155,9 @@ pub fn objectives(
                         status: r.status,
                         projected: r.projected,
                         reaches_target: r.reaches_target.map(|d| d.to_string()),
+                        level: r.level,
+                        trend_unclear: r.trend_clear == Some(false)
+                            && r.status != KrStatus::Overdue,
                     }
                 })
                 .collect(),

@@ -150,10 +150,13 @@ fn the_demo_repository_tells_its_history_and_is_the_same_every_run() {
             diff.stdout
         );
     }
-    // A retitled key result whose status stays is not a status change.
-    assert!(
-        !diff.stdout.contains("### Key results whose status changes"),
-        "{}",
-        diff.stdout
-    );
+    // A retitled key result whose status stays is not a status change (the
+    // week of rows moves others: time passes while their level holds).
+    let changes = diff
+        .stdout
+        .split("### Key results whose status changes")
+        .nth(1)
+        .and_then(|rest| rest.split("###").next())
+        .unwrap_or_default();
+    assert!(!changes.contains("sla-whatsapp"), "{}", diff.stdout);
 }
