@@ -8,6 +8,17 @@ fn example() -> Plan {
     Plan::copy_of(Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
+/// The first stretch of `html` from `start` to the end of `end`.
+fn slice<'h>(html: &'h str, start: &str, end: &str) -> &'h str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} in {html}"));
+    let to = html[from..]
+        .find(end)
+        .unwrap_or_else(|| panic!("{end} after {start}"));
+    &html[from..from + to + end.len()]
+}
+
 #[test]
 fn the_example_plan_is_valid() {
     let run = example().run(&["check"]);
@@ -168,6 +179,16 @@ fn the_example_shows_a_win_a_non_change_and_alerts() {
     );
     assert!(home.contains("5 show an improvement</strong>"), "{home}");
     assert!(home.contains("▲ improvement</span>"), "{home}");
+    // What an executive reads first: the headline and a card with a signal.
+    let headline = slice(&home, "<p class=\"headline\">", "</p>");
+    insta::assert_snapshot!("example_headline", headline);
+    let card_start = home
+        .find("<article class=\"card kpi-card\">\n<h3 class=\"card-title\"><a href=\"&#x2f;kpis&#x2f;sla&#x2f;\">")
+        .expect("the SLA card");
+    insta::assert_snapshot!(
+        "example_sla_card",
+        slice(&home[card_start..], "<article", "</article>")
+    );
     // The trend chart draws the process limits, and its table lists them.
     let sla = plan.read("site/kpis/sla/index.html");
     let option = crate::support::chart_option(&sla, "chart-trend-sla");
