@@ -159,6 +159,23 @@ fn the_example_shows_a_win_a_non_change_and_alerts() {
         .unwrap();
     assert!(kb["p_value_welch"].as_f64().unwrap() < 0.05, "{kb}");
     assert!(kb["placebo"]["dates"].as_u64().unwrap() > 0, "{kb}");
+    // Every verdict agrees with its own figures: the interval leaves out 0
+    // exactly when p is below alpha, on the side the verdict says.
+    let alpha = api["alpha"].as_f64().unwrap();
+    for c in api["comparisons"].as_array().unwrap() {
+        let (Some(p), Some(low), Some(high)) = (
+            c["p_value"].as_f64(),
+            c["ci_low"].as_f64(),
+            c["ci_high"].as_f64(),
+        ) else {
+            continue;
+        };
+        let effect = c["effect"].as_f64().unwrap();
+        assert!(low <= effect && effect <= high, "{c}");
+        assert_eq!(p < alpha, low > 0.0 || high < 0.0, "{c}");
+        assert_eq!(c["t"].as_f64().unwrap() > 0.0, effect > 0.0, "{c}");
+        assert_eq!(p < alpha, c["verdict"] != "no-clear-change", "{c}");
+    }
     // The process behaviour charts: a real improvement, and a metric whose
     // latest week is only its usual noise.
     let signal = |id: &str| {
