@@ -8,6 +8,8 @@
 //! the same test at up to [`PLACEBOS`] earlier dates where nothing changed:
 //! the page shows how often it cries wolf on this very series.
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -203,18 +205,29 @@ pub fn all(plan: &Plan, as_of: Date) -> Vec<Comparison> {
             });
         }
     }
+    // Every recorded change of each metric, wherever it applies: a placebo
+    // date near one of them is not an ordinary date.
+    let mut changes: BTreeMap<&str, Vec<Date>> = BTreeMap::new();
+    for s in &subjects {
+        changes.entry(s.metric).or_default().push(s.date);
+    }
+    // Each metric and filter's daily series, read once: many changes share
+    // one, and each reaches far back for its history and placebo dates.
+    let mut series: BTreeMap<(&str, &Filter), Vec<(i64, f64)>> = BTreeMap::new();
+    for s in &subjects {
+        if let Some(metric) = data.metric(s.metric) {
+            series
+                .entry((s.metric, s.filter))
+                .or_insert_with(|| daily(plan, metric, s.filter, as_of));
+        }
+    }
     subjects
         .iter()
         .filter_map(|s| {
             let metric = data.metric(s.metric)?;
-            // Every recorded change of this metric, wherever it applies: a
-            // placebo date near one of them is not an ordinary date.
-            let changes: Vec<Date> = subjects
-                .iter()
-                .filter(|o| o.metric == s.metric)
-                .map(|o| o.date)
-                .collect();
-            let mut c = compare(plan, metric, s.filter, s.date, &changes, as_of);
+            let days = series.get(&(s.metric, s.filter))?;
+            let changes = changes.get(s.metric)?;
+            let mut c = compare(plan, metric, s.filter, s.date, days, changes);
             c.subject_kind = s.kind;
             c.subject_id = s.id.to_owned();
             c.version = s.version.map(str::to_owned);
@@ -223,17 +236,17 @@ pub fn all(plan: &Plan, as_of: Date) -> Vec<Comparison> {
         .collect()
 }
 
-/// Compares the daily values of `metric` (rows matching `filter`) in the
-/// `window_days` days before `date` with those after it, days after `as_of`
-/// left out, and tests the step at `date`; then tests earlier dates at
-/// least a window away from every date in `changes`.
+/// Compares the daily values of `metric` (`series`, the rows matching
+/// `filter` by day number, up to `as_of`) in the `window_days` days before
+/// `date` with those after it, and tests the step at `date`; then tests
+/// earlier dates at least a window away from every date in `changes`.
 pub fn compare(
     plan: &Plan,
     metric: &Metric,
     filter: &Filter,
     date: Date,
+    series: &[(i64, f64)],
     changes: &[Date],
-    as_of: Date,
 ) -> Comparison {
     let (window, alpha) = (i64::from(plan.config.window_days), plan.config.alpha);
     let day = periods::days(date);
@@ -244,16 +257,6 @@ pub fn compare(
     let after_window = (
         periods::from_days(day + 1),
         periods::from_days(day + window),
-    );
-    // One read of every day any test below needs: this change's fit, and
-    // the placebos' windows and fits further back.
-    let reach = HISTORY_WINDOWS * window + window + PLACEBO_STEP * PLACEBOS as i64;
-    let series = daily(
-        plan,
-        metric,
-        filter,
-        (periods::from_days(day - reach), after_window.1),
-        as_of,
     );
     let span = |from: i64, to: i64| -> &[(i64, f64)] {
         let lo = series.partition_point(|(d, _)| *d < from);
@@ -359,31 +362,15 @@ pub fn compare(
     }
 }
 
-/// The daily values of a metric within `window` (inclusive) as (day
-/// number, value), days without a value left out.
-fn daily(
-    plan: &Plan,
-    metric: &Metric,
-    filter: &Filter,
-    (first, last): (Date, Date),
-    as_of: Date,
-) -> Vec<(i64, f64)> {
+/// The daily values of a metric up to `as_of` as (day number, value),
+/// days without a value left out.
+fn daily(plan: &Plan, metric: &Metric, filter: &Filter, as_of: Date) -> Vec<(i64, f64)> {
     let kpis = &plan.data.kpis;
     let obs = kpis.of(&metric.id);
-    // Observations are in date order, so the window is a slice.
-    let lo = obs.partition_point(|o| o.date < first);
-    let hi = obs.partition_point(|o| o.date <= last).max(lo);
-    by_period(
-        kpis,
-        &obs[lo..hi],
-        filter,
-        metric.aggregate,
-        Length::Day,
-        as_of.min(last),
-    )
-    .into_iter()
-    .filter_map(|p| Some((p.period.index, p.value?)))
-    .collect()
+    by_period(kpis, obs, filter, metric.aggregate, Length::Day, as_of)
+        .into_iter()
+        .filter_map(|p| Some((p.period.index, p.value?)))
+        .collect()
 }
 
 /// The verdict of a step test: a change when the step clears alpha (or,
