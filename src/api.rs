@@ -5,7 +5,6 @@
 
 use serde::Serialize;
 
-use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::alerts::Alert;
 use crate::analytics::compare::{Comparison, Model, Outcome, Placebo, SubjectKind, TestFigures};
@@ -14,6 +13,7 @@ use crate::analytics::scoring::{GapStatus, KrStatus, Quadrant, quadrant};
 use crate::analytics::signals::{Assurance, Signal};
 use crate::analytics::stats::Summary;
 use crate::data::{Aggregate, Direction, Filter};
+use crate::plan::Plan;
 use crate::render::OutFile;
 
 /// The version of the shape below; raised on any change that could break a

@@ -701,10 +701,8 @@ mod tests {
             body: body.into(),
             body_line: 3,
         }];
-        match crate::render(plan, &crate::Silent).expect("no I/O fails") {
-            Ok(_) => Vec::new(),
-            Err(problems) => problems,
-        }
+        let (_, problems) = crate::render(plan, &crate::Silent).expect("no I/O fails");
+        problems
     }
 
     #[test]

@@ -89,6 +89,16 @@ impl Source {
     }
 }
 
+/// What every step of a build returns: its value (an `Option` when
+/// problems can leave it unmade) and every problem found on the way, errors
+/// and warnings alike, so that all of them can be reported at once.
+pub type Checked<T> = (T, Vec<Diagnostic>);
+
+/// Whether any of `diags` is an error, which stops a build before it writes.
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.severity == Severity::Error)
+}
+
 /// Every problem found so far.
 #[derive(Debug, Default)]
 pub struct Diagnostics {

@@ -11,10 +11,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::Plan;
 use crate::analytics::Report;
 use crate::changes::Item;
 use crate::git::ChangeKind;
+use crate::plan::Plan;
 use crate::render::format_number;
 
 /// The first line of the Markdown: a CI step finds its own earlier comment

@@ -24,6 +24,8 @@ pub mod init;
 pub mod new;
 pub mod pages;
 pub mod parallel;
+pub mod plan;
+pub mod progress;
 pub mod render;
 pub mod serve;
 pub mod site;
@@ -35,79 +37,9 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 
-use config::Config;
-use diag::{Diagnostic, Diagnostics};
-
-/// A loaded plan: settings, data and content pages.
-#[derive(Debug)]
-pub struct Plan {
-    pub root: PathBuf,
-    pub config: Config,
-    /// The fixed texts in the plan's language, with its own `[strings]`.
-    pub catalog: i18n::Catalog,
-    pub data: data::Data,
-    pub pages: Vec<content::Page>,
-    /// The commits that changed `data/`, from the repository holding the plan.
-    pub history: git::History,
-    /// The plan's files at a revision, when it was read from one.
-    pub files: Option<data::Files>,
-}
-
-/// Reads and checks a whole plan. `Err` is an I/O failure; data problems are
-/// in the returned diagnostics, and the plan holds whatever could be read.
-pub fn load(root: &Path) -> anyhow::Result<(Plan, Vec<Diagnostic>)> {
-    load_at(root, None)
-}
-
-/// Reads and checks the plan as it was at `rev` (any revision git names),
-/// from the repository's object database: nothing is checked out and the
-/// work tree is not touched. `None` reads the files on disk.
-pub fn load_at(root: &Path, rev: Option<&str>) -> anyhow::Result<(Plan, Vec<Diagnostic>)> {
-    if !root.is_dir() {
-        anyhow::bail!("{} is not a directory", root.display());
-    }
-    let snapshot = rev.map(|r| git::snapshot(root, r)).transpose()?;
-    let commit = snapshot.as_ref().and_then(|s| s.commit);
-    let files = snapshot.map(|s| Arc::new(s.files));
-    let mut diags = Diagnostics::default();
-    let mut loader = data::Loader::new(root, files.clone(), &mut diags);
-    let config = match loader.read("cxreport.toml")? {
-        Some(src) => Config::parse(&src, root, loader.diags),
-        None => Config::default(),
-    };
-    let pages = content::load(&mut loader)?;
-    drop(loader);
-    let mut data = data::load(root, files.clone(), &config, &mut diags)?;
-    let catalog = i18n::Catalog::new(config.language, &config.strings)?;
-    let history = git::read_at(root, commit);
-    for flow in data.flows.iter_mut().filter(|f| f.versions.is_empty()) {
-        flow.versions = data::flows::versions_from(&history, &flow.source);
-        flow.from_history = true;
-    }
-    let plan = Plan {
-        root: root.to_owned(),
-        catalog,
-        config,
-        data,
-        pages,
-        history,
-        files,
-    };
-    let mut diags = diags.sorted();
-    if plan.history.availability == git::Availability::Shallow {
-        diags.insert(
-            0,
-            Diagnostic {
-                file: String::new(),
-                line: 0,
-                column: 0,
-                severity: diag::Severity::Warning,
-                message: "the plan's repository is a shallow clone, so its history pages show only the latest commits; fetch the whole history (git fetch --unshallow, or fetch-depth: 0 in CI)".to_owned(),
-            },
-        );
-    }
-    Ok((plan, diags))
-}
+use diag::{Checked, has_errors};
+pub use plan::{Plan, load, load_at, load_files};
+pub use progress::{Phase, Progress, Silent};
 
 /// What a build did.
 #[derive(Debug)]
@@ -122,53 +54,6 @@ pub struct Summary {
     pub elapsed: std::time::Duration,
 }
 
-/// The phases of a build, in order, as [`Progress`] hears of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    /// Reading and checking the plan's files and its git history.
-    Load,
-    /// Deriving the report's figures.
-    Compute,
-    /// Filling the templates, a step per page.
-    Render,
-    /// Writing the site, a step per file.
-    Write,
-}
-
-impl Phase {
-    /// The phase's name, as a progress bar shows it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Phase::Load => "load",
-            Phase::Compute => "compute",
-            Phase::Render => "render",
-            Phase::Write => "write",
-        }
-    }
-}
-
-/// Hears how a build goes, so a terminal can show it: a phase starts (with
-/// its number of steps when they are known), its steps are done, it ends.
-/// Nothing it hears reaches the site. `Sync`, so that work spread over
-/// threads can report its steps.
-pub trait Progress: Sync {
-    /// A phase begins, with `steps` steps when they are known.
-    fn start(&self, _phase: Phase, _steps: Option<usize>) {}
-    /// One step of the running phase is done.
-    fn step(&self) {}
-    /// The running phase is over.
-    fn finish(&self, _phase: Phase) {}
-    /// The running phase waits for something outside this build, such as
-    /// another build writing the same output folder; `why` says what.
-    fn waiting(&self, _why: &str) {}
-}
-
-/// Progress that shows nothing.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Silent;
-
-impl Progress for Silent {}
-
 /// A site rendered in memory: every file, and the report it shows.
 pub struct Rendered {
     pub plan: Arc<Plan>,
@@ -180,10 +65,7 @@ pub struct Rendered {
 /// Computes the report and renders every file of the site, writing nothing.
 /// `Err` is an I/O failure; problems found while rendering (a template
 /// error, an unknown id in a page's component) come back as diagnostics.
-pub fn render(
-    plan: Plan,
-    progress: &dyn Progress,
-) -> anyhow::Result<Result<Rendered, Vec<Diagnostic>>> {
+pub fn render(plan: Plan, progress: &dyn Progress) -> anyhow::Result<Checked<Option<Rendered>>> {
     progress.start(Phase::Compute, None);
     // Shared, because the Markdown components read them while rendering.
     let report = Arc::new(analytics::compute(&plan));
@@ -204,7 +86,7 @@ pub fn render(
     progress.finish(Phase::Render);
     let mut files = match rendered {
         Ok(files) => files,
-        Err(problems) => return Ok(Err(problems)),
+        Err(problems) => return Ok((None, problems)),
     };
     files.push(api::file(&plan, &report)?);
     if let config::EchartsSource::File(path) = &plan.config.echarts {
@@ -224,12 +106,13 @@ pub fn render(
             bytes,
         });
     }
-    Ok(Ok(Rendered {
+    let site = Rendered {
         plan,
         report,
         pages: views.len(),
         files,
-    }))
+    };
+    Ok((Some(site), Vec::new()))
 }
 
 /// What `cxreport check` does: load and check every file, then render the
@@ -239,20 +122,16 @@ pub fn render(
 pub fn check(
     root: &Path,
     progress: &dyn Progress,
-) -> anyhow::Result<(Option<Arc<analytics::Report>>, Vec<Diagnostic>)> {
+) -> anyhow::Result<Checked<Option<Arc<analytics::Report>>>> {
     progress.start(Phase::Load, None);
     let (plan, mut diags) = load(root)?;
     progress.finish(Phase::Load);
-    if diags.iter().any(|d| d.severity == diag::Severity::Error) {
+    if has_errors(&diags) {
         return Ok((None, diags));
     }
-    match render(plan, progress)? {
-        Ok(site) => Ok((Some(site.report), diags)),
-        Err(problems) => {
-            diags.extend(problems);
-            Ok((None, diags))
-        }
-    }
+    let (site, problems) = render(plan, progress)?;
+    diags.extend(problems);
+    Ok((site.map(|s| s.report), diags))
 }
 
 /// A site built and written.
@@ -272,21 +151,19 @@ pub fn build(
     out: Option<&Path>,
     rev: Option<&str>,
     progress: &dyn Progress,
-) -> anyhow::Result<(Option<Built>, Vec<Diagnostic>)> {
+) -> anyhow::Result<Checked<Option<Built>>> {
     // Only the summary line reads the clock; nothing it measures reaches the site.
     let started = std::time::Instant::now();
     progress.start(Phase::Load, None);
     let (plan, mut diags) = load_at(root, rev)?;
     progress.finish(Phase::Load);
-    if diags.iter().any(|d| d.severity == diag::Severity::Error) {
+    if has_errors(&diags) {
         return Ok((None, diags));
     }
-    let site = match render(plan, progress)? {
-        Ok(site) => site,
-        Err(problems) => {
-            diags.extend(problems);
-            return Ok((None, diags));
-        }
+    let (site, problems) = render(plan, progress)?;
+    diags.extend(problems);
+    let Some(site) = site else {
+        return Ok((None, diags));
     };
     let plan = site.plan;
     let out_dir = out.map_or_else(|| plan.root.join(&plan.config.output_dir), Path::to_owned);
@@ -319,13 +196,13 @@ pub fn diff(
     root: &Path,
     base: Option<&str>,
     head: Option<&str>,
-) -> anyhow::Result<(Option<diff::Diff>, Vec<Diagnostic>)> {
+) -> anyhow::Result<Checked<Option<diff::Diff>>> {
     let base = match base {
         Some(b) => b.to_owned(),
         None => git::default_base(root)?,
     };
     let (head_plan, diags) = load_at(root, head)?;
-    if diags.iter().any(|d| d.severity == diag::Severity::Error) {
+    if has_errors(&diags) {
         return Ok((None, diags));
     }
     let (base_plan, _) = load_at(root, Some(&base))?;

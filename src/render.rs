@@ -18,12 +18,12 @@ mod filters;
 pub use filters::format_number;
 use filters::{add_filters, add_translations};
 
-use crate::Plan;
 use crate::analytics::Report;
 use crate::config::EchartsSource;
 use crate::diag::{Diagnostic, Severity};
 use crate::i18n::Catalog;
 use crate::pages::{PageView, nav};
+use crate::plan::Plan;
 
 /// The built-in templates, by file name.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -173,7 +173,7 @@ impl Renderer {
         plan: &Arc<Plan>,
         report: &Arc<Report>,
         pages: &[PageView],
-        progress: &dyn crate::Progress,
+        progress: &dyn crate::progress::Progress,
     ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
         let site = SiteView {
             title: plan.config.title.clone(),

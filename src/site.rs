@@ -36,7 +36,7 @@ pub fn write(
     out_dir: &Path,
     root: &Path,
     files: &[OutFile],
-    progress: &dyn crate::Progress,
+    progress: &dyn crate::progress::Progress,
 ) -> anyhow::Result<usize> {
     let out_dir = absolute(out_dir)?;
     let root =
@@ -101,7 +101,7 @@ fn lock(
     parent: &Path,
     name: &str,
     out_dir: &Path,
-    progress: &dyn crate::Progress,
+    progress: &dyn crate::progress::Progress,
 ) -> anyhow::Result<Option<File>> {
     let path = parent.join(format!(".{name}.lock"));
     // Never removed: a build waiting on this file while it was removed and
@@ -133,7 +133,7 @@ fn fill(
     staging: &Path,
     previous: Option<&Path>,
     files: &[OutFile],
-    progress: &dyn crate::Progress,
+    progress: &dyn crate::progress::Progress,
 ) -> anyhow::Result<usize> {
     fs::write(
         staging.join(MARKER),
@@ -294,7 +294,7 @@ mod tests {
     use super::*;
 
     fn put(out: &Path, root: &Path, files: &[OutFile]) -> anyhow::Result<usize> {
-        write(out, root, files, &crate::Silent)
+        write(out, root, files, &crate::progress::Silent)
     }
 
     fn file(path: &str, text: &str) -> OutFile {

@@ -16,7 +16,7 @@ use anstyle::{AnsiColor, Style};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::diag::{self, Diagnostic};
-use crate::{Phase, Progress};
+use crate::progress::{Phase, Progress};
 
 /// How much to say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -9,9 +9,9 @@ use serde::Serialize;
 use super::kpi;
 use super::periods::{Length, Period};
 use super::scoring::KrStatus;
-use crate::Plan;
 use crate::data::{AlertSeverity, Filter};
 use crate::i18n::Text;
+use crate::plan::Plan;
 
 /// What raised an alert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -17,8 +17,8 @@ use super::periods::{self, Length};
 use super::segmented::{self, HISTORY_WINDOWS};
 use super::series::by_period;
 use super::stats::{self, Summary, TTest};
-use crate::Plan;
 use crate::data::{Direction, Filter, Metric};
+use crate::plan::Plan;
 
 /// Fewer days with a value than this on either side and there is no verdict.
 pub const MIN_DAYS: usize = 5;

@@ -24,8 +24,8 @@ pub mod voc;
 
 use jiff::civil::Date;
 
-use crate::Plan;
 use crate::data::Aggregate;
+use crate::plan::Plan;
 pub use key_results::KrResult;
 use kpi::{KpiSummary, Verdict};
 use periods::Length;

@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use super::PageView;
-use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::alerts::{Kind, Severity};
+use crate::plan::Plan;
 
 /// Alerts by severity, for the page and the home page's summary.
 #[derive(Debug, Clone, Serialize)]

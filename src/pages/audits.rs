@@ -3,12 +3,12 @@
 use serde::Serialize;
 
 use super::{PageView, filter_text, markdown};
-use crate::Plan;
 use crate::analytics::kpi::Verdict;
 use crate::analytics::scoring::GapStatus;
 use crate::analytics::{FindingResult, Report};
 use crate::charts::ChartView;
 use crate::data::audits::{Audit, Finding};
+use crate::plan::Plan;
 
 /// An audit in a list, with how many findings meet their target.
 #[derive(Debug, Clone, Serialize)]

@@ -4,9 +4,9 @@
 use serde::Serialize;
 
 use super::PageView;
-use crate::Plan;
 use crate::changes::Item;
 use crate::git::{Availability, ChangeKind};
+use crate::plan::Plan;
 
 #[derive(Serialize)]
 struct View {

@@ -10,7 +10,6 @@ mod voc;
 pub use plan::{audit_gaps, audits_progress, initiatives, okr_progress};
 pub use voc::{drivers, nps_periods, nps_segment, themes};
 
-use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::compare::Comparison;
 use crate::analytics::kpi::{Breakdown, Series};
@@ -20,6 +19,7 @@ use crate::charts::lines::{self, Event, Windows};
 use crate::charts::{ChartView, id_of};
 use crate::data::{Filter, Metric};
 use crate::i18n::Text;
+use crate::plan::Plan;
 use jiff::civil::Date;
 
 /// The longest a trend chart gets: older periods stay in the tables.

@@ -6,10 +6,10 @@
 use serde::Serialize;
 
 use super::{MetricRef, filter_text, metric_ref};
-use crate::Plan;
 use crate::analytics::compare::{Comparison, Model, Outcome, Placebo, SubjectKind, TestFigures};
 use crate::analytics::stats::Summary;
 use crate::charts::ChartView;
+use crate::plan::Plan;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ComparisonView {

@@ -5,10 +5,10 @@ use serde::Serialize;
 
 use super::compare::{self, ComparisonView};
 use super::{MetricRef, PageView, filter_text, markdown, metric_ref};
-use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::compare::SubjectKind;
 use crate::data::flows::Flow;
+use crate::plan::Plan;
 
 #[derive(Serialize)]
 struct FlowSummary {

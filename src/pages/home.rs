@@ -9,10 +9,10 @@ use super::compare::ComparisonView;
 use super::kpis::{Card, card};
 use super::okrs::{PeriodSummary, summary as okr_summary};
 use super::sprints::{SprintSummary, summary as sprint_summary};
-use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::scoring::GapStatus;
 use crate::analytics::voc::Figures;
+use crate::plan::Plan;
 
 #[derive(Serialize)]
 struct View {

@@ -5,11 +5,11 @@ use serde::Serialize;
 
 use super::compare::{ComparisonView, view as comparison_view};
 use super::{MetricRef, PageView, filter_text, metric_ref};
-use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::scoring::{Quadrant, quadrant};
 use crate::charts::ChartView;
 use crate::data::initiatives::{Complexity, Level, Status};
+use crate::plan::Plan;
 
 #[derive(Serialize)]
 struct InitiativeView {

@@ -4,13 +4,13 @@ use serde::Serialize;
 
 use super::compare::{ComparisonView, view as comparison_view};
 use super::{PageView, markdown};
-use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::kpi::{KpiSummary, Latest, Series, Verdict};
 use crate::analytics::series::Point;
 use crate::analytics::signals::{Assurance, Signal};
 use crate::charts::{self, ChartView};
 use crate::data::Metric;
+use crate::plan::Plan;
 
 /// A metric's headline: its latest period against the one before.
 #[derive(Debug, Clone, Serialize)]

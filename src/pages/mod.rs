@@ -22,9 +22,9 @@ use minijinja::Value;
 use minijinja::value::Serde;
 use serde::Serialize;
 
-use crate::Plan;
 use crate::analytics::Report;
 use crate::data::Filter;
+use crate::plan::Plan;
 
 /// One page to render.
 #[derive(Debug, Clone)]

@@ -3,11 +3,11 @@
 use serde::Serialize;
 
 use super::{PageView, filter_text, metric_ref};
-use crate::Plan;
 use crate::analytics::scoring::KrStatus;
 use crate::analytics::{KrResult, Report};
 use crate::charts::ChartView;
 use crate::data::okrs::OkrPeriod;
+use crate::plan::Plan;
 
 /// A period in a list, with its key results counted by status.
 #[derive(Debug, Clone, Serialize)]

@@ -6,11 +6,11 @@ use serde::Serialize;
 
 use super::compare::{self, ComparisonView};
 use super::{MetricRef, PageView, filter_text, metric_ref};
-use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::compare::SubjectKind;
 use crate::analytics::periods::{Length, Period};
 use crate::data::sprints::{Action, ActionStatus, Experiment, Outcome, Sprint};
+use crate::plan::Plan;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SprintSummary {

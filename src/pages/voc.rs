@@ -4,10 +4,10 @@
 use serde::Serialize;
 
 use super::{PageView, charts};
-use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::voc::{Figures, NpsChange, SMALL_SAMPLE};
 use crate::charts::ChartView;
+use crate::plan::Plan;
 
 #[derive(Serialize)]
 struct Row {

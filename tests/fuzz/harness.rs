@@ -1,8 +1,9 @@
 //! What the fuzzer (`examples/fuzz.rs`) and the corpus replay test
 //! (`tests/testsuite/fuzz_corpus.rs`) share: the fuzz targets, the seed plan
 //! (`tests/fixtures/minimal`, read into memory once) and one run of an input,
-//! which loads the plan from an in-memory file map, as `cxreport::load_at`
-//! does for a git revision, and renders every page in memory when it is valid.
+//! which loads the plan from an in-memory file map with
+//! `cxreport::load_files`, as `cxreport::load_at` does for a git revision,
+//! and renders every page in memory when it is valid.
 //! Nothing is read from or written to disk per input.
 //!
 //! Both include this file with `#[path = ...] mod harness;`, so it uses only
@@ -13,7 +14,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use cxreport::diag::{Diagnostics, Severity};
+use cxreport::diag::Severity;
 
 /// One kind of plan file: where the fuzzed file goes in the seed plan.
 #[derive(Debug, Clone, Copy)]
@@ -180,8 +181,8 @@ pub struct Outcome {
     pub failure: Option<String>,
 }
 
-/// Loads the plan from `files`, in memory, the way `cxreport::load_at` loads
-/// a revision, then renders it in memory when it has no errors.
+/// Loads the plan from `files`, in memory, with `cxreport::load_files`, then
+/// renders it in memory when it has no errors.
 pub fn run(files: FileMap) -> Outcome {
     let mut outcome = Outcome::default();
     if let Err(e) = run_into(files, &mut outcome) {
@@ -191,29 +192,7 @@ pub fn run(files: FileMap) -> Outcome {
 }
 
 fn run_into(files: FileMap, outcome: &mut Outcome) -> anyhow::Result<()> {
-    let root = root();
-    let files: cxreport::data::Files = Arc::new(files);
-    let mut diags = Diagnostics::default();
-    // As cxreport::load_at: settings, content pages, then data.
-    let mut loader = cxreport::data::Loader::new(&root, Some(files.clone()), &mut diags);
-    let config = match loader.read("cxreport.toml")? {
-        Some(src) => cxreport::config::Config::parse(&src, &root, loader.diags),
-        None => cxreport::config::Config::default(),
-    };
-    let pages = cxreport::content::load(&mut loader)?;
-    drop(loader);
-    let mut data = cxreport::data::load(&root, Some(files.clone()), &config, &mut diags)?;
-    let catalog = cxreport::i18n::Catalog::new(config.language, &config.strings)?;
-    // No repository: flows without [[version]] keep no versions, as outside git.
-    let history = cxreport::git::History {
-        availability: cxreport::git::Availability::NoRepository,
-        commits: Vec::new(),
-    };
-    for flow in data.flows.iter_mut().filter(|f| f.versions.is_empty()) {
-        flow.versions = cxreport::data::flows::versions_from(&history, &flow.source);
-        flow.from_history = true;
-    }
-    let diags = diags.sorted();
+    let (plan, diags) = cxreport::load_files(&root(), Arc::new(files))?;
     outcome.errors = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -223,22 +202,13 @@ fn run_into(files: FileMap, outcome: &mut Outcome) -> anyhow::Result<()> {
     if outcome.errors > 0 {
         return Ok(());
     }
-    let plan = cxreport::Plan {
-        root,
-        config,
-        catalog,
-        data,
-        pages,
-        history,
-        files: Some(files),
-    };
     match cxreport::render(plan, &cxreport::Silent)? {
-        Ok(rendered) => {
+        (Some(rendered), _) => {
             outcome.rendered = !rendered.files.is_empty();
             outcome.site_files = rendered.files.len();
             outcome.site_bytes = rendered.files.iter().map(|f| f.bytes.len()).sum();
         }
-        Err(problems) => {
+        (None, problems) => {
             outcome.render_problems = problems.len();
             outcome
                 .messages

@@ -2,7 +2,6 @@
 //! targets and from one audit to the next, key results against expected
 //! progress, and initiatives by impact and effort.
 
-use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::{FindingResult, KrResult};
 use crate::charts::bars::{self, Bars};
@@ -11,6 +10,7 @@ use crate::charts::{ChartView, Column, id_of};
 use crate::data::audits::Audit;
 use crate::data::initiatives::Level;
 use crate::data::okrs::OkrPeriod;
+use crate::plan::Plan;
 
 /// How much of its target a value reaches, read in the better direction:
 /// 100 means on target.

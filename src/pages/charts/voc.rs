@@ -2,7 +2,6 @@
 //! the key drivers and the weekly mentions of each theme.
 
 use super::{TREND_PERIODS, tr};
-use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::periods::Period;
 use crate::analytics::voc::Figures;
@@ -10,6 +9,7 @@ use crate::charts::bars::{self, NpsBar};
 use crate::charts::lines;
 use crate::charts::quadrants::{self, Dot, Quadrants};
 use crate::charts::{ChartView, Column, id_of};
+use crate::plan::Plan;
 
 fn nps_bar(label: String, f: &Figures) -> NpsBar {
     NpsBar {

@@ -1,0 +1,103 @@
+//! A plan, loaded: its settings, data, content pages and git history, read
+//! from the files on disk or from a revision, and checked. Loading is the
+//! first step of every command; every problem it finds comes back with the
+//! plan as diagnostics, and the plan holds whatever could be read.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::diag::{self, Checked, Diagnostic, Diagnostics};
+use crate::{content, data, git, i18n};
+
+/// A loaded plan: settings, data and content pages.
+#[derive(Debug)]
+pub struct Plan {
+    pub root: PathBuf,
+    pub config: Config,
+    /// The fixed texts in the plan's language, with its own `[strings]`.
+    pub catalog: i18n::Catalog,
+    pub data: data::Data,
+    pub pages: Vec<content::Page>,
+    /// The commits that changed `data/`, from the repository holding the plan.
+    pub history: git::History,
+    /// The plan's files at a revision, when it was read from one.
+    pub files: Option<data::Files>,
+}
+
+/// Reads and checks a whole plan. `Err` is an I/O failure; data problems are
+/// in the returned diagnostics, and the plan holds whatever could be read.
+pub fn load(root: &Path) -> anyhow::Result<Checked<Plan>> {
+    load_at(root, None)
+}
+
+/// Reads and checks the plan as it was at `rev` (any revision git names),
+/// from the repository's object database: nothing is checked out and the
+/// work tree is not touched. `None` reads the files on disk.
+pub fn load_at(root: &Path, rev: Option<&str>) -> anyhow::Result<Checked<Plan>> {
+    if !root.is_dir() {
+        anyhow::bail!("{} is not a directory", root.display());
+    }
+    let snapshot = rev.map(|r| git::snapshot(root, r)).transpose()?;
+    let commit = snapshot.as_ref().and_then(|s| s.commit);
+    let files = snapshot.map(|s| Arc::new(s.files));
+    let history = git::read_at(root, commit);
+    let (plan, mut diags) = read(root, files, history)?;
+    if plan.history.availability == git::Availability::Shallow {
+        diags.insert(
+            0,
+            Diagnostic {
+                file: String::new(),
+                line: 0,
+                column: 0,
+                severity: diag::Severity::Warning,
+                message: "the plan's repository is a shallow clone, so its history pages show only the latest commits; fetch the whole history (git fetch --unshallow, or fetch-depth: 0 in CI)".to_owned(),
+            },
+        );
+    }
+    Ok((plan, diags))
+}
+
+/// Reads and checks a plan held in memory, `files` by path, outside any
+/// repository: what the fuzzer feeds, loaded as [`load_at`] loads a
+/// revision.
+pub fn load_files(root: &Path, files: data::Files) -> anyhow::Result<Checked<Plan>> {
+    let history = git::History {
+        availability: git::Availability::NoRepository,
+        commits: Vec::new(),
+    };
+    read(root, Some(files), history)
+}
+
+/// Settings, content pages, then data, from `files` or from disk; flows
+/// without `[[version]]` take theirs from `history`.
+fn read(
+    root: &Path,
+    files: Option<data::Files>,
+    history: git::History,
+) -> anyhow::Result<Checked<Plan>> {
+    let mut diags = Diagnostics::default();
+    let mut loader = data::Loader::new(root, files.clone(), &mut diags);
+    let config = match loader.read("cxreport.toml")? {
+        Some(src) => Config::parse(&src, root, loader.diags),
+        None => Config::default(),
+    };
+    let pages = content::load(&mut loader)?;
+    drop(loader);
+    let mut data = data::load(root, files.clone(), &config, &mut diags)?;
+    let catalog = i18n::Catalog::new(config.language, &config.strings)?;
+    for flow in data.flows.iter_mut().filter(|f| f.versions.is_empty()) {
+        flow.versions = data::flows::versions_from(&history, &flow.source);
+        flow.from_history = true;
+    }
+    let plan = Plan {
+        root: root.to_owned(),
+        catalog,
+        config,
+        data,
+        pages,
+        history,
+        files,
+    };
+    Ok((plan, diags.sorted()))
+}
