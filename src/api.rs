@@ -421,7 +421,7 @@ pub fn file(plan: &Plan, report: &Report) -> anyhow::Result<OutFile> {
     let mut bytes = serde_json::to_vec_pretty(&api)?;
     bytes.push(b'\n');
     Ok(OutFile {
-        path: "api/report.json".to_owned(),
+        path: crate::url::API_REPORT.to_owned(),
         bytes,
     })
 }

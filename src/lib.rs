@@ -31,6 +31,7 @@ pub mod serve;
 pub mod site;
 pub mod terminal;
 pub mod timeline;
+pub mod url;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

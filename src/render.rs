@@ -241,7 +241,7 @@ impl Renderer {
         for name in STATIC {
             let file = self.env.get_template(name).map_err(one)?;
             files.push(OutFile {
-                path: format!("static/{name}"),
+                path: crate::url::asset(name),
                 bytes: file.source().as_bytes().to_vec(),
             });
         }
@@ -285,7 +285,7 @@ impl Renderer {
         };
         let html = tmpl.render(ctx).map_err(one)?;
         Ok(OutFile {
-            path: format!("{}index.html", page.url),
+            path: crate::url::file_of(&page.url),
             bytes: html.into_bytes(),
         })
     }

@@ -12,6 +12,7 @@ use super::scoring::KrStatus;
 use crate::data::{AlertSeverity, Filter};
 use crate::i18n::Text;
 use crate::plan::Plan;
+use crate::url;
 
 /// What raised an alert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -121,7 +122,7 @@ pub fn thresholds(
                     kind: Kind::Threshold,
                     severity: rule.severity.into(),
                     subject: metric.id.clone(),
-                    url: format!("kpis/{}/", metric.id),
+                    url: url::kpi(&metric.id),
                     message: text.english(),
                     text,
                     note: rule.message.clone(),
@@ -154,7 +155,7 @@ pub fn themes(
                 kind: Kind::Theme,
                 severity: Severity::Warning,
                 subject: t.id.clone(),
-                url: format!("voc/#theme-{}", t.id),
+                url: url::theme(&t.id),
                 message: text.english(),
                 text,
                 note: None,
@@ -192,7 +193,7 @@ pub fn key_results(plan: &Plan, statuses: &[Vec<Vec<super::KrResult>>]) -> Vec<A
                     kind: Kind::KeyResult,
                     severity,
                     subject: kr.id.clone(),
-                    url: format!("okrs/{}/#kr-{}", period.id, kr.id),
+                    url: url::key_result(&period.id, &kr.id),
                     message: text.english(),
                     text,
                     note: None,
@@ -238,7 +239,7 @@ pub fn stale(plan: &Plan, length: Length, as_of: Date) -> Vec<Alert> {
                 kind: Kind::Stale,
                 severity: Severity::Warning,
                 subject: metric.id.clone(),
-                url: format!("kpis/{}/", metric.id),
+                url: url::kpi(&metric.id),
                 message: text.english(),
                 text,
                 note: None,

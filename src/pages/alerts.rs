@@ -6,6 +6,7 @@ use super::PageView;
 use crate::analytics::Report;
 use crate::analytics::alerts::{Kind, Severity};
 use crate::plan::Plan;
+use crate::url;
 
 /// Alerts by severity, for the page and the home page's summary.
 #[derive(Debug, Clone, Serialize)]
@@ -48,7 +49,7 @@ pub fn view(plan: &Plan, report: &Report) -> AlertsView {
 
 pub fn page(plan: &Plan, report: &Report) -> PageView {
     PageView::new(
-        "alerts/",
+        url::ALERTS,
         "alerts.html",
         plan.catalog.t("Alerts", &[]),
         &view(plan, report),

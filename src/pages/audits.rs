@@ -9,6 +9,7 @@ use crate::analytics::{FindingResult, Report};
 use crate::charts::ChartView;
 use crate::data::audits::{Audit, Finding};
 use crate::plan::Plan;
+use crate::url;
 
 /// An audit in a list, with how many findings meet their target.
 #[derive(Debug, Clone, Serialize)]
@@ -64,7 +65,7 @@ pub fn summary(audit: &Audit, results: &[FindingResult]) -> AuditSummary {
         id: audit.id.clone(),
         title: audit.title.clone(),
         date: audit.date.to_string(),
-        url: format!("audits/{}/", audit.id),
+        url: url::audit(&audit.id),
         findings: results.len(),
         met: count(GapStatus::Met),
         close: count(GapStatus::Close),
@@ -76,7 +77,7 @@ pub fn finding_view(f: &Finding, r: &FindingResult) -> FindingView {
     FindingView {
         area: f.area.clone(),
         indicator: f.indicator.clone(),
-        metric_url: f.metric.as_ref().map(|m| format!("kpis/{m}/")),
+        metric_url: f.metric.as_deref().map(url::kpi),
         filter: filter_text(&f.filter),
         unit: f.unit.clone().unwrap_or_default(),
         direction: f.direction,
@@ -105,7 +106,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
         chart: super::charts::audits_progress(plan, report),
     };
     let mut pages = vec![PageView::new(
-        "audits/",
+        url::AUDITS,
         "audits.html",
         plan.catalog.t("Audits", &[]),
         &list,

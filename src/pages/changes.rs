@@ -7,6 +7,7 @@ use super::PageView;
 use crate::changes::Item;
 use crate::git::{Availability, ChangeKind};
 use crate::plan::Plan;
+use crate::url;
 
 #[derive(Serialize)]
 struct View {
@@ -63,7 +64,7 @@ pub fn page(plan: &Plan) -> PageView {
             .collect(),
     };
     PageView::new(
-        "changes/",
+        url::CHANGES,
         "changes.html",
         plan.catalog.t("Changes", &[]),
         &view,

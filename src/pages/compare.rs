@@ -10,6 +10,7 @@ use crate::analytics::compare::{Comparison, Model, Outcome, Placebo, SubjectKind
 use crate::analytics::stats::Summary;
 use crate::charts::ChartView;
 use crate::plan::Plan;
+use crate::url;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ComparisonView {
@@ -57,7 +58,7 @@ pub fn subject(plan: &Plan, c: &Comparison) -> (String, String) {
                     "version {version} of {flow}",
                     &[("version", version), ("flow", name)],
                 ),
-                format!("flows/{}/", c.subject_id),
+                url::flow(&c.subject_id),
             )
         }
         SubjectKind::Experiment => {
@@ -71,9 +72,9 @@ pub fn subject(plan: &Plan, c: &Comparison) -> (String, String) {
                 Some((s, e)) => (
                     plan.catalog
                         .t("the experiment “{title}”", &[("title", &e.title)]),
-                    format!("sprints/{}/#exp-{}", s.id, e.id),
+                    url::experiment(&s.id, &e.id),
                 ),
-                None => (c.subject_id.clone(), "sprints/".to_owned()),
+                None => (c.subject_id.clone(), url::SPRINTS.to_owned()),
             }
         }
         SubjectKind::Initiative => {
@@ -85,7 +86,7 @@ pub fn subject(plan: &Plan, c: &Comparison) -> (String, String) {
             (
                 plan.catalog
                     .t("the initiative “{title}”", &[("title", title)]),
-                format!("initiatives/{}/", c.subject_id),
+                url::initiative(&c.subject_id),
             )
         }
     }

@@ -9,6 +9,7 @@ use crate::analytics::Report;
 use crate::analytics::compare::SubjectKind;
 use crate::data::flows::Flow;
 use crate::plan::Plan;
+use crate::url;
 
 #[derive(Serialize)]
 struct FlowSummary {
@@ -58,7 +59,7 @@ fn summary(flow: &Flow) -> FlowSummary {
     FlowSummary {
         id: flow.id.clone(),
         name: flow.name.clone(),
-        url: format!("flows/{}/", flow.id),
+        url: url::flow(&flow.id),
         filter: filter_text(&flow.filter),
         owner: flow.owner.clone(),
         versions: flow.versions.len(),
@@ -80,7 +81,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
         flows: flows.iter().map(summary).collect(),
     };
     let mut pages = vec![PageView::new(
-        "flows/",
+        url::FLOWS,
         "flows.html",
         plan.catalog.t("Flows", &[]),
         &list,

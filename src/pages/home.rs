@@ -13,6 +13,7 @@ use crate::analytics::Report;
 use crate::analytics::scoring::GapStatus;
 use crate::analytics::voc::Figures;
 use crate::plan::Plan;
+use crate::url;
 
 #[derive(Serialize)]
 struct View {
@@ -94,7 +95,7 @@ fn deadlines(plan: &Plan, report: &Report) -> Vec<Deadline> {
                         date: kr.deadline.to_string(),
                         kind: "key-result",
                         title: kr.title.clone(),
-                        url: format!("okrs/{}/#kr-{}", period.id, kr.id),
+                        url: url::key_result(&period.id, &kr.id),
                         owner: Some(kr.owner.clone()),
                         status: Some(r.status.as_str()),
                     },
@@ -110,7 +111,7 @@ fn deadlines(plan: &Plan, report: &Report) -> Vec<Deadline> {
                     date: i.due.to_string(),
                     kind: "initiative",
                     title: i.title.clone(),
-                    url: format!("initiatives/{}/", i.id),
+                    url: url::initiative(&i.id),
                     owner: Some(i.owner.clone()),
                     status: Some(i.status.as_str()),
                 },
@@ -125,7 +126,7 @@ fn deadlines(plan: &Plan, report: &Report) -> Vec<Deadline> {
                     date: s.end.to_string(),
                     kind: "sprint",
                     title: s.title.clone(),
-                    url: format!("sprints/{}/", s.id),
+                    url: url::sprint(&s.id),
                     owner: None,
                     status: None,
                 },
@@ -225,7 +226,7 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         wins,
         deadlines: deadlines(plan, report),
     };
-    let mut page = PageView::new("", "index.html", plan.config.title.clone(), &view);
+    let mut page = PageView::new(url::HOME, "index.html", plan.config.title.clone(), &view);
     // content/index.md is the introduction; its components work like any page's.
     page.markdown = plan
         .pages

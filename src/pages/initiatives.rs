@@ -10,6 +10,7 @@ use crate::analytics::scoring::{Quadrant, quadrant};
 use crate::charts::ChartView;
 use crate::data::initiatives::{Complexity, Level, Status};
 use crate::plan::Plan;
+use crate::url;
 
 #[derive(Serialize)]
 struct InitiativeView {
@@ -68,7 +69,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
         .zip(&report.initiatives)
         .map(|(i, r)| InitiativeView {
             id: i.id.clone(),
-            url: format!("initiatives/{}/", i.id),
+            url: url::initiative(&i.id),
             title: i.title.clone(),
             owner: i.owner.clone(),
             due: i.due.to_string(),
@@ -162,7 +163,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
         chart: super::charts::initiatives(plan),
     };
     let list = PageView::new(
-        "initiatives/",
+        url::INITIATIVES,
         "initiatives.html",
         plan.catalog.t("Initiatives", &[]),
         &view,

@@ -11,6 +11,7 @@ use crate::analytics::signals::{Assurance, Signal};
 use crate::charts::{self, ChartView};
 use crate::data::Metric;
 use crate::plan::Plan;
+use crate::url;
 
 /// A metric's headline: its latest period against the one before.
 #[derive(Debug, Clone, Serialize)]
@@ -96,7 +97,7 @@ pub fn card_of(metric: &Metric, series: &Series) -> Card {
         name: metric.name.clone(),
         unit: metric.unit.clone(),
         direction: metric.direction,
-        url: format!("kpis/{}/", metric.id),
+        url: url::kpi(&metric.id),
         business_area: metric.business_area.clone(),
         target: metric.target,
         latest,
@@ -192,7 +193,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
         .map(|(m, s)| card(m, s))
         .collect();
     let mut pages = vec![PageView::new(
-        "kpis/",
+        url::KPIS,
         "kpis.html",
         plan.catalog.t("KPIs", &[]),
         &ListView { metrics: cards },
@@ -250,14 +251,9 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
             },
         };
         pages.push(
-            PageView::new(
-                format!("kpis/{}/", metric.id),
-                "kpi.html",
-                metric.name.clone(),
-                &view,
-            )
-            .showing(["data/metrics.toml", "data/kpis/"])
-            .about("metric", &metric.id),
+            PageView::new(url::kpi(&metric.id), "kpi.html", metric.name.clone(), &view)
+                .showing(["data/metrics.toml", "data/kpis/"])
+                .about("metric", &metric.id),
         );
     }
     pages

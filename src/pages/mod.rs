@@ -25,6 +25,7 @@ use serde::Serialize;
 use crate::analytics::Report;
 use crate::data::Filter;
 use crate::plan::Plan;
+use crate::url;
 
 /// One page to render.
 #[derive(Debug, Clone)]
@@ -160,16 +161,16 @@ pub fn nav(plan: &Plan) -> Vec<NavItem> {
     let t = |key| plan.catalog.t(key, &[]);
     let fixed = [
         (t("Overview"), ""),
-        (t("KPIs"), "kpis/"),
-        (t("Customer voice"), "voc/"),
-        (t("Alerts"), "alerts/"),
-        (t("Audits"), "audits/"),
-        (t("OKRs"), "okrs/"),
-        (t("Initiatives"), "initiatives/"),
-        (t("Flows"), "flows/"),
-        (t("Sprints"), "sprints/"),
-        (t("Reviews"), "reviews/"),
-        (t("Changes"), "changes/"),
+        (t("KPIs"), url::KPIS),
+        (t("Customer voice"), url::VOC),
+        (t("Alerts"), url::ALERTS),
+        (t("Audits"), url::AUDITS),
+        (t("OKRs"), url::OKRS),
+        (t("Initiatives"), url::INITIATIVES),
+        (t("Flows"), url::FLOWS),
+        (t("Sprints"), url::SPRINTS),
+        (t("Reviews"), url::REVIEWS),
+        (t("Changes"), url::CHANGES),
     ];
     let mut items: Vec<NavItem> = fixed
         .iter()
@@ -219,7 +220,7 @@ pub fn metric_ref(plan: &Plan, id: &str) -> MetricRef {
         id: id.to_owned(),
         name,
         unit,
-        url: format!("kpis/{id}/"),
+        url: url::kpi(id),
     }
 }
 

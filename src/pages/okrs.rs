@@ -8,6 +8,7 @@ use crate::analytics::{KrResult, Report};
 use crate::charts::ChartView;
 use crate::data::okrs::OkrPeriod;
 use crate::plan::Plan;
+use crate::url;
 
 /// A period in a list, with its key results counted by status.
 #[derive(Debug, Clone, Serialize)]
@@ -75,7 +76,7 @@ pub fn summary(period: &OkrPeriod, results: &[Vec<KrResult>]) -> PeriodSummary {
         id: period.id.clone(),
         start: period.start.to_string(),
         end: period.end.to_string(),
-        url: format!("okrs/{}/", period.id),
+        url: url::okr_period(&period.id),
         key_results: all.len(),
         counts: KrStatus::ALL
             .iter()
@@ -95,7 +96,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
             .collect(),
     };
     let mut pages = vec![PageView::new(
-        "okrs/",
+        url::OKRS,
         "okrs.html",
         plan.catalog.t("OKRs", &[]),
         &list,

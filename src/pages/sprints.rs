@@ -11,6 +11,7 @@ use crate::analytics::compare::SubjectKind;
 use crate::analytics::periods::{Length, Period};
 use crate::data::sprints::{Action, ActionStatus, Experiment, Outcome, Sprint};
 use crate::plan::Plan;
+use crate::url;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SprintSummary {
@@ -87,7 +88,7 @@ pub fn summary(s: &Sprint) -> SprintSummary {
         title: s.title.clone(),
         start: s.start.to_string(),
         end: s.end.to_string(),
-        url: format!("sprints/{}/", s.id),
+        url: url::sprint(&s.id),
         goal: s.goal.clone(),
         experiments: s.experiments.len(),
         worked: s
@@ -115,7 +116,7 @@ fn experiment(plan: &Plan, report: &Report, s: &Sprint, e: &Experiment) -> Exper
         status: e.status,
         adopt: e.adopt,
         sprint: s.title.clone(),
-        sprint_url: format!("sprints/{}/", s.id),
+        sprint_url: url::sprint(&s.id),
         comparison: compare::of(
             plan,
             &report.comparisons,
@@ -152,7 +153,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
     let sprints = &plan.data.sprints;
     let list = sprints.iter().rev().map(summary).collect::<Vec<_>>();
     let mut pages = vec![PageView::new(
-        "sprints/",
+        url::SPRINTS,
         "sprints.html",
         plan.catalog.t("Sprints", &[]),
         &serde_json::json!({ "sprints": list }),
@@ -167,7 +168,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
                 .map(|e| experiment(plan, report, s, e))
                 .collect(),
             actions: s.actions.iter().map(|a| action(a, as_of)).collect(),
-            review_url: format!("reviews/{}/", review_id(quarter(s))),
+            review_url: url::review(&review_id(quarter(s))),
         };
         pages.push(
             PageView::new(
@@ -194,7 +195,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
             title: plan
                 .catalog
                 .t("Quarterly review {quarter}", &[("quarter", &q.label())]),
-            url: format!("reviews/{id}/"),
+            url: url::review(&id),
             id,
             sprints: in_q.iter().map(|s| summary(s)).collect(),
             experiments: all.len(),
@@ -235,7 +236,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
     }
     let list: Vec<&ReviewSummary> = reviews.iter().rev().map(|r| &r.review).collect();
     pages.push(PageView::new(
-        "reviews/",
+        url::REVIEWS,
         "reviews.html",
         plan.catalog.t("Quarterly reviews", &[]),
         &serde_json::json!({ "reviews": list }),

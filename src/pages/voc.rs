@@ -8,6 +8,7 @@ use crate::analytics::Report;
 use crate::analytics::voc::{Figures, NpsChange, SMALL_SAMPLE};
 use crate::charts::ChartView;
 use crate::plan::Plan;
+use crate::url;
 
 #[derive(Serialize)]
 struct Row {
@@ -135,7 +136,7 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         },
     };
     PageView::new(
-        "voc/",
+        url::VOC,
         "voc.html",
         plan.catalog.t("Customer voice", &[]),
         &view,

@@ -140,13 +140,12 @@ fn site_file(raw: &str, live: &Live) -> Response {
         }
         return not_found(&state, &live.server);
     };
-    let rel = if rel.is_empty() || rel.ends_with('/') {
-        format!("{rel}index.html")
-    } else {
-        rel.to_owned()
-    };
+    let rel = crate::url::file_of(rel);
     let Some(bytes) = state.files.get(&rel) else {
-        if state.files.contains_key(&format!("{rel}/index.html")) {
+        if state
+            .files
+            .contains_key(&crate::url::file_of(&format!("{rel}/")))
+        {
             return redirect(&percent_encoded(&format!("{path}/")));
         }
         return not_found(&state, &live.server);
@@ -331,10 +330,7 @@ fn stream_events(out: &mut TcpStream, live: &Live, hello: &str, mut seen: u64) {
 
 /// The URL a file of the site is served at: a page by its folder.
 pub(super) fn url_of(base_path: &str, path: &str) -> String {
-    let folder = path
-        .strip_suffix("index.html")
-        .filter(|f| f.is_empty() || f.ends_with('/'));
-    format!("{base_path}{}", folder.unwrap_or(path))
+    format!("{base_path}{}", crate::url::page_of(path))
 }
 
 fn content_type(path: &str) -> &'static str {
