@@ -306,7 +306,7 @@ pub fn file(plan: &Plan, report: &Report) -> anyhow::Result<OutFile> {
     let metrics = data
         .metrics
         .iter()
-        .zip(&report.kpis)
+        .filter_map(|m| Some((m, report.kpi(&m.id)?)))
         .map(|(m, k)| MetricJson {
             id: &m.id,
             name: &m.name,
@@ -333,44 +333,39 @@ pub fn file(plan: &Plan, report: &Report) -> anyhow::Result<OutFile> {
         })
         .collect();
     let mut key_results = Vec::new();
-    for (period, objectives) in data.okrs.iter().zip(&report.okrs) {
-        for (o, results) in period.objectives.iter().zip(objectives) {
-            for (kr, r) in o.key_results.iter().zip(results) {
-                key_results.push(KeyResultJson {
-                    period: &period.id,
-                    objective: &o.id,
-                    id: &kr.id,
-                    title: &kr.title,
-                    owner: &kr.owner,
-                    deadline: kr.deadline.to_string(),
-                    baseline: kr.baseline,
-                    target: kr.target,
-                    metric: kr.metric.as_deref(),
-                    filter: &kr.filter,
-                    current: r.current,
-                    current_period: r.period.map(|p| p.label()),
-                    progress: r.progress,
-                    expected: r.expected,
-                    status: r.status,
-                    projected: r.projected,
-                    reaches_target: r.reaches_target.map(|d| d.to_string()),
-                    level: r.level,
-                });
-            }
+    for period in &data.okrs {
+        for (o, kr, r) in report.key_results(period) {
+            key_results.push(KeyResultJson {
+                period: &period.id,
+                objective: &o.id,
+                id: &kr.id,
+                title: &kr.title,
+                owner: &kr.owner,
+                deadline: kr.deadline.to_string(),
+                baseline: kr.baseline,
+                target: kr.target,
+                metric: kr.metric.as_deref(),
+                filter: &kr.filter,
+                current: r.current,
+                current_period: r.period.map(|p| p.label()),
+                progress: r.progress,
+                expected: r.expected,
+                status: r.status,
+                projected: r.projected,
+                reaches_target: r.reaches_target.map(|d| d.to_string()),
+                level: r.level,
+            });
         }
     }
     let audits = data
         .audits
         .iter()
-        .zip(&report.audits)
-        .map(|(a, results)| AuditJson {
+        .map(|a| AuditJson {
             id: &a.id,
             title: &a.title,
             date: a.date.to_string(),
-            findings: a
-                .findings
-                .iter()
-                .zip(results)
+            findings: report
+                .findings(a)
                 .map(|(f, r)| FindingJson {
                     area: &f.area,
                     indicator: &f.indicator,
@@ -390,13 +385,15 @@ pub fn file(plan: &Plan, report: &Report) -> anyhow::Result<OutFile> {
     let initiatives = data
         .initiatives
         .iter()
-        .zip(&report.initiatives)
+        .filter_map(|i| Some((i, report.initiative(&i.id)?)))
         .map(|(i, r)| InitiativeJson {
             id: &i.id,
             quadrant: quadrant(i.impact, i.effort),
             roi: r.roi,
             roi_is_estimate: r.roi_is_estimate,
-            verdict: r.comparison.map(|c| report.comparisons[c].verdict),
+            verdict: report
+                .comparison_of(SubjectKind::Initiative, &i.id)
+                .map(|c| c.verdict),
         })
         .collect();
     let api = Api {
@@ -411,7 +408,7 @@ pub fn file(plan: &Plan, report: &Report) -> anyhow::Result<OutFile> {
         comparisons: report.comparisons.iter().map(comparison).collect(),
         nps: crate::analytics::voc::rows(&report.voc),
         drivers: &report.drivers,
-        themes: crate::analytics::themes::json(&data.themes, &report.themes),
+        themes: crate::analytics::themes::json(&data.themes, report),
         key_results,
         audits,
         initiatives,

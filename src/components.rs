@@ -151,16 +151,15 @@ pub fn register(env: &mut Environment<'static>, plan: Arc<Plan>, report: Arc<Rep
         move |state: &mut State, id: String, kw: Kwargs| {
             takes("okr_table", &kw, &[])?;
             let okrs = &c.plan.data.okrs;
-            let Some(i) = okrs.iter().position(|p| p.id == id) else {
+            let Some(period) = okrs.iter().find(|p| p.id == id) else {
                 return Err(invalid(format!(
                     "okr_table: no OKR period `{id}`{}",
                     hint(&id, okrs.iter().map(|p| p.id.as_str()))
                 )));
             };
-            let (period, results) = (&okrs[i], &c.report.okrs[i]);
             let view = context! {
-                period => serde_value(&pages::okrs::summary(period, results)),
-                objectives => serde_value(&pages::okrs::objectives(&c.plan, period, results)),
+                period => serde_value(&pages::okrs::summary(&c.report, period)),
+                objectives => serde_value(&pages::okrs::objectives(&c.plan, &c.report, period)),
             };
             place(state, "okr_table", &view)
         },
@@ -207,24 +206,22 @@ pub fn register(env: &mut Environment<'static>, plan: Arc<Plan>, report: Arc<Rep
         move |state: &mut State, id: String, kw: Kwargs| {
             takes("audit_gaps", &kw, &[])?;
             let audits = &c.plan.data.audits;
-            let Some(i) = audits.iter().position(|a| a.id == id) else {
+            let Some(audit) = audits.iter().find(|a| a.id == id) else {
                 return Err(invalid(format!(
                     "audit_gaps: no audit `{id}`{}",
                     hint(&id, audits.iter().map(|a| a.id.as_str()))
                 )));
             };
-            let (audit, results) = (&audits[i], &c.report.audits[i]);
-            let findings: Vec<_> = audit
-                .findings
-                .iter()
-                .zip(results)
+            let findings: Vec<_> = c
+                .report
+                .findings(audit)
                 .map(|(f, r)| pages::audits::finding_view(f, r))
                 .collect();
             let view = context! {
-                audit => serde_value(&pages::audits::summary(audit, results)),
+                audit => serde_value(&pages::audits::summary(&c.report, audit)),
                 findings => serde_value(&findings),
                 chart => serde_value(&{
-                    let mut chart = pages::charts::audit_gaps(&c.plan, audit, results);
+                    let mut chart = pages::charts::audit_gaps(&c.plan, &c.report, audit);
                     unique(state, chart.as_mut());
                     chart
                 }),

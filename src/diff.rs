@@ -175,9 +175,8 @@ struct Kr {
 /// Every key result, by period and id (`2026-h2/web-sla`).
 fn key_results(plan: &Plan, report: &Report) -> BTreeMap<String, Kr> {
     let mut out = BTreeMap::new();
-    for (period, results) in plan.data.okrs.iter().zip(&report.okrs) {
-        let krs = period.objectives.iter().zip(results);
-        for (kr, r) in krs.flat_map(|(o, r)| o.key_results.iter().zip(r)) {
+    for period in &plan.data.okrs {
+        for (_, kr, r) in report.key_results(period) {
             let kr_view = Kr {
                 title: kr.title.clone(),
                 status: r.status.as_str().to_owned(),
@@ -210,8 +209,8 @@ fn word(value: impl Serialize) -> String {
 
 fn findings(plan: &Plan, report: &Report) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    for (audit, results) in plan.data.audits.iter().zip(&report.audits) {
-        for (f, r) in audit.findings.iter().zip(results) {
+    for audit in &plan.data.audits {
+        for (f, r) in report.findings(audit) {
             let name = filtered(&f.indicator, &f.filter);
             out.insert(
                 format!("audit {}, {}: {name}", audit.id, f.area),
@@ -239,7 +238,7 @@ fn headlines(plan: &Plan, report: &Report) -> BTreeMap<String, String> {
     plan.data
         .metrics
         .iter()
-        .zip(&report.kpis)
+        .filter_map(|m| Some((m, report.kpi(&m.id)?)))
         .filter_map(|(m, s)| {
             let l = s.overall.latest.as_ref()?;
             let unit = match m.unit.as_str() {

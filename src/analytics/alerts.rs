@@ -136,11 +136,11 @@ pub fn thresholds(
 /// Themes mentioned more often than their weekly limit in the week of `as_of`.
 pub fn themes(
     themes: &[crate::data::themes::Theme],
-    results: &[super::themes::ThemeResult],
+    results: &std::collections::BTreeMap<String, super::themes::ThemeResult>,
 ) -> Vec<Alert> {
     themes
         .iter()
-        .zip(results)
+        .filter_map(|t| Some((t, results.get(&t.id)?)))
         .filter(|(_, r)| r.alert)
         .filter_map(|(t, r)| {
             let ((week, n), limit) = r.latest_week.zip(t.alert_weekly_mentions)?;
@@ -165,11 +165,17 @@ pub fn themes(
 }
 
 /// Key results that are off track or overdue.
-pub fn key_results(plan: &Plan, statuses: &[Vec<Vec<super::KrResult>>]) -> Vec<Alert> {
+pub fn key_results(
+    plan: &Plan,
+    scores: &std::collections::BTreeMap<(String, String), super::KrResult>,
+) -> Vec<Alert> {
     let mut out = Vec::new();
-    for (period, objectives) in plan.data.okrs.iter().zip(statuses) {
-        for (objective, results) in period.objectives.iter().zip(objectives) {
-            for (kr, result) in objective.key_results.iter().zip(results) {
+    for period in &plan.data.okrs {
+        for objective in &period.objectives {
+            for kr in &objective.key_results {
+                let Some(result) = scores.get(&(period.id.clone(), kr.id.clone())) else {
+                    continue;
+                };
                 let (severity, text) = match result.status {
                     KrStatus::Overdue => (
                         Severity::Critical,

@@ -22,51 +22,67 @@ pub mod stats;
 pub mod themes;
 pub mod voc;
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 
-use crate::data::Aggregate;
+use crate::data::audits::{Audit, Finding};
+use crate::data::okrs::{KeyResult, Objective, OkrPeriod};
+use crate::data::{Aggregate, Filter};
 use crate::plan::Plan;
 pub use key_results::KrResult;
 use kpi::{KpiSummary, Verdict};
 use periods::Length;
 use scoring::GapStatus;
 
-/// Everything computed from a plan.
+/// Everything computed from a plan. Results of the plan's records are kept
+/// by the records' ids and read through accessors such as
+/// [`Report::key_result`], never matched to the plan by position.
 #[derive(Debug, Clone)]
 pub struct Report {
     /// The date the report describes: `as_of` from the config, else the latest
     /// observation, else the latest date anywhere in the plan.
     pub as_of: Date,
     pub trend: Length,
-    /// In catalogue order.
+    /// In catalogue order, each with its metric's id.
     pub kpis: Vec<KpiSummary>,
-    /// Parallel to `data.audits`, then to each audit's findings.
-    pub audits: Vec<Vec<FindingResult>>,
-    /// Parallel to `data.okrs`, then objectives, then key results.
-    pub okrs: Vec<Vec<Vec<KrResult>>>,
     pub voc: voc::Voc,
     /// Flow versions, then experiments, then initiatives, in plan order.
     pub comparisons: Vec<compare::Comparison>,
-    /// Parallel to `data.initiatives`.
-    pub initiatives: Vec<InitiativeResult>,
     /// Most severe first.
     pub alerts: Vec<alerts::Alert>,
-    /// Parallel to `data.surveys.attributes`.
+    /// One per survey attribute, each with its name.
     pub drivers: Vec<drivers::Driver>,
-    /// Parallel to `data.themes`.
-    pub themes: Vec<themes::ThemeResult>,
+    /// By audit id and [`Finding::key`].
+    findings: BTreeMap<FindingKey, FindingResult>,
+    /// By OKR period id and key result id (unique within a period).
+    key_results: BTreeMap<(String, String), KrResult>,
+    /// By initiative id.
+    initiatives: BTreeMap<String, InitiativeResult>,
+    /// By theme id.
+    themes: BTreeMap<String, themes::ThemeResult>,
 }
 
-/// An initiative's return on investment and, when it has a launch date and a
-/// metric, whether the metric moved.
+/// An audit's id and a finding's key within it.
+type FindingKey = (String, String, String, Filter);
+
+fn finding_key(audit: &Audit, finding: &Finding) -> FindingKey {
+    let (area, subject, filter) = finding.key();
+    (
+        audit.id.clone(),
+        area.to_owned(),
+        subject.to_owned(),
+        filter.clone(),
+    )
+}
+
+/// An initiative's return on investment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InitiativeResult {
     /// (expected_value − investment) / investment.
     pub roi: Option<f64>,
     /// The ROI rests on an estimate: no before/after shows an improvement.
     pub roi_is_estimate: bool,
-    /// Index into [`Report::comparisons`].
-    pub comparison: Option<usize>,
 }
 
 /// An audit finding against its target and against the previous audit.
@@ -79,6 +95,76 @@ pub struct FindingResult {
     pub previous: Option<(String, f64)>,
     pub change: Option<f64>,
     pub verdict: Option<Verdict>,
+}
+
+impl Report {
+    /// A metric's series, by its id.
+    pub fn kpi(&self, metric: &str) -> Option<&KpiSummary> {
+        self.kpis.iter().find(|k| k.metric == metric)
+    }
+
+    /// Every metric of `metrics` with its series, in their order.
+    pub fn metrics<'a>(
+        &'a self,
+        metrics: &'a [crate::data::Metric],
+    ) -> impl Iterator<Item = (&'a crate::data::Metric, &'a KpiSummary)> {
+        metrics.iter().filter_map(|m| Some((m, self.kpi(&m.id)?)))
+    }
+
+    /// A key result's score, by its OKR period's id and its own.
+    pub fn key_result(&self, period: &str, kr: &str) -> Option<&KrResult> {
+        self.key_results.get(&(period.to_owned(), kr.to_owned()))
+    }
+
+    /// Every key result of `period` with its objective and its score, in
+    /// plan order.
+    pub fn key_results<'a>(
+        &'a self,
+        period: &'a OkrPeriod,
+    ) -> impl Iterator<Item = (&'a Objective, &'a KeyResult, &'a KrResult)> {
+        period.objectives.iter().flat_map(move |o| {
+            o.key_results
+                .iter()
+                .filter_map(move |kr| Some((o, kr, self.key_result(&period.id, &kr.id)?)))
+        })
+    }
+
+    /// A finding's result within its audit.
+    pub fn finding(&self, audit: &Audit, finding: &Finding) -> Option<&FindingResult> {
+        self.findings.get(&finding_key(audit, finding))
+    }
+
+    /// Every finding of `audit` with its result, in plan order.
+    pub fn findings<'a>(
+        &'a self,
+        audit: &'a Audit,
+    ) -> impl Iterator<Item = (&'a Finding, &'a FindingResult)> {
+        audit
+            .findings
+            .iter()
+            .filter_map(move |f| Some((f, self.finding(audit, f)?)))
+    }
+
+    /// An initiative's result, by its id.
+    pub fn initiative(&self, id: &str) -> Option<&InitiativeResult> {
+        self.initiatives.get(id)
+    }
+
+    /// A theme's figures, by its id.
+    pub fn theme(&self, id: &str) -> Option<&themes::ThemeResult> {
+        self.themes.get(id)
+    }
+
+    /// The first comparison about a subject (an initiative, say).
+    pub fn comparison_of(
+        &self,
+        kind: compare::SubjectKind,
+        id: &str,
+    ) -> Option<&compare::Comparison> {
+        self.comparisons
+            .iter()
+            .find(|c| c.subject_kind == kind && c.subject_id == id)
+    }
 }
 
 pub fn compute(plan: &Plan) -> Report {
@@ -95,24 +181,44 @@ pub fn compute(plan: &Plan) -> Report {
                 themes::compute(&data.themes, &data.surveys, as_of),
             )
         });
-        let mut report = compute_kpis(plan, as_of, trend);
+        let kpis = kpi_summaries(plan, as_of, trend);
+        let findings = findings(plan);
+        let key_results = key_results(plan, &kpis, as_of, trend);
+        let comparisons = compare::all(plan, as_of);
+        let initiatives = initiatives(plan, &comparisons);
+        let mut alerts = alerts::thresholds(plan, &kpis, trend, as_of);
+        alerts.extend(alerts::key_results(plan, &key_results));
+        alerts.extend(alerts::stale(plan, trend, as_of));
         // A panic there is a bug: it goes on as one here.
         let (voc, drivers, themes) = surveys
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        report.alerts.extend(alerts::themes(&data.themes, &themes));
-        alerts::sort(&mut report.alerts);
+        let themes: BTreeMap<String, themes::ThemeResult> = data
+            .themes
+            .iter()
+            .zip(themes)
+            .map(|(t, r)| (t.id.clone(), r))
+            .collect();
+        alerts.extend(alerts::themes(&data.themes, &themes));
+        alerts::sort(&mut alerts);
         Report {
+            as_of,
+            trend,
+            kpis,
             voc,
+            comparisons,
+            alerts,
             drivers,
+            findings,
+            key_results,
+            initiatives,
             themes,
-            ..report
         }
     })
 }
 
-/// Everything but the survey figures, which [`compute`] adds.
-fn compute_kpis(plan: &Plan, as_of: Date, trend: Length) -> Report {
+/// Every metric's series, in catalogue order, over both cores.
+fn kpi_summaries(plan: &Plan, as_of: Date, trend: Length) -> Vec<KpiSummary> {
     let data = &plan.data;
     let mut kpis = Vec::with_capacity(data.metrics.len());
     crate::parallel::ordered(
@@ -120,100 +226,88 @@ fn compute_kpis(plan: &Plan, as_of: Date, trend: Length) -> Report {
         |m| kpi::summarise(&data.kpis, m, trend, as_of),
         |summary| kpis.push(summary),
     );
+    kpis
+}
 
-    let mut audits = Vec::new();
-    for (i, audit) in data.audits.iter().enumerate() {
-        let results = audit
-            .findings
-            .iter()
-            .map(|f| {
-                let (gap, status) = scoring::gap(f.target, f.current, f.direction);
-                let previous = data.audits[..i].iter().rev().find_map(|a| {
-                    let same = a.findings.iter().find(|p| p.key() == f.key())?;
-                    Some((a.id.clone(), same.current))
-                });
-                let change = previous.as_ref().map(|(_, p)| f.current - p);
-                let verdict = previous
-                    .as_ref()
-                    .map(|(_, p)| Verdict::of(f.current - p, *p, f.direction));
-                FindingResult {
-                    gap,
-                    status,
-                    previous,
-                    change,
-                    verdict,
-                }
-            })
-            .collect();
-        audits.push(results);
+/// Each audit's findings against their targets and against the latest
+/// earlier audit that has the same finding.
+fn findings(plan: &Plan) -> BTreeMap<FindingKey, FindingResult> {
+    let audits = &plan.data.audits;
+    let mut out = BTreeMap::new();
+    for (i, audit) in audits.iter().enumerate() {
+        for f in &audit.findings {
+            let (gap, status) = scoring::gap(f.target, f.current, f.direction);
+            // Audits are in date order: the earlier ones come first.
+            let previous = audits[..i].iter().rev().find_map(|a| {
+                let same = a.findings.iter().find(|p| p.key() == f.key())?;
+                Some((a.id.clone(), same.current))
+            });
+            let change = previous.as_ref().map(|(_, p)| f.current - p);
+            let verdict = previous
+                .as_ref()
+                .map(|(_, p)| Verdict::of(f.current - p, *p, f.direction));
+            let result = FindingResult {
+                gap,
+                status,
+                previous,
+                change,
+                verdict,
+            };
+            out.insert(finding_key(audit, f), result);
+        }
     }
+    out
+}
 
-    let okrs: Vec<Vec<Vec<KrResult>>> = data
-        .okrs
-        .iter()
-        .map(|period| {
-            period
-                .objectives
-                .iter()
-                .map(|o| {
-                    o.key_results
-                        .iter()
-                        .map(|kr| {
-                            let metric = kr.metric.as_deref().and_then(|id| data.metric(id));
-                            let points = metric
-                                .map(|m| {
-                                    kpi::points_for(&kpis, &data.kpis, m, &kr.filter, trend, as_of)
-                                })
-                                .unwrap_or_default();
-                            let aggregate = metric.map_or(Aggregate::Mean, |m| m.aggregate);
-                            key_results::score(kr, period.start, &points, aggregate, as_of)
-                        })
-                        .collect()
-                })
-                .collect()
-        })
-        .collect();
+/// Every key result scored from its metric's series.
+fn key_results(
+    plan: &Plan,
+    kpis: &[KpiSummary],
+    as_of: Date,
+    trend: Length,
+) -> BTreeMap<(String, String), KrResult> {
+    let data = &plan.data;
+    let mut out = BTreeMap::new();
+    for period in &data.okrs {
+        for kr in period.objectives.iter().flat_map(|o| &o.key_results) {
+            let metric = kr.metric.as_deref().and_then(|id| data.metric(id));
+            let points = metric
+                .map(|m| kpi::points_for(kpis, &data.kpis, m, &kr.filter, trend, as_of))
+                .unwrap_or_default();
+            let aggregate = metric.map_or(Aggregate::Mean, |m| m.aggregate);
+            let result = key_results::score(kr, period.start, &points, aggregate, as_of);
+            out.insert((period.id.clone(), kr.id.clone()), result);
+        }
+    }
+    out
+}
 
-    let comparisons = compare::all(plan, as_of);
-    let initiatives = data
+/// Each initiative's ROI, an estimate unless its before/after improved.
+fn initiatives(
+    plan: &Plan,
+    comparisons: &[compare::Comparison],
+) -> BTreeMap<String, InitiativeResult> {
+    plan.data
         .initiatives
         .iter()
         .map(|i| {
-            let comparison = comparisons.iter().position(|c| {
-                c.subject_kind == compare::SubjectKind::Initiative && c.subject_id == i.id
+            let improved = comparisons.iter().any(|c| {
+                c.subject_kind == compare::SubjectKind::Initiative
+                    && c.subject_id == i.id
+                    && c.verdict == compare::Outcome::Improved
             });
-            let improved =
-                comparison.is_some_and(|c| comparisons[c].verdict == compare::Outcome::Improved);
             let roi = i
                 .expected_value
                 .zip(i.investment)
                 .filter(|(_, cost)| *cost > 0.0)
                 .map(|(value, cost)| (value - cost) / cost);
-            InitiativeResult {
+            let result = InitiativeResult {
                 roi,
                 roi_is_estimate: !improved,
-                comparison,
-            }
+            };
+            (i.id.clone(), result)
         })
-        .collect();
-
-    let mut alerts = alerts::thresholds(plan, &kpis, trend, as_of);
-    alerts.extend(alerts::key_results(plan, &okrs));
-    alerts.extend(alerts::stale(plan, trend, as_of));
-
-    Report {
-        as_of,
-        trend,
-        kpis,
-        audits,
-        okrs,
-        voc: voc::Voc::default(),
-        comparisons,
-        initiatives,
-        alerts,
-        drivers: Vec::new(),
-        themes: Vec::new(),
-    }
+        .collect()
 }
 
 fn as_of(plan: &Plan) -> Date {

@@ -301,14 +301,14 @@ pub struct WeekJson {
 }
 
 /// The JSON views of `results`, which are parallel to `themes`.
-pub fn json<'a>(themes: &'a [Theme], results: &[ThemeResult]) -> Vec<ThemeJson<'a>> {
+pub fn json<'a>(themes: &'a [Theme], report: &super::Report) -> Vec<ThemeJson<'a>> {
     let week = |(p, n): (Period, u32)| WeekJson {
         week: p.label(),
         mentions: n,
     };
     themes
         .iter()
-        .zip(results)
+        .filter_map(|t| Some((t, report.theme(&t.id)?)))
         .map(|(t, r)| ThemeJson {
             id: &t.id,
             name: &t.name,

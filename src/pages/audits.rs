@@ -59,14 +59,19 @@ struct ListView {
     chart: Option<ChartView>,
 }
 
-pub fn summary(audit: &Audit, results: &[FindingResult]) -> AuditSummary {
-    let count = |s: GapStatus| results.iter().filter(|r| r.status == s).count();
+pub fn summary(report: &Report, audit: &Audit) -> AuditSummary {
+    let count = |s: GapStatus| {
+        report
+            .findings(audit)
+            .filter(|(_, r)| r.status == s)
+            .count()
+    };
     AuditSummary {
         id: audit.id.clone(),
         title: audit.title.clone(),
         date: audit.date.to_string(),
         url: url::audit(&audit.id),
-        findings: results.len(),
+        findings: report.findings(audit).count(),
         met: count(GapStatus::Met),
         close: count(GapStatus::Close),
         off: count(GapStatus::Off),
@@ -97,12 +102,7 @@ pub fn finding_view(f: &Finding, r: &FindingResult) -> FindingView {
 pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
     let audits = &plan.data.audits;
     let list = ListView {
-        audits: audits
-            .iter()
-            .zip(&report.audits)
-            .rev()
-            .map(|(a, r)| summary(a, r))
-            .collect(),
+        audits: audits.iter().rev().map(|a| summary(report, a)).collect(),
         chart: super::charts::audits_progress(plan, report),
     };
     let mut pages = vec![PageView::new(
@@ -111,18 +111,16 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
         plan.catalog.t("Audits", &[]),
         &list,
     )];
-    for (audit, results) in audits.iter().zip(&report.audits) {
+    for audit in audits {
         let view = AuditView {
-            audit: summary(audit, results),
+            audit: summary(report, audit),
             period: audit.period.map(|(s, e)| (s.to_string(), e.to_string())),
             summary: markdown(audit.summary.as_deref()),
-            findings: audit
-                .findings
-                .iter()
-                .zip(results)
+            findings: report
+                .findings(audit)
                 .map(|(f, r)| finding_view(f, r))
                 .collect(),
-            chart: super::charts::audit_gaps(plan, audit, results),
+            chart: super::charts::audit_gaps(plan, report, audit),
         };
         pages.push(
             PageView::new(

@@ -85,9 +85,8 @@ fn deadlines(plan: &Plan, report: &Report) -> Vec<Deadline> {
     use crate::data::initiatives::Status;
     let as_of = report.as_of;
     let mut list: Vec<(jiff::civil::Date, Deadline)> = Vec::new();
-    for (period, results) in plan.data.okrs.iter().zip(&report.okrs) {
-        let krs = period.objectives.iter().zip(results);
-        for (kr, r) in krs.flat_map(|(o, r)| o.key_results.iter().zip(r)) {
+    for period in &plan.data.okrs {
+        for (_, kr, r) in report.key_results(period) {
             if kr.deadline >= as_of && r.status != KrStatus::Done {
                 list.push((
                     kr.deadline,
@@ -150,35 +149,22 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
     let kpis: Vec<Card> = data
         .metrics
         .iter()
-        .zip(&report.kpis)
+        .filter_map(|m| Some((m, report.kpi(&m.id)?)))
         .map(|(m, s)| card(m, s))
         .collect();
     // The OKR period in force at as_of, else the latest one that started.
     let okr = data
         .okrs
         .iter()
-        .zip(&report.okrs)
         .rev()
-        .find(|(p, _)| p.start <= report.as_of && report.as_of <= p.end)
-        .or_else(|| {
-            data.okrs
-                .iter()
-                .zip(&report.okrs)
-                .rev()
-                .find(|(p, _)| p.start <= report.as_of)
-        })
-        .map(|(p, r)| okr_summary(p, r));
-    let latest_audit = data
-        .audits
-        .iter()
-        .zip(&report.audits)
-        .rev()
-        .find(|(a, _)| a.date <= report.as_of);
+        .find(|p| p.start <= report.as_of && report.as_of <= p.end)
+        .or_else(|| data.okrs.iter().rev().find(|p| p.start <= report.as_of))
+        .map(|p| okr_summary(report, p));
+    let latest_audit = data.audits.iter().rev().find(|a| a.date <= report.as_of);
     let mut gaps: Vec<FindingView> = latest_audit
-        .map(|(a, r)| {
-            a.findings
-                .iter()
-                .zip(r)
+        .map(|a| {
+            report
+                .findings(a)
                 .filter(|(_, r)| r.status != GapStatus::Met)
                 .map(|(f, r)| finding_view(f, r))
                 .collect()
@@ -218,7 +204,7 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         headline: headline(&kpis),
         kpis,
         okrs: okr,
-        audit: latest_audit.map(|(a, r)| audit_summary(a, r)),
+        audit: latest_audit.map(|a| audit_summary(report, a)),
         gaps,
         sprint,
         voc: report.voc.overall,

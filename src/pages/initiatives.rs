@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::compare::{ComparisonView, view as comparison_view};
 use super::{MetricRef, PageView, filter_text, metric_ref};
 use crate::analytics::Report;
+use crate::analytics::compare::SubjectKind;
 use crate::analytics::scoring::{Quadrant, quadrant};
 use crate::charts::ChartView;
 use crate::data::initiatives::{Complexity, Level, Status};
@@ -66,7 +67,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
         .data
         .initiatives
         .iter()
-        .zip(&report.initiatives)
+        .filter_map(|i| Some((i, report.initiative(&i.id)?)))
         .map(|(i, r)| InitiativeView {
             id: i.id.clone(),
             url: url::initiative(&i.id),
@@ -85,9 +86,9 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
             expected_value: i.expected_value,
             roi: r.roi,
             roi_is_estimate: r.roi_is_estimate,
-            comparison: r
-                .comparison
-                .map(|c| comparison_view(plan, &report.comparisons[c])),
+            comparison: report
+                .comparison_of(SubjectKind::Initiative, &i.id)
+                .map(|c| comparison_view(plan, c)),
         })
         .collect();
     initiatives.sort_by(|a, b| (&a.due, &a.id).cmp(&(&b.due, &b.id)));

@@ -187,18 +187,14 @@ const MATRIX_VALUES: usize = 8;
 
 pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
     let metrics = &plan.data.metrics;
-    let cards = metrics
-        .iter()
-        .zip(&report.kpis)
-        .map(|(m, s)| card(m, s))
-        .collect();
+    let cards = report.metrics(metrics).map(|(m, s)| card(m, s)).collect();
     let mut pages = vec![PageView::new(
         url::KPIS,
         "kpis.html",
         plan.catalog.t("KPIs", &[]),
         &ListView { metrics: cards },
     )];
-    for (metric, summary) in metrics.iter().zip(&report.kpis) {
+    for (metric, summary) in report.metrics(metrics) {
         let view = MetricView {
             card: card(metric, summary),
             description: markdown(metric.description.as_deref()),

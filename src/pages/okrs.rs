@@ -70,8 +70,8 @@ struct ListView {
     periods: Vec<PeriodSummary>,
 }
 
-pub fn summary(period: &OkrPeriod, results: &[Vec<KrResult>]) -> PeriodSummary {
-    let all: Vec<&KrResult> = results.iter().flatten().collect();
+pub fn summary(report: &Report, period: &OkrPeriod) -> PeriodSummary {
+    let all: Vec<&KrResult> = report.key_results(period).map(|(_, _, r)| r).collect();
     PeriodSummary {
         id: period.id.clone(),
         start: period.start.to_string(),
@@ -88,12 +88,7 @@ pub fn summary(period: &OkrPeriod, results: &[Vec<KrResult>]) -> PeriodSummary {
 pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
     let okrs = &plan.data.okrs;
     let list = ListView {
-        periods: okrs
-            .iter()
-            .zip(&report.okrs)
-            .rev()
-            .map(|(p, r)| summary(p, r))
-            .collect(),
+        periods: okrs.iter().rev().map(|p| summary(report, p)).collect(),
     };
     let mut pages = vec![PageView::new(
         url::OKRS,
@@ -101,12 +96,11 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
         plan.catalog.t("OKRs", &[]),
         &list,
     )];
-    for (period, results) in okrs.iter().zip(&report.okrs) {
-        let objectives = objectives(plan, period, results);
+    for period in okrs {
         let view = PeriodView {
-            period: summary(period, results),
-            objectives,
-            chart: super::charts::okr_progress(plan, period, results),
+            period: summary(report, period),
+            objectives: objectives(plan, report, period),
+            chart: super::charts::okr_progress(plan, report, period),
         };
         let title = plan.catalog.t("OKRs {id}", &[("id", &period.id)]);
         pages.push(
@@ -119,16 +113,11 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
 
 /// The objectives of a period with their key results scored: the period's
 /// page and the `okr_table` component show them.
-pub fn objectives(
-    plan: &Plan,
-    period: &OkrPeriod,
-    results: &[Vec<KrResult>],
-) -> Vec<ObjectiveView> {
+pub fn objectives(plan: &Plan, report: &Report, period: &OkrPeriod) -> Vec<ObjectiveView> {
     period
         .objectives
         .iter()
-        .zip(results)
-        .map(|(o, krs)| ObjectiveView {
+        .map(|o| ObjectiveView {
             id: o.id.clone(),
             title: o.title.clone(),
             owner: o.owner.clone(),
@@ -136,7 +125,7 @@ pub fn objectives(
             key_results: o
                 .key_results
                 .iter()
-                .zip(krs)
+                .filter_map(|kr| Some((kr, report.key_result(&period.id, &kr.id)?)))
                 .map(|(kr, r)| {
                     let metric = kr.metric.as_deref().map(|m| metric_ref(plan, m));
                     KrView {

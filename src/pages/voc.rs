@@ -106,7 +106,7 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
             .data
             .themes
             .iter()
-            .zip(&report.themes)
+            .filter_map(|t| Some((t, report.theme(&t.id)?)))
             .map(|(t, r)| ThemeView {
                 id: t.id.clone(),
                 name: t.name.clone(),

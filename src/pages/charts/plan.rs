@@ -3,7 +3,6 @@
 //! progress, and initiatives by impact and effort.
 
 use crate::analytics::Report;
-use crate::analytics::{FindingResult, KrResult};
 use crate::charts::bars::{self, Bars};
 use crate::charts::quadrants::{self, Dot, Quadrants};
 use crate::charts::{ChartView, Column, id_of};
@@ -41,7 +40,7 @@ fn share_of_target(value: f64, target: f64, sign: f64) -> Option<f64> {
 const MAX_SHARE: f64 = 200.0;
 
 /// Each finding of an audit as a share of its target, beside the previous audit's.
-pub fn audit_gaps(plan: &Plan, audit: &Audit, results: &[FindingResult]) -> Option<ChartView> {
+pub fn audit_gaps(plan: &Plan, report: &Report, audit: &Audit) -> Option<ChartView> {
     if audit.findings.is_empty() {
         return None;
     }
@@ -63,13 +62,12 @@ pub fn audit_gaps(plan: &Plan, audit: &Audit, results: &[FindingResult]) -> Opti
         .map(|f| share_of_target(f.current, f.target, f.direction.sign()))
         .collect();
     let mut series = Vec::new();
-    if results.iter().any(|r| r.previous.is_some()) {
+    if report.findings(audit).any(|(_, r)| r.previous.is_some()) {
         let before = audit
             .findings
             .iter()
-            .zip(results)
-            .map(|(f, r)| {
-                let (_, p) = r.previous.as_ref()?;
+            .map(|f| {
+                let (_, p) = report.finding(audit, f)?.previous.as_ref()?;
                 share_of_target(*p, f.target, f.direction.sign())
             })
             .collect();
@@ -105,8 +103,13 @@ pub fn audits_progress(plan: &Plan, report: &Report) -> Option<ChartView> {
     if audits.is_empty() {
         return None;
     }
-    let count = |results: &[FindingResult], s: GapStatus| {
-        Some(results.iter().filter(|r| r.status == s).count() as f64)
+    let count = |audit: &Audit, s: GapStatus| {
+        Some(
+            report
+                .findings(audit)
+                .filter(|(_, r)| r.status == s)
+                .count() as f64,
+        )
     };
     let series = [
         (GapStatus::Met, "Met"),
@@ -115,7 +118,7 @@ pub fn audits_progress(plan: &Plan, report: &Report) -> Option<ChartView> {
     ]
     .iter()
     .map(|(status, name)| {
-        let values = report.audits.iter().map(|r| count(r, *status)).collect();
+        let values = audits.iter().map(|a| count(a, *status)).collect();
         (plan.catalog.t(name, &[]), values)
     })
     .collect();
@@ -134,16 +137,10 @@ pub fn audits_progress(plan: &Plan, report: &Report) -> Option<ChartView> {
 }
 
 /// Each key result's progress against the progress expected by now.
-pub fn okr_progress(
-    plan: &Plan,
-    period: &OkrPeriod,
-    results: &[Vec<KrResult>],
-) -> Option<ChartView> {
-    let krs: Vec<_> = period
-        .objectives
-        .iter()
-        .zip(results)
-        .flat_map(|(o, r)| o.key_results.iter().zip(r))
+pub fn okr_progress(plan: &Plan, report: &Report, period: &OkrPeriod) -> Option<ChartView> {
+    let krs: Vec<_> = report
+        .key_results(period)
+        .map(|(_, kr, r)| (kr, r))
         .collect();
     if krs.is_empty() {
         return None;

@@ -123,10 +123,15 @@ pub fn drivers(plan: &Plan, report: &Report) -> Option<ChartView> {
 
 /// Weekly mentions of each theme in the comments.
 pub fn themes(plan: &Plan, report: &Report) -> Option<ChartView> {
-    let mut weeks: Vec<Period> = report
+    let results: Vec<_> = plan
+        .data
         .themes
         .iter()
-        .flat_map(|r| r.weekly.iter().map(|(p, _)| *p))
+        .filter_map(|t| Some((t, report.theme(&t.id)?)))
+        .collect();
+    let mut weeks: Vec<Period> = results
+        .iter()
+        .flat_map(|(_, r)| r.weekly.iter().map(|(p, _)| *p))
         .collect();
     weeks.sort();
     weeks.dedup();
@@ -134,11 +139,8 @@ pub fn themes(plan: &Plan, report: &Report) -> Option<ChartView> {
     if weeks.is_empty() {
         return None;
     }
-    let series = plan
-        .data
-        .themes
+    let series = results
         .iter()
-        .zip(&report.themes)
         .map(|(theme, r)| {
             let values = weeks
                 .iter()
