@@ -250,7 +250,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&d)?),
             }
-            let off = |s: &Option<String>| matches!(s.as_deref(), Some("off-track" | "overdue"));
+            use crate::analytics::scoring::KrStatus;
+            let off =
+                |s: &Option<KrStatus>| matches!(s, Some(KrStatus::OffTrack | KrStatus::Overdue));
             let failed = fail_on.iter().any(|f| match f {
                 FailOn::OffTrack => d.key_results.iter().any(|k| off(&k.new) && !off(&k.old)),
                 FailOn::TargetLowered => d.targets.iter().any(|t| t.lowered),

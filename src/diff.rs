@@ -12,6 +12,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::analytics::Report;
+use crate::analytics::compare::Outcome;
+use crate::analytics::scoring::{GapStatus, KrStatus};
 use crate::changes::Item;
 use crate::git::ChangeKind;
 use crate::plan::Plan;
@@ -26,14 +28,14 @@ pub struct Diff {
     pub base: String,
     pub head: String,
     pub files: Vec<FileDiff>,
-    pub key_results: Vec<Moved<String>>,
+    pub key_results: Vec<Moved<KrStatus>>,
     /// Key result targets that moved, and whether they were lowered (moved
     /// toward the baseline: less ambition).
     pub targets: Vec<Target>,
-    pub findings: Vec<Moved<String>>,
+    pub findings: Vec<Moved<GapStatus>>,
     pub alerts_appeared: Vec<String>,
     pub alerts_cleared: Vec<String>,
-    pub verdicts: Vec<Moved<String>>,
+    pub verdicts: Vec<Moved<Outcome>>,
     pub kpis: Vec<Moved<String>>,
 }
 
@@ -109,28 +111,22 @@ pub fn compare(
             });
         }
     }
-    let status = |m: &BTreeMap<String, Kr>| -> BTreeMap<String, String> {
-        m.iter()
-            .map(|(k, kr)| (k.clone(), kr.status.clone()))
-            .collect()
+    let status = |m: &BTreeMap<String, Kr>| -> BTreeMap<String, KrStatus> {
+        m.iter().map(|(k, kr)| (k.clone(), kr.status)).collect()
     };
     let mut statuses = moved(&status(&krs_old), &status(&krs_new));
     for m in &mut statuses {
         m.what = named(&m.what);
     }
     // An alert that still fires, with new figures, neither appears nor clears.
-    let alerts = |r: &Report| -> Vec<(String, String)> {
+    let alerts = |r: &Report| -> Vec<(AlertKey, String)> {
         r.alerts
             .iter()
-            .map(|a| {
-                let key =
-                    serde_json::to_string(&(&a.kind, &a.severity, &a.subject)).unwrap_or_default();
-                (key, a.message.clone())
-            })
+            .map(|a| ((a.kind, a.severity, a.subject.clone()), a.message.clone()))
             .collect()
     };
     let (alerts_old, alerts_new) = (alerts(base_report), alerts(head_report));
-    let only = |these: &[(String, String)], those: &[(String, String)]| -> Vec<String> {
+    let only = |these: &[(AlertKey, String)], those: &[(AlertKey, String)]| -> Vec<String> {
         these
             .iter()
             .filter(|(k, _)| !those.iter().any(|(other, _)| other == k))
@@ -151,8 +147,18 @@ pub fn compare(
     }
 }
 
+/// What makes an alert the same one in both reports.
+type AlertKey = (
+    crate::analytics::alerts::Kind,
+    crate::analytics::alerts::Severity,
+    String,
+);
+
 /// Everything whose value differs between the two maps, in key order.
-fn moved(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Vec<Moved<String>> {
+fn moved<T: Clone + PartialEq>(
+    old: &BTreeMap<String, T>,
+    new: &BTreeMap<String, T>,
+) -> Vec<Moved<T>> {
     let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     keys.into_iter()
         .filter(|k| old.get(*k) != new.get(*k))
@@ -167,7 +173,7 @@ fn moved(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Vec<
 /// A key result as the diff compares it.
 struct Kr {
     title: String,
-    status: String,
+    status: KrStatus,
     target: f64,
     baseline: f64,
 }
@@ -179,7 +185,7 @@ fn key_results(plan: &Plan, report: &Report) -> BTreeMap<String, Kr> {
         for (_, kr, r) in report.key_results(period) {
             let kr_view = Kr {
                 title: kr.title.clone(),
-                status: r.status.as_str().to_owned(),
+                status: r.status,
                 target: kr.target,
                 baseline: kr.baseline,
             };
@@ -199,36 +205,25 @@ fn filtered(name: &str, filter: &crate::data::Filter) -> String {
     }
 }
 
-/// A status or verdict as its JSON name: `on-track`, `no-clear-change`.
-fn word(value: impl Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn findings(plan: &Plan, report: &Report) -> BTreeMap<String, String> {
+fn findings(plan: &Plan, report: &Report) -> BTreeMap<String, GapStatus> {
     let mut out = BTreeMap::new();
     for audit in &plan.data.audits {
         for (f, r) in report.findings(audit) {
             let name = filtered(&f.indicator, &f.filter);
-            out.insert(
-                format!("audit {}, {}: {name}", audit.id, f.area),
-                word(r.status),
-            );
+            out.insert(format!("audit {}, {}: {name}", audit.id, f.area), r.status);
         }
     }
     out
 }
 
-fn verdicts(plan: &Plan, report: &Report) -> BTreeMap<String, String> {
+fn verdicts(plan: &Plan, report: &Report) -> BTreeMap<String, Outcome> {
     report
         .comparisons
         .iter()
         .map(|c| {
             let (subject, _) = crate::pages::compare::subject(plan, c);
             let on = filtered(&c.metric, &c.filter);
-            (format!("{subject}, on {on}"), word(c.verdict))
+            (format!("{subject}, on {on}"), c.verdict)
         })
         .collect()
 }
@@ -279,22 +274,17 @@ pub fn markdown(d: &Diff) -> String {
             }
         }
     }
-    let section = |out: &mut String, title: &str, list: &[Moved<String>]| {
-        if list.is_empty() {
-            return;
-        }
-        let _ = writeln!(out, "\n### {title}\n");
-        for m in list {
-            let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
-            let _ = writeln!(out, "- {}: {} → **{}**", m.what, show(&m.old), show(&m.new));
-        }
-    };
     out.push_str(if d.changes_the_report() {
         "\n## Effect on the report\n"
     } else {
         "\nThe report's figures do not change.\n"
     });
-    section(&mut out, "Key results whose status changes", &d.key_results);
+    section(
+        &mut out,
+        "Key results whose status changes",
+        &d.key_results,
+        |s| s.as_str(),
+    );
     if !d.targets.is_empty() {
         out.push_str("\n### Key result targets\n\n");
         for t in &d.targets {
@@ -308,7 +298,12 @@ pub fn markdown(d: &Diff) -> String {
             );
         }
     }
-    section(&mut out, "Audit findings whose status changes", &d.findings);
+    section(
+        &mut out,
+        "Audit findings whose status changes",
+        &d.findings,
+        |s| s.as_str(),
+    );
     for (title, list) in [
         ("Alerts that appear", &d.alerts_appeared),
         ("Alerts that clear", &d.alerts_cleared),
@@ -320,9 +315,29 @@ pub fn markdown(d: &Diff) -> String {
             }
         }
     }
-    section(&mut out, "Before/after verdicts that change", &d.verdicts);
-    section(&mut out, "Headline KPIs that move", &d.kpis);
+    section(
+        &mut out,
+        "Before/after verdicts that change",
+        &d.verdicts,
+        |v| v.as_str(),
+    );
+    section(&mut out, "Headline KPIs that move", &d.kpis, String::as_str);
     out
+}
+
+/// A list of things that moved, under its heading, each with its words.
+fn section<T>(out: &mut String, title: &str, list: &[Moved<T>], word: fn(&T) -> &str) {
+    if list.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n### {title}\n");
+    for m in list {
+        let (old, new) = (
+            m.old.as_ref().map_or("—", word),
+            m.new.as_ref().map_or("—", word),
+        );
+        let _ = writeln!(out, "- {}: {old} → **{new}**", m.what);
+    }
 }
 
 impl Diff {

@@ -47,6 +47,18 @@ pub enum Outcome {
     InsufficientData,
 }
 
+impl Outcome {
+    /// The verdict as the site and the JSON API name it: `no-clear-change`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Improved => "improved",
+            Outcome::Worsened => "worsened",
+            Outcome::NoClearChange => "no-clear-change",
+            Outcome::InsufficientData => "insufficient-data",
+        }
+    }
+}
+
 /// A day's value of a metric.
 pub type Day = (Date, f64);
 

@@ -18,6 +18,17 @@ pub enum GapStatus {
     Off,
 }
 
+impl GapStatus {
+    /// The status as the site and the JSON API name it: `met`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GapStatus::Met => "met",
+            GapStatus::Close => "close",
+            GapStatus::Off => "off",
+        }
+    }
+}
+
 /// The shortfall from target in the better direction (positive: still to go;
 /// zero or negative: met) and its status.
 pub fn gap(target: f64, current: f64, direction: Direction) -> (f64, GapStatus) {
