@@ -16,13 +16,17 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use toml::{Table, Value};
 
+use crate::data::RecordKind;
+
+/// A record as a kind and a name: (key result, "web-sla").
+pub type Record = (RecordKind, String);
+
 /// One change, in a form a template can word in any language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Item {
-    /// `record` is a kind and a name: ("key result", "web-sla").
     Field {
-        record: (String, String),
+        record: Record,
         field: String,
         old: String,
         new: String,
@@ -30,10 +34,10 @@ pub enum Item {
         numeric: bool,
     },
     Added {
-        record: (String, String),
+        record: Record,
     },
     Removed {
-        record: (String, String),
+        record: Record,
     },
     /// A CSV file's data rows before and after, and its latest date after.
     Rows {
@@ -83,7 +87,7 @@ pub fn of_toml(path: &str, old: Option<Option<&Table>>, new: Option<Option<&Tabl
         (Some(record), None, Some(_)) => out.push(Item::Added { record }),
         (Some(record), Some(_), None) => out.push(Item::Removed { record }),
         (record, old, new) => tables(
-            &record.unwrap_or_else(|| ("file".to_owned(), path.to_owned())),
+            &record.unwrap_or_else(|| (RecordKind::File, path.to_owned())),
             old.unwrap_or(&empty),
             new.unwrap_or(&empty),
             &mut out,
@@ -94,30 +98,32 @@ pub fn of_toml(path: &str, old: Option<Option<&Table>>, new: Option<Option<&Tabl
 
 /// The record a whole file is: an OKR period, an audit, a flow, a sprint
 /// (named by the file); `None` for the files that only hold lists.
-fn file_record(path: &str) -> Option<(String, String)> {
+fn file_record(path: &str) -> Option<Record> {
     let (dir, file) = path.strip_prefix("data/")?.rsplit_once('/')?;
     let id = file.strip_suffix(".toml")?;
-    let kind = match dir {
-        "okrs" => "OKR period",
-        "audits" => "audit",
-        "flows" => "flow",
-        "sprints" => "sprint",
-        _ => return None,
-    };
-    Some((kind.to_owned(), id.to_owned()))
+    Some((RecordKind::of_folder(dir)?, id.to_owned()))
 }
 
 /// Compares two tables that are the same record.
-fn tables(record: &(String, String), old: &Table, new: &Table, out: &mut Vec<Item>) {
+fn tables(record: &Record, old: &Table, new: &Table, out: &mut Vec<Item>) {
     let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     for key in keys {
-        match (old.get(key), new.get(key)) {
-            (Some(Value::Array(a)), Some(Value::Array(b))) if is_records(a) || is_records(b) => {
-                records(key, a, b, out);
+        // Entries of an array of tables the data format names are records
+        // of their own; anything else is compared as a field.
+        let kind = RecordKind::of_table(key);
+        match (kind, old.get(key), new.get(key)) {
+            (Some(kind), Some(Value::Array(a)), Some(Value::Array(b)))
+                if is_records(a) || is_records(b) =>
+            {
+                records(kind, a, b, out);
             }
-            (None, Some(Value::Array(b))) if is_records(b) => records(key, &[], b, out),
-            (Some(Value::Array(a)), None) if is_records(a) => records(key, a, &[], out),
-            (a, b) if a != b => out.push(Item::Field {
+            (Some(kind), None, Some(Value::Array(b))) if is_records(b) => {
+                records(kind, &[], b, out);
+            }
+            (Some(kind), Some(Value::Array(a)), None) if is_records(a) => {
+                records(kind, a, &[], out);
+            }
+            (_, a, b) if a != b => out.push(Item::Field {
                 record: record.clone(),
                 field: key.replace('_', " "),
                 old: a.map_or_else(|| "—".to_owned(), text),
@@ -136,8 +142,7 @@ fn is_records(values: &[Value]) -> bool {
 }
 
 /// Compares two arrays of tables (`[[key_result]]`), matching entries by their key.
-fn records(key: &str, old: &[Value], new: &[Value], out: &mut Vec<Item>) {
-    let kind = key.replace('_', " ");
+fn records(kind: RecordKind, old: &[Value], new: &[Value], out: &mut Vec<Item>) {
     let index = |list: &[Value]| -> BTreeMap<String, Table> {
         list.iter()
             .enumerate()
@@ -146,7 +151,7 @@ fn records(key: &str, old: &[Value], new: &[Value], out: &mut Vec<Item>) {
     };
     let (old, new) = (index(old), index(new));
     for (id, t) in &new {
-        let record = (kind.clone(), id.clone());
+        let record = (kind, id.clone());
         match old.get(id) {
             None => out.push(Item::Added { record }),
             Some(before) => tables(&record, before, t, out),
@@ -154,7 +159,7 @@ fn records(key: &str, old: &[Value], new: &[Value], out: &mut Vec<Item>) {
     }
     for id in old.keys().filter(|id| !new.contains_key(*id)) {
         out.push(Item::Removed {
-            record: (kind.clone(), id.clone()),
+            record: (kind, id.clone()),
         });
     }
 }
@@ -246,8 +251,8 @@ pub fn rows_item(old: Option<&Rows>, new: Option<&Rows>) -> Item {
 mod tests {
     use super::*;
 
-    fn rec(kind: &str, id: &str) -> (String, String) {
-        (kind.to_owned(), id.to_owned())
+    fn rec(kind: RecordKind, id: &str) -> Record {
+        (kind, id.to_owned())
     }
 
     #[test]
@@ -260,17 +265,17 @@ mod tests {
             of("data/okrs/2026-h2.toml", Some(old), Some(new)),
             [
                 Item::Added {
-                    record: rec("key result", "new")
+                    record: rec(RecordKind::KeyResult, "new")
                 },
                 Item::Field {
-                    record: rec("key result", "web-sla"),
+                    record: rec(RecordKind::KeyResult, "web-sla"),
                     field: "target".into(),
                     old: "85".into(),
                     new: "90".into(),
                     numeric: true
                 },
                 Item::Removed {
-                    record: rec("key result", "gone")
+                    record: rec(RecordKind::KeyResult, "gone")
                 },
             ]
         );
@@ -284,7 +289,7 @@ mod tests {
         assert_eq!(
             items[0],
             Item::Field {
-                record: rec("finding", "Efficiency: AHT (voice)"),
+                record: rec(RecordKind::Finding, "Efficiency: AHT (voice)"),
                 field: "current".into(),
                 old: "6".into(),
                 new: "5.2".into(),
@@ -294,7 +299,7 @@ mod tests {
         assert_eq!(
             items[1],
             Item::Field {
-                record: rec("audit", "2026-q3"),
+                record: rec(RecordKind::Audit, "2026-q3"),
                 field: "title".into(),
                 old: "Q3".into(),
                 new: "Q3 audit".into(),
@@ -305,13 +310,13 @@ mod tests {
         assert_eq!(
             of("data/flows/bot.toml", Some(""), Some(flow)),
             [Item::Added {
-                record: rec("version", "2.1")
+                record: rec(RecordKind::Version, "2.1")
             }]
         );
         assert_eq!(
             of("data/flows/bot.toml", None, Some(flow)),
             [Item::Added {
-                record: rec("flow", "bot")
+                record: rec(RecordKind::Flow, "bot")
             }]
         );
     }

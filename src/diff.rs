@@ -358,7 +358,7 @@ fn figure(v: f64) -> String {
 }
 
 fn item_text(item: &Item) -> String {
-    let record = |(kind, id): &(String, String)| format!("{kind} {id}");
+    let record = |(kind, id): &crate::changes::Record| format!("{} {id}", kind.noun());
     match item {
         Item::Field {
             record: r,

@@ -11,10 +11,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::changes::Item;
+pub use crate::changes::Record;
 use crate::git::{ChangeKind, Commit, History};
-
-/// A record as a kind and a name: `("key result", "web-sla")`.
-pub type Record = (String, String);
 
 /// What a page's history is about: files it shows, and perhaps one record
 /// in them (an initiative, in the file that holds them all).
@@ -200,10 +198,11 @@ fn number(text: &str) -> Option<(f64, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::RecordKind;
     use crate::git::{Availability, FileChange};
 
-    fn rec(kind: &str, id: &str) -> Record {
-        (kind.to_owned(), id.to_owned())
+    fn rec(kind: RecordKind, id: &str) -> Record {
+        (kind, id.to_owned())
     }
 
     fn field(record: Record, field: &str, old: &str, new: &str) -> Item {
@@ -227,8 +226,8 @@ mod tests {
     }
 
     fn history() -> History {
-        let a = || rec("initiative", "a");
-        let b = || rec("initiative", "b");
+        let a = || rec(RecordKind::Initiative, "a");
+        let b = || rec(RecordKind::Initiative, "b");
         History {
             availability: Availability::Full,
             // Newest first.
@@ -321,7 +320,7 @@ mod tests {
     #[test]
     fn a_record_has_only_its_own_commits() {
         let files = ["data/initiatives.toml".to_owned()];
-        let b = rec("initiative", "b");
+        let b = rec(RecordKind::Initiative, "b");
         let history = history();
         let subject = Subject {
             files: &files,

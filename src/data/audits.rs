@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::de::{TomlDate, TomlFile};
-use super::{Direction, Filter, Kind, Loader};
+use super::{Direction, Filter, Loader, RecordKind};
 use crate::diag::Source;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -151,7 +151,7 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Option<Audit> {
     }
 
     let raw = raw?;
-    let id = loader.id_or_stem(src, Kind::Audit, raw.id)?;
+    let id = loader.id_or_stem(src, RecordKind::Audit, raw.id)?;
     let period = match raw.period {
         Some(p) => {
             let p = p.into_inner();

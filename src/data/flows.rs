@@ -7,7 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::de::{TomlDate, TomlFile};
-use super::{Filter, Kind, Loader};
+use super::{Filter, Loader, RecordKind};
 use crate::diag::Source;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +77,7 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Option<Flow> {
         .filter_map(|n| file.record(n, "[[version]]"))
         .collect();
     let raw = file.record::<Raw>(root, "the flow")?;
-    let id = loader.id_or_stem(src, Kind::Flow, raw.id);
+    let id = loader.id_or_stem(src, RecordKind::Flow, raw.id);
 
     let mut filter = raw
         .filter

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::de::{TomlDate, TomlFile};
-use super::{Filter, Kind, Loader};
+use super::{Filter, Loader, RecordKind};
 use crate::diag::Source;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
@@ -103,7 +103,7 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Vec<Initiative> {
     let _ = file.record::<RootKeys>(root, "data/initiatives.toml");
     let mut out = Vec::new();
     for r in raws {
-        let mut ok = loader.check_id(src, Kind::Initiative, &r.id);
+        let mut ok = loader.check_id(src, RecordKind::Initiative, &r.id);
         if let Some(m) = &r.metric {
             ok &= loader.metric_ref(src, m, r.filter.as_ref()).is_some();
         }

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::de::TomlFile;
-use super::{Filter, Kind, Loader};
+use super::{Filter, Loader, RecordKind};
 use crate::diag::Source;
 
 /// Which way a metric gets better.
@@ -138,7 +138,7 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Vec<Metric> {
 
     let mut metrics = Vec::new();
     for (_, raw, raw_alerts) in raws {
-        if !loader.check_id(src, Kind::Metric, &raw.id) {
+        if !loader.check_id(src, RecordKind::Metric, &raw.id) {
             continue;
         }
         let mut alerts = Vec::new();

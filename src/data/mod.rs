@@ -15,11 +15,14 @@ pub mod initiatives;
 pub mod kpis;
 pub mod metrics;
 pub mod okrs;
+pub mod record;
 pub mod redact;
 pub mod sprints;
 pub mod surveys;
 pub mod table;
 pub mod themes;
+
+pub use record::RecordKind;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -236,34 +239,6 @@ pub fn plan_number(value: f64, written: &str) -> Result<f64, String> {
     Ok(value)
 }
 
-/// The kinds of record whose ids must be unique across the plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    Metric,
-    Theme,
-    Audit,
-    OkrPeriod,
-    Flow,
-    Sprint,
-    Experiment,
-    Initiative,
-}
-
-impl Kind {
-    fn noun(self) -> &'static str {
-        match self {
-            Kind::Metric => "metric",
-            Kind::Theme => "theme",
-            Kind::Audit => "audit",
-            Kind::OkrPeriod => "OKR period",
-            Kind::Flow => "flow",
-            Kind::Sprint => "sprint",
-            Kind::Experiment => "experiment",
-            Kind::Initiative => "initiative",
-        }
-    }
-}
-
 /// A plan's files by path relative to its root, as read from a revision.
 pub type Files = std::sync::Arc<BTreeMap<String, Vec<u8>>>;
 
@@ -433,7 +408,7 @@ pub struct Loader<'d> {
     no_catalogue: bool,
     /// Per metric id: the dimensions of its KPI rows and the values seen in each.
     kpi_dims: HashMap<String, BTreeMap<String, BTreeSet<String>>>,
-    seen: HashMap<(Kind, String), String>,
+    seen: HashMap<(RecordKind, String), String>,
     /// Filters read before the KPI data (metric alerts), checked once it is in.
     later: Vec<(String, Pos, String, Filter)>,
 }
@@ -467,12 +442,12 @@ impl<'d> Loader<'d> {
     }
 
     /// Checks an id's form and that no other record of its kind has it.
-    pub fn check_id(&mut self, src: &Source, kind: Kind, id: &Spanned<String>) -> bool {
+    pub fn check_id(&mut self, src: &Source, kind: RecordKind, id: &Spanned<String>) -> bool {
         let pos = src.pos(id.span().start);
         self.check_id_at(src, kind, id.get_ref(), pos)
     }
 
-    pub fn check_id_at(&mut self, src: &Source, kind: Kind, id: &str, pos: Pos) -> bool {
+    pub fn check_id_at(&mut self, src: &Source, kind: RecordKind, id: &str, pos: Pos) -> bool {
         if is_device_name(id) {
             let message = format!(
                 "{} id `{id}` is a name Windows keeps for a device, and the site could not be copied there: choose another",
@@ -570,7 +545,7 @@ impl<'d> Loader<'d> {
     pub fn id_or_stem(
         &mut self,
         src: &Source,
-        kind: Kind,
+        kind: RecordKind,
         id: Option<Spanned<String>>,
     ) -> Option<String> {
         match id {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::de::{TomlDate, TomlFile};
-use super::{Filter, Kind, Loader};
+use super::{Filter, Loader, RecordKind};
 use crate::diag::Source;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,7 +102,7 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Option<OkrPeriod> {
     let mut period_ok = true;
     let (mut start, mut end) = (None, None);
     if let Some(raw) = &raw {
-        period_ok = loader.check_id(src, Kind::OkrPeriod, &raw.period);
+        period_ok = loader.check_id(src, RecordKind::OkrPeriod, &raw.period);
         period_ok &= loader.check_range(src, &raw.start, &raw.end);
         start = Some(raw.start.get_ref().0);
         end = Some(raw.end.get_ref().0);

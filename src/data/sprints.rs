@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::de::{TomlDate, TomlFile};
-use super::{Filter, Kind, Loader};
+use super::{Filter, Loader, RecordKind};
 use crate::diag::Source;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
@@ -119,7 +119,7 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Option<Sprint> {
 
     let mut out = Vec::new();
     for e in experiments {
-        let mut ok = loader.check_id(src, Kind::Experiment, &e.id);
+        let mut ok = loader.check_id(src, RecordKind::Experiment, &e.id);
         if let Some(m) = &e.metric {
             ok &= loader.metric_ref(src, m, e.filter.as_ref()).is_some();
         }
@@ -137,7 +137,7 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Option<Sprint> {
         }
     }
     let raw = raw?;
-    let id = loader.id_or_stem(src, Kind::Sprint, raw.id);
+    let id = loader.id_or_stem(src, RecordKind::Sprint, raw.id);
     let range_ok = loader.check_range(src, &raw.start, &raw.end);
     let id = id.filter(|_| range_ok)?;
     Some(Sprint {

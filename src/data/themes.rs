@@ -5,7 +5,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::de::TomlFile;
-use super::{Kind, Loader};
+use super::{Loader, RecordKind};
 use crate::diag::Source;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -46,7 +46,7 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Vec<Theme> {
     let _ = file.record::<RootKeys>(root, "data/themes.toml");
     let mut themes = Vec::new();
     for raw in raws {
-        if !loader.check_id(src, Kind::Theme, &raw.id) {
+        if !loader.check_id(src, RecordKind::Theme, &raw.id) {
             continue;
         }
         let at = src.pos(raw.keywords.span().start);

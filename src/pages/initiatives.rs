@@ -143,7 +143,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
             let kpis = i.metric.as_ref().map(|_| "data/kpis/");
             PageView::new(i.url.clone(), "initiative.html", i.title.clone(), &view)
                 .showing(std::iter::once("data/initiatives.toml").chain(kpis))
-                .about("initiative", &i.id)
+                .about(crate::data::RecordKind::Initiative, &i.id)
         })
         .collect();
     let counts = [

@@ -249,7 +249,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
         pages.push(
             PageView::new(url::kpi(&metric.id), "kpi.html", metric.name.clone(), &view)
                 .showing(["data/metrics.toml", "data/kpis/"])
-                .about("metric", &metric.id),
+                .about(crate::data::RecordKind::Metric, &metric.id),
         );
     }
     pages

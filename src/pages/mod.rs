@@ -82,8 +82,8 @@ impl PageView {
     }
 
     /// The page with the one record it is about.
-    fn about(mut self, kind: &str, id: &str) -> Self {
-        self.record = Some((kind.to_owned(), id.to_owned()));
+    fn about(mut self, kind: crate::data::RecordKind, id: &str) -> Self {
+        self.record = Some((kind, id.to_owned()));
         self
     }
 
