@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::analytics::Report;
-use crate::analytics::alerts::Alert;
+use crate::analytics::alerts::{Kind as AlertKind, Severity};
 use crate::analytics::compare::{Comparison, Model, Outcome, Placebo, SubjectKind, TestFigures};
 use crate::analytics::kpi::{Latest, Series, Verdict};
 use crate::analytics::scoring::{GapStatus, KrStatus, Quadrant, quadrant};
@@ -37,8 +37,19 @@ struct Api<'a> {
     key_results: Vec<KeyResultJson<'a>>,
     audits: Vec<AuditJson<'a>>,
     initiatives: Vec<InitiativeJson<'a>>,
-    alerts: &'a [Alert],
+    alerts: Vec<AlertJson<'a>>,
     history: HistoryJson,
+}
+
+/// An alert with the page of what it is about.
+#[derive(Serialize)]
+struct AlertJson<'a> {
+    kind: AlertKind,
+    severity: Severity,
+    subject: &'a str,
+    url: String,
+    message: &'a str,
+    note: Option<&'a str>,
 }
 
 /// The plan's numbers across its commits, ready to chart.
@@ -412,7 +423,18 @@ pub fn file(plan: &Plan, report: &Report) -> anyhow::Result<OutFile> {
         key_results,
         audits,
         initiatives,
-        alerts: &report.alerts,
+        alerts: report
+            .alerts
+            .iter()
+            .map(|a| AlertJson {
+                kind: a.kind,
+                severity: a.severity,
+                subject: &a.subject,
+                url: crate::url::about(&a.about),
+                message: &a.message,
+                note: a.note.as_deref(),
+            })
+            .collect(),
         history: history(plan),
     };
     let mut bytes = serde_json::to_vec_pretty(&api)?;

@@ -221,7 +221,7 @@ fn verdicts(plan: &Plan, report: &Report) -> BTreeMap<String, Outcome> {
         .comparisons
         .iter()
         .map(|c| {
-            let (subject, _) = crate::pages::compare::subject(plan, c);
+            let (subject, _) = crate::pages::subject::of(plan, c);
             let on = filtered(&c.metric, &c.filter);
             (format!("{subject}, on {on}"), c.verdict)
         })

@@ -86,6 +86,16 @@ pub fn page_of(file: &str) -> &str {
         .unwrap_or(file)
 }
 
+/// The page of what an alert is about.
+pub fn about(about: &crate::analytics::alerts::About) -> String {
+    use crate::analytics::alerts::About;
+    match about {
+        About::Metric(id) => kpi(id),
+        About::Theme(id) => theme(id),
+        About::KeyResult { period, id } => key_result(period, id),
+    }
+}
+
 /// A static file the site ships, such as its stylesheet.
 pub fn asset(name: &str) -> String {
     format!("static/{name}")

@@ -12,7 +12,6 @@ use super::scoring::KrStatus;
 use crate::data::{AlertSeverity, Filter};
 use crate::i18n::Text;
 use crate::plan::Plan;
-use crate::url;
 
 /// What raised an alert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -50,6 +49,14 @@ impl From<AlertSeverity> for Severity {
     }
 }
 
+/// The record an alert is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum About {
+    Metric(String),
+    Theme(String),
+    KeyResult { period: String, id: String },
+}
+
 /// One alert, with a sentence that says what happened.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alert {
@@ -61,8 +68,9 @@ pub struct Alert {
     pub severity: Severity,
     /// The id of what the alert is about: a metric, theme or key result.
     pub subject: String,
-    /// The site page of the subject, relative to the site root.
-    pub url: String,
+    /// What the alert is about, for the page that shows it.
+    #[serde(skip)]
+    pub about: About,
     pub message: String,
     /// The author's note from the alert definition, if any.
     pub note: Option<String>,
@@ -122,7 +130,7 @@ pub fn thresholds(
                     kind: Kind::Threshold,
                     severity: rule.severity.into(),
                     subject: metric.id.clone(),
-                    url: url::kpi(&metric.id),
+                    about: About::Metric(metric.id.clone()),
                     message: text.english(),
                     text,
                     note: rule.message.clone(),
@@ -155,7 +163,7 @@ pub fn themes(
                 kind: Kind::Theme,
                 severity: Severity::Warning,
                 subject: t.id.clone(),
-                url: url::theme(&t.id),
+                about: About::Theme(t.id.clone()),
                 message: text.english(),
                 text,
                 note: None,
@@ -199,7 +207,10 @@ pub fn key_results(
                     kind: Kind::KeyResult,
                     severity,
                     subject: kr.id.clone(),
-                    url: url::key_result(&period.id, &kr.id),
+                    about: About::KeyResult {
+                        period: period.id.clone(),
+                        id: kr.id.clone(),
+                    },
                     message: text.english(),
                     text,
                     note: None,
@@ -245,7 +256,7 @@ pub fn stale(plan: &Plan, length: Length, as_of: Date) -> Vec<Alert> {
                 kind: Kind::Stale,
                 severity: Severity::Warning,
                 subject: metric.id.clone(),
-                url: url::kpi(&metric.id),
+                about: About::Metric(metric.id.clone()),
                 message: text.english(),
                 text,
                 note: None,

@@ -39,7 +39,7 @@ pub fn view(plan: &Plan, report: &Report) -> AlertsView {
                 kind: a.kind,
                 severity: a.severity,
                 subject: a.subject.clone(),
-                url: a.url.clone(),
+                url: url::about(&a.about),
                 message: plan.catalog.text(&a.text),
                 note: a.note.clone(),
             })

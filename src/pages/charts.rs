@@ -64,7 +64,7 @@ pub fn trend(
         .filter_map(|c| {
             let period = Period::of(report.trend, c.change_date);
             let at = points.iter().position(|p| p.period == period)?;
-            let (subject, _) = super::compare::subject(plan, c);
+            let (subject, _) = super::subject::of(plan, c);
             let date = crate::i18n::date(plan.catalog.language(), c.change_date);
             let what = if c.filter == *filter {
                 format!("{subject} ({date})")
@@ -185,7 +185,7 @@ pub fn before_after(plan: &Plan, c: &Comparison) -> Option<ChartView> {
             window_name(plan, "After", after.mean, &metric.unit),
         ),
     };
-    let (subject, _) = super::compare::subject(plan, c);
+    let (subject, _) = super::subject::of(plan, c);
     let label = plan.catalog.t(
         "{metric} before and after {subject}",
         &[("metric", &metric.name), ("subject", &subject)],

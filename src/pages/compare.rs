@@ -10,7 +10,6 @@ use crate::analytics::compare::{Comparison, Model, Outcome, Placebo, SubjectKind
 use crate::analytics::stats::Summary;
 use crate::charts::ChartView;
 use crate::plan::Plan;
-use crate::url;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ComparisonView {
@@ -42,56 +41,6 @@ pub struct ComparisonView {
     pub chart: Option<ChartView>,
 }
 
-/// What changed, in words, and the page that tells about it.
-pub fn subject(plan: &Plan, c: &Comparison) -> (String, String) {
-    let data = &plan.data;
-    match c.subject_kind {
-        SubjectKind::Flow => {
-            let name = data
-                .flows
-                .iter()
-                .find(|f| f.id == c.subject_id)
-                .map_or(c.subject_id.as_str(), |f| f.name.as_str());
-            let version = c.version.as_deref().unwrap_or_default();
-            (
-                plan.catalog.t(
-                    "version {version} of {flow}",
-                    &[("version", version), ("flow", name)],
-                ),
-                url::flow(&c.subject_id),
-            )
-        }
-        SubjectKind::Experiment => {
-            let found = data.sprints.iter().find_map(|s| {
-                s.experiments
-                    .iter()
-                    .find(|e| e.id == c.subject_id)
-                    .map(|e| (s, e))
-            });
-            match found {
-                Some((s, e)) => (
-                    plan.catalog
-                        .t("the experiment “{title}”", &[("title", &e.title)]),
-                    url::experiment(&s.id, &e.id),
-                ),
-                None => (c.subject_id.clone(), url::SPRINTS.to_owned()),
-            }
-        }
-        SubjectKind::Initiative => {
-            let title = data
-                .initiatives
-                .iter()
-                .find(|i| i.id == c.subject_id)
-                .map_or(c.subject_id.as_str(), |i| i.title.as_str());
-            (
-                plan.catalog
-                    .t("the initiative “{title}”", &[("title", title)]),
-                url::initiative(&c.subject_id),
-            )
-        }
-    }
-}
-
 pub fn view(plan: &Plan, c: &Comparison) -> ComparisonView {
     ComparisonView {
         chart: super::charts::before_after(plan, c),
@@ -101,7 +50,7 @@ pub fn view(plan: &Plan, c: &Comparison) -> ComparisonView {
 
 /// The view without its chart, for lists that show a comparison in a line.
 pub fn plain(plan: &Plan, c: &Comparison) -> ComparisonView {
-    let (subject, subject_url) = subject(plan, c);
+    let (subject, subject_url) = super::subject::of(plan, c);
     let direction = plan
         .data
         .metric(&c.metric)

@@ -16,6 +16,7 @@ pub mod kpis;
 pub mod okrs;
 pub mod sections;
 mod sprints;
+pub mod subject;
 mod voc;
 
 use minijinja::Value;
