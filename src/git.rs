@@ -16,6 +16,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub mod flows;
 mod versions;
 
 use gix::bstr::ByteSlice as _;

@@ -87,7 +87,7 @@ fn read(
     let mut data = data::load(root, files.clone(), &config, &mut diags)?;
     let catalog = i18n::Catalog::new(config.language, &config.strings)?;
     for flow in data.flows.iter_mut().filter(|f| f.versions.is_empty()) {
-        flow.versions = data::flows::versions_from(&history, &flow.source);
+        flow.versions = git::flows::versions_from(&history, &flow.source);
         flow.from_history = true;
     }
     let plan = Plan {
