@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::Built;
+use crate::analytics::Report;
 use crate::analytics::alerts::Severity;
 use crate::diag::{self, Diagnostic, Format};
 use crate::terminal::{Terminal, Verbosity};
@@ -34,68 +35,20 @@ pub enum Command {
     ///
     /// The output directory is replaced only when the build succeeds: a plan
     /// with errors leaves the previous site untouched.
-    Build {
-        /// The plan's root folder (where cxreport.toml, data/ and content/ are).
-        #[arg(long, default_value = ".", value_name = "DIR")]
-        root: PathBuf,
-        /// Where to write the site [default: `output_dir` of cxreport.toml, relative to the root].
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Build the plan as it was at this revision (`HEAD~3`, a branch, a
-        /// tag, a commit id), read from the repository: nothing is checked
-        /// out and the work tree is not touched.
-        #[arg(long, value_name = "REV")]
-        rev: Option<String>,
-    },
+    Build(BuildArgs),
     /// Build, serve the site on this machine, and rebuild it whenever a file
     /// of the plan changes: open pages reload by themselves, and a build that
     /// fails keeps the last good site with the problems shown over it.
-    Serve {
-        /// The plan's root folder.
-        #[arg(long, default_value = ".", value_name = "DIR")]
-        root: PathBuf,
-        /// Where to write the site [default: `output_dir` of cxreport.toml].
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// The port to listen on; 0 picks a free one (the address is printed).
-        #[arg(long, short, default_value_t = 1111)]
-        port: u16,
-        /// The address to listen on; 0.0.0.0 lets other machines see the site.
-        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
-        bind: std::net::IpAddr,
-        /// Open the site in the default browser.
-        #[arg(long)]
-        open: bool,
-    },
+    Serve(ServeArgs),
     /// What a change does to the plan and its report, for a pull request:
     /// the plan changes record by record, then key results, audit findings,
     /// alerts, verdicts and KPIs that move. Markdown starts with a hidden
     /// marker, so CI can update one comment in place.
-    Diff {
-        /// The revision to compare from [default: the merge base with the default branch].
-        base: Option<String>,
-        /// The revision to compare to [default: the work tree].
-        head: Option<String>,
-        /// The plan's root folder.
-        #[arg(long, default_value = ".", value_name = "DIR")]
-        root: PathBuf,
-        #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
-        format: DiffFormat,
-        /// Exit with 3 when the change does this (may be given more than once).
-        #[arg(long, value_enum, value_name = "WHAT")]
-        fail_on: Vec<FailOn>,
-    },
+    Diff(DiffArgs),
     /// Start a new plan: a small data set of every kind with each field
     /// explained, content pages, a .gitignore and the CI workflow. It builds
     /// at once.
-    Init {
-        /// The new plan's folder (made if missing).
-        #[arg(default_value = ".", value_name = "DIR")]
-        dir: PathBuf,
-        /// Write into a folder that is not empty, overwriting the starter's files.
-        #[arg(long)]
-        force: bool,
-    },
+    Init(InitArgs),
     /// Add the next record to the plan from a template, and print its file:
     /// a sprint, audit or OKR period (a new file named by its period), an
     /// initiative or a flow version (added to their file). Never overwrites.
@@ -104,18 +57,86 @@ pub enum Command {
         what: NewRecord,
     },
     /// Check the plan without building: every problem, with file:line:col.
-    Check {
-        /// The plan's root folder.
-        #[arg(long, default_value = ".", value_name = "DIR")]
-        root: PathBuf,
-        /// How to print the problems.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Also compute the report, and exit with 3 when an alert of this
-        /// severity or worse fires.
-        #[arg(long, value_enum, value_name = "SEVERITY")]
-        fail_on_alert: Option<AlertLevel>,
-    },
+    Check(CheckArgs),
+}
+
+/// What `build` is given.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// The plan's root folder (where cxreport.toml, data/ and content/ are).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Where to write the site [default: `output_dir` of cxreport.toml, relative to the root].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Build the plan as it was at this revision (`HEAD~3`, a branch, a
+    /// tag, a commit id), read from the repository: nothing is checked
+    /// out and the work tree is not touched.
+    #[arg(long, value_name = "REV")]
+    rev: Option<String>,
+}
+
+/// What `serve` is given.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The plan's root folder.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Where to write the site [default: `output_dir` of cxreport.toml].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// The port to listen on; 0 picks a free one (the address is printed).
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on; 0.0.0.0 lets other machines see the site.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+}
+
+/// What `diff` is given.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The revision to compare from [default: the merge base with the default branch].
+    base: Option<String>,
+    /// The revision to compare to [default: the work tree].
+    head: Option<String>,
+    /// The plan's root folder.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
+    format: DiffFormat,
+    /// Exit with 3 when the change does this (may be given more than once).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    fail_on: Vec<FailOn>,
+}
+
+/// What `init` is given.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The new plan's folder (made if missing).
+    #[arg(default_value = ".", value_name = "DIR")]
+    dir: PathBuf,
+    /// Write into a folder that is not empty, overwriting the starter's files.
+    #[arg(long)]
+    force: bool,
+}
+
+/// What `check` is given.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The plan's root folder.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// How to print the problems.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Also compute the report, and exit with 3 when an alert of this
+    /// severity or worse fires.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    fail_on_alert: Option<AlertLevel>,
 }
 
 /// What `new` adds.
@@ -144,6 +165,7 @@ pub enum NewRecord {
     },
 }
 
+/// Where and when `new` adds its record.
 #[derive(Debug, clap::Args)]
 pub struct NewArgs {
     /// The plan's root folder.
@@ -179,183 +201,223 @@ pub enum AlertLevel {
 
 /// Runs a command. `Err` is a usage or I/O failure (exit 2).
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let term = Terminal::new(if cli.quiet {
-        Verbosity::Quiet
-    } else if cli.verbose {
-        Verbosity::Verbose
-    } else {
-        Verbosity::Normal
-    });
+    let term = Terminal::new(cli.verbosity());
     match cli.command {
-        Command::Build { root, out, rev } => {
-            let progress = term.progress();
-            let (built, diags) = crate::build(&root, out.as_deref(), rev.as_deref(), &progress)?;
-            term.problems(&diags);
-            match built {
-                Some(Built { summary: s, .. }) => {
-                    term.say(format!(
-                        "{} {} pages ({} files, {} unchanged) into {} in {:.2} s",
-                        term.good("Built"),
-                        s.pages,
-                        s.files,
-                        s.unchanged,
-                        diag::printable(&s.out_dir.display().to_string()),
-                        s.elapsed.as_secs_f64()
-                    ));
-                    Ok(ExitCode::SUCCESS)
-                }
-                None => {
-                    eprintln!("{}; the site was not written", diag::counts(&diags));
-                    Ok(ExitCode::from(1))
-                }
+        Command::Build(args) => build(args, &term),
+        Command::Serve(args) => serve(args, &term),
+        Command::Diff(args) => diff(args, &term),
+        Command::Init(args) => init(args, &term),
+        Command::New { what } => new(what),
+        Command::Check(args) => check(args, &term),
+    }
+}
+
+impl Cli {
+    fn verbosity(&self) -> Verbosity {
+        if self.quiet {
+            Verbosity::Quiet
+        } else if self.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        }
+    }
+}
+
+/// Builds the site and says what was written, or why nothing was.
+fn build(args: BuildArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
+    let progress = term.progress();
+    let (built, diags) = crate::build(
+        &args.root,
+        args.out.as_deref(),
+        args.rev.as_deref(),
+        &progress,
+    )?;
+    term.problems(&diags);
+    let Some(Built { summary: s, .. }) = built else {
+        return Ok(invalid(&diags, "the site was not written"));
+    };
+    term.say(format!(
+        "{} {} pages ({} files, {} unchanged) into {} in {:.2} s",
+        term.good("Built"),
+        s.pages,
+        s.files,
+        s.unchanged,
+        diag::printable(&s.out_dir.display().to_string()),
+        s.elapsed.as_secs_f64()
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Serves the site until Ctrl-C.
+fn serve(args: ServeArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
+    let options = crate::serve::Options {
+        root: args.root,
+        out: args.out,
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+    };
+    crate::serve::serve(&options, term)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what the change does, and fails if it does what `--fail-on` names.
+fn diff(args: DiffArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
+    let (found, diags) = crate::diff(&args.root, args.base.as_deref(), args.head.as_deref())?;
+    term.problems(&diags);
+    let Some(d) = found else {
+        return Ok(invalid(&diags, "fix the plan first"));
+    };
+    match args.format {
+        DiffFormat::Markdown => {
+            // Line by line: the Markdown's own line breaks stay, and
+            // a control character from the plan's values is escaped.
+            for line in crate::diff::markdown(&d).lines() {
+                println!("{}", diag::printable(line));
             }
         }
-        Command::Serve {
-            root,
-            out,
-            port,
-            bind,
-            open,
-        } => {
-            let options = crate::serve::Options {
-                root,
-                out,
-                bind,
-                port,
-                open,
-            };
-            crate::serve::serve(&options, &term)?;
-            Ok(ExitCode::SUCCESS)
+        DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&d)?),
+    }
+    Ok(fired(args.fail_on.iter().any(|f| f.fails(&d))))
+}
+
+impl FailOn {
+    /// Whether the change does this.
+    fn fails(self, d: &crate::diff::Diff) -> bool {
+        use crate::analytics::scoring::KrStatus;
+        let off = |s: &Option<KrStatus>| matches!(s, Some(KrStatus::OffTrack | KrStatus::Overdue));
+        match self {
+            Self::OffTrack => d.key_results.iter().any(|k| off(&k.new) && !off(&k.old)),
+            Self::TargetLowered => d.targets.iter().any(|t| t.lowered),
         }
-        Command::Diff {
-            base,
-            head,
-            root,
-            format,
-            fail_on,
-        } => {
-            let (found, diags) = crate::diff(&root, base.as_deref(), head.as_deref())?;
-            term.problems(&diags);
-            let Some(d) = found else {
-                eprintln!("{}; fix the plan first", diag::counts(&diags));
-                return Ok(ExitCode::from(1));
-            };
-            match format {
-                DiffFormat::Markdown => {
-                    // Line by line: the Markdown's own line breaks stay, and
-                    // a control character from the plan's values is escaped.
-                    for line in crate::diff::markdown(&d).lines() {
-                        println!("{}", diag::printable(line));
-                    }
-                }
-                DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&d)?),
-            }
-            use crate::analytics::scoring::KrStatus;
-            let off =
-                |s: &Option<KrStatus>| matches!(s, Some(KrStatus::OffTrack | KrStatus::Overdue));
-            let failed = fail_on.iter().any(|f| match f {
-                FailOn::OffTrack => d.key_results.iter().any(|k| off(&k.new) && !off(&k.old)),
-                FailOn::TargetLowered => d.targets.iter().any(|t| t.lowered),
-            });
-            Ok(if failed {
-                ExitCode::from(3)
-            } else {
-                ExitCode::SUCCESS
-            })
+    }
+}
+
+/// Writes the starter plan, lists its files and says what to run next.
+fn init(args: InitArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
+    let written = crate::init::init(&args.dir, args.force)?;
+    for path in &written {
+        println!("{}", path.display());
+    }
+    let cd = if args.dir == std::path::Path::new(".") {
+        String::new()
+    } else {
+        format!("cd {} && ", args.dir.display())
+    };
+    term.say(format!(
+        "Wrote a new plan of {} files. Next: {cd}cxreport serve --open",
+        written.len()
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Adds the record and prints the file it went into.
+fn new(what: NewRecord) -> anyhow::Result<ExitCode> {
+    let (record, args) = what.into_record();
+    let path = crate::new::new(&args.root, &record, args.date)?;
+    println!("{}", path.strip_prefix(".").unwrap_or(&path).display());
+    Ok(ExitCode::SUCCESS)
+}
+
+impl NewRecord {
+    /// The record to add, apart from where and when.
+    fn into_record(self) -> (crate::new::Record, NewArgs) {
+        use crate::new::Record;
+        match self {
+            Self::Sprint(a) => (Record::Sprint, a),
+            Self::Audit(a) => (Record::Audit, a),
+            Self::Okr(a) => (Record::Okr, a),
+            Self::Initiative { title, args } => (Record::Initiative { title }, args),
+            Self::FlowVersion {
+                flow,
+                summary,
+                args,
+            } => (Record::FlowVersion { flow, summary }, args),
         }
-        Command::Init { dir, force } => {
-            let written = crate::init::init(&dir, force)?;
-            for path in &written {
-                println!("{}", path.display());
-            }
-            let cd = if dir == std::path::Path::new(".") {
-                String::new()
-            } else {
-                format!("cd {} && ", dir.display())
-            };
-            term.say(format!(
-                "Wrote a new plan of {} files. Next: {cd}cxreport serve --open",
-                written.len()
-            ));
-            Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// Checks the plan, prints every problem and, when asked, the alerts that fail it.
+fn check(args: CheckArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
+    let human = args.format == Format::Human;
+    // Bars would only get in the way of output for machines.
+    let bars = term.progress();
+    let progress: &dyn crate::progress::Progress = if human {
+        &bars
+    } else {
+        &crate::progress::Silent
+    };
+    let (checked, diags) = crate::check(&args.root, progress)?;
+    report(&diags, args.format, term)?;
+    let failed = diags.iter().any(|d| d.severity == diag::Severity::Error);
+    if human {
+        verdict(&diags, failed, term);
+    }
+    let Some(computed) = checked.filter(|_| !failed) else {
+        return Ok(ExitCode::from(1));
+    };
+    Ok(match args.fail_on_alert {
+        Some(level) => fired(alerts_fired(&computed, level, args.format)),
+        None => ExitCode::SUCCESS,
+    })
+}
+
+/// The line under a human check's problems: on stderr when the plan fails.
+fn verdict(diags: &[Diagnostic], failed: bool, term: &Terminal) {
+    if diags.is_empty() {
+        term.say(term.good("The plan is valid."));
+    } else if failed {
+        eprintln!("{}", diag::counts(diags));
+    } else {
+        term.say(diag::counts(diags));
+    }
+}
+
+/// Prints each alert at `level` or worse, and says whether any fired.
+fn alerts_fired(report: &Report, level: AlertLevel, format: Format) -> bool {
+    let firing: Vec<_> = report
+        .alerts
+        .iter()
+        .filter(|a| level == AlertLevel::Warning || a.severity == Severity::Critical)
+        .collect();
+    for a in &firing {
+        match format {
+            Format::Github => println!(
+                "::error title=cxreport {} alert::{}",
+                a.severity.as_str(),
+                diag::escape_github(&a.message)
+            ),
+            _ => eprintln!(
+                "{} alert: {}",
+                a.severity.as_str(),
+                diag::printable(&a.message)
+            ),
         }
-        Command::New { what } => {
-            use crate::new::Record;
-            let (record, args) = match what {
-                NewRecord::Sprint(a) => (Record::Sprint, a),
-                NewRecord::Audit(a) => (Record::Audit, a),
-                NewRecord::Okr(a) => (Record::Okr, a),
-                NewRecord::Initiative { title, args } => (Record::Initiative { title }, args),
-                NewRecord::FlowVersion {
-                    flow,
-                    summary,
-                    args,
-                } => (Record::FlowVersion { flow, summary }, args),
-            };
-            let path = crate::new::new(&args.root, &record, args.date)?;
-            println!("{}", path.strip_prefix(".").unwrap_or(&path).display());
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Check {
-            root,
-            format,
-            fail_on_alert,
-        } => {
-            // Bars would only get in the way of output for machines.
-            let bars = term.progress();
-            let progress: &dyn crate::Progress = if format == Format::Human {
-                &bars
-            } else {
-                &crate::Silent
-            };
-            let (checked, diags) = crate::check(&root, progress)?;
-            report(&diags, format, &term)?;
-            let failed = diags.iter().any(|d| d.severity == diag::Severity::Error);
-            if format == Format::Human {
-                if diags.is_empty() {
-                    term.say(term.good("The plan is valid."));
-                } else if failed {
-                    eprintln!("{}", diag::counts(&diags));
-                } else {
-                    term.say(diag::counts(&diags));
-                }
-            }
-            let Some(report) = checked.filter(|_| !failed) else {
-                return Ok(ExitCode::from(1));
-            };
-            if let Some(level) = fail_on_alert {
-                let firing: Vec<_> = report
-                    .alerts
-                    .iter()
-                    .filter(|a| level == AlertLevel::Warning || a.severity == Severity::Critical)
-                    .collect();
-                for a in &firing {
-                    match format {
-                        Format::Github => println!(
-                            "::error title=cxreport {} alert::{}",
-                            a.severity.as_str(),
-                            diag::escape_github(&a.message)
-                        ),
-                        _ => eprintln!(
-                            "{} alert: {}",
-                            a.severity.as_str(),
-                            diag::printable(&a.message)
-                        ),
-                    }
-                }
-                if !firing.is_empty() {
-                    if format == Format::Human {
-                        let n = firing.len();
-                        eprintln!(
-                            "{n} alert{} at or above the --fail-on-alert level",
-                            if n == 1 { "" } else { "s" }
-                        );
-                    }
-                    return Ok(ExitCode::from(3));
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+    }
+    let n = firing.len();
+    if n > 0 && format == Format::Human {
+        eprintln!(
+            "{n} alert{} at or above the --fail-on-alert level",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    n > 0
+}
+
+/// Exit status 1 for a plan with errors, under the problems' count and what
+/// they prevented.
+fn invalid(diags: &[Diagnostic], prevented: &str) -> ExitCode {
+    eprintln!("{}; {prevented}", diag::counts(diags));
+    ExitCode::from(1)
+}
+
+/// Exit status 3 when something happened that the user asked to fail on.
+fn fired(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

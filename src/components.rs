@@ -16,13 +16,13 @@ use std::sync::{Arc, OnceLock};
 use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error, ErrorKind, State, context};
 
-use crate::Plan;
 use crate::analytics::Report;
 use crate::analytics::kpi::Series;
 use crate::charts::ChartView;
 use crate::data::Filter;
 use crate::diag::{Diagnostic, Severity, hint};
 use crate::pages::{self, Markdown};
+use crate::plan::Plan;
 
 /// What the component functions read: the plan and its report.
 struct Ctx {
@@ -86,6 +86,24 @@ pub const NAMES: &[&str] = &[
     "audit_gaps",
 ];
 
+/// A component placed with the id of what it shows: `kpi_card("sla")`.
+type WithId = fn(&Ctx, &mut State, String, Kwargs) -> Result<Value, Error>;
+
+/// A component of the whole plan, with keyword arguments only: `nps()`.
+type WithoutId = fn(&Ctx, &mut State, Kwargs) -> Result<Value, Error>;
+
+/// The components that take an id, by the name a page calls them by; with
+/// [`WITHOUT_ID`], all of [`NAMES`].
+const WITH_ID: &[(&str, WithId)] = &[
+    ("kpi_card", kpi_card),
+    ("trend_chart", trend_chart),
+    ("before_after", before_after),
+    ("okr_table", okr_table),
+    ("audit_gaps", audit_gaps),
+];
+/// The components that take no id.
+const WITHOUT_ID: &[(&str, WithoutId)] = &[("nps", nps), ("alerts", alerts)];
+
 /// Adds the component functions to `env`.
 pub fn register(env: &mut Environment<'static>, plan: Arc<Plan>, report: Arc<Report>) {
     let ctx = Arc::new(Ctx {
@@ -93,142 +111,150 @@ pub fn register(env: &mut Environment<'static>, plan: Arc<Plan>, report: Arc<Rep
         report,
         dimensions: OnceLock::new(),
     });
-    let c = ctx.clone();
-    env.add_function(
-        "kpi_card",
-        move |state: &mut State, id: String, kw: Kwargs| {
-            let (metric, filter, series) = c.series("kpi_card", &id, &kw)?;
-            let mut card = pages::kpis::card_of(metric, &series);
-            if !filter.is_empty() {
-                card.name = format!("{} ({})", card.name, pages::filter_text(&filter));
+    for &(name, component) in WITH_ID {
+        let c = Arc::clone(&ctx);
+        env.add_function(name, move |state: &mut State, id: String, kw: Kwargs| {
+            component(&c, state, id, kw)
+        });
+    }
+    for &(name, component) in WITHOUT_ID {
+        let c = Arc::clone(&ctx);
+        env.add_function(name, move |state: &mut State, kw: Kwargs| {
+            component(&c, state, kw)
+        });
+    }
+}
+
+/// `kpi_card("sla", channel="whatsapp")`: a metric's card, for a part of the operation if given.
+fn kpi_card(c: &Ctx, state: &mut State, id: String, kw: Kwargs) -> Result<Value, Error> {
+    let (metric, filter, series) = c.series("kpi_card", &id, &kw)?;
+    let mut card = pages::kpis::card_of(metric, &series);
+    if !filter.is_empty() {
+        card.name = format!("{} ({})", card.name, pages::filter_text(&filter));
+    }
+    place(state, "kpi_card", &card)
+}
+
+/// `trend_chart("sla", channel="voice")`: a metric's trend over time.
+fn trend_chart(c: &Ctx, state: &mut State, id: String, kw: Kwargs) -> Result<Value, Error> {
+    let (metric, filter, series) = c.series("trend_chart", &id, &kw)?;
+    let mut chart = pages::charts::trend(&c.plan, &c.report, metric, &filter, &series);
+    unique(state, chart.as_mut());
+    place(state, "chart", &chart)
+}
+
+/// `before_after("whatsapp-faq-bot", metric="sla", version="2.0")`: the comparisons
+/// around a flow version, an experiment or an initiative.
+fn before_after(c: &Ctx, state: &mut State, id: String, kw: Kwargs) -> Result<Value, Error> {
+    takes("before_after", &kw, &["metric", "version"])?;
+    let metric: Option<String> = kw.get("metric")?;
+    let version: Option<String> = kw.get("version")?;
+    let all = &c.report.comparisons;
+    if !all.iter().any(|x| x.subject_id == id) {
+        let subjects: BTreeSet<&str> = all.iter().map(|x| x.subject_id.as_str()).collect();
+        return Err(invalid(format!(
+            "before_after: no flow, experiment or initiative `{id}` has a before/after comparison{}",
+            hint(&id, subjects)
+        )));
+    }
+    let mut views: Vec<_> = all
+        .iter()
+        .filter(|x| x.subject_id == id)
+        .filter(|x| metric.as_ref().is_none_or(|m| x.metric == *m))
+        .filter(|x| version.is_none() || x.version == version)
+        .map(|x| pages::compare::view(&c.plan, x))
+        .collect();
+    for view in &mut views {
+        unique(state, view.chart.as_mut());
+    }
+    if views.is_empty() {
+        return Err(invalid(format!(
+            "before_after: `{id}` has no comparison with that metric and version"
+        )));
+    }
+    place(state, "before_after", &views)
+}
+
+/// `okr_table("2026-h1")`: an OKR period's objectives and key results.
+fn okr_table(c: &Ctx, state: &mut State, id: String, kw: Kwargs) -> Result<Value, Error> {
+    takes("okr_table", &kw, &[])?;
+    let okrs = &c.plan.data.okrs;
+    let Some(period) = okrs.iter().find(|p| p.id == id) else {
+        return Err(invalid(format!(
+            "okr_table: no OKR period `{id}`{}",
+            hint(&id, okrs.iter().map(|p| p.id.as_str()))
+        )));
+    };
+    let view = context! {
+        period => serde_value(&pages::okrs::summary(&c.report, period)),
+        objectives => serde_value(&pages::okrs::objectives(&c.plan, &c.report, period)),
+    };
+    place(state, "okr_table", &view)
+}
+
+/// `nps()` or `nps(segment="channel")`: NPS by period, or by a segment of the responses.
+fn nps(c: &Ctx, state: &mut State, kw: Kwargs) -> Result<Value, Error> {
+    takes("nps", &kw, &["segment"])?;
+    let segment: Option<String> = kw.get("segment")?;
+    let mut chart = match &segment {
+        None => pages::charts::nps_periods(&c.plan, &c.report),
+        Some(s) => {
+            let segments = &c.report.voc.segments;
+            if !segments.iter().any(|(d, _)| d == s) {
+                return Err(invalid(format!(
+                    "nps: the survey responses have no segment `{s}`{}",
+                    one_of(s, segments.iter().map(|(d, _)| d.as_str()))
+                )));
             }
-            place(state, "kpi_card", &card)
-        },
-    );
-    let c = ctx.clone();
-    env.add_function(
-        "trend_chart",
-        move |state: &mut State, id: String, kw: Kwargs| {
-            let (metric, filter, series) = c.series("trend_chart", &id, &kw)?;
-            let mut chart = pages::charts::trend(&c.plan, &c.report, metric, &filter, &series);
+            pages::charts::nps_segment(&c.plan, &c.report, s)
+        }
+    };
+    unique(state, chart.as_mut());
+    place(state, "chart", &chart)
+}
+
+/// `alerts()` or `alerts(severity="critical")`: the alerts that fire.
+fn alerts(c: &Ctx, state: &mut State, kw: Kwargs) -> Result<Value, Error> {
+    takes("alerts", &kw, &["severity"])?;
+    let severity: Option<String> = kw.get("severity")?;
+    let mut view = pages::alerts::view(&c.plan, &c.report);
+    match severity.as_deref() {
+        None => {}
+        Some(s @ ("critical" | "warning")) => view.alerts.retain(|a| a.severity.as_str() == s),
+        Some(s) => {
+            return Err(invalid(format!(
+                "alerts: severity must be `critical` or `warning`, not `{s}`"
+            )));
+        }
+    }
+    place(state, "alerts", &view)
+}
+
+/// `audit_gaps("2026-q1")`: an audit's findings and the gap of each to its target.
+fn audit_gaps(c: &Ctx, state: &mut State, id: String, kw: Kwargs) -> Result<Value, Error> {
+    takes("audit_gaps", &kw, &[])?;
+    let audits = &c.plan.data.audits;
+    let Some(audit) = audits.iter().find(|a| a.id == id) else {
+        return Err(invalid(format!(
+            "audit_gaps: no audit `{id}`{}",
+            hint(&id, audits.iter().map(|a| a.id.as_str()))
+        )));
+    };
+    let findings: Vec<_> = c
+        .report
+        .findings(audit)
+        .map(|(f, r)| pages::audits::finding_view(f, r))
+        .collect();
+    let view = context! {
+        audit => serde_value(&pages::audits::summary(&c.report, audit)),
+        findings => serde_value(&findings),
+        chart => serde_value(&{
+            let mut chart = pages::charts::audit_gaps(&c.plan, &c.report, audit);
             unique(state, chart.as_mut());
-            place(state, "chart", &chart)
-        },
-    );
-    let c = ctx.clone();
-    env.add_function("before_after", move |state: &mut State, id: String, kw: Kwargs| {
-        takes("before_after", &kw, &["metric", "version"])?;
-        let metric: Option<String> = kw.get("metric")?;
-        let version: Option<String> = kw.get("version")?;
-        let all = &c.report.comparisons;
-        if !all.iter().any(|x| x.subject_id == id) {
-            let subjects: BTreeSet<&str> = all.iter().map(|x| x.subject_id.as_str()).collect();
-            return Err(invalid(format!(
-                "before_after: no flow, experiment or initiative `{id}` has a before/after comparison{}",
-                hint(&id, subjects)
-            )));
-        }
-        let mut views: Vec<_> = all
-            .iter()
-            .filter(|x| x.subject_id == id)
-            .filter(|x| metric.as_ref().is_none_or(|m| x.metric == *m))
-            .filter(|x| version.is_none() || x.version == version)
-            .map(|x| pages::compare::view(&c.plan, x))
-            .collect();
-        for view in &mut views {
-            unique(state, view.chart.as_mut());
-        }
-        if views.is_empty() {
-            return Err(invalid(format!(
-                "before_after: `{id}` has no comparison with that metric and version"
-            )));
-        }
-        place(state, "before_after", &views)
-    });
-    let c = ctx.clone();
-    env.add_function(
-        "okr_table",
-        move |state: &mut State, id: String, kw: Kwargs| {
-            takes("okr_table", &kw, &[])?;
-            let okrs = &c.plan.data.okrs;
-            let Some(period) = okrs.iter().find(|p| p.id == id) else {
-                return Err(invalid(format!(
-                    "okr_table: no OKR period `{id}`{}",
-                    hint(&id, okrs.iter().map(|p| p.id.as_str()))
-                )));
-            };
-            let view = context! {
-                period => serde_value(&pages::okrs::summary(&c.report, period)),
-                objectives => serde_value(&pages::okrs::objectives(&c.plan, &c.report, period)),
-            };
-            place(state, "okr_table", &view)
-        },
-    );
-    let c = ctx.clone();
-    env.add_function("nps", move |state: &mut State, kw: Kwargs| {
-        takes("nps", &kw, &["segment"])?;
-        let segment: Option<String> = kw.get("segment")?;
-        let mut chart = match &segment {
-            None => pages::charts::nps_periods(&c.plan, &c.report),
-            Some(s) => {
-                let segments = &c.report.voc.segments;
-                if !segments.iter().any(|(d, _)| d == s) {
-                    return Err(invalid(format!(
-                        "nps: the survey responses have no segment `{s}`{}",
-                        one_of(s, segments.iter().map(|(d, _)| d.as_str()))
-                    )));
-                }
-                pages::charts::nps_segment(&c.plan, &c.report, s)
-            }
-        };
-        unique(state, chart.as_mut());
-        place(state, "chart", &chart)
-    });
-    let c = ctx.clone();
-    env.add_function("alerts", move |state: &mut State, kw: Kwargs| {
-        takes("alerts", &kw, &["severity"])?;
-        let severity: Option<String> = kw.get("severity")?;
-        let mut view = pages::alerts::view(&c.plan, &c.report);
-        match severity.as_deref() {
-            None => {}
-            Some(s @ ("critical" | "warning")) => view.alerts.retain(|a| a.severity.as_str() == s),
-            Some(s) => {
-                return Err(invalid(format!(
-                    "alerts: severity must be `critical` or `warning`, not `{s}`"
-                )));
-            }
-        }
-        place(state, "alerts", &view)
-    });
-    let c = ctx;
-    env.add_function(
-        "audit_gaps",
-        move |state: &mut State, id: String, kw: Kwargs| {
-            takes("audit_gaps", &kw, &[])?;
-            let audits = &c.plan.data.audits;
-            let Some(audit) = audits.iter().find(|a| a.id == id) else {
-                return Err(invalid(format!(
-                    "audit_gaps: no audit `{id}`{}",
-                    hint(&id, audits.iter().map(|a| a.id.as_str()))
-                )));
-            };
-            let findings: Vec<_> = c
-                .report
-                .findings(audit)
-                .map(|(f, r)| pages::audits::finding_view(f, r))
-                .collect();
-            let view = context! {
-                audit => serde_value(&pages::audits::summary(&c.report, audit)),
-                findings => serde_value(&findings),
-                chart => serde_value(&{
-                    let mut chart = pages::charts::audit_gaps(&c.plan, &c.report, audit);
-                    unique(state, chart.as_mut());
-                    chart
-                }),
-            };
-            place(state, "audit_gaps", &view)
-        },
-    );
+            chart
+        }),
+    };
+    place(state, "audit_gaps", &view)
 }
 
 impl Ctx {
@@ -604,6 +630,16 @@ fn page_error(md: &Markdown, source: &str, e: &Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_component_is_registered_under_its_name() {
+        let registered: BTreeSet<&str> = WITH_ID
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(WITHOUT_ID.iter().map(|(n, _)| *n))
+            .collect();
+        assert_eq!(registered, NAMES.iter().copied().collect());
+    }
 
     #[test]
     fn tags_too_long_to_parse_safely_are_found() {

@@ -4,7 +4,7 @@
 //! to their file). The date is given on the command line or taken from the
 //! plan's `as_of`: cxreport never reads the clock. Nothing is overwritten.
 
-use std::fmt::Write as _;
+use std::fmt::{Display, Write as _};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -22,6 +22,14 @@ pub enum Record {
     FlowVersion { flow: String, summary: String },
 }
 
+// The templates, one per record kind, compiled in as `init`'s files are.
+// Each `{name}` in them is filled in by `fill`.
+const SPRINT: &str = include_str!("new/sprint.toml");
+const AUDIT: &str = include_str!("new/audit.toml");
+const OKR: &str = include_str!("new/okr.toml");
+const INITIATIVE: &str = include_str!("new/initiative.toml");
+const FLOW_VERSION: &str = include_str!("new/flow-version.toml");
+
 /// Writes the record into the plan at `root`, dated `date` (else the plan's
 /// `as_of`), and returns the file written.
 pub fn new(root: &Path, record: &Record, date: Option<Date>) -> anyhow::Result<PathBuf> {
@@ -30,160 +38,164 @@ pub fn new(root: &Path, record: &Record, date: Option<Date>) -> anyhow::Result<P
         None => as_of(root)?,
     };
     match record {
-        Record::Sprint => {
-            let first = date.first_of_month();
-            let id = format!("{:04}-{:02}", date.year(), date.month());
-            let text = format!(
-                "# The sprint of {id}: what was tried, what was agreed, what was learnt.\n\
-                 title = \"{month} sprint\"\n\
-                 start = {first}\n\
-                 end = {last}\n\
-                 # goal = \"\"          # optional: what the sprint is for\n\
-                 learnings = []       # what the team learnt, one text each\n\n\
-                 # [[experiment]]\n\
-                 # id = \"\"             # unique across all sprints\n\
-                 # title = \"\"\n\
-                 # hypothesis = \"\"\n\
-                 # metric = \"\"         # optional: the metric that should move\n\
-                 # start = {first}   # the change date: the metric is compared before and after it\n\
-                 # status = \"running\"  # running, worked, failed or inconclusive\n\n\
-                 # [[action]]\n\
-                 # title = \"\"\n\
-                 # owner = \"\"\n\
-                 # due = {last}\n\
-                 # status = \"todo\"     # todo, in-progress, done or blocked\n",
-                month = first.strftime("%B %Y"),
-                last = first.last_of_month(),
-            );
-            create(root, &format!("data/sprints/{id}.toml"), &text)
-        }
-        Record::Audit => {
-            let quarter = (date.month() - 1) / 3 + 1;
-            let id = format!("{:04}-q{quarter}", date.year());
-            let text = format!(
-                "# The {year} Q{quarter} audit: for each indicator, the target and where the\n\
-                 # operation stood on the audit date.\n\
-                 title = \"Q{quarter} {year} CX audit\"\n\
-                 date = {date}\n\
-                 # summary = \"\"        # optional: the audit's conclusions (Markdown)\n\n\
-                 # One [[finding]] for each indicator audited:\n\
-                 # [[finding]]\n\
-                 # area = \"Service levels\"\n\
-                 # metric = \"sla\"                   # or indicator = \"…\" and direction = \"higher\"\n\
-                 # filter = {{ channel = \"voice\" }}  # optional: the part of the operation measured\n\
-                 # target = 90\n\
-                 # current = 0\n",
-                year = date.year(),
-            );
-            create(root, &format!("data/audits/{id}.toml"), &text)
-        }
-        Record::Okr => {
-            let (half, start, end) = if date.month() <= 6 {
-                (
-                    1,
-                    Date::new(date.year(), 1, 1)?,
-                    Date::new(date.year(), 6, 30)?,
-                )
-            } else {
-                (
-                    2,
-                    Date::new(date.year(), 7, 1)?,
-                    Date::new(date.year(), 12, 31)?,
-                )
-            };
-            let id = format!("{:04}-h{half}", date.year());
-            let text = format!(
-                "# The OKRs of {id}: objectives, and the key results that say whether they are met.\n\
-                 period = \"{id}\"\n\
-                 start = {start}\n\
-                 end = {end}\n\n\
-                 # [[objective]]\n\
-                 # id = \"\"\n\
-                 # title = \"\"\n\
-                 # owner = \"\"                 # optional\n\n\
-                 # [[objective.key_result]]\n\
-                 # id = \"\"                    # unique within the period\n\
-                 # title = \"\"\n\
-                 # owner = \"\"\n\
-                 # deadline = {end}\n\
-                 # baseline = 0\n\
-                 # target = 0\n\
-                 # metric = \"\"                # optional: the current value then comes from the KPI data\n"
-            );
-            create(root, &format!("data/okrs/{id}.toml"), &text)
-        }
-        Record::Initiative { title } => {
-            let id = crate::content::slug(&fold(title));
-            if id.is_empty() {
-                bail!("the title {title:?} gives no id: use letters or digits");
+        Record::Sprint => sprint(root, date),
+        Record::Audit => audit(root, date),
+        Record::Okr => okr(root, date),
+        Record::Initiative { title } => initiative(root, title, date),
+        Record::FlowVersion { flow, summary } => flow_version(root, flow, summary, date),
+    }
+}
+
+/// data/sprints/YYYY-MM.toml, for the month of `date`.
+fn sprint(root: &Path, date: Date) -> anyhow::Result<PathBuf> {
+    let first = date.first_of_month();
+    let id = format!("{:04}-{:02}", date.year(), date.month());
+    let text = fill(
+        SPRINT,
+        &[
+            ("id", &id),
+            ("month", &first.strftime("%B %Y")),
+            ("first", &first),
+            ("last", &first.last_of_month()),
+        ],
+    );
+    create(root, &format!("data/sprints/{id}.toml"), &text)
+}
+
+/// data/audits/YYYY-qN.toml, for the quarter of `date` and dated by it.
+fn audit(root: &Path, date: Date) -> anyhow::Result<PathBuf> {
+    let quarter = (date.month() - 1) / 3 + 1;
+    let id = format!("{:04}-q{quarter}", date.year());
+    let text = fill(
+        AUDIT,
+        &[
+            ("year", &date.year()),
+            ("quarter", &quarter),
+            ("date", &date),
+        ],
+    );
+    create(root, &format!("data/audits/{id}.toml"), &text)
+}
+
+/// data/okrs/YYYY-hN.toml, for the half-year of `date`.
+fn okr(root: &Path, date: Date) -> anyhow::Result<PathBuf> {
+    let (half, start, end) = if date.month() <= 6 {
+        (
+            1,
+            Date::new(date.year(), 1, 1)?,
+            Date::new(date.year(), 6, 30)?,
+        )
+    } else {
+        (
+            2,
+            Date::new(date.year(), 7, 1)?,
+            Date::new(date.year(), 12, 31)?,
+        )
+    };
+    let id = format!("{:04}-h{half}", date.year());
+    let text = fill(OKR, &[("id", &id), ("start", &start), ("end", &end)]);
+    create(root, &format!("data/okrs/{id}.toml"), &text)
+}
+
+/// An `[[initiative]]` at the end of data/initiatives.toml, its id made from
+/// the title, due three months after `date`.
+fn initiative(root: &Path, title: &str, date: Date) -> anyhow::Result<PathBuf> {
+    let id = crate::content::slug(&fold(title));
+    if id.is_empty() {
+        bail!("the title {title:?} gives no id: use letters or digits");
+    }
+    let rel = "data/initiatives.toml";
+    let path = root.join(rel);
+    let old = read_or_empty(&path)?;
+    if declares(&old, "id", &id) {
+        bail!("{rel} already has an initiative `{id}`: choose another title");
+    }
+    let text = fill(
+        INITIATIVE,
+        &[
+            ("id", &id),
+            ("title", &toml::Value::from(title)),
+            ("due", &date.checked_add(3.months())?),
+            ("date", &date),
+        ],
+    );
+    append(&path, &old, &text)?;
+    Ok(path)
+}
+
+/// A `[[version]]` at the end of data/flows/FLOW.toml, live on `date`, with
+/// the last version's steps.
+fn flow_version(root: &Path, flow: &str, summary: &str, date: Date) -> anyhow::Result<PathBuf> {
+    let rel = format!("data/flows/{flow}.toml");
+    let path = root.join(&rel);
+    if !path.is_file() {
+        bail!("there is no {rel}: name a flow in data/flows/");
+    }
+    let old = read_or_empty(&path)?;
+    let (name, steps) = last_version(&rel, &old)?;
+    let text = fill(
+        FLOW_VERSION,
+        &[
+            ("next", &next_version(&name)),
+            ("date", &date),
+            ("summary", &toml::Value::from(summary)),
+            ("steps", &steps),
+        ],
+    );
+    append(&path, &old, &text)?;
+    Ok(path)
+}
+
+/// The name and the steps (as TOML) of the last `[[version]]` in the flow
+/// file `rel`, whose text is `text`.
+fn last_version(rel: &str, text: &str) -> anyhow::Result<(String, String)> {
+    let doc: toml::Table = text
+        .parse()
+        .with_context(|| format!("{rel} does not parse: run cxreport check"))?;
+    let versions = doc.get("version").and_then(toml::Value::as_array);
+    let Some(last) = versions
+        .and_then(|v| v.last())
+        .and_then(toml::Value::as_table)
+    else {
+        bail!(
+            "{rel} has no [[version]] entries: its versions come from its git history, so commit the change instead"
+        );
+    };
+    let name = last
+        .get("version")
+        .and_then(toml::Value::as_str)
+        .unwrap_or("");
+    let steps = last
+        .get("steps")
+        .map_or_else(|| "[]".to_owned(), ToString::to_string);
+    Ok((name.to_owned(), steps))
+}
+
+/// `template` with each `{name}` of `values` replaced. One pass, so that a
+/// value (a title someone typed) is never taken for a placeholder; any other
+/// brace, such as a TOML inline table in a comment, is kept as it is.
+fn fill(template: &str, values: &[(&str, &dyn Display)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        let named = rest[1..]
+            .split_once('}')
+            .and_then(|(name, _)| values.iter().find(|(n, _)| *n == name));
+        match named {
+            Some((name, value)) => {
+                let _ = write!(out, "{value}");
+                rest = &rest[name.len() + 2..];
             }
-            let rel = "data/initiatives.toml";
-            let path = root.join(rel);
-            let old = read_or_empty(&path)?;
-            if declares(&old, "id", &id) {
-                bail!("{rel} already has an initiative `{id}`: choose another title");
+            None => {
+                out.push('{');
+                rest = &rest[1..];
             }
-            let mut text = String::new();
-            let _ = write!(
-                text,
-                "\n[[initiative]]\n\
-                 id = \"{id}\"\n\
-                 title = {title}\n\
-                 owner = \"Who answers for it\"\n\
-                 due = {due}\n\
-                 status = \"todo\"      # todo, in-progress, done, blocked or dropped\n\
-                 impact = \"medium\"    # low, medium or high\n\
-                 effort = \"medium\"    # low, medium or high\n\
-                 # metric = \"\"        # optional: the metric it should move, compared around launch\n\
-                 # launch = {date}\n",
-                title = toml::Value::from(title.as_str()),
-                due = date.checked_add(3.months())?,
-            );
-            append(&path, &old, &text)?;
-            Ok(path)
-        }
-        Record::FlowVersion { flow, summary } => {
-            let rel = format!("data/flows/{flow}.toml");
-            let path = root.join(&rel);
-            if !path.is_file() {
-                bail!("there is no {rel}: name a flow in data/flows/");
-            }
-            let old = read_or_empty(&path)?;
-            let doc: toml::Table = old
-                .parse()
-                .with_context(|| format!("{rel} does not parse: run cxreport check"))?;
-            let versions = doc.get("version").and_then(toml::Value::as_array);
-            let Some(last) = versions
-                .and_then(|v| v.last())
-                .and_then(toml::Value::as_table)
-            else {
-                bail!(
-                    "{rel} has no [[version]] entries: its versions come from its git history, so commit the change instead"
-                );
-            };
-            let name = last
-                .get("version")
-                .and_then(toml::Value::as_str)
-                .unwrap_or("");
-            let next = next_version(name);
-            let steps = last
-                .get("steps")
-                .map_or_else(|| "[]".to_owned(), ToString::to_string);
-            let mut text = String::new();
-            let _ = write!(
-                text,
-                "\n[[version]]\n\
-                 version = \"{next}\"\n\
-                 date = {date}\n\
-                 summary = {summary}\n\
-                 changes = []\n\
-                 steps = {steps}\n",
-                summary = toml::Value::from(summary.as_str()),
-            );
-            append(&path, &old, &text)?;
-            Ok(path)
         }
     }
+    out.push_str(rest);
+    out
 }
 
 /// The plan's `as_of`, for a date nobody gave.
@@ -257,18 +269,15 @@ fn create(root: &Path, rel: &str, text: &str) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
-fn append(path: &Path, old: &str, text: &str) -> anyhow::Result<()> {
-    let sep = if old.is_empty() || old.ends_with('\n') {
-        ""
-    } else {
-        "\n"
+/// Adds `record` to the end of the file at `path`, whose text is `old`,
+/// after a blank line unless the file is empty.
+fn append(path: &Path, old: &str, record: &str) -> anyhow::Result<()> {
+    let sep = match old {
+        "" => "",
+        _ if old.ends_with('\n') => "\n",
+        _ => "\n\n",
     };
-    let body = if old.is_empty() {
-        text.trim_start()
-    } else {
-        text
-    };
-    fs::write(path, format!("{old}{sep}{body}"))
+    fs::write(path, format!("{old}{sep}{record}"))
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
@@ -288,5 +297,14 @@ mod tests {
         );
         assert!(declares("id = \"a\"\n", "id", "a"));
         assert!(!declares("id = \"ab\"\n", "id", "a"));
+    }
+
+    #[test]
+    fn templates_are_filled_in_one_pass() {
+        let filled = fill(
+            "a = {a}\nb = {b}\nc = { x = 1 } {c} {",
+            &[("a", &"{b}"), ("b", &2)],
+        );
+        assert_eq!(filled, "a = {b}\nb = 2\nc = { x = 1 } {c} {");
     }
 }
