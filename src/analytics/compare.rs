@@ -219,9 +219,12 @@ pub fn all(plan: &Plan, as_of: Date) -> Vec<Comparison> {
     }
     // Every recorded change of each metric, wherever it applies: a placebo
     // date near one of them is not an ordinary date.
-    let mut changes: BTreeMap<&str, Vec<Date>> = BTreeMap::new();
+    let mut changes: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
     for s in &subjects {
-        changes.entry(s.metric).or_default().push(s.date);
+        changes.entry(s.metric).or_default().push(periods::days(s.date));
+    }
+    for days in changes.values_mut() {
+        days.sort_unstable();
     }
     // Each metric and filter's daily series, read once: many changes share
     // one, and each reaches far back for its history and placebo dates.
@@ -251,14 +254,15 @@ pub fn all(plan: &Plan, as_of: Date) -> Vec<Comparison> {
 /// Compares the daily values of `metric` (`series`, the rows matching
 /// `filter` by day number, up to `as_of`) in the `window_days` days before
 /// `date` with those after it, and tests the step at `date`; then tests
-/// earlier dates at least a window away from every date in `changes`.
+/// earlier dates at least a window away from every day in `changes` (day
+/// numbers, in order).
 pub fn compare(
     plan: &Plan,
     metric: &Metric,
     filter: &Filter,
     date: Date,
     series: &[(i64, f64)],
-    changes: &[Date],
+    changes: &[i64],
 ) -> Comparison {
     let (window, alpha) = (i64::from(plan.config.window_days), plan.config.alpha);
     let day = periods::days(date);
@@ -298,11 +302,11 @@ pub fn compare(
             && span(day + 1, day + window).len() >= MIN_DAYS;
         // The history stops at the last recorded change before the before
         // window: a step there is not a trend to carry forward.
-        let from = changes
-            .iter()
-            .map(|c| periods::days(*c) + 1)
-            .filter(|c| *c <= day - window)
-            .fold(day - HISTORY_WINDOWS * window, i64::max);
+        let before = changes.partition_point(|c| *c < day - window);
+        let from = changes[..before]
+            .last()
+            .map_or(i64::MIN, |c| c + 1)
+            .max(day - HISTORY_WINDOWS * window);
         let fit: Vec<(i64, f64)> = span(from, day + window)
             .iter()
             .copied()
@@ -316,10 +320,10 @@ pub fn compare(
     let (step, from) = test_at(day);
     let outcome = verdict(step.as_ref(), alpha, metric.direction);
     let placebo = (outcome != Outcome::InsufficientData).then(|| {
+        // No recorded change within a window either side.
         let ordinary = |d: i64| {
-            changes
-                .iter()
-                .all(|c| (periods::days(*c) - d).abs() > window)
+            let near = changes.partition_point(|c| *c < d - window);
+            changes.get(near).is_none_or(|c| *c > d + window)
         };
         let first = series.first().map_or(day, |(d, _)| *d);
         let mut placebo = Placebo {
