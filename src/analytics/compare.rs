@@ -221,7 +221,10 @@ pub fn all(plan: &Plan, as_of: Date) -> Vec<Comparison> {
     // date near one of them is not an ordinary date.
     let mut changes: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
     for s in &subjects {
-        changes.entry(s.metric).or_default().push(periods::days(s.date));
+        changes
+            .entry(s.metric)
+            .or_default()
+            .push(periods::days(s.date));
     }
     for days in changes.values_mut() {
         days.sort_unstable();

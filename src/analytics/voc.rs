@@ -156,10 +156,12 @@ pub struct Voc {
 
 pub fn compute(surveys: &Surveys, length: Length, as_of: Date) -> Voc {
     let mut overall = Acc::default();
-    let mut periods: BTreeMap<Period, Acc> = BTreeMap::new();
+    // Responses come in date order, so each period's counts are built at
+    // the end of a list: no map lookup per response.
+    let mut periods: Vec<(Period, Acc)> = Vec::new();
     // Per profile (combination of segment values) first: a response is
     // counted once, then each profile's counts go to each of its values.
-    let mut profiles: Vec<BTreeMap<Period, Acc>> = vec![BTreeMap::new(); surveys.profiles.len()];
+    let mut profiles: Vec<Vec<(Period, Acc)>> = vec![Vec::new(); surveys.profiles.len()];
     let mut period_of = None;
     for r in surveys.responses.iter().filter(|r| r.date <= as_of) {
         // Responses are in date order: most share the previous one's date.
@@ -172,9 +174,9 @@ pub fn compute(surveys: &Surveys, length: Length, as_of: Date) -> Voc {
             }
         };
         overall.add(r);
-        periods.entry(period).or_default().add(r);
+        add_at_end(&mut periods, period, r);
         if let Some(by_period) = profiles.get_mut(r.profile as usize) {
-            by_period.entry(period).or_default().add(r);
+            add_at_end(by_period, period, r);
         }
     }
     let mut segments: Vec<Vec<BTreeMap<Period, Acc>>> = surveys
@@ -190,6 +192,7 @@ pub fn compute(surveys: &Surveys, length: Length, as_of: Date) -> Voc {
             }
         }
     }
+    let periods: BTreeMap<Period, Acc> = periods.into_iter().collect();
     let range: Vec<Period> = match (periods.keys().next(), periods.keys().last()) {
         (Some(&first), Some(&last)) => {
             std::iter::successors(Some(first), |p| Some(p.next()).filter(|n| *n <= last)).collect()
@@ -226,6 +229,21 @@ pub fn compute(surveys: &Surveys, length: Length, as_of: Date) -> Voc {
                 (name.clone(), values)
             })
             .collect(),
+    }
+}
+
+/// Adds `r` to the counts of `period`, the last of `list` or a new last one.
+/// Should a response ever come out of date order, its period is found
+/// further back, so nothing is counted twice or lost.
+fn add_at_end(list: &mut Vec<(Period, Acc)>, period: Period, r: &Response) {
+    match list.iter_mut().rev().find(|(p, _)| *p <= period) {
+        Some((p, acc)) if *p == period => acc.add(r),
+        _ => {
+            let mut acc = Acc::default();
+            acc.add(r);
+            let at = list.partition_point(|(p, _)| *p < period);
+            list.insert(at, (period, acc));
+        }
     }
 }
 
@@ -429,6 +447,23 @@ mod tests {
         eprintln!("NPS marks: plain {plain}, corrected {corrected}");
         assert!(plain > 600, "plain {plain}");
         assert!(corrected <= 70, "corrected {corrected}");
+    }
+
+    #[test]
+    fn counts_land_in_their_period_whatever_the_order() {
+        let week = |index| Period {
+            length: Length::Week,
+            index,
+        };
+        let mut list = Vec::new();
+        for index in [2, 2, 1, 3, 2] {
+            add_at_end(&mut list, week(index), &response(Some(10), None));
+        }
+        let counts: Vec<(i64, u32)> = list
+            .iter()
+            .map(|(p, acc)| (p.index, acc.figures().nps_n))
+            .collect();
+        assert_eq!(counts, [(1, 1), (2, 3), (3, 1)]);
     }
 
     #[test]
