@@ -583,7 +583,7 @@ pub fn parse(
         seen.note(response.date, row.pos(date_column.unwrap_or(0)));
         profile.clear();
         for seg in &mut segments {
-            let cell = row.cells[seg.column];
+            let cell = row.cell(seg.column);
             if cell.is_empty() || seg.out.is_some() {
                 continue;
             }
@@ -719,7 +719,7 @@ fn read_row(
     let mut response = Response::default();
     let mut has_date = false;
     for (i, col) in columns.iter().enumerate() {
-        let cell = row.cells[i];
+        let cell = row.cell(i);
         match col {
             // Any text is allowed, and nothing shows it: it is not kept.
             Column::Id => {}

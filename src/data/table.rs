@@ -20,15 +20,32 @@ pub struct Table<R> {
     reader: csv::Reader<R>,
 }
 
-/// One row: its line, its cells (trimmed) and a way to report a cell's problem.
+/// One row: its line, and its cells (trimmed) by column.
 pub struct Row<'r> {
     pub line: usize,
-    pub cells: Vec<&'r str>,
+    record: &'r csv::StringRecord,
 }
 
-impl Row<'_> {
+impl<'r> Row<'r> {
+    /// The cell of a column (0-based), trimmed; every row handed out has
+    /// as many cells as the header has columns.
+    pub fn cell(&self, col: usize) -> &'r str {
+        trim(self.record.get(col).unwrap_or_default())
+    }
+
     pub fn pos(&self, col: usize) -> Pos {
         Pos::new(self.line, col + 1)
+    }
+}
+
+/// `str::trim`, without its scan for Unicode white space at either end when
+/// both end bytes are printable ASCII, as in nearly every cell: such a byte
+/// is a whole character, and no white space.
+fn trim(cell: &str) -> &str {
+    match cell.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
+        [only] if only.is_ascii_graphic() => cell,
+        _ => cell.trim(),
     }
 }
 
@@ -48,6 +65,9 @@ impl<R: Read> Table<R> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
+            // Fewer, larger reads than the default 8 KiB: a plan's CSV files
+            // are most of its bytes.
+            .buffer_capacity(1 << 16)
             .from_reader(input);
         // An empty file, or one whose first line is blank.
         let blank =
@@ -112,44 +132,45 @@ impl<R: Read> Table<R> {
 
     /// Calls `f` with every data row. Rows with the wrong number of fields are
     /// reported and skipped; text that is not UTF-8 ends the file, reported
-    /// at its line.
+    /// at its line and the first field that has it.
     pub fn rows(mut self, diags: &mut Diagnostics, mut f: impl FnMut(&Row, &mut Diagnostics)) {
-        let mut record = csv::ByteRecord::new();
+        // One record, reused: a row costs no allocation. Its UTF-8 is
+        // checked by the reader, a whole row at once when it is ASCII.
+        let mut record = csv::StringRecord::new();
         loop {
-            match self.reader.read_byte_record(&mut record) {
+            match self.reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let (pos, message) = unreadable(&e);
+                    let (pos, message) = match e.kind() {
+                        csv::ErrorKind::Utf8 { pos, err } => {
+                            let line = pos.as_ref().map_or(0, |p| p.line() as usize);
+                            (Pos::new(line, err.field() + 1), NOT_UTF8.to_owned())
+                        }
+                        _ => unreadable(&e),
+                    };
                     diags.error(&self.path, pos, message);
                     break;
                 }
             }
             let line = record.position().map_or(0, |p| p.line() as usize);
-            let mut cells = Vec::with_capacity(self.header.len());
-            for c in &record {
-                match std::str::from_utf8(c) {
-                    Ok(text) => cells.push(text.trim()),
-                    Err(_) => {
-                        let pos = Pos::new(line, cells.len() + 1);
-                        diags.error(&self.path, pos, NOT_UTF8);
-                        return;
-                    }
-                }
-            }
-            if cells.len() == 1 && cells[0].is_empty() {
+            let row = Row {
+                line,
+                record: &record,
+            };
+            if record.len() == 1 && row.cell(0).is_empty() {
                 continue;
             }
-            if cells.len() != self.header.len() {
+            if record.len() != self.header.len() {
                 let message = format!(
                     "this row has {} fields but the header has {}",
-                    cells.len(),
+                    record.len(),
                     self.header.len()
                 );
                 diags.error(&self.path, Pos::new(line, 1), message);
                 continue;
             }
-            f(&Row { line, cells }, diags);
+            f(&row, diags);
         }
     }
 }
