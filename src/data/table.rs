@@ -199,7 +199,9 @@ pub fn parse_date(cell: &str) -> Result<Date, String> {
             return Err(bad());
         }
     }
-    let num = |r: std::ops::Range<usize>| date[r].parse::<i16>().unwrap_or(0);
+    // The digits were checked above: at most 9999, no sign, no overflow.
+    let num =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0i16, |n, d| n * 10 + i16::from(d - b'0'));
     Date::new(num(0..4), num(5..7) as i8, num(8..10) as i8)
         .map_err(|_| format!("\"{cell}\" is not a calendar date"))
 }
@@ -209,6 +211,9 @@ pub fn parse_date(cell: &str) -> Result<Date, String> {
 pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
     if cell.is_empty() {
         return Ok(None);
+    }
+    if let Some(v) = plain_decimal(cell) {
+        return Ok(Some(v));
     }
     match cell.parse::<f64>() {
         // Within the bound, the common case: no message text is made for
@@ -220,6 +225,46 @@ pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
         }
         _ => Err(format!("\"{cell}\" is not a number")),
     }
+}
+
+/// The value of a number written plainly (`80.5`, `-3`, `4.09`) with at
+/// most 15 digits, or `None` for any other text, which `str::parse` reads.
+///
+/// A KPI file or a survey holds millions of such cells, and this is several
+/// times faster than the general parser, with the same result to the bit:
+/// the digits, read as a whole number, are below 2^53, and so is exact as
+/// an `f64`, and so is the power of ten (10^15 at most), so their quotient
+/// is one correctly rounded IEEE division, the correctly rounded value of
+/// the decimal, as `str::parse` gives (Clinger's fast path). Its magnitude
+/// is below 10^15, within [`super::LARGEST`].
+fn plain_decimal(cell: &str) -> Option<f64> {
+    const POWERS: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let bytes = cell.as_bytes();
+    let (negative, text) = match bytes.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, bytes),
+    };
+    let (whole, fraction) = match text.iter().position(|&b| b == b'.') {
+        Some(dot) => (&text[..dot], &text[dot + 1..]),
+        None => (text, &text[text.len()..]),
+    };
+    let plain = |digits: &[u8]| digits.iter().all(u8::is_ascii_digit);
+    let count = whole.len() + fraction.len();
+    // `5.` and `.5` are numbers too, left to the general parser.
+    if whole.is_empty() || (fraction.is_empty() && count < text.len()) || count > 15 {
+        return None;
+    }
+    if !plain(whole) || !plain(fraction) {
+        return None;
+    }
+    let mantissa = whole
+        .iter()
+        .chain(fraction)
+        .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+    let value = mantissa as f64 / POWERS[fraction.len()];
+    Some(if negative { -value } else { value })
 }
 
 #[cfg(test)]
@@ -264,6 +309,73 @@ mod tests {
         );
         assert!(parse_number("1e999").is_err());
         assert_eq!(parse_number("-1e15"), Ok(Some(-1e15)));
+    }
+
+    /// The fast path gives `str::parse`'s value to the bit, and leaves
+    /// every other form to it.
+    #[test]
+    fn plain_decimals_read_as_the_general_parser_reads_them() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..200_000 {
+            let digits = (next() % 15 + 1) as usize;
+            let mut text: String = (0..digits)
+                .map(|_| char::from(b'0' + (next() % 10) as u8))
+                .collect();
+            let dot = (next() % (digits as u64 + 1)) as usize;
+            if dot > 0 && dot < digits {
+                text.insert(dot, '.');
+            }
+            if next() % 2 == 0 {
+                text.insert(0, '-');
+            }
+            let fast = plain_decimal(&text).expect("a plain decimal");
+            let general: f64 = text.parse().expect("a number");
+            assert_eq!(fast.to_bits(), general.to_bits(), "{text}");
+        }
+        for text in [
+            "0.1",
+            "0.3",
+            "-0",
+            "-0.0",
+            "007",
+            "999999999999999",
+            "0.00000000000001",
+        ] {
+            let general: f64 = text.parse().expect("a number");
+            assert_eq!(
+                plain_decimal(text).map(f64::to_bits),
+                Some(general.to_bits())
+            );
+        }
+        for text in [
+            "",
+            "-",
+            ".",
+            "5.",
+            ".5",
+            "-.5",
+            "+5",
+            "1e3",
+            "1,5",
+            "1.2.3",
+            "--1",
+            "1-",
+            " 1",
+            "0x10",
+            "inf",
+            "NaN",
+            "1234567890123456",
+            "0.1234567890123456",
+            "١",
+        ] {
+            assert_eq!(plain_decimal(text), None, "{text}");
+        }
     }
 
     #[test]
