@@ -32,7 +32,7 @@ pub struct Kpis {
     /// The distinct combinations of dimension values, as sorted
     /// (dimension, value) pairs.
     pub dims: Vec<Vec<(String, String)>>,
-    dims_index: HashMap<Vec<(String, String)>, u32>,
+    dims_index: HashMap<Vec<(String, String)>, u32, super::FastHash>,
 }
 
 impl Kpis {
@@ -165,7 +165,7 @@ pub fn parse(
     let mut series: Vec<Vec<Obs>> = vec![Vec::new(); metrics.len()];
     // A file repeats a few combinations of dimension values: each is
     // interned once, and later rows find it by their cells' text.
-    let mut known: HashMap<Vec<u8>, u32> = HashMap::new();
+    let mut known: HashMap<Vec<u8>, u32, super::FastHash> = HashMap::default();
     let mut key = Vec::new();
     let mut values = Vec::new();
     table.rows(diags, |row, diags| {

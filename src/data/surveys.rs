@@ -88,8 +88,8 @@ pub struct Surveys {
     pub profiles: Vec<Profile>,
     /// The ratings of every response, `NaN` where none was given.
     pub ratings: Vec<f64>,
-    profile_index: HashMap<Profile, u32>,
-    value_index: Vec<HashMap<String, u32>>,
+    profile_index: HashMap<Profile, u32, super::FastHash>,
+    value_index: Vec<HashMap<String, u32, super::FastHash>>,
     /// What the files merged so far say of each extra column that is not
     /// declared, until [`Surveys::finish`] judges it.
     extras: Vec<Extra>,
@@ -104,7 +104,7 @@ impl Default for Surveys {
             values: Vec::new(),
             profiles: vec![Vec::new()],
             ratings: Vec::new(),
-            profile_index: HashMap::from([(Vec::new(), 0)]),
+            profile_index: HashMap::from_iter([(Vec::new(), 0)]),
             value_index: Vec::new(),
             extras: Vec::new(),
         }
@@ -139,7 +139,7 @@ impl Surveys {
         let d = index(&mut self.segments, name);
         self.values.resize_with(self.segments.len(), Vec::new);
         self.value_index
-            .resize_with(self.segments.len(), HashMap::new);
+            .resize_with(self.segments.len(), HashMap::default);
         d
     }
 
@@ -346,7 +346,7 @@ struct Segment {
     /// Of a declared column whose values are masked: the value of each cell
     /// text met, so that masking (every pattern of the plan) runs once per
     /// different text, not once per row. At most [`MASKED`] entries.
-    masked: HashMap<Box<str>, u32>,
+    masked: HashMap<Box<str>, u32, super::FastHash>,
 }
 
 /// The most cell texts a declared segment remembers the masked value of:
@@ -689,7 +689,7 @@ fn columns<R: std::io::Read>(
                         declared: declared == Some(true),
                         answered: 0,
                         out: None,
-                        masked: HashMap::new(),
+                        masked: HashMap::default(),
                     });
                     Column::Segment
                 }
