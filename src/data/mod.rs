@@ -15,6 +15,7 @@ pub mod initiatives;
 pub mod kpis;
 pub mod metrics;
 pub mod okrs;
+pub mod records;
 pub mod redact;
 pub mod sprints;
 pub mod surveys;

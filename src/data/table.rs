@@ -9,28 +9,31 @@ use std::io::Read;
 
 use jiff::civil::Date;
 
+use super::records::{self, Next, Records};
 use crate::diag::{Diagnostics, Pos};
 
-/// A CSV file whose header has been read, and whose rows are read one at a
-/// time: a file of a million rows is never in memory as a whole.
+/// A CSV file whose header has been read, and whose rows are read a part
+/// at a time: a file of a million rows is never in memory as a whole.
 pub struct Table<R> {
     /// Relative to the plan root, as shown in messages.
     pub path: String,
     pub header: Vec<String>,
-    reader: csv::Reader<R>,
+    records: Records<R>,
 }
 
 /// One row: its line, and its cells (trimmed) by column.
 pub struct Row<'r> {
     pub line: usize,
-    record: &'r csv::StringRecord,
+    text: &'r str,
+    spans: &'r [(usize, usize)],
 }
 
 impl<'r> Row<'r> {
     /// The cell of a column (0-based), trimmed; every row handed out has
     /// as many cells as the header has columns.
     pub fn cell(&self, col: usize) -> &'r str {
-        trim(self.record.get(col).unwrap_or_default())
+        let text = self.spans.get(col).and_then(|&(s, e)| self.text.get(s..e));
+        trim(text.unwrap_or_default())
     }
 
     pub fn pos(&self, col: usize) -> Pos {
@@ -61,19 +64,35 @@ impl<R: Read> Table<R> {
     /// Reads the header; `None` (reported) when the file has none or it is
     /// unusable. A byte-order mark before it, as spreadsheet exports write,
     /// is skipped.
-    pub fn open(path: &str, input: R, diags: &mut Diagnostics) -> Option<Table<R>> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            // Fewer, larger reads than the default 8 KiB: a plan's CSV files
-            // are most of its bytes.
-            .buffer_capacity(1 << 16)
-            .from_reader(input);
+    pub fn open(path: &str, mut input: R, diags: &mut Diagnostics) -> Option<Table<R>> {
+        // The header is read by `csv` from the file's first bytes, read
+        // ahead; the rows after it by [`Records`], from where it stopped.
+        let mut read = Vec::new();
+        let (header, at, line, eof) = loop {
+            let eof = match read_more(&mut input, &mut read) {
+                Ok(eof) => eof,
+                Err(e) => {
+                    let (pos, message) = unreadable(&csv::Error::from(e));
+                    diags.error(path, pos, message);
+                    return None;
+                }
+            };
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(true)
+                .flexible(true)
+                .from_reader(&read[..]);
+            let header = reader.byte_headers().cloned();
+            let end = reader.position();
+            // The header ends before what is read, or the file does.
+            if eof || (end.byte() as usize) < read.len() {
+                break (header, end.byte() as usize, end.line(), eof);
+            }
+        };
         // An empty file, or one whose first line is blank.
         let blank =
             |rec: &csv::ByteRecord| rec.iter().all(|c| c.trim_ascii().is_empty()) && rec.len() <= 1;
-        let header: Vec<String> = match reader.byte_headers() {
-            Ok(rec) if !blank(rec) => {
+        let header: Vec<String> = match header {
+            Ok(rec) if !blank(&rec) => {
                 match rec
                     .iter()
                     .map(std::str::from_utf8)
@@ -121,7 +140,7 @@ impl<R: Read> Table<R> {
         ok.then(|| Table {
             path: path.to_owned(),
             header,
-            reader,
+            records: Records::new(input, read, at, line, eof),
         })
     }
 
@@ -134,45 +153,47 @@ impl<R: Read> Table<R> {
     /// reported and skipped; text that is not UTF-8 ends the file, reported
     /// at its line and the first field that has it.
     pub fn rows(mut self, diags: &mut Diagnostics, mut f: impl FnMut(&Row, &mut Diagnostics)) {
-        // One record, reused: a row costs no allocation. Its UTF-8 is
-        // checked by the reader, a whole row at once when it is ASCII.
-        let mut record = csv::StringRecord::new();
         loop {
-            match self.reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let (pos, message) = match e.kind() {
-                        csv::ErrorKind::Utf8 { pos, err } => {
-                            let line = pos.as_ref().map_or(0, |p| p.line() as usize);
-                            (Pos::new(line, err.field() + 1), NOT_UTF8.to_owned())
-                        }
-                        _ => unreadable(&e),
-                    };
+            let row = match self.records.next() {
+                Next::Record(r) => Row {
+                    line: r.line as usize,
+                    text: r.text,
+                    spans: r.spans,
+                },
+                Next::End => break,
+                Next::NotUtf8 { line, field } => {
+                    diags.error(&self.path, Pos::new(line as usize, field + 1), NOT_UTF8);
+                    break;
+                }
+                Next::Failed(e) => {
+                    let (pos, message) = unreadable(&csv::Error::from(e));
                     diags.error(&self.path, pos, message);
                     break;
                 }
-            }
-            let line = record.position().map_or(0, |p| p.line() as usize);
-            let row = Row {
-                line,
-                record: &record,
             };
-            if record.len() == 1 && row.cell(0).is_empty() {
+            if row.spans.len() == 1 && row.cell(0).is_empty() {
                 continue;
             }
-            if record.len() != self.header.len() {
+            if row.spans.len() != self.header.len() {
                 let message = format!(
                     "this row has {} fields but the header has {}",
-                    record.len(),
+                    row.spans.len(),
                     self.header.len()
                 );
-                diags.error(&self.path, Pos::new(line, 1), message);
+                diags.error(&self.path, Pos::new(row.line, 1), message);
                 continue;
             }
             f(&row, diags);
         }
     }
+}
+
+/// Reads up to [`records::CHUNK`] more bytes onto the end of `read`; true
+/// at the end of the input.
+fn read_more(input: &mut impl Read, read: &mut Vec<u8>) -> std::io::Result<bool> {
+    let want = read.len() + records::CHUNK;
+    let got = input.take(records::CHUNK as u64).read_to_end(read)?;
+    Ok(got == 0 || read.len() < want)
 }
 
 /// `2026-09-01`, or a date-time (`2026-09-01T08:30:00`, `2026-09-01 08:30`,
