@@ -553,6 +553,10 @@ impl Score {
     }
 }
 
+/// The most combinations of segment values a file's reading remembers the
+/// profile of: past this many, a file's rows look each segment up.
+const COMBINATIONS: usize = 4096;
+
 /// Reads one survey file, as a part of the data to [`Surveys::append`].
 pub fn parse(
     path: &str,
@@ -573,6 +577,18 @@ pub fn parse(
     let n_ratings = surveys.attributes.len();
     let mut ratings = vec![f64::NAN; n_ratings];
     let mut profile = Profile::new();
+    // A file repeats a few hundred combinations of segment values: each
+    // one's profile is found again by its cells' text, as a KPI row's
+    // dimensions are, and its segments are looked at only the first time.
+    let mut combinations: HashMap<Vec<u8>, u32, super::FastHash> = HashMap::default();
+    let mut key = Vec::new();
+    // The segment (an index into `segments`) of each dimension.
+    let mut by_dimension = vec![usize::MAX; surveys.segments.len()];
+    for (i, seg) in segments.iter().enumerate() {
+        if let Some(d) = by_dimension.get_mut(seg.dimension) {
+            *d = i;
+        }
+    }
     table.rows(diags, |row, diags| {
         ratings.fill(f64::NAN);
         let Some(mut response) =
@@ -581,18 +597,49 @@ pub fn parse(
             return;
         };
         seen.note(response.date, row.pos(date_column.unwrap_or(0)));
-        profile.clear();
-        for seg in &mut segments {
+        key.clear();
+        for seg in &segments {
+            // The length first: no cell text can make two keys alike.
             let cell = row.cell(seg.column);
-            if cell.is_empty() || seg.out.is_some() {
-                continue;
-            }
-            if let Some(value) = seg.value(cell, (path, row.line), &mut surveys, config) {
-                seg.answered += 1;
-                profile.push((seg.dimension as u32, value));
-            }
+            key.extend_from_slice(&cell.len().to_le_bytes());
+            key.extend_from_slice(cell.as_bytes());
         }
-        response.profile = surveys.intern(&profile);
+        response.profile = if let Some(&known) = combinations.get(key.as_slice()) {
+            // Its values are all known: the segments that answer are those
+            // its profile names.
+            let answered = surveys.profiles.get(known as usize);
+            for &(d, _) in answered.map_or(&[][..], Vec::as_slice) {
+                if let Some(seg) = by_dimension
+                    .get(d as usize)
+                    .and_then(|&s| segments.get_mut(s))
+                {
+                    seg.answered += 1;
+                }
+            }
+            known
+        } else {
+            let out = segments.iter().filter(|s| s.out.is_some()).count();
+            profile.clear();
+            for seg in &mut segments {
+                let cell = row.cell(seg.column);
+                if cell.is_empty() || seg.out.is_some() {
+                    continue;
+                }
+                if let Some(value) = seg.value(cell, (path, row.line), &mut surveys, config) {
+                    seg.answered += 1;
+                    profile.push((seg.dimension as u32, value));
+                }
+            }
+            let found = surveys.intern(&profile);
+            if segments.iter().filter(|s| s.out.is_some()).count() > out {
+                // A segment is out from here on, and the profiles known
+                // may hold its values.
+                combinations.clear();
+            } else if combinations.len() < COMBINATIONS {
+                combinations.insert(key.clone(), found);
+            }
+            found
+        };
         if ratings.iter().any(|v| !v.is_nan()) {
             response.ratings = u32::try_from(surveys.ratings.len()).unwrap_or(u32::MAX);
             response.n_ratings = n_ratings as u32;

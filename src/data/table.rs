@@ -263,28 +263,31 @@ fn plain_decimal(cell: &str) -> Option<f64> {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
     let bytes = cell.as_bytes();
-    let (negative, text) = match bytes.split_first()? {
-        (b'-', rest) => (true, rest),
+    let (negative, text) = match bytes {
+        [b'-', rest @ ..] => (true, rest),
         _ => (false, bytes),
     };
-    let (whole, fraction) = match text.iter().position(|&b| b == b'.') {
-        Some(dot) => (&text[..dot], &text[dot + 1..]),
-        None => (text, &text[text.len()..]),
+    // At most 15 digits and a point: no overflow below.
+    if text.is_empty() || text.len() > 16 {
+        return None;
+    }
+    let mut mantissa = 0u64;
+    let mut point = None;
+    for (i, &b) in text.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(b - b'0'),
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let fraction = match point {
+        // `5.` and `.5` are numbers too, left to the general parser.
+        Some(p) if p == 0 || p + 1 == text.len() => return None,
+        Some(p) => text.len() - p - 1,
+        None if text.len() > 15 => return None,
+        None => 0,
     };
-    let plain = |digits: &[u8]| digits.iter().all(u8::is_ascii_digit);
-    let count = whole.len() + fraction.len();
-    // `5.` and `.5` are numbers too, left to the general parser.
-    if whole.is_empty() || (fraction.is_empty() && count < text.len()) || count > 15 {
-        return None;
-    }
-    if !plain(whole) || !plain(fraction) {
-        return None;
-    }
-    let mantissa = whole
-        .iter()
-        .chain(fraction)
-        .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
-    let value = mantissa as f64 / POWERS[fraction.len()];
+    let value = mantissa as f64 / POWERS.get(fraction)?;
     Some(if negative { -value } else { value })
 }
 
