@@ -152,15 +152,7 @@ impl<R: Read> Records<R> {
         if memchr::memchr2(b'"', b'\r', text).is_some() {
             return self.quoted(line);
         }
-        self.spans.clear();
-        let mut field = 0;
-        for (i, &b) in text.iter().enumerate() {
-            if b == b',' {
-                self.spans.push((field, i));
-                field = i + 1;
-            }
-        }
-        self.spans.push((field, end));
+        split(text, &mut self.spans);
         let start = self.at;
         self.at += end;
         if self.at < self.len {
@@ -247,6 +239,38 @@ impl<R: Read> Records<R> {
     }
 }
 
+/// The fields of a line without quotes: the text between its commas.
+///
+/// The commas of 32 bytes at a time are found as the bits of a mask (which
+/// the compiler makes a few vector instructions) and taken lowest first:
+/// a loop that branched on every byte mispredicted at nearly every comma.
+fn split(text: &[u8], spans: &mut Vec<(usize, usize)>) {
+    spans.clear();
+    let mut field = 0;
+    let mut chunks = text.chunks_exact(32);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut commas = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |mask, (j, &b)| mask | u32::from(b == b',') << j);
+        while commas != 0 {
+            let i = base + commas.trailing_zeros() as usize;
+            spans.push((field, i));
+            field = i + 1;
+            commas &= commas - 1;
+        }
+        base += 32;
+    }
+    for (j, &b) in chunks.remainder().iter().enumerate() {
+        if b == b',' {
+            spans.push((field, base + j));
+            field = base + j + 1;
+        }
+    }
+    spans.push((field, text.len()));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,6 +341,24 @@ mod tests {
             }
         }
         found
+    }
+
+    #[test]
+    fn lines_are_split_at_every_comma() {
+        let mut spans = Vec::new();
+        for text in [
+            "",
+            ",",
+            "a",
+            "a,b",
+            ",a,,b,",
+            &",x".repeat(40),
+            &"ab,".repeat(23),
+        ] {
+            split(text.as_bytes(), &mut spans);
+            let fields: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
+            assert_eq!(fields, text.split(',').collect::<Vec<_>>(), "{text:?}");
+        }
     }
 
     #[test]

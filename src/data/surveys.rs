@@ -236,15 +236,23 @@ impl Surveys {
         // ratings are laid out again, each run as long as the list now is.
         let same = attributes.iter().enumerate().all(|(i, &a)| i == a);
         let width = self.attributes.len();
+        // Laid out alike, the part's ratings are taken in one copy, each
+        // run moved by where they start.
+        let base = self.ratings.len();
+        if same {
+            self.ratings.extend_from_slice(&part.ratings);
+        }
         self.responses.reserve(part.responses.len());
         for mut r in part.responses {
             r.profile = profiles[r.profile as usize];
             if r.n_ratings > 0 {
-                let start = self.ratings.len();
-                let run = &part.ratings[r.ratings as usize..][..r.n_ratings as usize];
-                if same {
-                    self.ratings.extend_from_slice(run);
+                let start = if same {
+                    base + r.ratings as usize
                 } else {
+                    self.ratings.len()
+                };
+                if !same {
+                    let run = &part.ratings[r.ratings as usize..][..r.n_ratings as usize];
                     self.ratings.resize(start + width, f64::NAN);
                     for (i, &v) in run.iter().enumerate() {
                         self.ratings[start + attributes[i]] = v;
