@@ -51,7 +51,7 @@ pub struct Record<'a> {
     pub spans: &'a [(usize, usize)],
 }
 
-/// What [`Records::next`] found.
+/// What [`Records::read`] found.
 pub enum Next<'a> {
     Record(Record<'a>),
     /// A record whose field (0-based) is not UTF-8, as `csv` reports it:
@@ -109,7 +109,7 @@ impl<R: Read> Records<R> {
     }
 
     /// The next record. It is placed at the line where reading it began.
-    pub fn next(&mut self) -> Next<'_> {
+    pub fn read(&mut self) -> Next<'_> {
         let line = self.line;
         let end = loop {
             // Where a record starts, `csv_core` passes over line ends: a
@@ -328,7 +328,7 @@ mod tests {
             first == text.len(),
         );
         loop {
-            match records.next() {
+            match records.read() {
                 Next::Record(r) => {
                     let fields: Vec<&str> = r.spans.iter().map(|&(s, e)| &r.text[s..e]).collect();
                     found.push(format!("{}:{fields:?}", r.line));

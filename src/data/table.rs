@@ -154,7 +154,7 @@ impl<R: Read> Table<R> {
     /// at its line and the first field that has it.
     pub fn rows(mut self, diags: &mut Diagnostics, mut f: impl FnMut(&Row, &mut Diagnostics)) {
         loop {
-            let row = match self.records.next() {
+            let row = match self.records.read() {
                 Next::Record(r) => Row {
                     line: r.line as usize,
                     text: r.text,
