@@ -6,7 +6,6 @@
 //! channel, queue and agent over and over).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt::Write as _;
 
 use jiff::civil::Date;
 
@@ -33,7 +32,7 @@ pub struct Kpis {
     /// The distinct combinations of dimension values, as sorted
     /// (dimension, value) pairs.
     pub dims: Vec<Vec<(String, String)>>,
-    dims_index: HashMap<Vec<(String, String)>, u32>,
+    dims_index: HashMap<Vec<(String, String)>, u32, super::FastHash>,
 }
 
 impl Kpis {
@@ -166,8 +165,8 @@ pub fn parse(
     let mut series: Vec<Vec<Obs>> = vec![Vec::new(); metrics.len()];
     // A file repeats a few combinations of dimension values: each is
     // interned once, and later rows find it by their cells' text.
-    let mut known: HashMap<String, u32> = HashMap::new();
-    let mut key = String::new();
+    let mut known: HashMap<Vec<u8>, u32, super::FastHash> = HashMap::default();
+    let mut key = Vec::new();
     let mut values = Vec::new();
     table.rows(diags, |row, diags| {
         values.clear();
@@ -179,15 +178,17 @@ pub fn parse(
         key.clear();
         for &(i, _) in &dimensions {
             // The length first: no cell text can make two keys alike.
-            let _ = write!(key, "{}:{}", row.cells[i].len(), row.cells[i]);
+            let cell = row.cell(i);
+            key.extend_from_slice(&cell.len().to_le_bytes());
+            key.extend_from_slice(cell.as_bytes());
         }
-        let dims = match known.get(key.as_str()) {
+        let dims = match known.get(key.as_slice()) {
             Some(&dims) => dims,
             None => {
                 let mut pairs: Vec<(String, String)> = dimensions
                     .iter()
-                    .filter(|(i, _)| !row.cells[*i].is_empty())
-                    .map(|&(i, name)| (name.to_owned(), row.cells[i].to_owned()))
+                    .filter(|(i, _)| !row.cell(*i).is_empty())
+                    .map(|&(i, name)| (name.to_owned(), row.cell(i).to_owned()))
                     .collect();
                 pairs.sort();
                 let dims = kpis.intern(&pairs);
@@ -233,7 +234,7 @@ fn read_row(
         ok = false;
     };
     for (i, col) in columns.iter().enumerate() {
-        let cell = row.cells[i];
+        let cell = row.cell(i);
         match col {
             Column::Date => match parse_date(cell) {
                 Ok(d) => date = Some(d),

@@ -12,17 +12,18 @@ pub mod dates;
 pub mod de;
 pub mod flows;
 pub mod initiatives;
+pub mod kind;
 pub mod kpis;
 pub mod metrics;
 pub mod okrs;
-pub mod record;
+pub mod records;
 pub mod redact;
 pub mod sprints;
 pub mod surveys;
 pub mod table;
 pub mod themes;
 
-pub use record::RecordKind;
+pub use kind::RecordKind;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -33,6 +34,12 @@ use toml::Spanned;
 
 use crate::diag::{Diagnostics, Pos, Source, hint};
 pub use metrics::{Aggregate, AlertSeverity, Direction, Metric};
+
+/// The hasher of the maps the CSV readers look a value up in on every row
+/// (dimension values, segment values, profiles): several times faster than
+/// the standard one on short keys. Nothing iterates these maps, so their
+/// order, which differs from run to run, never reaches the output.
+pub(crate) type FastHash = foldhash::fast::RandomState;
 
 /// Dimension = value pairs that KPI rows must all match.
 pub type Filter = BTreeMap<String, String>;
@@ -87,30 +94,7 @@ pub fn load(
         loader.no_catalogue = data.metrics.is_empty() && loader.diags.error_count() > before;
     }
     loader.metrics = data.metrics.clone();
-    if !loader.no_catalogue {
-        let metrics = &data.metrics;
-        read_parts(
-            &mut loader,
-            "data/kpis",
-            |rel, input, seen, diags| kpis::parse(rel, input, metrics, seen, diags),
-            |part| data.kpis.append(part),
-            &mut spread,
-        )?;
-        // Once, not after each file: stable, so rows of one date keep their
-        // file order either way.
-        data.kpis.sort();
-    }
-    loader.kpi_dims = data.kpis.dimension_values();
-    for (path, pos, metric, filter) in std::mem::take(&mut loader.later) {
-        loader.check_filter(&path, pos, &metric, &filter);
-    }
-    read_parts(
-        &mut loader,
-        "data/surveys",
-        |rel, input, seen, diags| surveys::parse(rel, input, config, seen, diags),
-        |part| data.surveys.append(part),
-        &mut spread,
-    )?;
+    read_tables(&mut loader, &mut data, config, &mut spread)?;
     // Once all files are in: which columns are segments is decided over
     // the whole plan, never per file.
     data.surveys.finish(config, loader.diags);
@@ -158,42 +142,105 @@ pub fn load(
     Ok(data)
 }
 
-/// Reads the CSV files of a folder: they are most of a plan's bytes, so
-/// they are read side by side, each streamed into a part of the data with
-/// its own problems, and the parts are merged in path order.
-fn read_parts<T: Default + Send>(
+/// Which reader a CSV file is for.
+#[derive(Clone, Copy, PartialEq)]
+enum Table {
+    Kpis,
+    Surveys,
+}
+
+/// A CSV file as read on its own: a part of the data, the dates it has and
+/// its problems.
+enum Part {
+    Kpis(kpis::Kpis),
+    Surveys(surveys::Surveys),
+    /// Not a file that can be read (reported).
+    None,
+}
+
+/// Reads the KPI and survey files: they are most of a plan's bytes, so they
+/// are read side by side, each streamed into a part of the data with its
+/// own problems, in one pass over both folders (no core waits at the end of
+/// the KPI files for the last of them). The parts are merged in path order,
+/// the KPI files first, and the KPI data is complete (sorted, and the
+/// filters read before it checked) before the first survey file is merged,
+/// as if the folders were read one after the other.
+fn read_tables(
     loader: &mut Loader,
-    folder: &str,
-    parse: impl Fn(&str, Input<'_>, &mut dates::Seen, &mut Diagnostics) -> T + Sync,
-    mut merge: impl FnMut(T),
+    data: &mut Data,
+    config: &crate::config::Config,
     spread: &mut dates::Spread,
 ) -> anyhow::Result<()> {
-    let paths = loader.store.paths(folder, "csv", loader.diags)?;
-    let (store, diags) = (&loader.store, &mut *loader.diags);
+    let mut files = Vec::new();
+    if !loader.no_catalogue {
+        for rel in loader.store.paths("data/kpis", "csv", loader.diags)? {
+            files.push((Table::Kpis, rel));
+        }
+    }
+    for rel in loader.store.paths("data/surveys", "csv", loader.diags)? {
+        files.push((Table::Surveys, rel));
+    }
+    // The readers' own handle on the files, so that merging can borrow the
+    // loader.
+    let store = loader.store.clone();
+    let metrics = &data.metrics;
+    let (kpis, surveys) = (&mut data.kpis, &mut data.surveys);
+    let mut kpis_done = false;
     let mut failed = None;
     crate::parallel::ordered(
-        &paths,
-        |rel| {
+        &files,
+        |(table, rel)| {
             let mut found = Diagnostics::default();
             let mut seen = dates::Seen::default();
-            let part = match store.open(rel, &mut found)? {
-                Some(input) => parse(rel, input, &mut seen, &mut found),
-                None => T::default(),
+            let part = match (store.open(rel, &mut found)?, table) {
+                (Some(input), Table::Kpis) => {
+                    Part::Kpis(kpis::parse(rel, input, metrics, &mut seen, &mut found))
+                }
+                (Some(input), Table::Surveys) => {
+                    Part::Surveys(surveys::parse(rel, input, config, &mut seen, &mut found))
+                }
+                (None, _) => Part::None,
             };
-            anyhow::Ok((rel.clone(), part, seen, found))
+            anyhow::Ok((*table, rel.clone(), part, seen, found))
         },
         |result| match result {
-            Ok((rel, part, seen, found)) => {
-                diags.append(found);
+            Ok((table, rel, part, seen, found)) => {
+                if table == Table::Surveys && !kpis_done {
+                    kpis_read(loader, kpis);
+                    kpis_done = true;
+                }
+                loader.diags.append(found);
                 spread.add(&rel, seen);
-                merge(part);
+                match part {
+                    Part::Kpis(part) => kpis.append(part),
+                    Part::Surveys(part) => surveys.append(part),
+                    Part::None => {}
+                }
             }
             Err(e) => {
                 failed.get_or_insert(e);
             }
         },
     );
-    failed.map_or(Ok(()), Err)
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    if !kpis_done {
+        kpis_read(loader, kpis);
+    }
+    Ok(())
+}
+
+/// Once every KPI file is in: the series sorted, and the filters read
+/// before the KPI data (metric alerts) checked against its dimensions.
+fn kpis_read(loader: &mut Loader, kpis: &mut kpis::Kpis) {
+    // Once, not after each file: stable, so rows of one date keep their
+    // file order either way.
+    kpis.sort();
+    loader.kpi_dims = kpis.dimension_values();
+    for (path, pos, metric, filter) in std::mem::take(&mut loader.later) {
+        loader.check_filter(&path, pos, &metric, &filter);
+    }
 }
 
 /// `as_of` more than ten years from every row (`9999-12-31`) is a typo, and

@@ -88,8 +88,8 @@ pub struct Surveys {
     pub profiles: Vec<Profile>,
     /// The ratings of every response, `NaN` where none was given.
     pub ratings: Vec<f64>,
-    profile_index: HashMap<Profile, u32>,
-    value_index: Vec<HashMap<String, u32>>,
+    profile_index: HashMap<Profile, u32, super::FastHash>,
+    value_index: Vec<HashMap<String, u32, super::FastHash>>,
     /// What the files merged so far say of each extra column that is not
     /// declared, until [`Surveys::finish`] judges it.
     extras: Vec<Extra>,
@@ -104,7 +104,7 @@ impl Default for Surveys {
             values: Vec::new(),
             profiles: vec![Vec::new()],
             ratings: Vec::new(),
-            profile_index: HashMap::from([(Vec::new(), 0)]),
+            profile_index: HashMap::from_iter([(Vec::new(), 0)]),
             value_index: Vec::new(),
             extras: Vec::new(),
         }
@@ -139,7 +139,7 @@ impl Surveys {
         let d = index(&mut self.segments, name);
         self.values.resize_with(self.segments.len(), Vec::new);
         self.value_index
-            .resize_with(self.segments.len(), HashMap::new);
+            .resize_with(self.segments.len(), HashMap::default);
         d
     }
 
@@ -236,15 +236,23 @@ impl Surveys {
         // ratings are laid out again, each run as long as the list now is.
         let same = attributes.iter().enumerate().all(|(i, &a)| i == a);
         let width = self.attributes.len();
+        // Laid out alike, the part's ratings are taken in one copy, each
+        // run moved by where they start.
+        let base = self.ratings.len();
+        if same {
+            self.ratings.extend_from_slice(&part.ratings);
+        }
         self.responses.reserve(part.responses.len());
         for mut r in part.responses {
             r.profile = profiles[r.profile as usize];
             if r.n_ratings > 0 {
-                let start = self.ratings.len();
-                let run = &part.ratings[r.ratings as usize..][..r.n_ratings as usize];
-                if same {
-                    self.ratings.extend_from_slice(run);
+                let start = if same {
+                    base + r.ratings as usize
                 } else {
+                    self.ratings.len()
+                };
+                if !same {
+                    let run = &part.ratings[r.ratings as usize..][..r.n_ratings as usize];
                     self.ratings.resize(start + width, f64::NAN);
                     for (i, &v) in run.iter().enumerate() {
                         self.ratings[start + attributes[i]] = v;
@@ -346,7 +354,7 @@ struct Segment {
     /// Of a declared column whose values are masked: the value of each cell
     /// text met, so that masking (every pattern of the plan) runs once per
     /// different text, not once per row. At most [`MASKED`] entries.
-    masked: HashMap<Box<str>, u32>,
+    masked: HashMap<Box<str>, u32, super::FastHash>,
 }
 
 /// The most cell texts a declared segment remembers the masked value of:
@@ -553,6 +561,10 @@ impl Score {
     }
 }
 
+/// The most combinations of segment values a file's reading remembers the
+/// profile of: past this many, a file's rows look each segment up.
+const COMBINATIONS: usize = 4096;
+
 /// Reads one survey file, as a part of the data to [`Surveys::append`].
 pub fn parse(
     path: &str,
@@ -573,6 +585,18 @@ pub fn parse(
     let n_ratings = surveys.attributes.len();
     let mut ratings = vec![f64::NAN; n_ratings];
     let mut profile = Profile::new();
+    // A file repeats a few hundred combinations of segment values: each
+    // one's profile is found again by its cells' text, as a KPI row's
+    // dimensions are, and its segments are looked at only the first time.
+    let mut combinations: HashMap<Vec<u8>, u32, super::FastHash> = HashMap::default();
+    let mut key = Vec::new();
+    // The segment (an index into `segments`) of each dimension.
+    let mut by_dimension = vec![usize::MAX; surveys.segments.len()];
+    for (i, seg) in segments.iter().enumerate() {
+        if let Some(d) = by_dimension.get_mut(seg.dimension) {
+            *d = i;
+        }
+    }
     table.rows(diags, |row, diags| {
         ratings.fill(f64::NAN);
         let Some(mut response) =
@@ -581,18 +605,49 @@ pub fn parse(
             return;
         };
         seen.note(response.date, row.pos(date_column.unwrap_or(0)));
-        profile.clear();
-        for seg in &mut segments {
-            let cell = row.cells[seg.column];
-            if cell.is_empty() || seg.out.is_some() {
-                continue;
-            }
-            if let Some(value) = seg.value(cell, (path, row.line), &mut surveys, config) {
-                seg.answered += 1;
-                profile.push((seg.dimension as u32, value));
-            }
+        key.clear();
+        for seg in &segments {
+            // The length first: no cell text can make two keys alike.
+            let cell = row.cell(seg.column);
+            key.extend_from_slice(&cell.len().to_le_bytes());
+            key.extend_from_slice(cell.as_bytes());
         }
-        response.profile = surveys.intern(&profile);
+        response.profile = if let Some(&known) = combinations.get(key.as_slice()) {
+            // Its values are all known: the segments that answer are those
+            // its profile names.
+            let answered = surveys.profiles.get(known as usize);
+            for &(d, _) in answered.map_or(&[][..], Vec::as_slice) {
+                if let Some(seg) = by_dimension
+                    .get(d as usize)
+                    .and_then(|&s| segments.get_mut(s))
+                {
+                    seg.answered += 1;
+                }
+            }
+            known
+        } else {
+            let out = segments.iter().filter(|s| s.out.is_some()).count();
+            profile.clear();
+            for seg in &mut segments {
+                let cell = row.cell(seg.column);
+                if cell.is_empty() || seg.out.is_some() {
+                    continue;
+                }
+                if let Some(value) = seg.value(cell, (path, row.line), &mut surveys, config) {
+                    seg.answered += 1;
+                    profile.push((seg.dimension as u32, value));
+                }
+            }
+            let found = surveys.intern(&profile);
+            if segments.iter().filter(|s| s.out.is_some()).count() > out {
+                // A segment is out from here on, and the profiles known
+                // may hold its values.
+                combinations.clear();
+            } else if combinations.len() < COMBINATIONS {
+                combinations.insert(key.clone(), found);
+            }
+            found
+        };
         if ratings.iter().any(|v| !v.is_nan()) {
             response.ratings = u32::try_from(surveys.ratings.len()).unwrap_or(u32::MAX);
             response.n_ratings = n_ratings as u32;
@@ -689,7 +744,7 @@ fn columns<R: std::io::Read>(
                         declared: declared == Some(true),
                         answered: 0,
                         out: None,
-                        masked: HashMap::new(),
+                        masked: HashMap::default(),
                     });
                     Column::Segment
                 }
@@ -719,7 +774,7 @@ fn read_row(
     let mut response = Response::default();
     let mut has_date = false;
     for (i, col) in columns.iter().enumerate() {
-        let cell = row.cells[i];
+        let cell = row.cell(i);
         match col {
             // Any text is allowed, and nothing shows it: it is not kept.
             Column::Id => {}

@@ -9,26 +9,46 @@ use std::io::Read;
 
 use jiff::civil::Date;
 
+use super::records::{self, Next, Records};
 use crate::diag::{Diagnostics, Pos};
 
-/// A CSV file whose header has been read, and whose rows are read one at a
-/// time: a file of a million rows is never in memory as a whole.
+/// A CSV file whose header has been read, and whose rows are read a part
+/// at a time: a file of a million rows is never in memory as a whole.
 pub struct Table<R> {
     /// Relative to the plan root, as shown in messages.
     pub path: String,
     pub header: Vec<String>,
-    reader: csv::Reader<R>,
+    records: Records<R>,
 }
 
-/// One row: its line, its cells (trimmed) and a way to report a cell's problem.
+/// One row: its line, and its cells (trimmed) by column.
 pub struct Row<'r> {
     pub line: usize,
-    pub cells: Vec<&'r str>,
+    text: &'r str,
+    spans: &'r [(usize, usize)],
 }
 
-impl Row<'_> {
+impl<'r> Row<'r> {
+    /// The cell of a column (0-based), trimmed; every row handed out has
+    /// as many cells as the header has columns.
+    pub fn cell(&self, col: usize) -> &'r str {
+        let text = self.spans.get(col).and_then(|&(s, e)| self.text.get(s..e));
+        trim(text.unwrap_or_default())
+    }
+
     pub fn pos(&self, col: usize) -> Pos {
         Pos::new(self.line, col + 1)
+    }
+}
+
+/// `str::trim`, without its scan for Unicode white space at either end when
+/// both end bytes are printable ASCII, as in nearly every cell: such a byte
+/// is a whole character, and no white space.
+fn trim(cell: &str) -> &str {
+    match cell.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
+        [only] if only.is_ascii_graphic() => cell,
+        _ => cell.trim(),
     }
 }
 
@@ -44,16 +64,35 @@ impl<R: Read> Table<R> {
     /// Reads the header; `None` (reported) when the file has none or it is
     /// unusable. A byte-order mark before it, as spreadsheet exports write,
     /// is skipped.
-    pub fn open(path: &str, input: R, diags: &mut Diagnostics) -> Option<Table<R>> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(input);
+    pub fn open(path: &str, mut input: R, diags: &mut Diagnostics) -> Option<Table<R>> {
+        // The header is read by `csv` from the file's first bytes, read
+        // ahead; the rows after it by [`Records`], from where it stopped.
+        let mut read = Vec::new();
+        let (header, at, line, eof) = loop {
+            let eof = match read_more(&mut input, &mut read) {
+                Ok(eof) => eof,
+                Err(e) => {
+                    let (pos, message) = unreadable(&csv::Error::from(e));
+                    diags.error(path, pos, message);
+                    return None;
+                }
+            };
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(true)
+                .flexible(true)
+                .from_reader(&read[..]);
+            let header = reader.byte_headers().cloned();
+            let end = reader.position();
+            // The header ends before what is read, or the file does.
+            if eof || (end.byte() as usize) < read.len() {
+                break (header, end.byte() as usize, end.line(), eof);
+            }
+        };
         // An empty file, or one whose first line is blank.
         let blank =
             |rec: &csv::ByteRecord| rec.iter().all(|c| c.trim_ascii().is_empty()) && rec.len() <= 1;
-        let header: Vec<String> = match reader.byte_headers() {
-            Ok(rec) if !blank(rec) => {
+        let header: Vec<String> = match header {
+            Ok(rec) if !blank(&rec) => {
                 match rec
                     .iter()
                     .map(std::str::from_utf8)
@@ -101,7 +140,7 @@ impl<R: Read> Table<R> {
         ok.then(|| Table {
             path: path.to_owned(),
             header,
-            reader,
+            records: Records::new(input, read, at, line, eof),
         })
     }
 
@@ -112,46 +151,49 @@ impl<R: Read> Table<R> {
 
     /// Calls `f` with every data row. Rows with the wrong number of fields are
     /// reported and skipped; text that is not UTF-8 ends the file, reported
-    /// at its line.
+    /// at its line and the first field that has it.
     pub fn rows(mut self, diags: &mut Diagnostics, mut f: impl FnMut(&Row, &mut Diagnostics)) {
-        let mut record = csv::ByteRecord::new();
         loop {
-            match self.reader.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let (pos, message) = unreadable(&e);
+            let row = match self.records.read() {
+                Next::Record(r) => Row {
+                    line: r.line as usize,
+                    text: r.text,
+                    spans: r.spans,
+                },
+                Next::End => break,
+                Next::NotUtf8 { line, field } => {
+                    diags.error(&self.path, Pos::new(line as usize, field + 1), NOT_UTF8);
+                    break;
+                }
+                Next::Failed(e) => {
+                    let (pos, message) = unreadable(&csv::Error::from(e));
                     diags.error(&self.path, pos, message);
                     break;
                 }
-            }
-            let line = record.position().map_or(0, |p| p.line() as usize);
-            let mut cells = Vec::with_capacity(self.header.len());
-            for c in &record {
-                match std::str::from_utf8(c) {
-                    Ok(text) => cells.push(text.trim()),
-                    Err(_) => {
-                        let pos = Pos::new(line, cells.len() + 1);
-                        diags.error(&self.path, pos, NOT_UTF8);
-                        return;
-                    }
-                }
-            }
-            if cells.len() == 1 && cells[0].is_empty() {
+            };
+            if row.spans.len() == 1 && row.cell(0).is_empty() {
                 continue;
             }
-            if cells.len() != self.header.len() {
+            if row.spans.len() != self.header.len() {
                 let message = format!(
                     "this row has {} fields but the header has {}",
-                    cells.len(),
+                    row.spans.len(),
                     self.header.len()
                 );
-                diags.error(&self.path, Pos::new(line, 1), message);
+                diags.error(&self.path, Pos::new(row.line, 1), message);
                 continue;
             }
-            f(&Row { line, cells }, diags);
+            f(&row, diags);
         }
     }
+}
+
+/// Reads up to [`records::CHUNK`] more bytes onto the end of `read`; true
+/// at the end of the input.
+fn read_more(input: &mut impl Read, read: &mut Vec<u8>) -> std::io::Result<bool> {
+    let want = read.len() + records::CHUNK;
+    let got = input.take(records::CHUNK as u64).read_to_end(read)?;
+    Ok(got == 0 || read.len() < want)
 }
 
 /// `2026-09-01`, or a date-time (`2026-09-01T08:30:00`, `2026-09-01 08:30`,
@@ -178,7 +220,9 @@ pub fn parse_date(cell: &str) -> Result<Date, String> {
             return Err(bad());
         }
     }
-    let num = |r: std::ops::Range<usize>| date[r].parse::<i16>().unwrap_or(0);
+    // The digits were checked above: at most 9999, no sign, no overflow.
+    let num =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0i16, |n, d| n * 10 + i16::from(d - b'0'));
     Date::new(num(0..4), num(5..7) as i8, num(8..10) as i8)
         .map_err(|_| format!("\"{cell}\" is not a calendar date"))
 }
@@ -188,6 +232,9 @@ pub fn parse_date(cell: &str) -> Result<Date, String> {
 pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
     if cell.is_empty() {
         return Ok(None);
+    }
+    if let Some(v) = plain_decimal(cell) {
+        return Ok(Some(v));
     }
     match cell.parse::<f64>() {
         // Within the bound, the common case: no message text is made for
@@ -199,6 +246,49 @@ pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
         }
         _ => Err(format!("\"{cell}\" is not a number")),
     }
+}
+
+/// The value of a number written plainly (`80.5`, `-3`, `4.09`) with at
+/// most 15 digits, or `None` for any other text, which `str::parse` reads.
+///
+/// A KPI file or a survey holds millions of such cells, and this is several
+/// times faster than the general parser, with the same result to the bit:
+/// the digits, read as a whole number, are below 2^53, and so is exact as
+/// an `f64`, and so is the power of ten (10^15 at most), so their quotient
+/// is one correctly rounded IEEE division, the correctly rounded value of
+/// the decimal, as `str::parse` gives (Clinger's fast path). Its magnitude
+/// is below 10^15, within [`super::LARGEST`].
+fn plain_decimal(cell: &str) -> Option<f64> {
+    const POWERS: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let bytes = cell.as_bytes();
+    let (negative, text) = match bytes {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, bytes),
+    };
+    // At most 15 digits and a point: no overflow below.
+    if text.is_empty() || text.len() > 16 {
+        return None;
+    }
+    let mut mantissa = 0u64;
+    let mut point = None;
+    for (i, &b) in text.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(b - b'0'),
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let fraction = match point {
+        // `5.` and `.5` are numbers too, left to the general parser.
+        Some(p) if p == 0 || p + 1 == text.len() => return None,
+        Some(p) => text.len() - p - 1,
+        None if text.len() > 15 => return None,
+        None => 0,
+    };
+    let value = mantissa as f64 / POWERS.get(fraction)?;
+    Some(if negative { -value } else { value })
 }
 
 #[cfg(test)]
@@ -243,6 +333,73 @@ mod tests {
         );
         assert!(parse_number("1e999").is_err());
         assert_eq!(parse_number("-1e15"), Ok(Some(-1e15)));
+    }
+
+    /// The fast path gives `str::parse`'s value to the bit, and leaves
+    /// every other form to it.
+    #[test]
+    fn plain_decimals_read_as_the_general_parser_reads_them() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..200_000 {
+            let digits = (next() % 15 + 1) as usize;
+            let mut text: String = (0..digits)
+                .map(|_| char::from(b'0' + (next() % 10) as u8))
+                .collect();
+            let dot = (next() % (digits as u64 + 1)) as usize;
+            if dot > 0 && dot < digits {
+                text.insert(dot, '.');
+            }
+            if next() % 2 == 0 {
+                text.insert(0, '-');
+            }
+            let fast = plain_decimal(&text).expect("a plain decimal");
+            let general: f64 = text.parse().expect("a number");
+            assert_eq!(fast.to_bits(), general.to_bits(), "{text}");
+        }
+        for text in [
+            "0.1",
+            "0.3",
+            "-0",
+            "-0.0",
+            "007",
+            "999999999999999",
+            "0.00000000000001",
+        ] {
+            let general: f64 = text.parse().expect("a number");
+            assert_eq!(
+                plain_decimal(text).map(f64::to_bits),
+                Some(general.to_bits())
+            );
+        }
+        for text in [
+            "",
+            "-",
+            ".",
+            "5.",
+            ".5",
+            "-.5",
+            "+5",
+            "1e3",
+            "1,5",
+            "1.2.3",
+            "--1",
+            "1-",
+            " 1",
+            "0x10",
+            "inf",
+            "NaN",
+            "1234567890123456",
+            "0.1234567890123456",
+            "١",
+        ] {
+            assert_eq!(plain_decimal(text), None, "{text}");
+        }
     }
 
     #[test]
