@@ -84,12 +84,9 @@ fn read(
     };
     let pages = content::load(&mut loader)?;
     drop(loader);
-    let mut data = data::load(root, files.clone(), &config, &mut diags)?;
+    let told = |path: &str| git::flows::versions_from(&history, path);
+    let data = data::load(root, files.clone(), &config, &told, &mut diags)?;
     let catalog = i18n::Catalog::new(config.language, &config.strings)?;
-    for flow in data.flows.iter_mut().filter(|f| f.versions.is_empty()) {
-        flow.versions = git::flows::versions_from(&history, &flow.source);
-        flow.from_history = true;
-    }
     let plan = Plan {
         root: root.to_owned(),
         catalog,

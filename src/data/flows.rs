@@ -68,7 +68,11 @@ struct RawVersion {
     steps: Vec<String>,
 }
 
-pub fn parse(src: &Source, loader: &mut Loader) -> Option<Flow> {
+/// The versions of a flow file as its history tells them, by the file's
+/// path: what a flow without `[[version]]` entries takes.
+pub type Told<'h> = dyn Fn(&str) -> Vec<Version> + 'h;
+
+pub fn parse(src: &Source, loader: &mut Loader, told: &Told) -> Option<Flow> {
     let mut file = TomlFile::new(src, loader.diags);
     let mut root = file.parse()?;
     let versions: Vec<RawVersion> = file
@@ -146,6 +150,11 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Option<Flow> {
             .diags
             .error(&src.path, src.pos(steps.span().start), message);
     }
+    // Without versions of its own, a flow's versions are its file's commits.
+    let from_history = out.is_empty();
+    if from_history {
+        out = told(&src.path);
+    }
     Some(Flow {
         id: id?,
         source: src.path.clone(),
@@ -156,6 +165,6 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Option<Flow> {
         description: raw.description,
         versions: out,
         steps: raw.steps.map(Spanned::into_inner).unwrap_or_default(),
-        from_history: false,
+        from_history,
     })
 }

@@ -80,6 +80,7 @@ pub fn load(
     root: &Path,
     files: Option<Files>,
     config: &crate::config::Config,
+    told: &flows::Told,
     diags: &mut Diagnostics,
 ) -> anyhow::Result<Data> {
     let mut loader = Loader::new(root, files, diags);
@@ -128,7 +129,7 @@ pub fn load(
     data.okrs
         .sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
     for src in loader.read_dir("data/flows", "toml")? {
-        data.flows.extend(flows::parse(&src, &mut loader));
+        data.flows.extend(flows::parse(&src, &mut loader, told));
     }
     data.flows.sort_by(|a, b| a.id.cmp(&b.id));
     for src in loader.read_dir("data/sprints", "toml")? {
