@@ -33,6 +33,11 @@ pub mod terminal;
 pub mod timeline;
 pub mod url;
 
+// The tests' seeded generator, shared with the benchmarks and the fuzzer.
+#[cfg(test)]
+#[path = "../examples/support/rng.rs"]
+mod rng;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

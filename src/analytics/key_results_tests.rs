@@ -6,8 +6,8 @@ use jiff::civil::{Date, date};
 
 use super::*;
 use crate::analytics::periods::Length;
-use crate::analytics::rng::Rng;
 use crate::data::Filter;
+use crate::rng::Rng;
 
 /// Key results per simulation.
 const KRS: usize = 400;

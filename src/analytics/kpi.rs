@@ -362,7 +362,7 @@ mod tests {
             index: 2_950,
         }
         .end();
-        let mut rng = crate::analytics::rng::Rng::new(17);
+        let mut rng = crate::rng::Rng::new(17);
         let mut projected = 0;
         for _ in 0..200 {
             let mut x = 0.0;

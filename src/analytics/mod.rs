@@ -14,10 +14,6 @@ pub mod segmented;
 pub mod series;
 pub mod signals;
 
-// The simulations' seeded generator, shared with the benchmarks and the fuzzer.
-#[cfg(test)]
-#[path = "../../examples/support/rng.rs"]
-mod rng;
 pub mod stats;
 pub mod themes;
 pub mod voc;

@@ -2,7 +2,7 @@
 //! kind a contact centre's days have, and still able to see a real step.
 
 use super::*;
-use crate::analytics::rng::Rng;
+use crate::rng::Rng;
 
 /// Days after the change, as the default `window_days`.
 const WINDOW: i64 = 28;

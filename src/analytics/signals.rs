@@ -318,7 +318,7 @@ mod tests {
     /// 26 weekly means of daily AR(1) values (φ = 0.5), as the issue's
     /// noise plan has them; `phi_weekly` adds autocorrelation between the
     /// weeks themselves.
-    fn noise(rng: &mut crate::analytics::rng::Rng, weeks: usize, phi: f64) -> Vec<f64> {
+    fn noise(rng: &mut crate::rng::Rng, weeks: usize, phi: f64) -> Vec<f64> {
         let mut x = 0.0;
         let days: Vec<f64> = (0..weeks * 7)
             .map(|_| {
@@ -343,7 +343,7 @@ mod tests {
 
     #[test]
     fn pure_noise_rarely_shows_a_signal() {
-        let mut rng = crate::analytics::rng::Rng::new(15);
+        let mut rng = crate::rng::Rng::new(15);
         for phi in [0.0, 0.5] {
             let share = share_with_signal((0..2_000).map(|_| noise(&mut rng, 26, phi)));
             assert!(
@@ -356,7 +356,7 @@ mod tests {
 
     #[test]
     fn a_real_shift_is_found_in_its_direction() {
-        let mut rng = crate::analytics::rng::Rng::new(16);
+        let mut rng = crate::rng::Rng::new(16);
         let (mut found, runs) = (0, 1_000);
         for _ in 0..runs {
             let mut s = noise(&mut rng, 26, 0.5);

@@ -406,7 +406,7 @@ mod tests {
 
     /// Weekly NPS of a service that never changes: 30 weeks of 200
     /// answers, 50 % promoters, 20 % detractors.
-    fn flat_weeks(rng: &mut crate::analytics::rng::Rng) -> Vec<PeriodFigures> {
+    fn flat_weeks(rng: &mut crate::rng::Rng) -> Vec<PeriodFigures> {
         let range: Vec<Period> = (0..30)
             .map(|index| Period {
                 length: Length::Week,
@@ -436,7 +436,7 @@ mod tests {
         // Of 1,000 such series, the share with any week marked significant:
         // about three in four with a plain test per week, under alpha with
         // Holm's correction.
-        let mut rng = crate::analytics::rng::Rng::new(18);
+        let mut rng = crate::rng::Rng::new(18);
         let (mut plain, mut corrected) = (0, 0);
         for _ in 0..1_000 {
             let weeks = flat_weeks(&mut rng);

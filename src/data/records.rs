@@ -275,17 +275,24 @@ fn split(text: &[u8], spans: &mut Vec<(usize, usize)>) {
 mod tests {
     use super::*;
 
-    /// What `csv` reads after the header: each record's line and fields,
-    /// or where it stops at text that is not UTF-8.
-    fn by_csv(text: &[u8]) -> Vec<String> {
+    /// A `csv` reader past the header of `text`, as `Table::open` makes
+    /// one; `None` when the header does not read.
+    fn past_header(text: &[u8]) -> Option<csv::Reader<&[u8]>> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
             .from_reader(text);
+        reader.byte_headers().ok()?;
+        Some(reader)
+    }
+
+    /// What `csv` reads after the header: each record's line and fields,
+    /// or where it stops at text that is not UTF-8.
+    fn by_csv(text: &[u8]) -> Vec<String> {
         let mut found = Vec::new();
-        if reader.byte_headers().is_err() {
+        let Some(mut reader) = past_header(text) else {
             return found;
-        }
+        };
         let mut record = csv::StringRecord::new();
         loop {
             match reader.read_record(&mut record) {
@@ -308,14 +315,10 @@ mod tests {
 
     /// The same, read here, the header by `csv` as `Table::open` does.
     fn by_records(text: &[u8], chunk: usize) -> Vec<String> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(text);
         let mut found = Vec::new();
-        if reader.byte_headers().is_err() {
+        let Some(reader) = past_header(text) else {
             return found;
-        }
+        };
         let (at, line) = (reader.position().byte() as usize, reader.position().line());
         // Only the first `chunk` bytes are read before, to cross the
         // buffer's end in every way.
@@ -377,13 +380,8 @@ mod tests {
             b"\xc3\xa9",
             b"\xc3",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::rng::Rng::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = || rng.next_u64();
         for case in 0..20_000 {
             let length = next() % 40;
             let mut text = b"h,x\n".to_vec();

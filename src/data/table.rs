@@ -339,13 +339,8 @@ mod tests {
     /// every other form to it.
     #[test]
     fn plain_decimals_read_as_the_general_parser_reads_them() {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::rng::Rng::new(0x2545_f491_4f6c_dd1d);
+        let mut next = || rng.next_u64();
         for _ in 0..200_000 {
             let digits = (next() % 15 + 1) as usize;
             let mut text: String = (0..digits)
