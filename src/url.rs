@@ -59,6 +59,25 @@ pub fn experiment(sprint: &str, experiment: &str) -> String {
     format!("{SPRINTS}{sprint}/#exp-{experiment}")
 }
 
+/// A before/after comparison, within the page of what changed: `subject`
+/// is that page (or an anchor on it, as an experiment's), `parts` what
+/// tells the comparison apart there (its subject's id, version, metric
+/// and filter).
+/// Gives the anchor and the comparison's own path.
+pub fn comparison(subject: &str, parts: &[&str]) -> (String, String) {
+    let mut anchor = String::from("change");
+    for part in parts {
+        let slug = crate::content::slug(part);
+        if !slug.is_empty() {
+            anchor.push('-');
+            anchor.push_str(&slug);
+        }
+    }
+    let page = subject.split_once('#').map_or(subject, |(page, _)| page);
+    let path = format!("{page}#{anchor}");
+    (anchor, path)
+}
+
 /// A quarter's review page.
 pub fn review(id: &str) -> String {
     format!("{REVIEWS}{id}/")
@@ -108,6 +127,13 @@ mod tests {
     #[test]
     fn paths_are_relative_folders_or_anchors() {
         assert_eq!(kpi("sla"), "kpis/sla/");
+        assert_eq!(
+            comparison(&experiment("s1", "e1"), &["e1", "", "sla", "channel: chat"]),
+            (
+                "change-e1-sla-channel-chat".to_owned(),
+                "sprints/s1/#change-e1-sla-channel-chat".to_owned()
+            )
+        );
         assert_eq!(key_result("2026-h2", "fcr"), "okrs/2026-h2/#kr-fcr");
         assert_eq!(
             experiment("2026-08", "callback"),

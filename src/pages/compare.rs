@@ -18,6 +18,11 @@ pub struct ComparisonView {
     /// What changed, in words: `version 2.0 of WhatsApp FAQ bot`.
     pub subject: String,
     pub subject_url: String,
+    /// The id of the comparison's block on the page of what changed.
+    pub anchor: String,
+    /// That block's path: where a list that shows the comparison in a line
+    /// links to.
+    pub url: String,
     pub version: Option<String>,
     pub metric: MetricRef,
     pub direction: crate::data::Direction,
@@ -55,15 +60,27 @@ pub fn plain(plan: &Plan, c: &Comparison) -> ComparisonView {
         .data
         .metric(&c.metric)
         .map_or(crate::data::Direction::Higher, |m| m.direction);
+    let filter = filter_text(&c.filter);
+    let (anchor, url) = crate::url::comparison(
+        &subject_url,
+        &[
+            &c.subject_id,
+            c.version.as_deref().unwrap_or(""),
+            &c.metric,
+            &filter,
+        ],
+    );
     ComparisonView {
         subject_kind: c.subject_kind,
         subject_id: c.subject_id.clone(),
         subject,
         subject_url,
+        anchor,
+        url,
         version: c.version.clone(),
         metric: metric_ref(plan, &c.metric),
         direction,
-        filter: filter_text(&c.filter),
+        filter,
         change_date: c.change_date.to_string(),
         before_window: (c.before_window.0.to_string(), c.before_window.1.to_string()),
         after_window: (c.after_window.0.to_string(), c.after_window.1.to_string()),

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::compare::{ComparisonView, view as comparison_view};
+use super::compare::{ComparisonView, plain as comparison_line};
 use super::{PageView, markdown};
 use crate::analytics::Report;
 use crate::analytics::kpi::{KpiSummary, Latest, Series, Verdict};
@@ -240,7 +240,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
                     .comparisons
                     .iter()
                     .filter(|c| c.metric == metric.id)
-                    .map(|c| comparison_view(plan, c))
+                    .map(|c| comparison_line(plan, c))
                     .collect();
                 list.sort_by(|a, b| b.change_date.cmp(&a.change_date));
                 list
