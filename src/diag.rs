@@ -100,7 +100,7 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 }
 
 /// Every problem found so far.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }

@@ -142,6 +142,15 @@ pub fn git_dir(root: &Path) -> Option<PathBuf> {
     Some(repo.git_dir().to_owned())
 }
 
+/// The commit `HEAD` names, in the repository holding the plan: while it
+/// stays the same, so does the history. `None` outside a repository or
+/// before the first commit.
+pub fn head(root: &Path) -> Option<gix::ObjectId> {
+    let repo = gix::discover(root).ok()?;
+    let id = repo.head_id().ok()?;
+    Some(id.detach())
+}
+
 /// The history up to `rev` (a commit id), or up to `HEAD`: what a checkout
 /// of that commit would read.
 pub fn read_at(root: &Path, rev: Option<gix::ObjectId>) -> History {

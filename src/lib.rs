@@ -9,6 +9,7 @@
 
 pub mod analytics;
 pub mod api;
+pub mod cache;
 pub mod changes;
 pub mod charts;
 pub mod cli;
@@ -73,8 +74,20 @@ pub struct Rendered {
 /// error, an unknown id in a page's component) come back as diagnostics.
 pub fn render(plan: Plan, progress: &dyn Progress) -> anyhow::Result<Checked<Option<Rendered>>> {
     progress.start(Phase::Compute, None);
-    // Shared, because the Markdown components read them while rendering.
     let report = Arc::new(analytics::compute(&plan));
+    present(plan, report, None, progress)
+}
+
+/// Renders every file of the site showing `report`, the plan's figures,
+/// writing nothing: the views end the compute phase, which has begun.
+/// `api` is the JSON API of the same plan and report, when a previous build
+/// of them made it.
+fn present(
+    plan: Plan,
+    report: Arc<analytics::Report>,
+    api: Option<render::OutFile>,
+    progress: &dyn Progress,
+) -> anyhow::Result<Checked<Option<Rendered>>> {
     let mut plan = plan;
     // Summed up in the report now, and no page reads them one by one: a
     // million responses need not stay in memory while the pages render.
@@ -94,7 +107,10 @@ pub fn render(plan: Plan, progress: &dyn Progress) -> anyhow::Result<Checked<Opt
         Ok(files) => files,
         Err(problems) => return Ok((None, problems)),
     };
-    files.push(api::file(&plan, &report)?);
+    files.push(match api {
+        Some(api) => api,
+        None => api::file(&plan, &report)?,
+    });
     if let config::EchartsSource::File(path) = &plan.config.echarts {
         let from_revision = plan
             .files
@@ -171,6 +187,65 @@ pub fn build(
     let Some(site) = site else {
         return Ok((None, diags));
     };
+    let built = write(site, out, started, progress)?;
+    Ok((Some(built), diags))
+}
+
+/// [`build`], taking over from `cache` whatever the last good build read
+/// and computed from files that have not changed since (see [`cache`]).
+/// The site is the same, byte for byte.
+pub fn build_again(
+    cache: &mut cache::Cache,
+    root: &Path,
+    out: Option<&Path>,
+    progress: &dyn Progress,
+) -> anyhow::Result<Checked<Option<Built>>> {
+    let started = std::time::Instant::now();
+    let (site, diags) = render_again(cache, root, progress)?;
+    let Some(site) = site else {
+        return Ok((None, diags));
+    };
+    let built = write(site, out, started, progress)?;
+    Ok((Some(built), diags))
+}
+
+/// What `serve` does on each change: loads, checks and renders the plan in
+/// memory as [`render`] does, taking over from `cache` whatever the last
+/// good build read and computed from files that have not changed since.
+/// The site is then shown, and written with [`write`].
+pub fn render_again(
+    cache: &mut cache::Cache,
+    root: &Path,
+    progress: &dyn Progress,
+) -> anyhow::Result<Checked<Option<Rendered>>> {
+    progress.start(Phase::Load, None);
+    let (loaded, mut diags) = cache.load(root)?;
+    progress.finish(Phase::Load);
+    if has_errors(&diags) {
+        return Ok((None, diags));
+    }
+    progress.start(Phase::Compute, None);
+    let report = match loaded.report {
+        Some(report) => report,
+        None => Arc::new(analytics::compute_reusing(&loaded.plan, loaded.rollups)),
+    };
+    let (site, problems) = present(loaded.plan, report, loaded.api, progress)?;
+    diags.extend(problems);
+    if let Some(site) = &site {
+        let api = site.files.iter().find(|f| f.path == url::API_REPORT);
+        cache.keep(&site.plan, &site.report, api.cloned());
+    }
+    Ok((site, diags))
+}
+
+/// Writes a rendered site into `out`, by default the plan's output folder;
+/// `started` is when its build began, for the summary.
+pub fn write(
+    site: Rendered,
+    out: Option<&Path>,
+    started: std::time::Instant,
+    progress: &dyn Progress,
+) -> anyhow::Result<Built> {
     let plan = site.plan;
     let out_dir = out.map_or_else(|| plan.root.join(&plan.config.output_dir), Path::to_owned);
     progress.start(Phase::Write, Some(site.files.len()));
@@ -184,14 +259,11 @@ pub fn build(
         unchanged,
         elapsed: started.elapsed(),
     };
-    Ok((
-        Some(Built {
-            summary,
-            files: site.files,
-            plan,
-        }),
-        diags,
-    ))
+    Ok(Built {
+        summary,
+        files: site.files,
+        plan,
+    })
 }
 
 /// What `cxreport diff` compares: the plan at `base` (by default where the

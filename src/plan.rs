@@ -42,20 +42,7 @@ pub fn load_at(root: &Path, rev: Option<&str>) -> anyhow::Result<Checked<Plan>> 
     let commit = snapshot.as_ref().and_then(|s| s.commit);
     let files = snapshot.map(|s| Arc::new(s.files));
     let history = git::read_at(root, commit);
-    let (plan, mut diags) = read(root, files, history)?;
-    if plan.history.availability == git::Availability::Shallow {
-        diags.insert(
-            0,
-            Diagnostic {
-                file: String::new(),
-                line: 0,
-                column: 0,
-                severity: diag::Severity::Warning,
-                message: "the plan's repository is a shallow clone, so its history pages show only the latest commits; fetch the whole history (git fetch --unshallow, or fetch-depth: 0 in CI)".to_owned(),
-            },
-        );
-    }
-    Ok((plan, diags))
+    read(root, files, history)
 }
 
 /// Reads and checks a plan held in memory, `files` by path, outside any
@@ -76,19 +63,59 @@ fn read(
     files: Option<data::Files>,
     history: git::History,
 ) -> anyhow::Result<Checked<Plan>> {
+    let front = front(root, files.clone())?;
+    let told = |path: &str| git::flows::versions_from(&history, path);
+    let mut found = Diagnostics::default();
+    let data = data::load(root, files.clone(), &front.config, &told, &mut found)?;
+    assemble(front, data, found, history, files)
+}
+
+/// The settings and content pages of a plan, with the problems reading
+/// them found.
+pub(crate) struct Front {
+    pub root: PathBuf,
+    pub config: Config,
+    pub pages: Vec<content::Page>,
+    pub diags: Diagnostics,
+}
+
+/// Reads `cxreport.toml` and `content/`.
+pub(crate) fn front(root: &Path, files: Option<data::Files>) -> anyhow::Result<Front> {
     let mut diags = Diagnostics::default();
-    let mut loader = data::Loader::new(root, files.clone(), &mut diags);
+    let mut loader = data::Loader::new(root, files, &mut diags);
     let config = match loader.read("cxreport.toml")? {
         Some(src) => Config::parse(&src, root, loader.diags),
         None => Config::default(),
     };
     let pages = content::load(&mut loader)?;
     drop(loader);
-    let told = |path: &str| git::flows::versions_from(&history, path);
-    let data = data::load(root, files.clone(), &config, &told, &mut diags)?;
-    let catalog = i18n::Catalog::new(config.language, &config.strings)?;
-    let plan = Plan {
+    Ok(Front {
         root: root.to_owned(),
+        config,
+        pages,
+        diags,
+    })
+}
+
+/// The plan from its parts; `found` are the data's problems.
+pub(crate) fn assemble(
+    front: Front,
+    data: data::Data,
+    found: Diagnostics,
+    history: git::History,
+    files: Option<data::Files>,
+) -> anyhow::Result<Checked<Plan>> {
+    let Front {
+        root,
+        config,
+        pages,
+        mut diags,
+    } = front;
+    diags.append(found);
+    let catalog = i18n::Catalog::new(config.language, &config.strings)?;
+    let shallow = history.availability == git::Availability::Shallow;
+    let plan = Plan {
+        root,
         catalog,
         config,
         data,
@@ -96,5 +123,18 @@ fn read(
         history,
         files,
     };
-    Ok((plan, diags.sorted()))
+    let mut diags = diags.sorted();
+    if shallow {
+        diags.insert(
+            0,
+            Diagnostic {
+                file: String::new(),
+                line: 0,
+                column: 0,
+                severity: diag::Severity::Warning,
+                message: "the plan's repository is a shallow clone, so its history pages show only the latest commits; fetch the whole history (git fetch --unshallow, or fetch-depth: 0 in CI)".to_owned(),
+            },
+        );
+    }
+    Ok((plan, diags))
 }

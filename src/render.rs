@@ -198,34 +198,19 @@ impl Renderer {
         let mut components = self.env.clone();
         crate::components::register(&mut components, plan.clone(), report.clone());
         let one = |e| vec![template_error(e)];
-        // Pages are independent: spread them over the cores, in chunks of
-        // consecutive pages so the output keeps its order.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = pages.len().div_ceil(threads).max(1);
-        let rendered: Vec<Result<OutFile, Failure>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = pages
-                .chunks(chunk)
-                .map(|part| {
-                    let (components, site) = (&components, &site);
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|page| {
-                                let file = self.render_page(plan, components, site, page);
-                                progress.step();
-                                file
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| {
-                    w.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        });
+        // Pages are independent: spread over the cores one at a time (a
+        // metric's page takes a hundred times a content page's), their
+        // files kept in page order.
+        let mut rendered: Vec<Result<OutFile, Failure>> = Vec::with_capacity(pages.len());
+        crate::parallel::ordered(
+            pages,
+            |page| {
+                let file = self.render_page(plan, &components, &site, page);
+                progress.step();
+                file
+            },
+            |file| rendered.push(file),
+        );
         let mut files = Vec::with_capacity(pages.len() + STATIC.len());
         let mut problems = Vec::new();
         for page in rendered {

@@ -4,8 +4,10 @@
 //! problems shown over it in the browser and printed in the terminal; the
 //! next good build clears them.
 //!
-//! Each rebuild also writes the output directory, exactly as `build` does
-//! (unchanged files keep their modification time), so `site/` is always what
+//! Each rebuild takes over whatever the last one read and computed from
+//! files that have not changed (see [`crate::cache`]), is served as soon as
+//! it is rendered, then writes the output directory exactly as `build` does
+//! (unchanged files keep their modification time), so `site/` is soon what
 //! the browser shows, minus the reload script: that is added to pages as they
 //! are served, never written. Pages are served from memory, so a request never
 //! sees a half-written site.
@@ -64,7 +66,7 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
     // Watching first, so that a file saved during the first build is not missed.
     let mut watcher = watch::Watcher::start(&opts.root)?;
     let live = Arc::new(Live::new());
-    if let Some((summary, _)) = live.rebuild(opts, term) {
+    if let Some((summary, _, _)) = live.rebuild(opts, term) {
         term.say(format!(
             "{} {} pages ({} files) into {} in {:.2} s",
             term.good("Built"),
@@ -99,12 +101,13 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
             while let Some(paths) = watcher.next_batch() {
                 let shown: Vec<_> = paths.iter().map(|p| p.display().to_string()).collect();
                 term.detail(format!("changed: {}", shown.join(", ")));
-                if let Some((summary, changed)) = live.rebuild(&opts, &term) {
+                if let Some((summary, changed, shown)) = live.rebuild(&opts, &term) {
                     term.say(format!(
-                        "{} after {}: {changed} of {} files changed, in {} ms",
+                        "{} after {}: {changed} of {} files changed, shown in {} ms, written in {} ms",
                         term.good("Rebuilt"),
                         diag::printable(&watch::describe(&paths)),
                         summary.files,
+                        shown.as_millis(),
                         summary.elapsed.as_millis()
                     ));
                 }
@@ -147,8 +150,9 @@ struct Live {
     state: Mutex<State>,
     /// Woken on every new generation and on stopping.
     updated: Condvar,
-    /// Held while a build runs, so that stopping waits for a write to end.
-    building: Mutex<()>,
+    /// Held while a build runs, so that stopping waits for a write to end;
+    /// it holds what each build leaves for the next.
+    building: Mutex<crate::cache::Cache>,
     /// Tells this run from the one before it, so pages reload after a restart.
     server: String,
 }
@@ -185,7 +189,7 @@ impl Live {
                 ..State::default()
             }),
             updated: Condvar::new(),
-            building: Mutex::new(()),
+            building: Mutex::new(crate::cache::Cache::default()),
             server: format!("{seed:016x}"),
         }
     }
@@ -201,40 +205,42 @@ impl Live {
     }
 
     /// Builds the plan, prints its problems, and serves the result: the new
-    /// site, or the old one with the problems. Returns the build's summary
-    /// and how many URLs it changed, when it succeeded.
-    fn rebuild(&self, opts: &Options, term: &Terminal) -> Option<(crate::Summary, usize)> {
-        let _building = self.building.lock().unwrap_or_else(|e| e.into_inner());
+    /// site, or the old one with the problems. Returns the build's summary,
+    /// how many URLs it changed and how long it took to serve them, when it
+    /// succeeded.
+    fn rebuild(
+        &self,
+        opts: &Options,
+        term: &Terminal,
+    ) -> Option<(crate::Summary, usize, Duration)> {
+        let mut cache = self.building.lock().unwrap_or_else(|e| e.into_inner());
         if self.lock().stopping {
             return None;
         }
         let progress = term.progress();
-        let problems = match crate::build(&opts.root, opts.out.as_deref(), None, &progress) {
-            Ok((Some(built), diags)) => {
+        let started = std::time::Instant::now();
+        // Shown as soon as it is rendered: the pages are served from memory,
+        // and writing the output folder is the slowest step on a large site.
+        let problems = match crate::render_again(&mut cache, &opts.root, &progress) {
+            Ok((Some(site), diags)) => {
                 term.problems(&diags);
-                let base = base_path(&built.plan.config.base_url);
+                let base = base_path(&site.plan.config.base_url);
                 let csp = crate::render::content_security_policy(
-                    &built.plan.config.echarts,
-                    &built.plan.config.base_url,
+                    &site.plan.config.echarts,
+                    &site.plan.config.base_url,
                 );
-                let changed = self.publish(built.files, base, csp);
-                return Some((built.summary, changed));
+                let changed = self.publish(&site.files, base, csp);
+                let shown = started.elapsed();
+                match crate::write(site, opts.out.as_deref(), started, &progress) {
+                    Ok(built) => return Some((built.summary, changed, shown)),
+                    Err(e) => failure(&e, term),
+                }
             }
             Ok((None, diags)) => {
                 term.problems(&diags);
                 diags
             }
-            Err(e) => {
-                let message = format!("{e:#}");
-                eprintln!("{} {}", term.bad("error:"), diag::printable(&message));
-                vec![Diagnostic {
-                    file: String::new(),
-                    line: 0,
-                    column: 0,
-                    severity: Severity::Error,
-                    message,
-                }]
-            }
+            Err(e) => failure(&e, term),
         };
         term.say(format!(
             "{}; still serving the last good site",
@@ -250,10 +256,10 @@ impl Live {
 
     /// Serves `files` from now on, with `csp` as their pages' policy, noting
     /// which URLs changed; returns how many.
-    fn publish(&self, files: Vec<OutFile>, base_path: String, csp: String) -> usize {
+    fn publish(&self, files: &[OutFile], base_path: String, csp: String) -> usize {
         let files: HashMap<String, Arc<[u8]>> = files
-            .into_iter()
-            .map(|f| (f.path, Arc::from(f.bytes)))
+            .iter()
+            .map(|f| (f.path.clone(), Arc::from(f.bytes.as_slice())))
             .collect();
         let mut state = self.lock();
         let mut changed: Vec<String> = files
@@ -288,6 +294,19 @@ impl Live {
         self.updated.notify_all();
         drop(self.building.lock());
     }
+}
+
+/// A build that could not finish, as the one problem to show.
+fn failure(e: &anyhow::Error, term: &Terminal) -> Vec<Diagnostic> {
+    let message = format!("{e:#}");
+    eprintln!("{} {}", term.bad("error:"), diag::printable(&message));
+    vec![Diagnostic {
+        file: String::new(),
+        line: 0,
+        column: 0,
+        severity: Severity::Error,
+        message,
+    }]
 }
 
 /// The path part of a `base_url`, which ends with `/`, decoded as request
@@ -356,14 +375,14 @@ mod tests {
             bytes: text.as_bytes().to_vec(),
         };
         live.publish(
-            vec![file("index.html", "a"), file("kpis/sla/index.html", "b")],
+            &[file("index.html", "a"), file("kpis/sla/index.html", "b")],
             "/".into(),
             String::new(),
         );
         // The first good build: every open page reloads.
         assert_eq!(live.lock().changed, None);
         live.publish(
-            vec![file("index.html", "a2"), file("static/style.css", "c")],
+            &[file("index.html", "a2"), file("static/style.css", "c")],
             "/".into(),
             String::new(),
         );

@@ -163,21 +163,65 @@ impl Report {
     }
 }
 
+/// The figures that depend only on the settings, the KPI and survey tables
+/// and the themes, at one `as_of`: the costly part of [`compute`], which
+/// `serve` carries from one build to the next while those files do not
+/// change (see [`crate::cache`]).
+#[derive(Debug, Clone)]
+pub struct Rollups {
+    as_of: Date,
+    trend: Length,
+    kpis: Vec<KpiSummary>,
+    voc: voc::Voc,
+    drivers: Vec<drivers::Driver>,
+    themes: BTreeMap<String, themes::ThemeResult>,
+}
+
+impl Report {
+    /// What a later [`compute_reusing`] may take over.
+    pub fn rollups(&self) -> Rollups {
+        Rollups {
+            as_of: self.as_of,
+            trend: self.trend,
+            kpis: self.kpis.clone(),
+            voc: self.voc.clone(),
+            drivers: self.drivers.clone(),
+            themes: self.themes.clone(),
+        }
+    }
+}
+
 pub fn compute(plan: &Plan) -> Report {
+    compute_reusing(plan, None)
+}
+
+/// [`compute`], taking the figures of `rollups` instead of working them out
+/// again when they are for the same `as_of` and trend period. The caller
+/// vouches that the settings, tables and themes they came from are the
+/// plan's.
+pub fn compute_reusing(plan: &Plan, rollups: Option<Rollups>) -> Report {
     let data = &plan.data;
     let as_of = as_of(plan);
     let trend = Length::from(plan.config.trend);
-    // The survey figures need nothing from the KPIs: they are worked out on
-    // another core meanwhile.
+    let rollups = rollups.filter(|r| r.as_of == as_of && r.trend == trend);
+    let (kpis, surveyed) = match rollups {
+        Some(r) => (Some(r.kpis), Some((r.voc, r.drivers, r.themes))),
+        None => (None, None),
+    };
     std::thread::scope(|scope| {
-        let surveys = scope.spawn(|| {
-            (
-                voc::compute(&data.surveys, trend, as_of),
-                drivers::compute(&data.surveys, plan.config.attribute_scale, as_of),
-                themes::compute(&data.themes, &data.surveys, as_of),
-            )
-        });
-        let kpis = kpi_summaries(plan, as_of, trend);
+        // The survey figures need nothing from the KPIs: when they are to be
+        // worked out, it is on another core meanwhile.
+        let surveys = match surveyed {
+            Some(figures) => Surveyed::Kept(figures),
+            None => Surveyed::Working(scope.spawn(|| {
+                (
+                    voc::compute(&data.surveys, trend, as_of),
+                    drivers::compute(&data.surveys, plan.config.attribute_scale, as_of),
+                    themes::compute(&data.themes, &data.surveys, as_of),
+                )
+            })),
+        };
+        let kpis = kpis.unwrap_or_else(|| kpi_summaries(plan, as_of, trend));
         let findings = findings(plan);
         let key_results = key_results(plan, &kpis, as_of, trend);
         let comparisons = compare::all(plan, as_of);
@@ -185,16 +229,22 @@ pub fn compute(plan: &Plan) -> Report {
         let mut alerts = alerts::thresholds(plan, &kpis, trend, as_of);
         alerts.extend(alerts::key_results(plan, &key_results));
         alerts.extend(alerts::stale(plan, trend, as_of));
-        // A panic there is a bug: it goes on as one here.
-        let (voc, drivers, themes) = surveys
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let themes: BTreeMap<String, themes::ThemeResult> = data
-            .themes
-            .iter()
-            .zip(themes)
-            .map(|(t, r)| (t.id.clone(), r))
-            .collect();
+        let (voc, drivers, themes) = match surveys {
+            Surveyed::Kept(figures) => figures,
+            Surveyed::Working(work) => {
+                // A panic there is a bug: it goes on as one here.
+                let (voc, drivers, themes) = work
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                let themes = data
+                    .themes
+                    .iter()
+                    .zip(themes)
+                    .map(|(t, r)| (t.id.clone(), r))
+                    .collect();
+                (voc, drivers, themes)
+            }
+        };
         alerts.extend(alerts::themes(&data.themes, &themes));
         alerts::sort(&mut alerts);
         Report {
@@ -212,6 +262,23 @@ pub fn compute(plan: &Plan) -> Report {
         }
     })
 }
+
+/// The survey figures of a report: taken over, or being worked out.
+enum Surveyed<'s> {
+    Kept(SurveyFigures),
+    Working(
+        std::thread::ScopedJoinHandle<
+            's,
+            (voc::Voc, Vec<drivers::Driver>, Vec<themes::ThemeResult>),
+        >,
+    ),
+}
+
+type SurveyFigures = (
+    voc::Voc,
+    Vec<drivers::Driver>,
+    BTreeMap<String, themes::ThemeResult>,
+);
 
 /// Every metric's series, in catalogue order, over both cores.
 fn kpi_summaries(plan: &Plan, as_of: Date, trend: Length) -> Vec<KpiSummary> {

@@ -25,7 +25,7 @@ pub struct Obs {
 }
 
 /// All KPI observations of the plan.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Kpis {
     /// Per metric id, its observations in date order.
     pub series: BTreeMap<String, Vec<Obs>>,

@@ -45,7 +45,7 @@ pub(crate) type FastHash = foldhash::fast::RandomState;
 pub type Filter = BTreeMap<String, String>;
 
 /// Everything under `data/`, checked.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Data {
     pub metrics: Vec<Metric>,
     pub kpis: kpis::Kpis,
@@ -68,9 +68,7 @@ impl Data {
 
     /// The latest date of any KPI row or survey response.
     pub fn latest_observation(&self) -> Option<Date> {
-        self.kpis
-            .last_date()
-            .max(self.surveys.responses.iter().map(|r| r.date).max())
+        self.kpis.last_date().max(self.surveys.latest())
     }
 }
 
@@ -83,7 +81,40 @@ pub fn load(
     told: &flows::Told,
     diags: &mut Diagnostics,
 ) -> anyhow::Result<Data> {
-    let mut loader = Loader::new(root, files, diags);
+    let tables = tables(root, files.clone(), config)?;
+    load_with(root, files, told, tables, diags)
+}
+
+/// The metric catalogue and the KPI and survey files, read and checked:
+/// most of a plan's bytes and of the time it takes to load. [`load`] reads
+/// them first; `serve` keeps them from one build to the next while none of
+/// their files, nor `cxreport.toml`, changes (see [`crate::cache`]).
+#[derive(Debug, Clone)]
+pub struct Tables {
+    pub kpis: kpis::Kpis,
+    pub surveys: surveys::Surveys,
+    pub checks: Checks,
+}
+
+/// What the other files are checked against once the tables are in, and
+/// the problems reading the tables found.
+#[derive(Debug, Clone)]
+pub struct Checks {
+    pub metrics: Vec<Metric>,
+    no_catalogue: bool,
+    kpi_dims: HashMap<String, BTreeMap<String, BTreeSet<String>>>,
+    seen: HashMap<(RecordKind, String), String>,
+    problems: Diagnostics,
+}
+
+/// Reads and checks the catalogue and the tables (see [`Tables`]).
+pub fn tables(
+    root: &Path,
+    files: Option<Files>,
+    config: &crate::config::Config,
+) -> anyhow::Result<Tables> {
+    let mut problems = Diagnostics::default();
+    let mut loader = Loader::new(root, files, &mut problems);
     let mut data = Data::default();
     let mut spread = dates::Spread::default();
     if let Some(src) = loader.read("data/metrics.toml")? {
@@ -115,6 +146,52 @@ pub fn load(
             loader.diags.warning(&declared.file, declared.pos, message);
         }
     }
+    let Loader {
+        metrics,
+        no_catalogue,
+        kpi_dims,
+        seen,
+        ..
+    } = loader;
+    Ok(Tables {
+        kpis: data.kpis,
+        surveys: data.surveys,
+        checks: Checks {
+            metrics,
+            no_catalogue,
+            kpi_dims,
+            seen,
+            problems,
+        },
+    })
+}
+
+/// Reads every other data file, checked against `tables`, into the plan's
+/// data; the tables' own problems join `diags`.
+pub fn load_with(
+    root: &Path,
+    files: Option<Files>,
+    told: &flows::Told,
+    tables: Tables,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Data> {
+    let Tables {
+        kpis,
+        surveys,
+        checks,
+    } = tables;
+    diags.append(checks.problems);
+    let mut loader = Loader::new(root, files, diags);
+    loader.metrics = checks.metrics;
+    loader.no_catalogue = checks.no_catalogue;
+    loader.kpi_dims = checks.kpi_dims;
+    loader.seen = checks.seen;
+    let mut data = Data {
+        metrics: loader.metrics.clone(),
+        kpis,
+        surveys,
+        ..Data::default()
+    };
     if let Some(src) = loader.read("data/themes.toml")? {
         data.themes = themes::parse(&src, &mut loader);
     }

@@ -74,7 +74,7 @@ impl Default for Response {
 pub type Profile = Vec<(u32, u32)>;
 
 /// Every response of the plan.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Surveys {
     /// In date order.
     pub responses: Vec<Response>,
@@ -88,6 +88,8 @@ pub struct Surveys {
     pub profiles: Vec<Profile>,
     /// The ratings of every response, `NaN` where none was given.
     pub ratings: Vec<f64>,
+    /// The latest response's date, kept when the responses are released.
+    released_latest: Option<Date>,
     profile_index: HashMap<Profile, u32, super::FastHash>,
     value_index: Vec<HashMap<String, u32, super::FastHash>>,
     /// What the files merged so far say of each extra column that is not
@@ -104,6 +106,7 @@ impl Default for Surveys {
             values: Vec::new(),
             profiles: vec![Vec::new()],
             ratings: Vec::new(),
+            released_latest: None,
             profile_index: HashMap::from_iter([(Vec::new(), 0)]),
             value_index: Vec::new(),
             extras: Vec::new(),
@@ -122,8 +125,15 @@ impl Surveys {
     /// Frees the responses, keeping the names of the attributes, segments
     /// and values: once the report is computed, nothing reads them.
     pub fn release_responses(&mut self) {
+        self.released_latest = self.latest();
         self.responses = Vec::new();
         self.ratings = Vec::new();
+    }
+
+    /// The latest response's date, also once they are released.
+    pub fn latest(&self) -> Option<Date> {
+        let latest = self.responses.iter().map(|r| r.date).max();
+        latest.or(self.released_latest)
     }
 
     /// A response's rating of an attribute (an index into [`Surveys::attributes`]).
@@ -408,7 +418,7 @@ impl Segment {
 }
 
 /// An extra column that is not declared, as the files read so far show it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Extra {
     name: String,
     /// Where its warning goes: its header cell (1-based column) in the first
@@ -422,7 +432,7 @@ struct Extra {
 }
 
 /// Why an extra column is left out.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Out {
     NotDeclared,
     Name,

@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("init", 6),
     ("new", 6),
     ("site", 5),
+    ("cache", 5),
     ("api", 5),
     ("render", 5),
     ("terminal", 5),

@@ -224,10 +224,17 @@ fn edits_reload_pages_and_mistakes_show_over_the_last_good_site() {
     assert!(!changed.contains(&"/static/style.css".into()), "{reload}");
     let (_, page) = server.get("/initiatives/");
     assert!(page.contains("Automate the top questions on WhatsApp"));
-    assert!(
-        plan.read("site/initiatives/index.html")
-            .contains("Automate the top questions on WhatsApp")
-    );
+    // The site is served as soon as it is rendered; the output folder
+    // follows once it is written.
+    let written = || {
+        std::fs::read_to_string(plan.path("site/initiatives/index.html"))
+            .is_ok_and(|page| page.contains("Automate the top questions on WhatsApp"))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !written() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(written(), "site/ never got the edit");
 
     let broken = renamed.replacen("impact = \"high\"", "impact = \"huge\"", 1);
     plan.write("data/initiatives.toml", &broken);
