@@ -65,17 +65,24 @@ pub fn experiment(sprint: &str, experiment: &str) -> String {
 /// and filter).
 /// Gives the anchor and the comparison's own path.
 pub fn comparison(subject: &str, parts: &[&str]) -> (String, String) {
-    let mut anchor = String::from("change");
-    for part in parts {
-        let slug = crate::content::slug(part);
-        if !slug.is_empty() {
-            anchor.push('-');
-            anchor.push_str(&slug);
-        }
-    }
+    let anchor = anchor("change", parts);
     let page = subject.split_once('#').map_or(subject, |(page, _)| page);
     let path = format!("{page}#{anchor}");
     (anchor, path)
+}
+
+/// An id fit for an HTML anchor from free text: `prefix` and the slug of
+/// each part, such as `chart-trend-sla-channel-whatsapp`.
+pub fn anchor(prefix: &str, parts: &[&str]) -> String {
+    let mut id = String::from(prefix);
+    for part in parts {
+        let slug = crate::content::slug(part);
+        if !slug.is_empty() {
+            id.push('-');
+            id.push_str(&slug);
+        }
+    }
+    id
 }
 
 /// A quarter's review page.

@@ -117,15 +117,7 @@ pub fn script_json(value: &impl Serialize) -> String {
 
 /// An id fit for HTML from free text: `trend-sla-channel-whatsapp`.
 pub fn id_of(parts: &[&str]) -> String {
-    let mut id = String::from("chart");
-    for part in parts {
-        let slug = crate::content::slug(part);
-        if !slug.is_empty() {
-            id.push('-');
-            id.push_str(&slug);
-        }
-    }
-    id
+    crate::url::anchor("chart", parts)
 }
 
 #[cfg(test)]
