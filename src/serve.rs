@@ -66,7 +66,7 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
     // Watching first, so that a file saved during the first build is not missed.
     let mut watcher = watch::Watcher::start(&opts.root)?;
     let live = Arc::new(Live::new());
-    if let Some((summary, _, _)) = live.rebuild(opts, term) {
+    live.rebuild(opts, term, |summary, _, _| {
         term.say(format!(
             "{} {} pages ({} files) into {} in {:.2} s",
             term.good("Built"),
@@ -75,7 +75,7 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
             crate::diag::printable(&summary.out_dir.display().to_string()),
             summary.elapsed.as_secs_f64()
         ));
-    }
+    });
     // Listening on every address: this machine's own is the one to open.
     let host = match addr.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => {
@@ -101,7 +101,7 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
             while let Some(paths) = watcher.next_batch() {
                 let shown: Vec<_> = paths.iter().map(|p| p.display().to_string()).collect();
                 term.detail(format!("changed: {}", shown.join(", ")));
-                if let Some((summary, changed, shown)) = live.rebuild(&opts, &term) {
+                live.rebuild(&opts, &term, |summary, changed, shown| {
                     term.say(format!(
                         "{} after {}: {changed} of {} files changed, shown in {} ms, written in {} ms",
                         term.good("Rebuilt"),
@@ -110,7 +110,7 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
                         shown.as_millis(),
                         summary.elapsed.as_millis()
                     ));
-                }
+                });
             }
         });
     }
@@ -205,17 +205,19 @@ impl Live {
     }
 
     /// Builds the plan, prints its problems, and serves the result: the new
-    /// site, or the old one with the problems. Returns the build's summary,
-    /// how many URLs it changed and how long it took to serve them, when it
-    /// succeeded.
+    /// site, or the old one with the problems. When it succeeded, `said`
+    /// gets the build's summary, how many URLs it changed and how long they
+    /// took to be served, before the build lets go of the output folder: so
+    /// nothing is printed after "Stopped.".
     fn rebuild(
         &self,
         opts: &Options,
         term: &Terminal,
-    ) -> Option<(crate::Summary, usize, Duration)> {
+        said: impl FnOnce(&crate::Summary, usize, Duration),
+    ) {
         let mut cache = self.building.lock().unwrap_or_else(|e| e.into_inner());
         if self.lock().stopping {
-            return None;
+            return;
         }
         let progress = term.progress();
         let started = std::time::Instant::now();
@@ -232,7 +234,7 @@ impl Live {
                 let changed = self.publish(&site.files, base, csp);
                 let shown = started.elapsed();
                 match crate::write(site, opts.out.as_deref(), started, &progress) {
-                    Ok(built) => return Some((built.summary, changed, shown)),
+                    Ok(built) => return said(&built.summary, changed, shown),
                     Err(e) => failure(&e, term),
                 }
             }
@@ -251,7 +253,6 @@ impl Live {
         state.changed = Some(Vec::new());
         state.problems = problems;
         self.updated.notify_all();
-        None
     }
 
     /// Serves `files` from now on, with `csp` as their pages' policy, noting
