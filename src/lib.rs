@@ -101,16 +101,28 @@ fn present(
         plan.files.clone(),
         &plan.catalog,
     )?;
-    let rendered = renderer.render_all(&plan, &report, &views, progress);
+    // The JSON API is written out meanwhile: on a large plan it is tens of
+    // megabytes, and the pages are done first.
+    let (rendered, api) = std::thread::scope(|scope| {
+        let writing = api
+            .is_none()
+            .then(|| scope.spawn(|| api::file(&plan, &report)));
+        let rendered = renderer.render_all(&plan, &report, &views, progress);
+        let api = match (api, writing) {
+            (Some(api), _) => Ok(api),
+            (None, Some(writing)) => writing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            (None, None) => api::file(&plan, &report),
+        };
+        (rendered, api)
+    });
     progress.finish(Phase::Render);
     let mut files = match rendered {
         Ok(files) => files,
         Err(problems) => return Ok((None, problems)),
     };
-    files.push(match api {
-        Some(api) => api,
-        None => api::file(&plan, &report)?,
-    });
+    files.push(api?);
     if let config::EchartsSource::File(path) = &plan.config.echarts {
         let from_revision = plan
             .files

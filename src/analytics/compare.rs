@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::periods::{self, Length};
 use super::segmented::{self, HISTORY_WINDOWS};
-use super::series::by_period;
+use super::series::by_period_each;
 use super::stats::{self, Summary, TTest};
 use crate::data::{Direction, Filter, Metric};
 use crate::plan::Plan;
@@ -231,12 +231,19 @@ pub fn all(plan: &Plan, as_of: Date) -> Vec<Comparison> {
     }
     // Each metric and filter's daily series, read once: many changes share
     // one, and each reaches far back for its history and placebo dates.
-    let mut series: BTreeMap<(&str, &Filter), Vec<(i64, f64)>> = BTreeMap::new();
+    let mut filters: BTreeMap<&str, Vec<&Filter>> = BTreeMap::new();
     for s in &subjects {
-        if let Some(metric) = data.metric(s.metric) {
-            series
-                .entry((s.metric, s.filter))
-                .or_insert_with(|| daily(plan, metric, s.filter, as_of));
+        filters.entry(s.metric).or_default().push(s.filter);
+    }
+    let mut series: BTreeMap<(&str, &Filter), Vec<(i64, f64)>> = BTreeMap::new();
+    for (id, mut filters) in filters {
+        let Some(metric) = data.metric(id) else {
+            continue;
+        };
+        filters.sort();
+        filters.dedup();
+        for (filter, days) in filters.iter().zip(daily(plan, metric, &filters, as_of)) {
+            series.insert((id, filter), days);
         }
     }
     subjects
@@ -383,12 +390,19 @@ pub fn compare(
 
 /// The daily values of a metric up to `as_of` as (day number, value),
 /// days without a value left out.
-fn daily(plan: &Plan, metric: &Metric, filter: &Filter, as_of: Date) -> Vec<(i64, f64)> {
+/// The daily values of `metric` under each of `filters`, as (day number,
+/// value), in one pass over its rows.
+fn daily(plan: &Plan, metric: &Metric, filters: &[&Filter], as_of: Date) -> Vec<Vec<(i64, f64)>> {
     let kpis = &plan.data.kpis;
     let obs = kpis.of(&metric.id);
-    by_period(kpis, obs, filter, metric.aggregate, Length::Day, as_of)
+    by_period_each(kpis, obs, filters, metric.aggregate, Length::Day, as_of)
         .into_iter()
-        .filter_map(|p| Some((p.period.index, p.value?)))
+        .map(|points| {
+            points
+                .into_iter()
+                .filter_map(|p| Some((p.period.index, p.value?)))
+                .collect()
+        })
         .collect()
 }
 

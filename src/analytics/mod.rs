@@ -213,13 +213,17 @@ pub fn compute_reusing(plan: &Plan, rollups: Option<Rollups>) -> Report {
         // worked out, it is on another core meanwhile.
         let surveys = match surveyed {
             Some(figures) => Surveyed::Kept(figures),
-            None => Surveyed::Working(scope.spawn(|| {
-                (
-                    voc::compute(&data.surveys, trend, as_of),
-                    drivers::compute(&data.surveys, plan.config.attribute_scale, as_of),
-                    themes::compute(&data.themes, &data.surveys, as_of),
-                )
-            })),
+            // Two pieces of about the same size: the themes take as long
+            // as the scores and drivers together.
+            None => Surveyed::Working(
+                scope.spawn(|| {
+                    (
+                        voc::compute(&data.surveys, trend, as_of),
+                        drivers::compute(&data.surveys, plan.config.attribute_scale, as_of),
+                    )
+                }),
+                scope.spawn(|| themes::compute(&data.themes, &data.surveys, as_of)),
+            ),
         };
         let kpis = kpis.unwrap_or_else(|| kpi_summaries(plan, as_of, trend));
         let findings = findings(plan);
@@ -231,9 +235,12 @@ pub fn compute_reusing(plan: &Plan, rollups: Option<Rollups>) -> Report {
         alerts.extend(alerts::stale(plan, trend, as_of));
         let (voc, drivers, themes) = match surveys {
             Surveyed::Kept(figures) => figures,
-            Surveyed::Working(work) => {
+            Surveyed::Working(scores, themes) => {
                 // A panic there is a bug: it goes on as one here.
-                let (voc, drivers, themes) = work
+                let (voc, drivers) = scores
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                let themes = themes
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 let themes = data
@@ -267,10 +274,8 @@ pub fn compute_reusing(plan: &Plan, rollups: Option<Rollups>) -> Report {
 enum Surveyed<'s> {
     Kept(SurveyFigures),
     Working(
-        std::thread::ScopedJoinHandle<
-            's,
-            (voc::Voc, Vec<drivers::Driver>, Vec<themes::ThemeResult>),
-        >,
+        std::thread::ScopedJoinHandle<'s, (voc::Voc, Vec<drivers::Driver>)>,
+        std::thread::ScopedJoinHandle<'s, Vec<themes::ThemeResult>>,
     ),
 }
 

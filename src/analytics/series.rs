@@ -93,6 +93,44 @@ pub fn by_period(
     points.finish(aggregate)
 }
 
+/// [`by_period`] for several filters of one metric's rows, in one pass over
+/// them: the rows each filter keeps are found through the dimension
+/// combination they have, so a row is looked at once, however many filters
+/// there are. The series are in the order of `filters`.
+pub fn by_period_each(
+    kpis: &Kpis,
+    obs: &[Obs],
+    filters: &[&Filter],
+    aggregate: Aggregate,
+    length: Length,
+    as_of: Date,
+) -> Vec<Vec<Point>> {
+    // Per dimension combination, the filters that keep its rows.
+    let mut keeping: Vec<Vec<usize>> = vec![Vec::new(); kpis.dims.len()];
+    for (f, filter) in filters.iter().enumerate() {
+        for (combination, keeps) in kpis.matching(filter).into_iter().enumerate() {
+            if keeps {
+                keeping[combination].push(f);
+            }
+        }
+    }
+    let mut series = vec![Periods::default(); filters.len()];
+    let mut period_of = PeriodOf::new(length);
+    for o in obs.iter().take_while(|o| o.date <= as_of) {
+        let Some(filters) = keeping.get(o.dims as usize) else {
+            continue;
+        };
+        if filters.is_empty() {
+            continue;
+        }
+        let period = period_of.date(o.date);
+        for &f in filters {
+            series[f].add(period, o);
+        }
+    }
+    series.into_iter().map(|s| s.finish(aggregate)).collect()
+}
+
 /// The period of each date, for dates in order: most observations share the
 /// previous one's date, and so its period.
 pub struct PeriodOf {
