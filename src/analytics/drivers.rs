@@ -42,15 +42,11 @@ pub struct Driver {
 
 /// The drivers of every attribute, in the order the survey files name them.
 pub fn compute(surveys: &Surveys, scale: (f64, f64), as_of: Date) -> Vec<Driver> {
-    let responses: Vec<_> = surveys
-        .responses
-        .iter()
-        .filter(|r| r.date <= as_of)
-        .collect();
+    let responses = || surveys.responses.iter().filter(|r| r.date <= as_of);
     let (outcome, score): (
         &'static str,
         fn(&crate::data::surveys::Response) -> Option<u8>,
-    ) = if responses.iter().any(|r| r.nps.is_some()) {
+    ) = if responses().any(|r| r.nps.is_some()) {
         ("nps", |r| r.nps)
     } else {
         ("csat", |r| r.csat)
@@ -60,24 +56,21 @@ pub fn compute(surveys: &Surveys, scale: (f64, f64), as_of: Date) -> Vec<Driver>
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let (mut xs, mut ys) = (Vec::new(), Vec::new());
             let (mut sum, mut count) = (0.0, 0usize);
-            for r in &responses {
-                let Some(rating) = surveys.rating(r, i) else {
-                    continue;
-                };
+            for rating in responses().filter_map(|r| surveys.rating(r, i)) {
                 sum += rating;
                 count += 1;
-                if let Some(y) = score(r) {
-                    xs.push(rating);
-                    ys.push(f64::from(y));
-                }
             }
-            let fit = stats::pearson(&xs, &ys);
+            // Each answer with both a rating and a score, read again on
+            // each pass rather than copied: there may be a million.
+            let pairs = || {
+                responses().filter_map(move |r| Some((surveys.rating(r, i)?, f64::from(score(r)?))))
+            };
+            let fit = stats::pearson_of(pairs);
             Driver {
                 attribute: name.clone(),
                 outcome,
-                n: xs.len(),
+                n: pairs().count(),
                 r: fit.map(|(r, _)| r),
                 p_value: fit.map(|(_, p)| p),
                 performance: (count > 0)

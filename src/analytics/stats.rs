@@ -171,22 +171,36 @@ fn t_p(t: f64, df: f64) -> f64 {
 /// Pearson's r and its two-sided p-value, as scipy.stats.pearsonr; `None`
 /// with fewer than three pairs, unequal lengths or a constant side.
 pub fn pearson(x: &[f64], y: &[f64]) -> Option<(f64, f64)> {
-    if x.len() != y.len() || x.len() < 3 {
+    if x.len() != y.len() {
         return None;
     }
-    let n = x.len() as f64;
-    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
-    let norm = |v: &[f64], m: f64| v.iter().map(|a| (a - m).powi(2)).sum::<f64>().sqrt();
-    let (nx, ny) = (norm(x, mx), norm(y, my));
+    pearson_of(|| x.iter().copied().zip(y.iter().copied()))
+}
+
+/// [`pearson`] of the pairs `pairs` gives, each time it is called: the same
+/// passes in the same order, so the same bits, without holding the pairs
+/// (a million survey answers need not be copied to be correlated).
+pub fn pearson_of<I: Iterator<Item = (f64, f64)>>(pairs: impl Fn() -> I) -> Option<(f64, f64)> {
+    let count = pairs().count();
+    if count < 3 {
+        return None;
+    }
+    let n = count as f64;
+    let (mx, my) = (
+        pairs().map(|(a, _)| a).sum::<f64>() / n,
+        pairs().map(|(_, b)| b).sum::<f64>() / n,
+    );
+    let (nx, ny) = (
+        pairs().map(|(a, _)| (a - mx).powi(2)).sum::<f64>().sqrt(),
+        pairs().map(|(_, b)| (b - my).powi(2)).sum::<f64>().sqrt(),
+    );
     if nx == 0.0 || ny == 0.0 {
         return None;
     }
     // As scipy does it: the dot product of the unit-length centred vectors,
     // which gives exactly ±1 for exactly linear data more often than
     // Sxy / √(Sxx·Syy) does, and p is very sensitive to r near ±1.
-    let r = x
-        .iter()
-        .zip(y)
+    let r = pairs()
         .map(|(a, b)| (a - mx) / nx * ((b - my) / ny))
         .sum::<f64>()
         .clamp(-1.0, 1.0);

@@ -222,7 +222,7 @@ pub fn compute(themes: &[Theme], surveys: &Surveys, as_of: Date) -> Vec<ThemeRes
         .enumerate()
         .filter(|(_, r)| r.date <= as_of)
     {
-        let Some(comment) = r.comment.as_deref().filter(|c| !c.trim().is_empty()) else {
+        let Some(comment) = surveys.comment(r).filter(|c| !c.trim().is_empty()) else {
             continue;
         };
         let detractor = r.nps.is_some_and(|s| s <= 6);
@@ -261,9 +261,8 @@ pub fn compute(themes: &[Theme], surveys: &Surveys, as_of: Date) -> Vec<ThemeRes
                     .iter()
                     .map(|&(date, i)| Quote {
                         date,
-                        text: surveys.responses[i]
-                            .comment
-                            .as_deref()
+                        text: surveys
+                            .comment(&surveys.responses[i])
                             .unwrap_or_default()
                             .to_owned(),
                     })
@@ -385,13 +384,22 @@ mod tests {
         assert!(found("back money").is_empty());
     }
 
-    fn response(day: i8, nps: Option<u8>, comment: &str) -> Response {
-        Response {
+    fn response(day: i8, nps: Option<u8>, comment: &str) -> (Response, &str) {
+        let response = Response {
             date: date(2026, 10, day),
             nps,
-            comment: (!comment.is_empty()).then(|| comment.into()),
             ..Response::default()
+        };
+        (response, comment)
+    }
+
+    /// Responses with their comments, as the survey files would give them.
+    fn surveys_of(responses: Vec<(Response, &str)>) -> Surveys {
+        let mut surveys = Surveys::default();
+        for (response, comment) in responses {
+            surveys.push(response, comment);
         }
+        surveys
     }
 
     fn theme(limit: Option<u32>) -> Theme {
@@ -405,15 +413,14 @@ mod tests {
 
     #[test]
     fn quotes_the_latest_mentions_before_as_of() {
-        let mut surveys = Surveys::default();
-        surveys.responses = vec![
+        let surveys = surveys_of(vec![
             response(3, None, "waited a bit"),
             response(12, None, "wait, second of the 12th"),
             response(12, None, "waiting, first... no, third"),
             response(1, None, "wait on the 1st"),
             response(13, None, "esperé"),
             response(20, None, "wait after as_of"),
-        ];
+        ]);
         let r = &compute(&[theme(None)], &surveys, date(2026, 10, 14))[0];
         let quotes: Vec<&str> = r.quotes.iter().map(|q| q.text.as_str()).collect();
         assert_eq!(
@@ -428,8 +435,7 @@ mod tests {
 
     #[test]
     fn counts_shares_and_alerts() {
-        let mut surveys = Surveys::default();
-        surveys.responses = vec![
+        let surveys = surveys_of(vec![
             // Week 2026-W40 (Mon 28 Sep to Sun 4 Oct).
             response(1, Some(2), "Waited and waited, espera eterna"),
             response(2, Some(3), "Rude agent"),
@@ -442,7 +448,7 @@ mod tests {
             response(13, Some(6), "waiting"),
             // After as_of: left out.
             response(20, Some(0), "wait"),
-        ];
+        ]);
         let as_of = date(2026, 10, 14);
         let r = &compute(&[theme(Some(1))], &surveys, as_of)[0];
         assert_eq!(r.mentions, 3);

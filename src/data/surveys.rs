@@ -50,7 +50,18 @@ pub struct Response {
     /// are (the attributes known when its file was read).
     pub ratings: u32,
     pub n_ratings: u32,
-    pub comment: Option<Box<str>>,
+    /// Where its comment is in [`Surveys::text`] (see [`Surveys::comment`]).
+    pub comment: Comment,
+}
+
+/// A comment's place in [`Surveys::text`]; empty when the response has
+/// none. The comments of a plan sit in one string rather than one
+/// allocation each: a million responses are a million fewer allocations,
+/// and some 20 MB less.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Comment {
+    start: u32,
+    len: u32,
 }
 
 impl Default for Response {
@@ -63,7 +74,7 @@ impl Default for Response {
             profile: 0,
             ratings: 0,
             n_ratings: 0,
-            comment: None,
+            comment: Comment::default(),
         }
     }
 }
@@ -88,6 +99,8 @@ pub struct Surveys {
     pub profiles: Vec<Profile>,
     /// The ratings of every response, `NaN` where none was given.
     pub ratings: Vec<f64>,
+    /// The comments of every response, one after the other.
+    text: String,
     /// The latest response's date, kept when the responses are released.
     released_latest: Option<Date>,
     profile_index: HashMap<Profile, u32, super::FastHash>,
@@ -106,6 +119,7 @@ impl Default for Surveys {
             values: Vec::new(),
             profiles: vec![Vec::new()],
             ratings: Vec::new(),
+            text: String::new(),
             released_latest: None,
             profile_index: HashMap::from_iter([(Vec::new(), 0)]),
             value_index: Vec::new(),
@@ -128,12 +142,50 @@ impl Surveys {
         self.released_latest = self.latest();
         self.responses = Vec::new();
         self.ratings = Vec::new();
+        self.text = String::new();
     }
 
     /// The latest response's date, also once they are released.
     pub fn latest(&self) -> Option<Date> {
         let latest = self.responses.iter().map(|r| r.date).max();
         latest.or(self.released_latest)
+    }
+
+    /// A response's comment, if it has one.
+    pub fn comment(&self, response: &Response) -> Option<&str> {
+        let Comment { start, len } = response.comment;
+        if len == 0 {
+            return None;
+        }
+        self.text.get(start as usize..start as usize + len as usize)
+    }
+
+    /// Adds a response and its comment (none when empty), as a survey
+    /// file's row would.
+    pub fn push(&mut self, response: Response, comment: &str) {
+        let comment = if comment.is_empty() {
+            Comment::default()
+        } else {
+            self.add_comment(comment)
+        };
+        self.responses.push(Response {
+            comment,
+            ..response
+        });
+    }
+
+    /// Adds a comment to [`Surveys::text`]. Past 4 GB of comments in all, a
+    /// comment is left out, rather than be found as another's.
+    fn add_comment(&mut self, comment: &str) -> Comment {
+        let (Ok(start), Ok(len)) = (u32::try_from(self.text.len()), u32::try_from(comment.len()))
+        else {
+            return Comment::default();
+        };
+        if start.checked_add(len).is_none() {
+            return Comment::default();
+        }
+        self.text.push_str(comment);
+        Comment { start, len }
     }
 
     /// A response's rating of an attribute (an index into [`Surveys::attributes`]).
@@ -253,8 +305,14 @@ impl Surveys {
             self.ratings.extend_from_slice(&part.ratings);
         }
         self.responses.reserve(part.responses.len());
+        self.text.reserve(part.text.len());
         for mut r in part.responses {
             r.profile = profiles[r.profile as usize];
+            if r.comment.len > 0 {
+                let start = r.comment.start as usize;
+                let text = part.text.get(start..start + r.comment.len as usize);
+                r.comment = text.map_or_else(Comment::default, |t| self.add_comment(t));
+            }
             if r.n_ratings > 0 {
                 let start = if same {
                     base + r.ratings as usize
@@ -609,11 +667,14 @@ pub fn parse(
     }
     table.rows(diags, |row, diags| {
         ratings.fill(f64::NAN);
-        let Some(mut response) =
+        let Some((mut response, comment)) =
             read_row(path, &header, row, &columns, &mut ratings, config, diags)
         else {
             return;
         };
+        if let Some(comment) = comment {
+            response.comment = surveys.add_comment(&comment);
+        }
         seen.note(response.date, row.pos(date_column.unwrap_or(0)));
         key.clear();
         for seg in &segments {
@@ -766,15 +827,16 @@ fn columns<R: std::io::Read>(
 
 /// Reads one row, its ratings into `ratings`; every bad cell is reported,
 /// and a row with any is skipped.
-fn read_row(
+/// A row as a response, and its comment (masked) to keep once the row is.
+fn read_row<'r>(
     path: &str,
     header: &[String],
-    row: &Row,
+    row: &'r Row,
     columns: &[Column],
     ratings: &mut [f64],
     config: &Config,
     diags: &mut Diagnostics,
-) -> Option<Response> {
+) -> Option<(Response, Option<std::borrow::Cow<'r, str>>)> {
     let mut ok = true;
     let mut fail = |col: usize, message: String, diags: &mut Diagnostics| {
         let name = &header[col];
@@ -782,6 +844,7 @@ fn read_row(
         ok = false;
     };
     let mut response = Response::default();
+    let mut comment = None;
     let mut has_date = false;
     for (i, col) in columns.iter().enumerate() {
         let cell = row.cell(i);
@@ -816,17 +879,17 @@ fn read_row(
                     Err(e) => fail(i, e, diags),
                 }
             }
-            Column::Comment if cell.is_empty() => response.comment = None,
+            Column::Comment if cell.is_empty() => comment = None,
             // Masked as it is read, so no page, chart or API field can show
             // what a customer typed to be reached at.
             Column::Comment if config.mask_contacts => {
-                response.comment = Some(redact::mask(cell, &config.mask_patterns).into());
+                comment = Some(redact::mask(cell, &config.mask_patterns));
             }
-            Column::Comment => response.comment = Some(cell.into()),
+            Column::Comment => comment = Some(cell.into()),
             Column::Segment | Column::Left => {}
         }
     }
-    (ok && has_date).then_some(response)
+    (ok && has_date).then_some((response, comment))
 }
 
 /// A whole number within the score's range; `None` for an empty cell.
