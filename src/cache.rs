@@ -4,13 +4,16 @@
 //!
 //! Every file the figures depend on is known by a fingerprint of its
 //! content: `cxreport.toml`, every file under `data/`, and the commit `HEAD`
-//! names (the history, and the flow versions read from it). Content pages
-//! and templates are read again on every build: they are small, and the
-//! figures do not depend on them. Then, from the cheapest case:
+//! names (the history, and the flow versions read from it); so are the
+//! plan's own templates. Content pages and templates are read again on
+//! every build: they are small, and the figures do not depend on them.
+//! Then, from the cheapest case:
 //!
 //! - **Nothing the figures depend on changed** (a content page or a
 //!   template was edited): the data, the history, the report and the JSON
-//!   API are taken over as they are; only the pages are rendered again.
+//!   API are taken over as they are, and so are the pages that show only
+//!   figures ([`pages::of_figures`]) while the plan's templates and the
+//!   navigation are the same too. The rest is rendered again.
 //! - **Only records changed** (a sprint's TOML, say), with the settings, the
 //!   metric catalogue, the KPI and survey files and `HEAD` as they were: the
 //!   tables read last time are taken over, and so are the KPI series and the
@@ -30,7 +33,7 @@ use crate::analytics::{Report, Rollups};
 use crate::diag::{Checked, Diagnostics};
 use crate::plan::{self, Plan};
 use crate::render::OutFile;
-use crate::{data, git};
+use crate::{Rendered, data, git, pages};
 
 /// What the last good build left; empty before the first one.
 #[derive(Default)]
@@ -62,8 +65,19 @@ pub struct Loaded {
     pub report: Option<Arc<Report>>,
     /// Figures the report may take over ([`analytics::compute_reusing`]).
     pub rollups: Option<Rollups>,
+    /// Files the site may take over.
+    pub taken: Taken,
+}
+
+/// Files of the last build that the next one takes over, because nothing
+/// they show has changed.
+#[derive(Default)]
+pub struct Taken {
     /// The JSON API, with the report: it shows nothing else.
     pub api: Option<OutFile>,
+    /// The pages that show only the figures ([`pages::of_figures`]), while
+    /// the templates and the navigation are the same too.
+    pub figure_pages: Option<Vec<OutFile>>,
 }
 
 struct Kept {
@@ -76,6 +90,8 @@ struct Kept {
     history: git::History,
     report: Arc<Report>,
     api: Option<OutFile>,
+    figure_pages: Vec<OutFile>,
+    nav: Vec<pages::NavItem>,
 }
 
 struct Pending {
@@ -102,9 +118,6 @@ impl Cache {
             Some(k) if k.inputs.head == inputs.head => k.history.clone(),
             _ => git::read(root),
         };
-        let api = kept
-            .filter(|_| reused == Reused::Figures)
-            .and_then(|k| k.api.clone());
         let (data, found, checks, report, rollups) = match (kept, reused) {
             (Some(k), Reused::Figures) => (
                 k.data.clone(),
@@ -131,18 +144,28 @@ impl Cache {
             }
         };
         self.reused = Some(reused);
+        let inputs_templates = inputs.templates.clone();
         self.pending = Some(Pending {
             inputs,
             found: found.clone(),
             checks,
         });
         let (plan, diags) = plan::assemble(front, data, found, history, None)?;
+        let taken = match kept {
+            Some(k) if reused == Reused::Figures => Taken {
+                api: k.api.clone(),
+                figure_pages: (k.inputs.templates == inputs_templates
+                    && k.nav == pages::nav(&plan))
+                .then(|| k.figure_pages.clone()),
+            },
+            _ => Taken::default(),
+        };
         let loaded = Loaded {
             plan,
             reused,
             report,
             rollups,
-            api,
+            taken,
         };
         Ok((loaded, diags))
     }
@@ -152,20 +175,29 @@ impl Cache {
         self.reused
     }
 
-    /// Keeps what the build that followed the last [`Cache::load`] read and
-    /// computed, for the next one: call it once that build has succeeded.
-    pub fn keep(&mut self, plan: &Plan, report: &Arc<Report>, api: Option<OutFile>) {
+    /// Keeps what the build that followed the last [`Cache::load`] read,
+    /// computed and rendered, for the next one: call it once that build has
+    /// succeeded.
+    pub fn keep(&mut self, site: &Rendered) {
         let Some(pending) = self.pending.take() else {
             return;
         };
+        let file = |f: &&OutFile| f.path == crate::url::API_REPORT;
         self.kept = Some(Kept {
             inputs: pending.inputs,
-            data: plan.data.clone(),
+            data: site.plan.data.clone(),
             found: pending.found,
             checks: pending.checks,
-            history: plan.history.clone(),
-            report: report.clone(),
-            api,
+            history: site.plan.history.clone(),
+            report: site.report.clone(),
+            api: site.files.iter().find(file).cloned(),
+            figure_pages: site
+                .files
+                .iter()
+                .filter(|f| site.of_figures.contains(&f.path))
+                .cloned()
+                .collect(),
+            nav: pages::nav(&site.plan),
         });
     }
 }
@@ -194,6 +226,9 @@ struct Inputs {
     /// the plan.
     files: BTreeMap<String, Print>,
     head: Option<gix::ObjectId>,
+    /// The plan's own templates: what the pages but not the figures depend
+    /// on.
+    templates: BTreeMap<String, Print>,
     /// When the fingerprints were taken (see [`Inputs::read`]).
     taken: SystemTime,
 }
@@ -201,7 +236,7 @@ struct Inputs {
 /// A file's content, known by its hash. The size and modification time
 /// only spare reading it again: a file saved with the same bytes is the
 /// same file.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Print {
     len: u64,
     modified: Option<SystemTime>,
@@ -233,52 +268,21 @@ impl Inputs {
     /// here decides only what is read again, never what the site shows.
     fn read(root: &Path, last: Option<&Inputs>) -> anyhow::Result<Inputs> {
         let taken = SystemTime::now();
-        let mut paths = Vec::new();
-        if root.join("cxreport.toml").is_file() {
-            paths.push("cxreport.toml".to_owned());
-        }
-        let dir = root.join("data");
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
-                if entry.file_type().is_dir() {
-                    continue;
-                }
-                let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                paths.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
         let mut files = BTreeMap::new();
-        for rel in paths {
-            let path = root.join(&rel);
-            // A file that cannot be read is the loader's to report; here it
-            // only differs from any fingerprint it had.
-            let Ok(meta) = std::fs::metadata(&path) else {
-                files.insert(rel, Print::unreadable());
-                continue;
-            };
-            let (len, modified) = (meta.len(), meta.modified().ok());
-            let known = last.and_then(|l| {
-                let print = l.files.get(&rel)?;
-                let settled = modified?.checked_add(RACY)? < l.taken;
-                (settled && print.len == len && print.modified == modified).then_some(print)
-            });
-            let print = match known {
-                Some(p) => *p,
-                None => match std::fs::read(&path) {
-                    Ok(bytes) => Print {
-                        len,
-                        modified,
-                        hash: content_hash(&bytes),
-                    },
-                    Err(_) => Print::unreadable(),
-                },
-            };
-            files.insert(rel, print);
+        let (files_before, templates_before) = match last {
+            Some(l) => (Some((&l.files, l.taken)), Some((&l.templates, l.taken))),
+            None => (None, None),
+        };
+        if root.join("cxreport.toml").is_file() {
+            files.insert("cxreport.toml".to_owned(), Print::default());
         }
+        fingerprint(root, "data", files_before, &mut files)?;
+        let mut templates = BTreeMap::new();
+        fingerprint(root, "templates", templates_before, &mut templates)?;
         Ok(Inputs {
             files,
             head: git::head(root),
+            templates,
             taken,
         })
     }
@@ -302,6 +306,55 @@ impl Inputs {
         };
         tables(self) == tables(other)
     }
+}
+
+/// Fingerprints every file below `dir` of the plan into `prints`, and any
+/// already there (named, not yet read); `before` are the fingerprints of the
+/// last look and when it was taken.
+fn fingerprint(
+    root: &Path,
+    dir: &str,
+    before: Option<(&BTreeMap<String, Print>, SystemTime)>,
+    prints: &mut BTreeMap<String, Print>,
+) -> anyhow::Result<()> {
+    let start = root.join(dir);
+    if start.is_dir() {
+        for entry in walkdir::WalkDir::new(&start).sort_by_file_name() {
+            let entry = entry.with_context(|| format!("cannot list {}", start.display()))?;
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            prints.insert(rel.to_string_lossy().replace('\\', "/"), Print::default());
+        }
+    }
+    for (rel, print) in prints.iter_mut() {
+        let path = root.join(rel);
+        // A file that cannot be read is the loader's to report; here it
+        // only differs from any fingerprint it had.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            *print = Print::unreadable();
+            continue;
+        };
+        let (len, modified) = (meta.len(), meta.modified().ok());
+        let known = before.and_then(|(prints, taken)| {
+            let print = prints.get(rel)?;
+            let settled = modified?.checked_add(RACY)? < taken;
+            (settled && print.len == len && print.modified == modified).then_some(print)
+        });
+        *print = match known {
+            Some(p) => *p,
+            None => match std::fs::read(&path) {
+                Ok(bytes) => Print {
+                    len,
+                    modified,
+                    hash: content_hash(&bytes),
+                },
+                Err(_) => Print::unreadable(),
+            },
+        };
+    }
+    Ok(())
 }
 
 impl Print {

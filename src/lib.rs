@@ -67,6 +67,10 @@ pub struct Rendered {
     pub report: Arc<analytics::Report>,
     pub pages: usize,
     pub files: Vec<render::OutFile>,
+    /// The files of the pages that show only the figures
+    /// ([`pages::of_figures`]): what `serve` may take over while only
+    /// content pages change.
+    pub of_figures: std::collections::BTreeSet<String>,
 }
 
 /// Computes the report and renders every file of the site, writing nothing.
@@ -75,17 +79,17 @@ pub struct Rendered {
 pub fn render(plan: Plan, progress: &dyn Progress) -> anyhow::Result<Checked<Option<Rendered>>> {
     progress.start(Phase::Compute, None);
     let report = Arc::new(analytics::compute(&plan));
-    present(plan, report, None, progress)
+    present(plan, report, cache::Taken::default(), progress)
 }
 
 /// Renders every file of the site showing `report`, the plan's figures,
 /// writing nothing: the views end the compute phase, which has begun.
-/// `api` is the JSON API of the same plan and report, when a previous build
-/// of them made it.
+/// `taken` is what a previous build of the same figures made and this one
+/// need not make again.
 fn present(
     plan: Plan,
     report: Arc<analytics::Report>,
-    api: Option<render::OutFile>,
+    taken: cache::Taken,
     progress: &dyn Progress,
 ) -> anyhow::Result<Checked<Option<Rendered>>> {
     let mut plan = plan;
@@ -93,7 +97,17 @@ fn present(
     // million responses need not stay in memory while the pages render.
     plan.data.surveys.release_responses();
     let plan = Arc::new(plan);
-    let views = pages::all(&plan, &report);
+    let (mut views, taken_pages) = match taken.figure_pages {
+        Some(files) => (Vec::new(), files),
+        None => (pages::of_figures(&plan, &report), Vec::new()),
+    };
+    let of_figures = views
+        .iter()
+        .map(|v| url::file_of(&v.url))
+        .chain(taken_pages.iter().map(|f| f.path.clone()))
+        .collect();
+    views.extend(pages::of_content(&plan, &report));
+    let api = taken.api;
     progress.finish(Phase::Compute);
     progress.start(Phase::Render, Some(views.len()));
     let renderer = render::Renderer::new(
@@ -123,6 +137,8 @@ fn present(
         Err(problems) => return Ok((None, problems)),
     };
     files.push(api?);
+    let pages = views.len() + taken_pages.len();
+    files.extend(taken_pages);
     if let config::EchartsSource::File(path) = &plan.config.echarts {
         let from_revision = plan
             .files
@@ -143,8 +159,9 @@ fn present(
     let site = Rendered {
         plan,
         report,
-        pages: views.len(),
+        pages,
         files,
+        of_figures,
     };
     Ok((Some(site), Vec::new()))
 }
@@ -241,11 +258,10 @@ pub fn render_again(
         Some(report) => report,
         None => Arc::new(analytics::compute_reusing(&loaded.plan, loaded.rollups)),
     };
-    let (site, problems) = present(loaded.plan, report, loaded.api, progress)?;
+    let (site, problems) = present(loaded.plan, report, loaded.taken, progress)?;
     diags.extend(problems);
     if let Some(site) = &site {
-        let api = site.files.iter().find(|f| f.path == url::API_REPORT);
-        cache.keep(&site.plan, &site.report, api.cloned());
+        cache.keep(site);
     }
     Ok((site, diags))
 }

@@ -97,13 +97,23 @@ impl PageView {
     }
 }
 
-/// Every page of the site, in a fixed order.
+/// Every page of the site, in a fixed order: [`of_figures`], then
+/// [`of_content`].
 pub fn all(plan: &Plan, report: &Report) -> Vec<PageView> {
+    let mut pages = of_figures(plan, report);
+    pages.extend(of_content(plan, report));
+    pages
+}
+
+/// The pages that show the plan's data and figures and nothing of its
+/// content pages (but the navigation, which every page has): the same as
+/// long as the data, the report, the settings, the templates and the
+/// navigation are.
+pub fn of_figures(plan: &Plan, report: &Report) -> Vec<PageView> {
     type Kind = fn(&Plan, &Report) -> Vec<PageView>;
     // Each kind of page is independent of the others: on a large plan they
     // are a few hundred milliseconds of work, spread over the cores.
-    let kinds: [Kind; 10] = [
-        |p, r| vec![home::page(p, r)],
+    let kinds: [Kind; 9] = [
         kpis::pages,
         |p, r| vec![voc::page(p, r)],
         |p, r| vec![alerts::page(p, r)],
@@ -120,6 +130,13 @@ pub fn all(plan: &Plan, report: &Report) -> Vec<PageView> {
         |kind| kind(plan, report),
         |views| pages.extend(views),
     );
+    pages
+}
+
+/// The home page, whose introduction is `content/index.md`, and the
+/// content pages and sections.
+pub fn of_content(plan: &Plan, report: &Report) -> Vec<PageView> {
+    let mut pages = vec![home::page(plan, report)];
     let sections = sections::Sections::new(&plan.pages);
     for page in plan.pages.iter().filter(|p| !p.draft && !p.url.is_empty()) {
         let view = ContentView {
@@ -161,7 +178,7 @@ struct ContentView {
 }
 
 /// An entry of the navigation bar.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NavItem {
     pub title: String,
     pub url: String,

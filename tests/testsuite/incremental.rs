@@ -72,7 +72,7 @@ fn incremental_builds_give_the_bytes_of_full_builds_over_twenty_edits() {
     git(&plan.root, &["add", "."], date);
     git(&plan.root, &["commit", "-q", "-m", "The plan"], date);
     let (inc_out, full_out) = (plan.path("site-inc"), plan.path("site-full"));
-    let page = include_str!("../../templates/page.html");
+    let base = include_str!("../../templates/base.html");
 
     use Reused::{Figures, Nothing, Tables};
     let edits = [
@@ -87,19 +87,21 @@ fn incremental_builds_give_the_bytes_of_full_builds_over_twenty_edits() {
                 "\"Where we are\"",
             )
         }),
-        edit("a new content page", Some(Figures), |p| {
+        // A top-level page is in the navigation of every page.
+        edit("a new top-level content page", Some(Figures), |p| {
             p.write(
-                "content/plan/next.md",
-                "+++\ntitle = \"Next\"\n+++\nSoon.\n",
+                "content/team.md",
+                "+++\ntitle = \"Team\"\n+++\nWho we are.\n",
             )
         }),
         edit("a content page removed", Some(Figures), |p| {
-            std::fs::remove_file(p.path("content/plan/next.md")).expect("removed")
+            std::fs::remove_file(p.path("content/team.md")).expect("removed")
         }),
+        // The template every page extends.
         edit("a template of the plan's own", Some(Figures), move |p| {
             p.write(
-                "templates/page.html",
-                &format!("{page}<!-- the plan's own -->\n"),
+                "templates/base.html",
+                &base.replace("</footer>", "<p>The plan's own footer.</p></footer>"),
             )
         }),
         edit("a sprint's title", Some(Tables), |p| {
