@@ -132,6 +132,13 @@ impl Cache {
                     surveys: k.data.surveys.clone(),
                     checks: k.checks.clone(),
                 };
+                // Taken over only at the same `as_of` (compute_reusing
+                // checks). With the tables unchanged, `as_of` moves only
+                // when the plan has no KPI row nor survey answer at all
+                // (it is then the latest date of the records), and the
+                // figures worked out again from the kept tables, which
+                // hold no answers to release, are the same as a full
+                // build's.
                 let rollups = Some(k.report.rollups());
                 let (data, found) = records(root, &history, tables)?;
                 (data, found, k.checks.clone(), None, rollups)
