@@ -160,8 +160,32 @@ pub fn compute(surveys: &Surveys, length: Length, as_of: Date) -> Voc {
     // the end of a list: no map lookup per response.
     let mut periods: Vec<(Period, Acc)> = Vec::new();
     // Per profile (combination of segment values) first: a response is
-    // counted once, then each profile's counts go to each of its values.
-    let mut profiles: Vec<Vec<(Period, Acc)>> = vec![Vec::new(); surveys.profiles.len()];
+    // counted once, then, at the end of each period, each profile's counts
+    // go to each of its values. The counts are whole numbers (the CES sum
+    // too), so the order they are added in does not matter.
+    let mut segments: Vec<Vec<BTreeMap<Period, Acc>>> = surveys
+        .values
+        .iter()
+        .map(|values| vec![BTreeMap::new(); values.len()])
+        .collect();
+    let mut by_profile = vec![Acc::default(); surveys.profiles.len()];
+    // The profiles counted in the period so far, to be handed on.
+    let mut counted: Vec<u32> = Vec::new();
+    let mut hand_on = |period: Period, by_profile: &mut [Acc], counted: &mut Vec<u32>| {
+        for p in counted.drain(..) {
+            let (Some(acc), Some(profile)) = (
+                by_profile.get_mut(p as usize),
+                surveys.profiles.get(p as usize),
+            ) else {
+                continue;
+            };
+            for &(dim, value) in profile {
+                let into = &mut segments[dim as usize][value as usize];
+                into.entry(period).or_default().merge(acc);
+            }
+            *acc = Acc::default();
+        }
+    };
     let mut period_of = None;
     for r in surveys.responses.iter().filter(|r| r.date <= as_of) {
         // Responses are in date order: most share the previous one's date.
@@ -169,28 +193,26 @@ pub fn compute(surveys: &Surveys, length: Length, as_of: Date) -> Voc {
             Some((date, period)) if date == r.date => period,
             _ => {
                 let period = Period::of(length, r.date);
+                if let Some((_, last)) = period_of
+                    && last != period
+                {
+                    hand_on(last, &mut by_profile, &mut counted);
+                }
                 period_of = Some((r.date, period));
                 period
             }
         };
         overall.add(r);
         add_at_end(&mut periods, period, r);
-        if let Some(by_period) = profiles.get_mut(r.profile as usize) {
-            add_at_end(by_period, period, r);
+        if let Some(acc) = by_profile.get_mut(r.profile as usize) {
+            if acc.responses == 0 {
+                counted.push(r.profile);
+            }
+            acc.add(r);
         }
     }
-    let mut segments: Vec<Vec<BTreeMap<Period, Acc>>> = surveys
-        .values
-        .iter()
-        .map(|values| vec![BTreeMap::new(); values.len()])
-        .collect();
-    for (profile, by_period) in surveys.profiles.iter().zip(&profiles) {
-        for &(dim, value) in profile {
-            let into = &mut segments[dim as usize][value as usize];
-            for (period, acc) in by_period {
-                into.entry(*period).or_default().merge(acc);
-            }
-        }
+    if let Some((_, last)) = period_of {
+        hand_on(last, &mut by_profile, &mut counted);
     }
     let periods: BTreeMap<Period, Acc> = periods.into_iter().collect();
     let range: Vec<Period> = match (periods.keys().next(), periods.keys().last()) {
