@@ -230,35 +230,39 @@ pub fn all(plan: &Plan, as_of: Date) -> Vec<Comparison> {
         days.sort_unstable();
     }
     // Each metric and filter's daily series, read once: many changes share
-    // one, and each reaches far back for its history and placebo dates.
+    // one, and each reaches far back for its history and placebo dates. One
+    // metric's at a time: on a large plan all of them together are tens of
+    // megabytes.
     let mut filters: BTreeMap<&str, Vec<&Filter>> = BTreeMap::new();
     for s in &subjects {
         filters.entry(s.metric).or_default().push(s.filter);
     }
-    let mut series: BTreeMap<(&str, &Filter), Vec<(i64, f64)>> = BTreeMap::new();
+    let mut done: Vec<(usize, Comparison)> = Vec::with_capacity(subjects.len());
     for (id, mut filters) in filters {
-        let Some(metric) = data.metric(id) else {
+        let (Some(metric), Some(changes)) = (data.metric(id), changes.get(id)) else {
             continue;
         };
         filters.sort();
         filters.dedup();
-        for (filter, days) in filters.iter().zip(daily(plan, metric, &filters, as_of)) {
-            series.insert((id, filter), days);
-        }
-    }
-    subjects
-        .iter()
-        .filter_map(|s| {
-            let metric = data.metric(s.metric)?;
-            let days = series.get(&(s.metric, s.filter))?;
-            let changes = changes.get(s.metric)?;
+        let series: BTreeMap<&Filter, Vec<(i64, f64)>> = filters
+            .iter()
+            .copied()
+            .zip(daily(plan, metric, &filters, as_of))
+            .collect();
+        for (at, s) in subjects.iter().enumerate().filter(|(_, s)| s.metric == id) {
+            let Some(days) = series.get(s.filter) else {
+                continue;
+            };
             let mut c = compare(plan, metric, s.filter, s.date, days, changes);
             c.subject_kind = s.kind;
             c.subject_id = s.id.to_owned();
             c.version = s.version.map(str::to_owned);
-            Some(c)
-        })
-        .collect()
+            done.push((at, c));
+        }
+    }
+    // Back in the order the plan names them.
+    done.sort_by_key(|(at, _)| *at);
+    done.into_iter().map(|(_, c)| c).collect()
 }
 
 /// Compares the daily values of `metric` (`series`, the rows matching
@@ -398,10 +402,14 @@ fn daily(plan: &Plan, metric: &Metric, filters: &[&Filter], as_of: Date) -> Vec<
     by_period_each(kpis, obs, filters, metric.aggregate, Length::Day, as_of)
         .into_iter()
         .map(|points| {
-            points
-                .into_iter()
-                .filter_map(|p| Some((p.period.index, p.value?)))
-                .collect()
+            // Not collected in place: the points are twice the size.
+            let mut days = Vec::with_capacity(points.iter().filter(|p| p.value.is_some()).count());
+            days.extend(
+                points
+                    .iter()
+                    .filter_map(|p| Some((p.period.index, p.value?))),
+            );
+            days
         })
         .collect()
 }
