@@ -78,6 +78,7 @@ pub struct Rendered {
 /// error, an unknown id in a page's component) come back as diagnostics.
 pub fn render(plan: Plan, progress: &dyn Progress) -> anyhow::Result<Checked<Option<Rendered>>> {
     progress.start(Phase::Compute, None);
+    // Shared, because the Markdown components read them while rendering.
     let report = Arc::new(analytics::compute(&plan));
     present(plan, report, cache::Taken::default(), progress)
 }
@@ -117,19 +118,20 @@ fn present(
     )?;
     // The JSON API is written out meanwhile: on a large plan it is tens of
     // megabytes, and the pages are done first.
-    let (rendered, api) = std::thread::scope(|scope| {
-        let writing = api
-            .is_none()
-            .then(|| scope.spawn(|| api::file(&plan, &report)));
-        let rendered = renderer.render_all(&plan, &report, &views, progress);
-        let api = match (api, writing) {
-            (Some(api), _) => Ok(api),
-            (None, Some(writing)) => writing
+    let (rendered, api) = std::thread::scope(|scope| match api {
+        Some(api) => (
+            renderer.render_all(&plan, &report, &views, progress),
+            Ok(api),
+        ),
+        None => {
+            let writing = scope.spawn(|| api::file(&plan, &report));
+            let rendered = renderer.render_all(&plan, &report, &views, progress);
+            // A panic there is a bug: it goes on as one here.
+            let api = writing
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            (None, None) => api::file(&plan, &report),
-        };
-        (rendered, api)
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (rendered, api)
+        }
     });
     progress.finish(Phase::Render);
     let mut files = match rendered {
