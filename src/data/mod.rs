@@ -48,7 +48,9 @@ pub type Filter = BTreeMap<String, String>;
 #[derive(Debug, Default, Clone)]
 pub struct Data {
     pub metrics: Vec<Metric>,
-    pub kpis: kpis::Kpis,
+    /// Shared: the largest part of a plan, which `serve` keeps from one build
+    /// for the next without copying it.
+    pub kpis: std::sync::Arc<kpis::Kpis>,
     pub surveys: surveys::Surveys,
     pub themes: Vec<themes::Theme>,
     /// Oldest first.
@@ -91,7 +93,7 @@ pub fn load(
 /// their files, nor `cxreport.toml`, changes (see [`crate::cache`]).
 #[derive(Debug, Clone)]
 pub struct Tables {
-    pub kpis: kpis::Kpis,
+    pub kpis: std::sync::Arc<kpis::Kpis>,
     pub surveys: surveys::Surveys,
     pub checks: Checks,
 }
@@ -115,22 +117,21 @@ pub fn tables(
 ) -> anyhow::Result<Tables> {
     let mut problems = Diagnostics::default();
     let mut loader = Loader::new(root, files, &mut problems);
-    let mut data = Data::default();
+    let (mut kpis, mut surveys) = (kpis::Kpis::default(), surveys::Surveys::default());
     let mut spread = dates::Spread::default();
     if let Some(src) = loader.read("data/metrics.toml")? {
         let before = loader.diags.error_count();
-        data.metrics = metrics::parse(&src, &mut loader);
+        loader.metrics = metrics::parse(&src, &mut loader);
         // A catalogue that cannot be read at all (a TOML syntax error) would
         // make every metric named elsewhere "unknown" and every KPI file
         // unreadable, burying the one error that matters.
-        loader.no_catalogue = data.metrics.is_empty() && loader.diags.error_count() > before;
+        loader.no_catalogue = loader.metrics.is_empty() && loader.diags.error_count() > before;
     }
-    loader.metrics = data.metrics.clone();
-    read_tables(&mut loader, &mut data, config, &mut spread)?;
+    read_tables(&mut loader, (&mut kpis, &mut surveys), config, &mut spread)?;
     // Once all files are in: which columns are segments is decided over
     // the whole plan, never per file.
-    data.surveys.finish(config, loader.diags);
-    data.surveys.responses.sort_by_key(|r| r.date);
+    surveys.finish(config, loader.diags);
+    surveys.responses.sort_by_key(|r| r.date);
     spread.check(loader.diags);
     if let (Some((first, last)), Some((as_of, at))) =
         (spread.range(), config.as_of.zip(config.as_of_pos))
@@ -138,7 +139,7 @@ pub fn tables(
         check_as_of(as_of, at, first, last, loader.diags);
     }
     for declared in config.segments.iter().flatten() {
-        if !data.surveys.segments.contains(&declared.name) {
+        if !surveys.segments.contains(&declared.name) {
             let message = format!(
                 "no survey file has a column `{}`, so this segment is empty",
                 declared.name
@@ -154,8 +155,8 @@ pub fn tables(
         ..
     } = loader;
     Ok(Tables {
-        kpis: data.kpis,
-        surveys: data.surveys,
+        kpis: std::sync::Arc::new(kpis),
+        surveys,
         checks: Checks {
             metrics,
             no_catalogue,
@@ -245,7 +246,7 @@ enum Part {
 /// as if the folders were read one after the other.
 fn read_tables(
     loader: &mut Loader,
-    data: &mut Data,
+    (kpis, surveys): (&mut kpis::Kpis, &mut surveys::Surveys),
     config: &crate::config::Config,
     spread: &mut dates::Spread,
 ) -> anyhow::Result<()> {
@@ -261,8 +262,7 @@ fn read_tables(
     // The readers' own handle on the files, so that merging can borrow the
     // loader.
     let store = loader.store.clone();
-    let metrics = &data.metrics;
-    let (kpis, surveys) = (&mut data.kpis, &mut data.surveys);
+    let metrics = loader.metrics.clone();
     let mut kpis_done = false;
     let mut failed = None;
     crate::parallel::ordered(
@@ -272,7 +272,7 @@ fn read_tables(
             let mut seen = dates::Seen::default();
             let part = match (store.open(rel, &mut found)?, table) {
                 (Some(input), Table::Kpis) => {
-                    Part::Kpis(kpis::parse(rel, input, metrics, &mut seen, &mut found))
+                    Part::Kpis(kpis::parse(rel, input, &metrics, &mut seen, &mut found))
                 }
                 (Some(input), Table::Surveys) => {
                     Part::Surveys(surveys::parse(rel, input, config, &mut seen, &mut found))
