@@ -161,8 +161,9 @@ impl Surveys {
     }
 
     /// Adds a response and its comment (none when empty), as a survey
-    /// file's row would.
-    pub fn push(&mut self, response: Response, comment: &str) {
+    /// file's row would: for tests that make their responses by hand.
+    #[cfg(test)]
+    pub(crate) fn push(&mut self, response: Response, comment: &str) {
         let comment = if comment.is_empty() {
             Comment::default()
         } else {
