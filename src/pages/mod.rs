@@ -97,14 +97,6 @@ impl PageView {
     }
 }
 
-/// Every page of the site, in a fixed order: [`of_figures`], then
-/// [`of_content`].
-pub fn all(plan: &Plan, report: &Report) -> Vec<PageView> {
-    let mut pages = of_figures(plan, report);
-    pages.extend(of_content(plan, report));
-    pages
-}
-
 /// The pages that show the plan's data and figures and nothing of its
 /// content pages (but the navigation, which every page has): the same as
 /// long as the data, the report, the settings, the templates and the
