@@ -1,5 +1,7 @@
 //! Writes the CSV files of the example plan: `data/kpis/daily.csv`,
-//! `data/kpis/agent_pulse.csv` and `data/surveys/responses.csv`.
+//! `data/kpis/agent_pulse.csv` and `data/surveys/responses.csv`, and the
+//! raw telephony export `exports/calls-2026-10.tsv` that the plan's
+//! `[import.calls]` recipe turns into `data/kpis/calls.csv`.
 //!
 //! Run `cargo run --example gen_example_plan -- .` from the repository root.
 //! The numbers are seeded noise around a story the TOML files tell: the
@@ -30,6 +32,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     write(&root, "data/kpis/daily.csv", &daily(&mut rng)?)?;
     write(&root, "data/kpis/agent_pulse.csv", &pulse(&mut rng)?)?;
     write(&root, "data/surveys/responses.csv", &responses(&mut rng)?)?;
+    // A stream of its own: the files above keep their bytes.
+    let mut calls_rng = Rng::stream(0x5EED_C0DE_2026, 1);
+    write(&root, "exports/calls-2026-10.tsv", &calls(&mut calls_rng)?)?;
     Ok(())
 }
 
@@ -439,4 +444,87 @@ impl Ar1 {
         self.last = self.phi * self.last + (1.0 - self.phi * self.phi).sqrt() * rng.normal();
         self.last
     }
+}
+
+const CALLERS: [&str; 12] = [
+    "Ana García",
+    "Luis Martínez",
+    "Carmen López",
+    "Javier Sánchez",
+    "María Pérez",
+    "Pablo Gómez",
+    "Lucía Díaz",
+    "Diego Romero",
+    "Sofía Navarro",
+    "Andrés Torres",
+    "Elena Ruiz",
+    "Mateo Castro",
+];
+const QUEUES: [(&str, f64, f64); 3] = [
+    // (queue, share of calls, mean talk seconds)
+    ("Sales", 0.35, 240.0),
+    ("Returns", 0.40, 330.0),
+    ("Support", 0.25, 420.0),
+];
+
+/// October's voice calls as the telephony platform exports them: one row
+/// per call, tab-separated, day-first timestamps, the caller's name and
+/// number (personal data the recipe leaves out), and a few test calls.
+/// Waits grow in the last two weeks, as the survey comments say.
+fn calls(rng: &mut Rng) -> Result<String, std::fmt::Error> {
+    let mut out = String::from(
+        "Call ID\tStarted\tCaller\tCaller number\tQueue\tWait (s)\tTalk time\tResult\n",
+    );
+    let queues: Vec<(&str, f64)> = QUEUES.iter().map(|q| (q.0, q.1)).collect();
+    let mut id = 40_000;
+    for d in date(2026, 10, 1).series(1.day()).take_while(|d| *d <= LAST) {
+        let count = if weekend(d) { 45 } else { 110 } + rng.below(21) - 10;
+        let mean_wait = if d >= date(2026, 10, 19) { 48.0 } else { 22.0 };
+        let mut day = Vec::new();
+        for _ in 0..count {
+            id += 1;
+            let second = 8 * 3600 + rng.below(12 * 3600) as i64;
+            let queue = rng.weighted(&queues);
+            let talk_mean = QUEUES.iter().find(|q| q.0 == queue).map_or(300.0, |q| q.2);
+            // Exponential waits; the longer the wait, the likelier a hang-up.
+            let wait = (-(1.0 - rng.unit()).ln() * mean_wait).round();
+            let result = if rng.chance(0.01) {
+                "test call"
+            } else if rng.chance((wait / 400.0).min(0.6)) {
+                if rng.chance(0.5) {
+                    "abandoned"
+                } else {
+                    "hung up"
+                }
+            } else {
+                "answered"
+            };
+            let talk = if result == "answered" {
+                let t = (talk_mean * (1.0 + 0.35 * rng.normal())).max(20.0).round() as i64;
+                format!("{}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
+            } else {
+                String::new()
+            };
+            let caller = rng.choose(&CALLERS);
+            let number = format!(
+                "+34 6{:02} {:03} {:03}",
+                rng.below(100),
+                rng.below(1000),
+                rng.below(1000)
+            );
+            day.push((second, id, caller, number, queue, wait, talk, result));
+        }
+        day.sort_by_key(|c| c.0);
+        for (second, id, caller, number, queue, wait, talk, result) in day {
+            let (h, m, s) = (second / 3600, second / 60 % 60, second % 60);
+            writeln!(
+                out,
+                "C{id}\t{:02}.{:02}.{} {h:02}:{m:02}:{s:02}\t{caller}\t{number}\t{queue}\t{wait}\t{talk}\t{result}",
+                d.day(),
+                d.month(),
+                d.year()
+            )?;
+        }
+    }
+    Ok(out)
 }
