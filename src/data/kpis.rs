@@ -5,6 +5,7 @@
 //! dimension values (interned, since a file repeats a few combinations of
 //! channel, queue and agent over and over).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::civil::Date;
@@ -202,49 +203,57 @@ impl Kpis {
                 order.sort_by_key(|&i| obs[i as usize].date);
                 order
             });
-            let at = |p: usize| order.as_ref().map_or(p, |o| o[p] as usize);
-            let times = origin.times.get(metric);
+            let mut times = origin
+                .times
+                .get(metric)
+                .map(|t| Cow::Borrowed(t.as_slice()));
+            if let Some(order) = &order {
+                *obs = order.iter().map(|&i| obs[i as usize]).collect();
+                times = times.map(|t| Cow::Owned(order.iter().map(|&i| t[i as usize]).collect()));
+            }
+            // Where an observation was before the sort, in file order.
+            let before = |p: usize| order.as_ref().map_or(p, |o| o[p] as usize);
             let runs = origin.runs.get(metric).map_or(&[][..], Vec::as_slice);
-            let place = |i: usize| {
+            // The file of an observation (by its index before the sort)
+            // and its ordinal among the file's observations of the metric.
+            let place_of = |i: usize| {
                 let r = runs
                     .partition_point(|&(start, _)| start <= i)
                     .saturating_sub(1);
                 let (start, file) = runs.get(r).copied().unwrap_or((0, 0));
                 (file, (i - start) as u32)
             };
-            let mut p = 0;
-            while p < obs.len() {
-                let date = obs[at(p)].date;
-                let mut end = p;
-                let mut repeat = false;
+            let time = |p: usize| times.as_deref().map_or(0, |t| t[p]);
+            let mut start = 0;
+            for run in obs.chunk_by(|a, b| a.date == b.date) {
                 day += 1;
-                while end < obs.len() && obs[at(end)].date == date {
-                    let i = at(end);
-                    let time = times.map_or(0, |t| t[i]);
-                    let (stamp, last) = &mut stamps[obs[i].dims as usize];
-                    repeat |= *stamp == day && (*last == 0 || time <= *last);
+                let mut stamp = |o: &Obs, time: u32| {
+                    let (stamp, last) = &mut stamps[o.dims as usize];
+                    let again = *stamp == day && (*last == 0 || time <= *last);
                     (*stamp, *last) = (day, time);
-                    end += 1;
-                }
+                    again
+                };
+                // Stops at the first sign of a repeat: the run is then
+                // looked at whole, and the stamps of the next are new.
+                let repeat = match times.as_deref() {
+                    None => run.iter().any(|o| stamp(o, 0)),
+                    Some(t) => run.iter().zip(&t[start..]).any(|(o, &t)| stamp(o, t)),
+                };
                 if repeat {
                     scratch.clear();
-                    scratch.extend((p..end).map(|q| {
-                        let i = at(q);
-                        (obs[i].dims, times.map_or(0, |t| t[i]), i)
-                    }));
+                    scratch.extend(
+                        (start..start + run.len()).map(|p| (obs[p].dims, time(p), before(p))),
+                    );
                     repeats(&mut scratch, |first, again, day_and_time| {
                         found.push(Overlap {
                             metric: m as u32,
-                            first: place(first),
-                            again: place(again),
+                            first: place_of(first),
+                            again: place_of(again),
                             day_and_time,
                         });
                     });
                 }
-                p = end;
-            }
-            if let Some(order) = order {
-                *obs = order.iter().map(|&i| obs[i as usize]).collect();
+                start += run.len();
             }
             // Grown by doubling while the files were read.
             obs.shrink_to_fit();
