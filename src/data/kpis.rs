@@ -64,7 +64,7 @@ struct Origin {
 ///
 /// Compact, since a whole export read twice repeats every observation.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Overlap {
+pub(crate) struct Overlap {
     /// An index into [`Overlaps::metrics`].
     pub metric: u32,
     /// The row read first (in path, then line order).
@@ -77,7 +77,7 @@ pub struct Overlap {
 
 /// The repeated rows [`Kpis::sort`] found.
 #[derive(Debug, Default)]
-pub struct Overlaps {
+pub(crate) struct Overlaps {
     pub files: Vec<String>,
     /// The metric ids [`Overlap::metric`] indexes.
     pub metrics: Vec<String>,
@@ -368,7 +368,7 @@ pub fn parse(
 /// once every file is in, is placed (see [`Kpis::sort`]). The file is read
 /// again for it, as it was the first time, so that a valid plan never pays
 /// for keeping every row's line.
-pub fn lines_of(
+pub(crate) fn lines_of(
     path: &str,
     input: impl std::io::Read,
     (metrics, declared): (&[Metric], &[String]),
@@ -512,7 +512,7 @@ const REPEATS_SHOWN: usize = 3;
 /// The problems of the repeated rows [`Kpis::sort`] found: each at the
 /// row that repeats another, naming both places. `lines` reads a file of
 /// the plan again for the lines of its observations ([`lines_of`]).
-pub fn overlap_problems(
+pub(crate) fn overlap_problems(
     overlaps: &Overlaps,
     metrics: &[Metric],
     mut lines: impl FnMut(&str) -> Vec<Vec<u32>>,
