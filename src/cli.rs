@@ -63,7 +63,8 @@ pub enum Command {
 /// What `build` is given.
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
-    /// The plan's root folder (where cxreport.toml, data/ and content/ are).
+    /// The plan's root folder (where cxreport.toml, data/ and content/ are),
+    /// or any folder inside it: the nearest one up that holds cxreport.toml.
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
     /// Where to write the site [default: `output_dir` of cxreport.toml, relative to the root].
@@ -79,7 +80,8 @@ pub struct BuildArgs {
 /// What `serve` is given.
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// The plan's root folder.
+    /// The plan's root folder (where cxreport.toml, data/ and content/ are),
+    /// or any folder inside it: the nearest one up that holds cxreport.toml.
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
     /// Where to write the site [default: `output_dir` of cxreport.toml].
@@ -103,7 +105,8 @@ pub struct DiffArgs {
     base: Option<String>,
     /// The revision to compare to [default: the work tree].
     head: Option<String>,
-    /// The plan's root folder.
+    /// The plan's root folder (where cxreport.toml, data/ and content/ are),
+    /// or any folder inside it: the nearest one up that holds cxreport.toml.
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
     #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
@@ -127,7 +130,8 @@ pub struct InitArgs {
 /// What `check` is given.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// The plan's root folder.
+    /// The plan's root folder (where cxreport.toml, data/ and content/ are),
+    /// or any folder inside it: the nearest one up that holds cxreport.toml.
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
     /// How to print the problems.
@@ -168,7 +172,8 @@ pub enum NewRecord {
 /// Where and when `new` adds its record.
 #[derive(Debug, clap::Args)]
 pub struct NewArgs {
-    /// The plan's root folder.
+    /// The plan's root folder (where cxreport.toml, data/ and content/ are),
+    /// or any folder inside it: the nearest one up that holds cxreport.toml.
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
     /// The date the record is for [default: as_of in cxreport.toml].
@@ -227,12 +232,8 @@ impl Cli {
 /// Builds the site and says what was written, or why nothing was.
 fn build(args: BuildArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
     let progress = term.progress();
-    let (built, diags) = crate::build(
-        &args.root,
-        args.out.as_deref(),
-        args.rev.as_deref(),
-        &progress,
-    )?;
+    let root = crate::plan::find_root(&args.root)?;
+    let (built, diags) = crate::build(&root, args.out.as_deref(), args.rev.as_deref(), &progress)?;
     term.problems(&diags);
     let Some(Built { summary: s, .. }) = built else {
         return Ok(invalid(&diags, "the site was not written"));
@@ -252,7 +253,7 @@ fn build(args: BuildArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
 /// Serves the site until Ctrl-C.
 fn serve(args: ServeArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
     let options = crate::serve::Options {
-        root: args.root,
+        root: crate::plan::find_root(&args.root)?,
         out: args.out,
         bind: args.bind,
         port: args.port,
@@ -264,7 +265,8 @@ fn serve(args: ServeArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
 
 /// Prints what the change does, and fails if it does what `--fail-on` names.
 fn diff(args: DiffArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
-    let (found, diags) = crate::diff(&args.root, args.base.as_deref(), args.head.as_deref())?;
+    let root = crate::plan::find_root(&args.root)?;
+    let (found, diags) = crate::diff(&root, args.base.as_deref(), args.head.as_deref())?;
     term.problems(&diags);
     let Some(d) = found else {
         return Ok(invalid(&diags, "fix the plan first"));
@@ -315,7 +317,8 @@ fn init(args: InitArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
 /// Adds the record and prints the file it went into.
 fn new(what: NewRecord) -> anyhow::Result<ExitCode> {
     let (record, args) = what.into_record();
-    let path = crate::new::new(&args.root, &record, args.date)?;
+    let root = crate::plan::find_root(&args.root)?;
+    let path = crate::new::new(&root, &record, args.date)?;
     println!("{}", path.strip_prefix(".").unwrap_or(&path).display());
     Ok(ExitCode::SUCCESS)
 }
@@ -348,7 +351,8 @@ fn check(args: CheckArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
     } else {
         &crate::progress::Silent
     };
-    let (checked, diags) = crate::check(&args.root, progress)?;
+    let root = crate::plan::find_root(&args.root)?;
+    let (checked, diags) = crate::check(&root, progress)?;
     report(&diags, args.format, term)?;
     let failed = diags.iter().any(|d| d.severity == diag::Severity::Error);
     if human {

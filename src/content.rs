@@ -99,9 +99,15 @@ fn parse(src: &Source, loader: &mut Loader) -> Option<Page> {
     let (front, body) = split_front_matter(&src.text);
     let front = match front {
         Some(range) => {
-            // Parse the front matter as its own document but report positions in the whole file.
-            let padded = format!("{}{}", " ".repeat(range.start), &src.text[range]);
-            let fm_src = Source::new(src.path.clone(), padded);
+            // The front matter is parsed as its own document, at its place
+            // in the file: the `+++` line before it is blanked but keeps its
+            // line end, so that positions are the file's (issue 17: without
+            // it, every key was reported a line too early).
+            let padded = src.text[..range.start]
+                .chars()
+                .map(|c| if c == '\n' || c == '\r' { c } else { ' ' })
+                .chain(src.text[range].chars());
+            let fm_src = Source::new(src.path.clone(), lone_cr_as_lf(padded));
             let mut file = TomlFile::new(&fm_src, loader.diags);
             let root = file.parse()?;
             file.record::<FrontMatter>(root, "the front matter")?
@@ -117,27 +123,64 @@ fn parse(src: &Source, loader: &mut Loader) -> Option<Page> {
         weight: front.weight,
         draft: front.draft,
         body: src.text[body..].to_owned(),
-        body_line: src.text[..body].matches('\n').count() + 1,
+        body_line: src.pos(body).line,
     })
 }
 
-/// The byte range of the front matter (between the `+++` lines) and the offset of the body.
+/// The byte range of the front matter (between the `+++` lines) and the
+/// offset of the body. Lines may end in LF, CR LF or a lone CR, as in the
+/// Markdown after them.
 fn split_front_matter(text: &str) -> (Option<std::ops::Range<usize>>, usize) {
-    let Some(rest) = text
-        .strip_prefix("+++\n")
-        .or_else(|| text.strip_prefix("+++\r\n"))
-    else {
-        return (None, 0);
+    let mut lines = lines_with_ends(text);
+    // `+++` and its line end.
+    let start = match lines.next() {
+        Some(first) if first.len() > 3 && first.trim_end_matches(['\r', '\n']) == "+++" => {
+            first.len()
+        }
+        _ => return (None, 0),
     };
-    let start = text.len() - rest.len();
     let mut offset = start;
-    for line in rest.split_inclusive('\n') {
+    for line in lines {
         if line.trim_end() == "+++" {
             return (Some(start..offset), offset + line.len());
         }
         offset += line.len();
     }
     (None, 0)
+}
+
+/// The lines of `text`, each with its line end: LF, CR LF or a lone CR.
+fn lines_with_ends(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let bytes = rest.as_bytes();
+        let end = match memchr::memchr2(b'\n', b'\r', bytes) {
+            Some(i) if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') => i + 2,
+            Some(i) => i + 1,
+            None => rest.len(),
+        };
+        let (line, tail) = rest.split_at(end);
+        rest = tail;
+        Some(line)
+    })
+}
+
+/// The text with each lone CR made an LF, byte for byte: TOML knows only
+/// LF and CR LF line ends, and offsets into the text stay what they were.
+fn lone_cr_as_lf(text: impl Iterator<Item = char>) -> String {
+    let mut out = String::new();
+    let mut text = text.peekable();
+    while let Some(c) = text.next() {
+        out.push(if c == '\r' && text.peek() != Some(&'\n') {
+            '\n'
+        } else {
+            c
+        });
+    }
+    out
 }
 
 /// `content/plan/diagnosis.md` → `plan/diagnosis/`; `content/plan/index.md` → `plan/`.
@@ -385,6 +428,43 @@ mod tests {
         assert_eq!(&text[fm.expect("front matter")], "title = \"A\"\n");
         assert_eq!(&text[body..], "# Body\n");
         assert_eq!(split_front_matter("# No front matter\n"), (None, 0));
+        assert_eq!(split_front_matter("+++"), (None, 0));
+        for text in [
+            "+++\r\ntitle = \"A\"\r\n+++\r\n# Body\r\n",
+            "+++\rtitle = \"A\"\r+++\r# Body\r",
+        ] {
+            let (fm, body) = split_front_matter(text);
+            assert!(text[fm.expect("front matter")].starts_with("title = \"A\""));
+            assert!(text[body..].starts_with("# Body"), "{text:?}");
+        }
+    }
+
+    /// Issue 17: a front-matter key was reported one line above its own,
+    /// in every line-end style.
+    #[test]
+    fn front_matter_problems_name_their_own_line() {
+        for end in ["\n", "\r\n", "\r"] {
+            let text = ["+++", "title = \"A\"", "", "wieght = 3", "+++", "", "Body"].join(end);
+            let files =
+                std::collections::BTreeMap::from([("content/p.md".to_owned(), text.into_bytes())]);
+            let mut diags = crate::diag::Diagnostics::default();
+            let mut loader =
+                Loader::new(Path::new("."), Some(std::sync::Arc::new(files)), &mut diags);
+            let pages = load(&mut loader).expect("no I/O");
+            drop(loader);
+            let found: Vec<String> = diags
+                .sorted()
+                .iter()
+                .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+                .collect();
+            assert_eq!(
+                found,
+                ["4:1: unknown key `wieght` in the front matter; did you mean `weight`?"],
+                "{end:?}"
+            );
+            assert_eq!(pages[0].body_line, 6, "{end:?}");
+            assert_eq!(pages[0].title, "A");
+        }
     }
 
     #[test]

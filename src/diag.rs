@@ -64,9 +64,7 @@ pub struct Source {
 
 impl Source {
     pub fn new(path: impl Into<String>, text: String) -> Source {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts = std::iter::once(0).chain(line_ends(&text)).collect();
         Source {
             path: path.into(),
             text,
@@ -87,6 +85,17 @@ impl Source {
             .count();
         Pos::new(line + 1, col + 1)
     }
+}
+
+/// Where each line after the first starts, in a text whose lines end in
+/// LF, CR LF or a lone CR (as old Mac editors save them), mixed as they
+/// may be: the lines an editor shows, so that a position names the line
+/// the user sees in any of these styles.
+fn line_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(move |&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+        .map(|i| i + 1)
 }
 
 /// What every step of a build returns: its value (an `Option` when
@@ -322,6 +331,21 @@ mod tests {
         // 'ñ' is two bytes: 'x' is the second character.
         assert_eq!(src.pos(5), Pos::new(2, 2));
         assert_eq!(src.pos(999), Pos::new(3, 1));
+    }
+
+    /// Issue 17: a lone CR ended no line, so every position after one was
+    /// on the wrong line.
+    #[test]
+    fn lines_end_in_lf_crlf_or_a_lone_cr() {
+        for text in ["a\nb\nc\n", "a\r\nb\r\nc\r\n", "a\rb\rc\r", "a\r\nb\rc\n"] {
+            let src = Source::new("f", text.to_owned());
+            let c = text.find('c').expect("c");
+            assert_eq!(src.pos(c), Pos::new(3, 1), "{text:?}");
+            assert_eq!(src.pos(c + 1), Pos::new(3, 2), "{text:?}");
+        }
+        // A CR LF is one line end, wherever the text is cut.
+        let src = Source::new("f", "x = 1\r\n\r\ny = 2\r\n".to_owned());
+        assert_eq!(src.pos(9), Pos::new(3, 1));
     }
 
     #[test]

@@ -25,6 +25,39 @@ pub struct Plan {
     pub files: Option<data::Files>,
 }
 
+/// The file whose folder is a plan's root. It may be empty, but it must be
+/// there: a command run in the wrong folder would otherwise find no data,
+/// call the plan valid and write an empty site (issue 17).
+pub const SETTINGS: &str = "cxreport.toml";
+
+/// The root of the plan `dir` belongs to: `dir` itself when it holds a
+/// [`SETTINGS`] file, else the nearest folder above it that does, as cargo
+/// finds `Cargo.toml`, so that a command run in `data/kpis/` works on its
+/// plan. `dir` is returned as given when it is the root, so that paths
+/// printed from it read as the user wrote them. `Err` (a usage error) when
+/// `dir` is no folder or no folder up to the file system's root holds the
+/// file.
+pub fn find_root(dir: &Path) -> anyhow::Result<PathBuf> {
+    if !dir.is_dir() {
+        anyhow::bail!("{} is not a directory", dir.display());
+    }
+    // Anything by that name counts, even a folder: reading it then says
+    // what is wrong with it, which is better than searching past it.
+    let holds = |d: &Path| d.join(SETTINGS).symlink_metadata().is_ok();
+    if holds(dir) {
+        return Ok(dir.to_owned());
+    }
+    let from = std::fs::canonicalize(dir)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dir.display()))?;
+    match from.ancestors().skip(1).find(|d| holds(d)) {
+        Some(root) => Ok(root.to_owned()),
+        None => anyhow::bail!(
+            "could not find {SETTINGS} in {} or any parent folder; run `cxreport init` to start a plan there",
+            from.display()
+        ),
+    }
+}
+
 /// Reads and checks a whole plan. `Err` is an I/O failure; data problems are
 /// in the returned diagnostics, and the plan holds whatever could be read.
 pub fn load(root: &Path) -> anyhow::Result<Checked<Plan>> {

@@ -46,8 +46,21 @@ impl<'s> TomlFile<'s> {
                 Some(root)
             }
             Err(e) => {
-                let at = e.span().map_or(0, |s| s.start);
-                self.error(at, e.message().trim_end().to_owned());
+                // TOML ends lines in LF or CR LF only; a file saved with
+                // lone CRs (old Mac editors) is told so at its first.
+                let text = self.src.text.as_bytes();
+                let lone_cr =
+                    memchr::memchr_iter(b'\r', text).find(|&i| text.get(i + 1) != Some(&b'\n'));
+                match lone_cr {
+                    Some(at) if e.message().contains("carriage return") => self.error(
+                        at,
+                        "this line ends in a lone carriage return (CR), which TOML does not allow: save the file with LF or CR LF line ends",
+                    ),
+                    _ => {
+                        let at = e.span().map_or(0, |s| s.start);
+                        self.error(at, e.message().trim_end().to_owned());
+                    }
+                }
                 None
             }
         }
@@ -213,6 +226,7 @@ fn explain(message: &str, what: &str) -> String {
     message
         .replace("expected f64", "expected a number")
         .replace("expected u32", "expected a whole number ≥ 0")
+        .replace("expected i64", "expected a whole number")
         .replace("expected a boolean", "expected true or false")
         .replace(
             "expected a sequence",
@@ -392,6 +406,23 @@ mod tests {
                 "5:11: 1e308 is out of range (a plan's numbers lie between -1e15 and 1e15)",
                 "6:1: unknown key `w` in [[rec]]",
                 "6:5: 0x7FFFFFFFFFFFFFFF is out of range (a plan's numbers lie between -1e15 and 1e15)",
+            ]
+        );
+    }
+
+    /// Issue 17: lines are the file's in every line-end style.
+    #[test]
+    fn positions_are_physical_lines_in_any_line_ends() {
+        let (_, errors) = read("[[rec]]\r\nid = 'a'\r\n\r\nnmae = 'x'\r\n");
+        assert_eq!(
+            errors,
+            ["4:1: unknown key `nmae` in [[rec]]; did you mean `name`?"]
+        );
+        let (_, errors) = read("# x\r[[rec]]\rid = 'a'\r");
+        assert_eq!(
+            errors,
+            [
+                "1:4: this line ends in a lone carriage return (CR), which TOML does not allow: save the file with LF or CR LF line ends"
             ]
         );
     }

@@ -134,7 +134,7 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Vec<Metric> {
             None => placeholders.extend(id),
         }
     }
-    let _ = file.record::<RootKeys>(root, "data/metrics.toml");
+    let keys = file.record::<RootKeys>(root, "data/metrics.toml");
 
     let mut metrics = Vec::new();
     for (_, raw, raw_alerts) in raws {
@@ -175,6 +175,8 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Vec<Metric> {
             alerts,
         });
     }
+    let declared = keys.and_then(|k| k.dimensions).unwrap_or_default();
+    loader.dimensions = dimensions(declared, &metrics, src, loader.diags);
     for id in placeholders {
         if !metrics.iter().any(|m| m.id == id) {
             metrics.push(Metric {
@@ -193,10 +195,51 @@ pub fn parse(src: &Source, loader: &mut Loader) -> Vec<Metric> {
     metrics
 }
 
-/// The file's only top-level key, read above; any other is reported as unknown.
+/// The file's top-level keys: `metric`, read above, and `dimensions`; any
+/// other is reported as unknown.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RootKeys {
     #[allow(dead_code)]
     metric: Option<serde::de::IgnoredAny>,
+    dimensions: Option<Vec<Spanned<String>>>,
+}
+
+/// The columns of wide KPI files that hold numbers and are dimensions, not
+/// metrics, such as a store number: the declared names, each with its
+/// place, once checked. Text columns need no declaration; numbers do, since
+/// an undeclared column of numbers is more likely a metric missing from the
+/// catalogue (see [`super::kpis::parse`]).
+fn dimensions(
+    declared: Vec<Spanned<String>>,
+    metrics: &[Metric],
+    src: &Source,
+    diags: &mut crate::diag::Diagnostics,
+) -> Vec<(String, crate::diag::Pos)> {
+    let mut out: Vec<(String, crate::diag::Pos)> = Vec::new();
+    for name in declared {
+        let pos = src.pos(name.span().start);
+        let name = name.into_inner();
+        let problem = if let Some(m) = metrics.iter().find(|m| m.id.eq_ignore_ascii_case(&name)) {
+            Some(format!(
+                "`{name}` is the metric `{}`: a column is a metric or a dimension, not both",
+                m.id
+            ))
+        } else if ["date", "weight", "metric", "value"].contains(&name.as_str()) {
+            Some(format!(
+                "`{name}` is a column cxreport reads itself, not a dimension"
+            ))
+        } else if name.trim().is_empty() {
+            Some("a dimension needs a name: the header of its column".to_owned())
+        } else if out.iter().any(|(n, _)| *n == name) {
+            Some(format!("dimension `{name}` is declared twice"))
+        } else {
+            None
+        };
+        match problem {
+            Some(message) => diags.error(&src.path, pos, message),
+            None => out.push((name, pos)),
+        }
+    }
+    out
 }

@@ -263,6 +263,7 @@ fn read_tables(
     // loader.
     let store = loader.store.clone();
     let metrics = loader.metrics.clone();
+    let declared: Vec<String> = loader.dimensions.iter().map(|(n, _)| n.clone()).collect();
     let mut kpis_done = false;
     let mut failed = None;
     crate::parallel::ordered(
@@ -271,9 +272,13 @@ fn read_tables(
             let mut found = Diagnostics::default();
             let mut seen = dates::Seen::default();
             let part = match (store.open(rel, &mut found)?, table) {
-                (Some(input), Table::Kpis) => {
-                    Part::Kpis(kpis::parse(rel, input, &metrics, &mut seen, &mut found))
-                }
+                (Some(input), Table::Kpis) => Part::Kpis(kpis::parse(
+                    rel,
+                    input,
+                    (&metrics, &declared),
+                    &mut seen,
+                    &mut found,
+                )),
                 (Some(input), Table::Surveys) => {
                     Part::Surveys(surveys::parse(rel, input, config, &mut seen, &mut found))
                 }
@@ -309,15 +314,37 @@ fn read_tables(
     Ok(())
 }
 
-/// Once every KPI file is in: the series sorted, and the filters read
-/// before the KPI data (metric alerts) checked against its dimensions.
+/// Once every KPI file is in: the series sorted, repeated rows reported,
+/// and the filters read before the KPI data (metric alerts) and the
+/// declared dimensions checked against it.
 fn kpis_read(loader: &mut Loader, kpis: &mut kpis::Kpis) {
     // Once, not after each file: stable, so rows of one date keep their
     // file order either way.
-    kpis.sort();
+    let overlaps = kpis.sort();
+    if !overlaps.found.is_empty() {
+        let declared: Vec<String> = loader.dimensions.iter().map(|(n, _)| n.clone()).collect();
+        let read = |rel: &str| {
+            // Read as the first time; a file that cannot be read again is
+            // placed at its start.
+            let mut ignored = Diagnostics::default();
+            match loader.store.open(rel, &mut ignored) {
+                Ok(Some(input)) => kpis::lines_of(rel, input, (&loader.metrics, &declared)),
+                _ => Vec::new(),
+            }
+        };
+        let problems = kpis::overlap_problems(&overlaps, &loader.metrics, read);
+        loader.diags.append(problems);
+    }
     loader.kpi_dims = kpis.dimension_values();
     for (path, pos, metric, filter) in std::mem::take(&mut loader.later) {
         loader.check_filter(&path, pos, &metric, &filter);
+    }
+    for (name, pos) in &loader.dimensions {
+        if !loader.kpi_dims.values().any(|dims| dims.contains_key(name)) {
+            let message =
+                format!("no KPI file has a column `{name}`, so this declaration does nothing");
+            loader.diags.warning("data/metrics.toml", *pos, message);
+        }
     }
 }
 
@@ -536,6 +563,8 @@ pub struct Loader<'d> {
     seen: HashMap<(RecordKind, String), String>,
     /// Filters read before the KPI data (metric alerts), checked once it is in.
     later: Vec<(String, Pos, String, Filter)>,
+    /// The dimensions `data/metrics.toml` declares, with their places.
+    dimensions: Vec<(String, Pos)>,
 }
 
 impl<'d> Loader<'d> {
@@ -548,6 +577,7 @@ impl<'d> Loader<'d> {
             kpi_dims: HashMap::new(),
             seen: HashMap::new(),
             later: Vec::new(),
+            dimensions: Vec::new(),
         }
     }
 

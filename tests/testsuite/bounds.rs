@@ -183,3 +183,41 @@ fn a_long_page_of_mistakes_is_not_parsed_again_without_end() {
         .count();
     assert!((2..50).contains(&errors), "{errors} errors:\n{stderr}");
 }
+
+/// Issue 17: a whole export read twice, and a file of one row over and
+/// over, are a few problems each, not one per row.
+#[test]
+fn repeated_rows_are_a_few_problems_however_many_there_are() {
+    let plan = Plan::fixture("minimal");
+    let mut rows = String::from("date,channel,weight,sla,aht,contacts\n");
+    for day in 0..100_000 {
+        let date = jiff::civil::date(2020, 1, 1)
+            .checked_add(jiff::Span::new().days(day % 2_000))
+            .expect("a date");
+        rows.push_str(&format!("{date},queue-{},10,80,5,10\n", day / 2_000));
+    }
+    plan.write("data/kpis/export.csv", &rows);
+    plan.write("data/kpis/export-again.csv", &rows);
+    let same = "2026-02-01,bounds,10,80,5,10\n".repeat(50_000);
+    plan.write(
+        "data/kpis/same.csv",
+        &format!("date,channel,weight,sla,aht,contacts\n{same}"),
+    );
+    let (code, stderr) = check_promptly(&plan);
+    assert_eq!(code, 1, "{stderr}");
+    let repeats: Vec<&str> = stderr.lines().filter(|l| l.contains("repeat")).collect();
+    assert_eq!(repeats.len(), 2 * (3 + 1), "{stderr}");
+    assert!(
+        stderr.contains(
+            // Read second: `-` comes before `.` in path order.
+            "data/kpis/export.csv:5:1: error: and 99997 more rows of this file, from this one on, repeat rows of data/kpis/export-again.csv"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "data/kpis/same.csv:3:1: error: this row repeats data/kpis/same.csv:2 (the same date, dimension values and metrics `sla`, `aht` and `contacts`)"
+        ),
+        "{stderr}"
+    );
+}

@@ -34,14 +34,57 @@ fn usage_and_io_errors_exit_2() {
     assert_eq!(run.stderr, "error: no-such-dir is not a directory\n");
 }
 
+/// Issue 17: `check` in the wrong folder said "The plan is valid." and
+/// `build` wrote an empty site there.
 #[test]
-fn an_empty_directory_is_a_valid_plan() {
+fn a_folder_with_no_plan_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let shown = std::fs::canonicalize(&empty).unwrap();
+    let said = format!(
+        "error: could not find cxreport.toml in {} or any parent folder; run `cxreport init` to start a plan there\n",
+        shown.display()
+    );
+    for args in [
+        &["check"][..],
+        &["build"],
+        &["serve", "--port", "0"],
+        &["diff", "HEAD"],
+        &["new", "sprint", "--date", "2026-01-01"],
+    ] {
+        let run = run_in(&empty, args);
+        assert_eq!(
+            (run.code, run.stderr.as_str()),
+            (2, said.as_str()),
+            "{args:?}"
+        );
+    }
+    let run = run_in(dir.path(), &["check", "--root", "empty"]);
+    assert_eq!((run.code, run.stderr.as_str()), (2, said.as_str()));
+    // Nothing was written: no site, no sprint.
+    assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0);
+}
+
+/// Run from inside a plan, as cargo is run from inside a crate, a command
+/// works on the plan whose `cxreport.toml` is nearest above.
+#[test]
+fn a_plan_is_found_from_any_folder_inside_it() {
+    let plan = Plan::fixture("minimal");
+    let inside = plan.path("data/kpis");
+    let run = run_in(&inside, &["check"]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, "The plan is valid.\n"));
+    let run = run_in(&inside, &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(plan.path("site/index.html").is_file());
+    assert!(!inside.join("site").exists());
+    let run = run_in(&plan.root, &["check", "--root", "content"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // An empty cxreport.toml is a plan with every default.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cxreport.toml"), "").unwrap();
     let run = run_in(dir.path(), &["check"]);
     assert_eq!((run.code, run.stderr.as_str()), (0, "The plan is valid.\n"));
-    let run = run_in(dir.path(), &["build"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(dir.path().join("site/index.html").is_file());
 }
 
 #[test]
