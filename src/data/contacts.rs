@@ -294,11 +294,18 @@ pub fn read(
         // The combination of dimension values, found by the cells' bytes.
         key.clear();
         for &(i, _) in &dimensions {
+            let owned;
             let text = match row.cell(i) {
-                Cell::Text(t) => t.to_owned(),
-                Cell::Empty => String::new(),
-                Cell::Number(n) => super::imported::format_number(n),
-                other => describe(other),
+                Cell::Text(t) => t,
+                Cell::Empty => "",
+                Cell::Number(n) => {
+                    owned = super::imported::format_number(n);
+                    owned.as_str()
+                }
+                other => {
+                    owned = describe(other);
+                    owned.as_str()
+                }
             };
             // The length first: no cell text can make two keys alike.
             key.extend_from_slice(&text.len().to_le_bytes());
@@ -362,14 +369,16 @@ fn seconds_of(cell: Cell<'_>, dialect: &export::Dialect) -> Result<f64, String> 
     let s = match cell {
         Cell::Number(n) => n,
         Cell::Duration(s) => s,
+        // Durations first: the general number parser would make an error
+        // message for each before giving up.
+        Cell::Text(t) if t.contains(':') => export::duration_seconds(t).ok_or_else(|| {
+            format!("{t:?} is neither a number of seconds nor a duration such as 0:01:05")
+        })?,
         Cell::Text(t) => match super::table::parse_number(t) {
             Ok(Some(v)) => v,
-            _ => match export::duration_seconds(t) {
-                Some(s) => s,
-                None => export::number(t, dialect.decimal).map_err(|_| {
-                    format!("{t:?} is neither a number of seconds nor a duration such as 0:01:05")
-                })?,
-            },
+            _ => export::number(t, dialect.decimal).map_err(|_| {
+                format!("{t:?} is neither a number of seconds nor a duration such as 0:01:05")
+            })?,
         },
         other => return Err(format!("{} is not a time", describe(other))),
     };

@@ -514,3 +514,34 @@ fn contacts_before_a_zone_s_midnight_count_on_its_day() {
         ]
     );
 }
+
+/// Every recipe in docs/import.md is one `check` accepts, so the guide
+/// cannot drift from what cxreport reads.
+#[test]
+fn the_guide_s_recipes_are_valid() {
+    let guide =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/import.md")).unwrap();
+    let mut blocks = Vec::new();
+    let mut block: Option<String> = None;
+    for line in guide.lines() {
+        match (&mut block, line) {
+            (None, "```toml") => block = Some(String::new()),
+            (Some(b), "```") => {
+                blocks.push(std::mem::take(b));
+                block = None;
+            }
+            (Some(b), line) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    assert!(blocks.len() >= 6, "{}", blocks.len());
+    let plan = Plan::fixture("contacts");
+    for recipe in blocks {
+        plan.write("cxreport.toml", &recipe);
+        let run = plan.run(&["check"]);
+        assert_eq!(run.code, 0, "{recipe}\n{}", run.stderr);
+    }
+}
