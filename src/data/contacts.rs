@@ -172,6 +172,7 @@ pub fn read(
     // value would cost more than all the rest of the row.
     let mut outcomes: HashMap<String, Option<Outcome>, super::FastHash> = HashMap::default();
     let mut last_date: Option<(String, Date)> = None;
+    let mut minutes = Minute::default();
     let mut combos: HashMap<Vec<u8>, u32, super::FastHash> = HashMap::default();
     let mut combo_dims: Vec<Dims> = Vec::new();
     let mut tallies: HashMap<(Date, u32), Tally, super::FastHash> = HashMap::default();
@@ -196,16 +197,24 @@ pub fn read(
                     }
                 }
             }
-            Cell::Text(t) => match export::datetime_day(
-                t,
-                dialect.date_format.as_deref(),
-                settings.timezone.as_ref(),
-            ) {
-                Ok(d) => Some(d),
-                Err(m) => {
-                    problems.add(date_col, "date", row.pos(date_col), || m);
-                    None
-                }
+            Cell::Text(t) => match minutes.day(t) {
+                Some(d) => Some(d),
+                None => match export::datetime_day(
+                    t,
+                    dialect.date_format.as_deref(),
+                    settings.timezone.as_ref(),
+                ) {
+                    Ok(d) => {
+                        if dialect.date_format.is_none() {
+                            minutes.keep(t, d, settings.timezone.as_ref());
+                        }
+                        Some(d)
+                    }
+                    Err(m) => {
+                        problems.add(date_col, "date", row.pos(date_col), || m);
+                        None
+                    }
+                },
             },
             cell => match cell_date(cell, None) {
                 Ok(d) => Some(d),
@@ -361,6 +370,51 @@ pub fn read(
         }
     }
     read
+}
+
+/// The day of the last ISO date-time read, by its text without the
+/// seconds: a log in time order has many contacts a minute, and reading
+/// each one's instant and zone took more than the rest of its row.
+#[derive(Default)]
+struct Minute {
+    /// `2026-10-01T08:00` and what follows the seconds (`Z`, `+02:00`).
+    text: Option<(String, String)>,
+    day: Date,
+}
+
+impl Minute {
+    /// The day of `cell` when it is in the same minute, written the same
+    /// way, as the one kept.
+    fn day(&self, cell: &str) -> Option<Date> {
+        let (minute, rest) = self.text.as_ref()?;
+        let (m, r) = split_seconds(cell)?;
+        (m == minute && r == rest).then_some(self.day)
+    }
+
+    /// Keeps the day of `cell`, when every instant of its minute falls on
+    /// that day: always without a zone (the day is as written), and in a
+    /// zone whose offset then is whole minutes (all of today's).
+    fn keep(&mut self, cell: &str, day: Date, zone: Option<&jiff::tz::TimeZone>) {
+        let whole_minutes = match zone {
+            None => true,
+            Some(zone) => cell
+                .parse::<jiff::Timestamp>()
+                .is_ok_and(|ts| zone.to_offset(ts).seconds() % 60 == 0),
+        };
+        self.text = split_seconds(cell)
+            .filter(|_| whole_minutes)
+            .map(|(m, r)| (m.to_owned(), r.to_owned()));
+        self.day = day;
+    }
+}
+
+/// `2026-10-01T08:00:05Z` as `2026-10-01T08:00` and `Z`: the text before
+/// the seconds and after them.
+fn split_seconds(cell: &str) -> Option<(&str, &str)> {
+    let b = cell.as_bytes();
+    let seconds = b.get(17..19)?;
+    (b.get(13) == Some(&b':') && b.get(16) == Some(&b':') && seconds.iter().all(u8::is_ascii_digit))
+        .then(|| (&cell[..16], &cell[19..]))
 }
 
 /// A wait or handle time in seconds: a number of seconds, `h:mm:ss`, or a
