@@ -171,12 +171,7 @@ fn read_export(
     }
     let read = match Export::open(path, &shown, recipe, diags)? {
         None => data::imported::Read::default(),
-        Some(export) => match (recipe.kind, &recipe.contacts) {
-            (Kind::Contacts, Some(settings)) => {
-                data::contacts::read(export, recipe, settings, metrics, "cxreport.toml", diags)
-            }
-            _ => data::imported::read_kpis(export, recipe, metrics, "cxreport.toml", diags),
-        },
+        Some(export) => read_with(export, recipe, metrics, diags),
     };
     let report = FileReport {
         path: shown,
@@ -186,6 +181,57 @@ fn read_export(
         days: read.rows.dates().len(),
     };
     Ok((report, read.rows))
+}
+
+/// An export's rows, read as its recipe's kind says.
+fn read_with(
+    export: Export,
+    recipe: &Recipe,
+    metrics: &[data::Metric],
+    diags: &mut Diagnostics,
+) -> data::imported::Read {
+    match (recipe.kind, &recipe.contacts) {
+        (Kind::Contacts, Some(settings)) => {
+            data::contacts::read(export, recipe, settings, metrics, "cxreport.toml", diags)
+        }
+        _ => data::imported::read_kpis(export, recipe, metrics, "cxreport.toml", diags),
+    }
+}
+
+/// What [`import`] makes of one export held in memory, before it writes:
+/// the canonical text (`None` when there are errors or no rows), read by
+/// the recipe `recipe` of `config` (a `cxreport.toml`'s text) against the
+/// catalogue `metrics` (a `data/metrics.toml`'s text), with every problem.
+/// No file is read or written: this is the fuzzer's way in.
+pub fn in_memory(
+    config: &str,
+    metrics: &str,
+    recipe: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Checked<Option<String>> {
+    let mut diags = Diagnostics::default();
+    let root = Path::new(".");
+    let no_files = std::sync::Arc::new(BTreeMap::new());
+    let config = Config::parse(
+        &crate::diag::Source::new("cxreport.toml", config.to_owned()),
+        root,
+        &mut diags,
+    );
+    let mut loader = Loader::new(root, Some(no_files), &mut diags);
+    let metrics = metrics::parse(
+        &crate::diag::Source::new("data/metrics.toml", metrics.to_owned()),
+        &mut loader,
+    );
+    let Some(recipe) = config.imports.iter().find(|r| r.name == recipe) else {
+        return (None, diags.sorted());
+    };
+    let read = match Export::from_bytes(name, bytes, recipe, &mut diags) {
+        None => data::imported::Read::default(),
+        Some(export) => read_with(export, recipe, &metrics, &mut diags),
+    };
+    let text = (!diags.has_errors() && !read.rows.is_empty()).then(|| read.rows.to_csv());
+    (text, diags.sorted())
 }
 
 /// The rows already in `into`, and its bytes; none when it does not

@@ -120,21 +120,48 @@ impl<'r> Row<'r> {
 impl Export {
     /// Opens an export and reads its header; `None` (reported) when it
     /// cannot be read or has no header. `shown` is its path in messages.
+    /// The extension says whether it is a spreadsheet.
     pub fn open(
         path: &Path,
         shown: &str,
         recipe: &Recipe,
         diags: &mut Diagnostics,
     ) -> anyhow::Result<Option<Export>> {
+        let failed = |e: std::io::Error| anyhow::anyhow!("cannot read {}: {e}", path.display());
         if sheet::is_spreadsheet(path) {
-            return Ok(Self::open_sheet(path, shown, recipe, diags));
+            let bytes = std::fs::read(path).map_err(failed)?;
+            return Ok(Self::sheet(bytes, shown, recipe, diags));
         }
-        let file = std::fs::File::open(path)
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-        let mut input = BufReader::with_capacity(1 << 16, file);
-        let first = input
-            .fill_buf()
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        let file = std::fs::File::open(path).map_err(failed)?;
+        Self::csv(Box::new(file), shown, recipe, diags).map_err(failed)
+    }
+
+    /// [`Export::open`] for an export held in memory, named `name` (the
+    /// fuzzer's way in: every reader, no file system).
+    pub fn from_bytes(
+        name: &str,
+        bytes: Vec<u8>,
+        recipe: &Recipe,
+        diags: &mut Diagnostics,
+    ) -> Option<Export> {
+        if sheet::is_spreadsheet(Path::new(name)) {
+            Self::sheet(bytes, name, recipe, diags)
+        } else {
+            let input = Box::new(std::io::Cursor::new(bytes));
+            Self::csv(input, name, recipe, diags).ok().flatten()
+        }
+    }
+
+    /// A CSV export, read as a stream; its dialect found from the header
+    /// line where the recipe does not say.
+    fn csv(
+        input: Box<dyn Read>,
+        shown: &str,
+        recipe: &Recipe,
+        diags: &mut Diagnostics,
+    ) -> std::io::Result<Option<Export>> {
+        let mut input = BufReader::with_capacity(1 << 16, input);
+        let first = input.fill_buf()?;
         let delimiter = recipe
             .delimiter
             .unwrap_or_else(|| detect_delimiter(first_line(first)));
@@ -190,13 +217,14 @@ impl Export {
         ))
     }
 
-    fn open_sheet(
-        path: &Path,
+    /// A spreadsheet export: the recipe's sheet, whole.
+    fn sheet(
+        bytes: Vec<u8>,
         shown: &str,
         recipe: &Recipe,
         diags: &mut Diagnostics,
     ) -> Option<Export> {
-        let mut grid = match sheet::read(path, recipe.sheet.as_deref()) {
+        let mut grid = match sheet::read(bytes, recipe.sheet.as_deref()) {
             Ok(grid) => grid,
             Err(message) => {
                 diags.error(shown, Pos::START, format!("this file {message}"));

@@ -43,10 +43,10 @@ pub fn is_spreadsheet(path: &Path) -> bool {
     })
 }
 
-/// Reads a sheet: the one named, or the first. `Err` says why it cannot
-/// be read, in words for the import report.
-pub fn read(path: &Path, sheet: Option<&str>) -> Result<Grid, String> {
-    let mut book = calamine::open_workbook_auto(path)
+/// Reads a sheet of a workbook's bytes: the one named, or the first. `Err`
+/// says why it cannot be read, in words for the import report.
+pub fn read(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, String> {
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| format!("cannot be read as a spreadsheet: {e}"))?;
     let names = book.sheet_names();
     let name = match sheet {
