@@ -409,8 +409,18 @@ pub fn read_kpis(
     let dialect = export.dialect.clone();
     let mut problems = Problems::default();
     let mut first_line: HashMap<(Date, Dims), usize> = HashMap::new();
+    // Per column: spreadsheet numbers seen, and whether all were fractions.
+    let mut fractions = vec![(0usize, true); columns.len()];
+    let header: Vec<Pos> = (0..columns.len()).map(|i| export.header_pos(i)).collect();
+    let header_names = export.header.clone();
     export.rows(diags, |row, _| {
         read.rows_read += 1;
+        for (i, col) in columns.iter().enumerate() {
+            if let (Column::Metric(_), Cell::Number(n)) = (col, row.cell(i)) {
+                fractions[i].0 += 1;
+                fractions[i].1 &= (0.0..=1.0).contains(&n);
+            }
+        }
         let Some((date, dims, values)) = kpi_row(row, &columns, metrics, &dialect, &mut problems) else {
             return;
         };
@@ -428,6 +438,22 @@ pub fn read_kpis(
         read.rows.groups.insert((date, dims), values);
     });
     problems.report(&path, diags);
+    // .xls and .ods files do not say which cells show a percentage: 85.3 %
+    // comes as 0.853, and a column of them would be 100 times too small.
+    for (i, &(n, all)) in fractions.iter().enumerate() {
+        if let (Column::Metric(m), true) = (&columns[i], n > 0 && all)
+            && metrics[*m].unit.trim() == "%"
+        {
+            diags.warning(
+                &path,
+                header[i],
+                format!(
+                    "every value of column {:?} is between 0 and 1, but the metric `{}` is in %: if the sheet shows them as percentages (0.853 as 85.3 %), they were read as written; format the column as plain numbers (85.3) or save the export as .xlsx or CSV",
+                    header_names[i], metrics[*m].id
+                ),
+            );
+        }
+    }
     read
 }
 

@@ -545,3 +545,31 @@ fn the_guide_s_recipes_are_valid() {
         assert_eq!(run.code, 0, "{recipe}\n{}", run.stderr);
     }
 }
+
+/// Files saved by a real spreadsheet program (LibreOffice 7, from
+/// tests/fixtures/exports/libreoffice-source.csv): typed dates and times.
+#[test]
+fn xlsx_and_ods_files_saved_by_libreoffice_give_the_same_rows() {
+    let plan = with_recipe(
+        "[import.sheet]\nkind = \"kpis\"\ninto = \"data/kpis/sheet.csv\"\n\
+         columns = { \"Fecha\" = \"date\", \"Cola\" = \"queue\", \"Nivel de servicio\" = \"sla\", \"TMO\" = \"aht\", \"Contactos\" = \"contacts\" }\n",
+    );
+    let expected = "date,queue,metric,value\n\
+                    2026-03-01,soporte,aht,5.533333\n\
+                    2026-03-01,soporte,contacts,80\n\
+                    2026-03-01,soporte,sla,78\n\
+                    2026-03-01,ventas,aht,3.216667\n\
+                    2026-03-01,ventas,contacts,120\n\
+                    2026-03-01,ventas,sla,85.3\n\
+                    2026-03-02,ventas,aht,4\n\
+                    2026-03-02,ventas,contacts,98\n\
+                    2026-03-02,ventas,sla,80.1\n";
+    for name in ["libreoffice.xlsx", "libreoffice.ods"] {
+        let bytes = std::fs::read(fixtures().join("exports").join(name)).unwrap();
+        let file = export(&plan, name, &bytes);
+        let _ = std::fs::remove_file(plan.path("data/kpis/sheet.csv"));
+        let run = plan.run(&["import", "sheet", &file]);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        assert_eq!(plan.read("data/kpis/sheet.csv"), expected, "{name}");
+    }
+}
