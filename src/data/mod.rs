@@ -11,6 +11,7 @@ pub mod audits;
 pub mod contacts;
 pub mod dates;
 pub mod de;
+pub mod dialect;
 pub mod export;
 pub mod flows;
 pub mod imported;
