@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use super::Metric;
+use super::dialect::{Resolved, TimeUnit};
 use super::export::{self, Cell, Export};
 use super::imported::{Dims, Dropped, Problems, Read, cell_date, describe, match_columns};
 use super::recipe::{
@@ -99,8 +100,8 @@ pub fn read(
             continue;
         };
         let per = match figure {
-            Figure::Asa | Figure::Aht => match export::seconds_per_unit(&metric.unit) {
-                Some(per) => per,
+            Figure::Asa | Figure::Aht => match TimeUnit::of(&metric.unit) {
+                Some(unit) => unit.seconds(),
                 None => {
                     diags.error(
                         config_path,
@@ -185,25 +186,20 @@ pub fn read(
             Cell::Text(t) if last_date.as_ref().is_some_and(|(raw, _)| raw == t) => {
                 last_date.as_ref().map(|(_, d)| *d)
             }
-            Cell::Text(t) if !is_datetime => {
-                match export::date(t, dialect.date_format.as_deref()) {
-                    Ok(d) => {
-                        last_date = Some((t.to_owned(), d));
-                        Some(d)
-                    }
-                    Err(m) => {
-                        problems.add(date_col, "date", row.pos(date_col), || m);
-                        None
-                    }
+            Cell::Text(t) if !is_datetime => match dialect.date(t) {
+                Ok(d) => {
+                    last_date = Some((t.to_owned(), d));
+                    Some(d)
                 }
-            }
+                Err(m) => {
+                    let message = || export::message(m, t, &dialect);
+                    problems.add(date_col, format!("{m:?}"), row.pos(date_col), message);
+                    None
+                }
+            },
             Cell::Text(t) => match minutes.day(t) {
                 Some(d) => Some(d),
-                None => match export::datetime_day(
-                    t,
-                    dialect.date_format.as_deref(),
-                    settings.timezone.as_ref(),
-                ) {
+                None => match export::datetime_day(t, &dialect, settings.timezone.as_ref()) {
                     Ok(d) => {
                         if dialect.date_format.is_none() {
                             minutes.keep(t, d, settings.timezone.as_ref());
@@ -216,7 +212,7 @@ pub fn read(
                     }
                 },
             },
-            cell => match cell_date(cell, None) {
+            cell => match cell_date(cell, &dialect) {
                 Ok(d) => Some(d),
                 Err((kind, m)) => {
                     problems.add(date_col, kind, row.pos(date_col), || m);
@@ -419,20 +415,15 @@ fn split_seconds(cell: &str) -> Option<(&str, &str)> {
 
 /// A wait or handle time in seconds: a number of seconds, `h:mm:ss`, or a
 /// spreadsheet's duration.
-fn seconds_of(cell: Cell<'_>, dialect: &export::Dialect) -> Result<f64, String> {
+fn seconds_of(cell: Cell<'_>, dialect: &Resolved) -> Result<f64, String> {
+    let not_time =
+        |t: &str| format!("{t:?} is neither a number of seconds nor a duration such as 0:01:05");
     let s = match cell {
         Cell::Number(n) => n,
         Cell::Duration(s) => s,
-        // Durations first: the general number parser would make an error
-        // message for each before giving up.
-        Cell::Text(t) if t.contains(':') => export::duration_seconds(t).ok_or_else(|| {
-            format!("{t:?} is neither a number of seconds nor a duration such as 0:01:05")
-        })?,
-        Cell::Text(t) => match super::table::parse_number(t) {
-            Ok(Some(v)) => v,
-            _ => export::number(t, dialect.decimal).map_err(|_| {
-                format!("{t:?} is neither a number of seconds nor a duration such as 0:01:05")
-            })?,
+        Cell::Text(t) => match dialect.value(t, Some(TimeUnit::Seconds)) {
+            Ok(Some(s)) => s,
+            _ => return Err(not_time(t)),
         },
         other => return Err(format!("{} is not a time", describe(other))),
     };

@@ -2,20 +2,20 @@
 //! cells, from a CSV file in any common dialect (streamed, so a log of
 //! millions of rows is never in memory) or from a spreadsheet's sheet.
 //!
-//! Layer 1 (records). The cells of a CSV file are text, read here in the
-//! recipe's dialect (delimiter, decimal separator, date pattern, `%` signs,
-//! `h:mm:ss` durations); a spreadsheet's cells come typed (see `sheet`).
-//!
-//! The dialect functions at the end (`number`, `duration_seconds`, `date`)
-//! stand in for `data::dialect` (issue 17), which is being written beside
-//! this; they are small on purpose so that the two can be unified.
+//! Layer 1 (records). The cells of a CSV file are text, read in the
+//! recipe's dialect with `data::dialect`, as the plan's own files are
+//! (delimiter, decimal separator, date pattern, `%` signs, `h:mm:ss`
+//! durations); a spreadsheet's cells come typed (see `sheet`). What this
+//! adds for imports: the messages name the recipe's keys, not `[csv]`, and
+//! a date-time's day can be taken in a time zone.
 
 use std::io::{BufRead as _, BufReader, Read};
 use std::path::Path;
 
 use jiff::civil::Date;
 
-use super::recipe::{Decimal, Recipe};
+use super::dialect::{Decimal, Mistake, Resolved};
+use super::recipe::Recipe;
 use super::sheet::{self, Grid, Value};
 use crate::diag::{Diagnostics, Pos};
 
@@ -41,18 +41,10 @@ pub struct Export {
     /// As shown in messages: the path given on the command line.
     pub path: String,
     pub header: Vec<String>,
-    /// The dialect the cells are read in.
-    pub dialect: Dialect,
+    /// The dialect the cells are read in (a spreadsheet's typed cells need
+    /// only its `date_format`, for dates typed as text).
+    pub dialect: Resolved,
     body: Body,
-}
-
-/// How a CSV file's text cells are read (spreadsheets need only `date_format`
-/// for dates typed as text).
-#[derive(Debug, Clone)]
-pub struct Dialect {
-    pub delimiter: u8,
-    pub decimal: Decimal,
-    pub date_format: Option<String>,
 }
 
 enum Body {
@@ -161,19 +153,8 @@ impl Export {
         diags: &mut Diagnostics,
     ) -> std::io::Result<Option<Export>> {
         let mut input = BufReader::with_capacity(1 << 16, input);
-        let first = input.fill_buf()?;
-        let delimiter = recipe
-            .delimiter
-            .unwrap_or_else(|| detect_delimiter(first_line(first)));
-        let dialect = Dialect {
-            delimiter,
-            decimal: recipe.decimal.unwrap_or(if delimiter == b';' {
-                Decimal::Comma
-            } else {
-                Decimal::Point
-            }),
-            date_format: recipe.date_format.clone(),
-        };
+        let dialect = recipe.dialect.resolve(input.fill_buf()?);
+        let delimiter = dialect.delimiter;
         if recipe.sheet.is_some() {
             diags.warning(
                 shown,
@@ -260,10 +241,10 @@ impl Export {
         while names.last().is_some_and(String::is_empty) {
             names.pop();
         }
-        let dialect = Dialect {
+        let dialect = Resolved {
             delimiter: b',',
-            decimal: recipe.decimal.unwrap_or(Decimal::Point),
-            date_format: recipe.date_format.clone(),
+            decimal: recipe.dialect.decimal.unwrap_or(Decimal::Point),
+            date_format: recipe.dialect.date_format.clone(),
         };
         grid.first_row += 1;
         Self::checked(shown, names, dialect, Body::Sheet(grid), diags)
@@ -273,7 +254,7 @@ impl Export {
     fn checked(
         shown: &str,
         header: Vec<String>,
-        dialect: Dialect,
+        dialect: Resolved,
         body: Body,
         diags: &mut Diagnostics,
     ) -> Option<Export> {
@@ -365,148 +346,32 @@ impl Export {
     }
 }
 
-/// The first line of a file's first bytes, without a byte-order mark.
-fn first_line(bytes: &[u8]) -> &[u8] {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
-    &bytes[..end]
-}
-
-/// The delimiter of a header line: whichever of `,` `;` tab `|` it has most
-/// of outside quotes (`,` when it has none, a file of one column).
-pub fn detect_delimiter(line: &[u8]) -> u8 {
-    let mut counts = [0usize; 4];
-    let candidates = [b',', b';', b'\t', b'|'];
-    let mut quoted = false;
-    for &b in line {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if !quoted && let Some(i) = candidates.iter().position(|&c| c == b) {
-            counts[i] += 1;
-        }
-    }
-    let (best, n) = counts
-        .iter()
-        .enumerate()
-        .max_by_key(|&(i, n)| (*n, std::cmp::Reverse(i)))
-        .unwrap_or((0, &0));
-    if *n == 0 { b',' } else { candidates[best] }
-}
-
-/// A number written in `decimal`'s convention: `85,3`, `1.234,5`,
-/// `85,3 %` (the `%` is dropped: the metric's unit says it is a
-/// percentage), `-2`. Grouping separators must group by three, so that
-/// `85,3` in a file read with `decimal = "."` is an error, never 853.
-pub fn number(cell: &str, decimal: Decimal) -> Result<f64, String> {
-    let text = cell
-        .trim()
-        .trim_end_matches('%')
-        .trim_end_matches(['\u{a0}', '\u{202f}', ' ']);
-    let (point, group) = match decimal {
-        Decimal::Point => ('.', ','),
-        Decimal::Comma => (',', '.'),
-    };
-    let not_number = || {
-        let other = match decimal {
-            Decimal::Point => ",",
-            Decimal::Comma => ".",
-        };
-        if text.contains(group) && !text.contains(point) && text.matches(group).count() == 1 {
-            format!(
-                "{cell:?} is not a number with decimal {:?}; if the export uses {other:?} for decimals, set `decimal = \"{other}\"` in the recipe",
-                point.to_string()
-            )
-        } else {
-            format!("{cell:?} is not a number")
-        }
-    };
-    let (int, frac) = match text.split_once(point) {
-        Some((i, f)) => (i, Some(f)),
-        None => (text, None),
-    };
-    let (sign, int) = match int.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", int.strip_prefix('+').unwrap_or(int)),
-    };
-    // Spaces (plain and no-break) also group thousands in many locales.
-    let groups: Vec<&str> = int.split([group, ' ', '\u{a0}', '\u{202f}']).collect();
-    let grouped = groups.len() > 1;
-    let valid_groups = !grouped
-        || (!groups[0].is_empty()
-            && groups[0].len() <= 3
-            && groups[1..].iter().all(|g| g.len() == 3));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let frac_ok = frac.is_none_or(|f| !f.is_empty() && digits(f));
-    if !valid_groups
-        || !groups.iter().all(|g| digits(g))
-        || !frac_ok
-        || (int.is_empty() && frac.is_none())
-    {
-        return Err(not_number());
-    }
-    let mut plain = String::with_capacity(text.len());
-    plain.push_str(sign);
-    groups.iter().for_each(|g| plain.push_str(g));
-    if plain.len() == sign.len() {
-        plain.push('0');
-    }
-    if let Some(f) = frac {
-        plain.push('.');
-        plain.push_str(f);
-    }
-    let value: f64 = plain.parse().map_err(|_| not_number())?;
-    super::plan_number(value, &format!("{cell:?}"))
-}
-
-/// `h:mm:ss`, `mm:ss` (`0:05:32`, `5:32`, `1:02:03.5`) in seconds.
-pub fn duration_seconds(cell: &str) -> Option<f64> {
-    // A contact log has one or two of these on each of millions of rows:
-    // read without allocating.
-    let mut parts = cell.trim().split(':');
-    let (a, b, c) = (parts.next()?, parts.next()?, parts.next());
-    if parts.next().is_some() {
-        return None;
-    }
-    let whole = |s: &str| -> Option<u64> {
-        if s.is_empty() || s.len() > 9 || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        s.parse().ok()
-    };
-    let (hours, minutes, last) = match c {
-        Some(last) if b.len() == 2 => (whole(a)?, whole(b)?, last),
-        Some(_) => return None,
-        None => (0, whole(a)?, b),
-    };
-    let (secs, frac) = match last.find(['.', ',']) {
-        Some(i) => (&last[..i], &last[i + 1..]),
-        None => (last, ""),
-    };
-    if secs.len() != 2 || !frac.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 9 {
-        return None;
-    }
-    let seconds = whole(secs)?;
-    if seconds >= 60 || (c.is_some() && minutes >= 60) {
-        return None;
-    }
-    let fraction = if frac.is_empty() {
-        0.0
+/// What a mistake in a cell of an export says: the recipe's keys fix it,
+/// where `data::dialect`'s own messages name `[csv]`.
+pub fn message(mistake: Mistake, cell: &str, dialect: &Resolved) -> String {
+    let default = if dialect.delimiter == b';' {
+        " (the default in a `;`-separated file)"
     } else {
-        whole(frac)? as f64 / 10f64.powi(frac.len() as i32)
+        ""
     };
-    Some((hours * 3600 + minutes * 60 + seconds) as f64 + fraction)
-}
-
-/// A date written with `format` (a strftime pattern), or as ISO
-/// (`2026-10-31`, or a date-time truncated to its date) without one.
-pub fn date(cell: &str, format: Option<&str>) -> Result<Date, String> {
-    match format {
-        None => super::table::parse_date(cell).map_err(|_| {
-            format!("{cell:?} is not an ISO date (YYYY-MM-DD); if the export writes dates another way, set `date_format` in the recipe, such as \"%d/%m/%Y\"")
-        }),
-        Some(pattern) => jiff::fmt::strtime::parse(pattern, cell)
-            .and_then(|tm| tm.to_date())
-            .map_err(|_| format!("{cell:?} is not a date written as {pattern:?}")),
+    match mistake {
+        Mistake::DecimalComma => format!(
+            "{cell:?} is not a number with decimal \".\"; if the export uses \",\" for decimals, set `decimal = \",\"` in the recipe"
+        ),
+        Mistake::DecimalPoint => format!(
+            "{cell:?} is not a number with decimal \",\"{default}; if the export uses \".\" for decimals, set `decimal = \".\"` in the recipe"
+        ),
+        Mistake::NotIso => format!(
+            "{cell:?} is not an ISO date (YYYY-MM-DD); if the export writes dates another way, set `date_format` in the recipe, such as \"%d/%m/%Y\""
+        ),
+        Mistake::NotADate | Mistake::NotInFormat => match &dialect.date_format {
+            Some(f) => format!("{cell:?} is not a date written as {:?}", f.as_str()),
+            None => format!("{cell:?} is not a date (YYYY-MM-DD)"),
+        },
+        Mistake::Duration => format!(
+            "{cell:?} is a duration, but the metric's unit is not one of time; set its `unit` to \"s\", \"min\" or \"h\" in data/metrics.toml"
+        ),
+        other => other.message(cell, dialect),
     }
 }
 
@@ -514,17 +379,20 @@ pub fn date(cell: &str, format: Option<&str>) -> Result<Date, String> {
 /// (`2026-10-01T23:30:00Z`) and the recipe names one, else as written.
 pub fn datetime_day(
     cell: &str,
-    format: Option<&str>,
+    dialect: &Resolved,
     zone: Option<&jiff::tz::TimeZone>,
 ) -> Result<Date, String> {
-    let bad = || match format {
-        Some(p) => format!("{cell:?} is not a date and time written as {p:?}"),
+    let bad = || match &dialect.date_format {
+        Some(p) => format!(
+            "{cell:?} is not a date and time written as {:?}",
+            p.as_str()
+        ),
         None => format!(
             "{cell:?} is not an ISO date and time (2026-10-01T08:30:00, with or without an offset); set `date_format` in the recipe, such as \"%d/%m/%Y %H:%M:%S\""
         ),
     };
-    if let Some(pattern) = format {
-        let tm = jiff::fmt::strtime::parse(pattern, cell).map_err(|_| bad())?;
+    if let Some(pattern) = &dialect.date_format {
+        let tm = jiff::fmt::strtime::parse(pattern.as_str(), cell).map_err(|_| bad())?;
         if let (Some(zone), Ok(ts)) = (zone, tm.to_timestamp()) {
             return Ok(ts.to_zoned(zone.clone()).date());
         }
@@ -533,82 +401,42 @@ pub fn datetime_day(
     if let (Some(zone), Ok(ts)) = (zone, cell.parse::<jiff::Timestamp>()) {
         return Ok(ts.to_zoned(zone.clone()).date());
     }
-    super::table::parse_date(cell).map_err(|_| bad())
-}
-
-/// How many seconds one unit of a metric is, for a unit of time.
-pub fn seconds_per_unit(unit: &str) -> Option<f64> {
-    Some(match super::recipe::fold(unit).as_str() {
-        "ms" | "milliseconds" => 0.001,
-        "s" | "sec" | "secs" | "second" | "seconds" | "seg" | "segundos" => 1.0,
-        "min" | "mins" | "minute" | "minutes" | "minutos" => 60.0,
-        "h" | "hr" | "hrs" | "hour" | "hours" | "horas" => 3600.0,
-        _ => return None,
-    })
+    super::dialect::iso_date(cell).map_err(|_| bad())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::dialect::Dialect;
 
     #[test]
-    fn delimiters_are_found_outside_quotes() {
-        assert_eq!(detect_delimiter(b"a;b;c"), b';');
-        assert_eq!(detect_delimiter(b"\"a,b\";c"), b';');
-        assert_eq!(detect_delimiter(b"a\tb"), b'\t');
-        assert_eq!(detect_delimiter(b"a|b|c,d"), b'|');
-        assert_eq!(detect_delimiter(b"abc"), b',');
-    }
-
-    #[test]
-    fn numbers_in_both_conventions() {
-        assert_eq!(number("85,3 %", Decimal::Comma), Ok(85.3));
-        assert_eq!(number("1.234,5", Decimal::Comma), Ok(1234.5));
-        assert_eq!(number("1,234.5", Decimal::Point), Ok(1234.5));
-        assert_eq!(number("-2", Decimal::Point), Ok(-2.0));
-        assert_eq!(number("12%", Decimal::Point), Ok(12.0));
-        assert_eq!(number("1 234", Decimal::Point), Ok(1234.0));
+    fn messages_name_the_recipe_s_keys() {
+        let iso = Resolved::default();
         assert_eq!(
-            number("85,3", Decimal::Point),
-            Err("\"85,3\" is not a number with decimal \".\"; if the export uses \",\" for decimals, set `decimal = \",\"` in the recipe".into())
+            message(Mistake::NotIso, "31/10/2026", &iso),
+            "\"31/10/2026\" is not an ISO date (YYYY-MM-DD); if the export writes dates another way, set `date_format` in the recipe, such as \"%d/%m/%Y\""
         );
-        assert!(number("1,23,4", Decimal::Point).is_err());
-        assert!(number("n/a", Decimal::Point).is_err());
-        assert!(number("", Decimal::Point).is_err());
-        assert!(number("-", Decimal::Point).is_err());
-        assert!(number("1e999", Decimal::Point).is_err());
+        let semicolon = Dialect::default().resolve(b"a;b");
+        assert_eq!(
+            message(Mistake::DecimalPoint, "85.3", &semicolon),
+            "\"85.3\" is not a number with decimal \",\" (the default in a `;`-separated file); if the export uses \".\" for decimals, set `decimal = \".\"` in the recipe"
+        );
     }
 
     #[test]
-    fn durations() {
-        assert_eq!(duration_seconds("0:03:13"), Some(193.0));
-        assert_eq!(duration_seconds("5:32"), Some(332.0));
-        assert_eq!(duration_seconds("1:02:03,5"), Some(3723.5));
-        assert_eq!(duration_seconds("0:61:00"), None);
-        assert_eq!(duration_seconds("12"), None);
-        assert_eq!(duration_seconds("a:bc"), None);
-    }
-
-    #[test]
-    fn dates_with_and_without_a_pattern() {
+    fn days_of_date_times_in_a_zone() {
         let d = jiff::civil::date(2026, 10, 31);
-        assert_eq!(date("31/10/2026", Some("%d/%m/%Y")), Ok(d));
-        assert_eq!(date("2026-10-31", None), Ok(d));
-        assert!(
-            date("31/10/2026", None)
-                .unwrap_err()
-                .contains("date_format")
-        );
+        let iso = Resolved::default();
         let utc = jiff::tz::TimeZone::UTC;
         let madrid = jiff::tz::TimeZone::get("Europe/Madrid").expect("tzdb");
         assert_eq!(
-            datetime_day("2026-10-30T23:30:00Z", None, Some(&madrid)),
+            datetime_day("2026-10-30T23:30:00Z", &iso, Some(&madrid)),
             Ok(d)
         );
         assert_eq!(
-            datetime_day("2026-10-30T23:30:00Z", None, Some(&utc)),
+            datetime_day("2026-10-30T23:30:00Z", &iso, Some(&utc)),
             Ok(jiff::civil::date(2026, 10, 30))
         );
-        assert_eq!(datetime_day("2026-10-31 08:00", None, Some(&madrid)), Ok(d));
+        assert_eq!(datetime_day("2026-10-31 08:00", &iso, Some(&madrid)), Ok(d));
     }
 }

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use jiff::civil::Date;
 
 use super::Metric;
+use super::dialect::{Mistake, Resolved, TimeUnit};
 use super::export::{self, Cell, Export, Row};
 use super::recipe::{Recipe, fold};
 use crate::diag::{Diagnostics, Pos, did_you_mean};
@@ -463,7 +464,7 @@ fn kpi_row(
     row: &Row<'_>,
     columns: &[Column],
     metrics: &[Metric],
-    dialect: &export::Dialect,
+    dialect: &Resolved,
     problems: &mut Problems,
 ) -> Option<(Date, Dims, Values)> {
     let mut ok = true;
@@ -476,7 +477,7 @@ fn kpi_row(
         let pos = row.pos(i);
         match col {
             Column::Skip => {}
-            Column::Date => match cell_date(cell, dialect.date_format.as_deref()) {
+            Column::Date => match cell_date(cell, dialect) {
                 Ok(d) => date = Some(d),
                 Err((kind, message)) => {
                     problems.add(i, kind, pos, || message);
@@ -526,19 +527,24 @@ fn kpi_row(
 }
 
 /// A problem's kind (for [`Problems`]) and message.
-type CellError = (&'static str, String);
+type CellError = (Cow<'static, str>, String);
 
-/// A date cell: typed by a spreadsheet, or text in the recipe's pattern.
-pub fn cell_date(cell: Cell<'_>, format: Option<&str>) -> Result<Date, CellError> {
+/// A mistake in a text cell, as [`Problems`] groups it.
+fn mistake(m: Mistake, cell: &str, dialect: &Resolved) -> CellError {
+    (format!("{m:?}").into(), export::message(m, cell, dialect))
+}
+
+/// A date cell: typed by a spreadsheet, or text in the recipe's dialect.
+pub fn cell_date(cell: Cell<'_>, dialect: &Resolved) -> Result<Date, CellError> {
     match cell {
         Cell::DateTime(dt) => Ok(dt.date()),
-        Cell::Text(t) => export::date(t, format).map_err(|m| ("date", m)),
-        Cell::Empty => Err(("empty-date", "the date is empty".into())),
+        Cell::Text(t) => dialect.date(t).map_err(|m| mistake(m, t, dialect)),
+        Cell::Empty => Err(("empty-date".into(), "the date is empty".into())),
         Cell::Number(n) => Err((
-            "date",
+            "date".into(),
             format!("{n} is a number, not a date: format the column as a date in the spreadsheet"),
         )),
-        other => Err(("date", format!("{} is not a date", describe(other)))),
+        other => Err(("date".into(), format!("{} is not a date", describe(other)))),
     }
 }
 
@@ -546,46 +552,36 @@ pub fn cell_date(cell: Cell<'_>, format: Option<&str>) -> Result<Date, CellError
 /// empty.
 pub fn cell_number(
     cell: Cell<'_>,
-    dialect: &export::Dialect,
+    dialect: &Resolved,
     metric: Option<&Metric>,
 ) -> Result<Option<f64>, CellError> {
-    let seconds = match cell {
-        Cell::Empty => return Ok(None),
-        Cell::Number(n) => {
-            return super::plan_number(n, &n.to_string())
-                .map(Some)
-                .map_err(|m| ("number", m));
-        }
-        Cell::Text(t) => match super::table::parse_number(t) {
-            // A plain `6.25` reads the same in every dialect but a decimal
-            // comma one, where it is six thousand two hundred and fifty
-            // written with a grouping point: left to the dialect.
-            Ok(Some(v)) if dialect.decimal == super::recipe::Decimal::Point || !t.contains('.') => {
-                return Ok(Some(v));
-            }
-            _ => match export::duration_seconds(t) {
-                Some(s) => s,
-                None => {
-                    return export::number(t, dialect.decimal)
-                        .map(Some)
-                        .map_err(|m| ("number", m));
-                }
-            },
-        },
-        Cell::Duration(s) => s,
-        other => return Err(("number", format!("{} is not a number", describe(other)))),
-    };
-    let Some(metric) = metric else {
-        return Err(("duration", "a duration is not a number here".into()));
-    };
-    match export::seconds_per_unit(&metric.unit) {
-        Some(per) => Ok(Some(seconds / per)),
-        None => Err((
-            "duration",
-            format!(
+    let unit = metric.and_then(|m| TimeUnit::of(&m.unit));
+    let duration = |metric: Option<&Metric>| -> CellError {
+        let message = match metric {
+            Some(m) => format!(
                 "this cell is a duration, but the metric `{}` has unit {:?}: give it a unit of time (\"s\", \"min\" or \"h\") in data/metrics.toml",
-                metric.id, metric.unit
+                m.id, m.unit
             ),
+            None => "a duration is not a number here".into(),
+        };
+        ("duration".into(), message)
+    };
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Number(n) => super::plan_number(n, &n.to_string())
+            .map(Some)
+            .map_err(|m| ("number".into(), m)),
+        Cell::Text(t) => match dialect.value(t, unit) {
+            Err(Mistake::Duration) => Err(duration(metric)),
+            other => other.map_err(|m| mistake(m, t, dialect)),
+        },
+        Cell::Duration(s) => match unit {
+            Some(unit) => Ok(Some(s / unit.seconds())),
+            None => Err(duration(metric)),
+        },
+        other => Err((
+            "number".into(),
+            format!("{} is not a number", describe(other)),
         )),
     }
 }

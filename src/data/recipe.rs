@@ -12,6 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::de::{Node, TomlFile};
+use super::dialect::{DateFormat, Decimal, Dialect, parse_delimiter};
 use crate::diag::Pos;
 
 /// What an export holds, and so how it becomes KPI rows.
@@ -23,23 +24,6 @@ pub enum Kind {
     Kpis,
     /// One row per call or chat: aggregated into daily KPI rows.
     Contacts,
-}
-
-/// The decimal separator of an export's numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decimal {
-    Point,
-    Comma,
-}
-
-impl Decimal {
-    /// The separator itself.
-    pub fn byte(self) -> u8 {
-        match self {
-            Decimal::Point => b'.',
-            Decimal::Comma => b',',
-        }
-    }
 }
 
 /// How a contact's outcome is counted.
@@ -124,9 +108,9 @@ pub struct Recipe {
     /// Relative to the plan root, with `/`.
     pub into: String,
     pub sheet: Option<String>,
-    pub delimiter: Option<u8>,
-    pub decimal: Option<Decimal>,
-    pub date_format: Option<String>,
+    /// `delimiter`, `decimal` and `date_format`: what is not set is found
+    /// from each export, as for the plan's own files (see `data::dialect`).
+    pub dialect: Dialect,
     pub columns: Vec<Mapping>,
     /// `Some` for `kind = "contacts"`.
     pub contacts: Option<Contacts>,
@@ -215,60 +199,32 @@ pub fn take<'s>(file: &mut TomlFile<'s>, root: &mut Node<'s>) -> Vec<Recipe> {
 /// that belong to the other kind.
 fn check(file: &mut TomlFile<'_>, name: String, raw: RawRecipe, at: usize) -> Option<Recipe> {
     let into = check_into(file, &raw.into);
-    let delimiter = raw.delimiter.as_ref().and_then(|d| {
-        let text = d.get_ref().as_str();
-        match text.as_bytes() {
-            [b @ (b',' | b';' | b'\t' | b'|')] => Some(*b),
-            _ => {
-                file.error(
-                    d.span().start,
-                    format!(
-                        "`delimiter` must be one of \",\", \";\", \"\\t\" (tab) or \"|\", not {text:?}"
-                    ),
-                );
-                None
-            }
+    // The same keys and checks as `[csv]`, in the recipe's own table.
+    let mut setting = |value: &Option<Spanned<String>>,
+                       check: &dyn Fn(&str) -> Result<(), String>| {
+        if let Some(v) = value
+            && let Err(message) = check(v.get_ref())
+        {
+            file.error(v.span().start, message);
         }
-    });
-    let decimal = raw
-        .decimal
-        .as_ref()
-        .and_then(|d| match d.get_ref().as_str() {
-            "." => Some(Decimal::Point),
-            "," => Some(Decimal::Comma),
-            other => {
-                file.error(
-                    d.span().start,
-                    format!("`decimal` must be \".\" or \",\", not {other:?}"),
-                );
-                None
-            }
-        });
-    let date_format = raw.date_format.as_ref().and_then(|f| {
-        let pattern = f.get_ref();
-        // A pattern jiff cannot format a date with is one it cannot parse
-        // one with either (an unknown `%` directive).
-        let sample = jiff::civil::date(2026, 12, 31).to_datetime(jiff::civil::Time::midnight());
-        match jiff::fmt::strtime::format(pattern.as_str(), sample) {
-            Ok(_) if pattern.contains('%') => Some(pattern.clone()),
-            Ok(_) => {
-                file.error(
-                    f.span().start,
-                    format!(
-                        "`date_format` {pattern:?} has no `%` directive: write a pattern such as \"%d/%m/%Y\""
-                    ),
-                );
-                None
-            }
-            Err(e) => {
-                file.error(
-                    f.span().start,
-                    format!("`date_format` {pattern:?} is not a pattern cxreport can read: {e}"),
-                );
-                None
-            }
-        }
-    });
+    };
+    setting(&raw.delimiter, &|t| parse_delimiter(t).map(drop));
+    setting(&raw.decimal, &|t| Decimal::parse(t).map(drop));
+    setting(&raw.date_format, &|t| DateFormat::new(t).map(drop));
+    let dialect = Dialect {
+        delimiter: raw
+            .delimiter
+            .as_ref()
+            .and_then(|d| parse_delimiter(d.get_ref()).ok()),
+        decimal: raw
+            .decimal
+            .as_ref()
+            .and_then(|d| Decimal::parse(d.get_ref()).ok()),
+        date_format: raw
+            .date_format
+            .as_ref()
+            .and_then(|d| DateFormat::new(d.get_ref()).ok()),
+    };
     let mut columns = Vec::new();
     for (header, target) in &raw.columns {
         let pos = file.pos(target.span().start);
@@ -334,9 +290,7 @@ fn check(file: &mut TomlFile<'_>, name: String, raw: RawRecipe, at: usize) -> Op
         kind: raw.kind,
         into: into.unwrap_or_default(),
         sheet: raw.sheet,
-        delimiter,
-        decimal,
-        date_format,
+        dialect,
         columns,
         contacts,
         pos: file.pos(at),
@@ -607,8 +561,12 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         let r = &recipes[0];
         assert_eq!((r.name.as_str(), r.kind), ("banco", Kind::Kpis));
-        assert_eq!(r.delimiter, Some(b';'));
-        assert_eq!(r.decimal, Some(Decimal::Comma));
+        assert_eq!(r.dialect.delimiter, Some(b';'));
+        assert_eq!(r.dialect.decimal, Some(Decimal::Comma));
+        assert_eq!(
+            r.dialect.date_format.as_ref().map(DateFormat::as_str),
+            Some("%d/%m/%Y")
+        );
         assert_eq!(r.columns.len(), 3);
         assert_eq!(r.columns[0].header, "Cola");
         assert_eq!(r.columns[0].pos, Pos::new(8, 55));

@@ -254,7 +254,7 @@ fn a_decimal_comma_in_a_point_file_is_one_problem_with_a_hint_and_nothing_is_wri
     assert_eq!(
         run.stderr,
         "../c.csv:2:3: error: \"85,3\" is not a number with decimal \".\"; if the export uses \",\" for decimals, set `decimal = \",\"` in the recipe (3 rows like this: lines 2, 3, 4)\n\
-         ../c.csv:5:1: error: \"31/02/2026\" is not a date written as \"%d/%m/%Y\"\n\
+         ../c.csv:5:1: error: \"31/02/2026\" is not a calendar date\n\
          2 errors, 0 warnings; nothing was written\n"
     );
     assert!(!plan.path("data/kpis/banco.csv").exists());
