@@ -21,7 +21,9 @@ use jiff::civil::Date;
 use super::Metric;
 use super::dialect::{Resolved, TimeUnit};
 use super::export::{self, Cell, Export};
-use super::imported::{Dims, Dropped, Problems, Read, cell_date, describe, match_columns};
+use super::imported::{
+    Dims, Dropped, Problems, Read, cell_date, describe, match_columns, writable,
+};
 use super::recipe::{
     ContactField, Contacts, Figure, Outcome, Recipe, contact_field, fold, outcome_name,
 };
@@ -219,6 +221,14 @@ pub fn read(
                     None
                 }
             },
+        };
+        let date = match date.map(writable) {
+            Some(Err((kind, message))) => {
+                problems.add(date_col, kind, row.pos(date_col), || message);
+                None
+            }
+            Some(Ok(d)) => Some(d),
+            None => None,
         };
         // The outcome.
         let outcome = match row.cell(outcome_col) {

@@ -537,14 +537,31 @@ fn mistake(m: Mistake, cell: &str, dialect: &Resolved) -> CellError {
 /// A date cell: typed by a spreadsheet, or text in the recipe's dialect.
 pub fn cell_date(cell: Cell<'_>, dialect: &Resolved) -> Result<Date, CellError> {
     match cell {
-        Cell::DateTime(dt) => Ok(dt.date()),
-        Cell::Text(t) => dialect.date(t).map_err(|m| mistake(m, t, dialect)),
+        Cell::DateTime(dt) => writable(dt.date()),
+        Cell::Text(t) => dialect
+            .date(t)
+            .map_err(|m| mistake(m, t, dialect))
+            .and_then(writable),
         Cell::Empty => Err(("empty-date".into(), "the date is empty".into())),
         Cell::Number(n) => Err((
             "date".into(),
             format!("{n} is a number, not a date: format the column as a date in the spreadsheet"),
         )),
         other => Err(("date".into(), format!("{} is not a date", describe(other)))),
+    }
+}
+
+/// A date the canonical file can hold: a year of four digits. A pattern
+/// such as `%d/%m/%Y` reads `01/03/-1` as a date of the year -1, which no
+/// KPI file can be written with (found by the fuzzer).
+pub fn writable(date: Date) -> Result<Date, CellError> {
+    if (1..=9999).contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err((
+            "year".into(),
+            format!("{date} is not a date of the years 1 to 9999"),
+        ))
     }
 }
 
