@@ -236,6 +236,17 @@ fn check(file: &mut TomlFile<'_>, name: String, raw: RawRecipe, at: usize) -> Op
             );
             continue;
         }
+        let own_column = match raw.kind {
+            Kind::Kpis => ["metric", "value"].contains(&text),
+            Kind::Contacts => ["metric", "value", "weight"].contains(&text),
+        };
+        if own_column {
+            file.error(
+                target.span().start,
+                format!("`{text}` cannot name a dimension: the canonical file has a column of its own by that name"),
+            );
+            continue;
+        }
         columns.push(Mapping {
             header: header.clone(),
             target: text.to_owned(),
@@ -614,6 +625,20 @@ mod tests {
         assert_eq!(
             errors,
             ["4:13: unknown key `avg` in [import.c]; did you mean `aht`?"]
+        );
+    }
+
+    #[test]
+    fn a_dimension_cannot_take_a_canonical_column_s_name() {
+        let (recipes, errors) = read(
+            "[import.k]\nkind = \"kpis\"\ninto = \"data/kpis/k.csv\"\ncolumns = { D = \"date\", M = \"metric\" }\n",
+        );
+        assert!(recipes.is_empty());
+        assert_eq!(
+            errors,
+            [
+                "4:29: `metric` cannot name a dimension: the canonical file has a column of its own by that name"
+            ]
         );
     }
 
