@@ -1187,7 +1187,7 @@ attribute_scale = [1, 5]
         }
         out.push('\n');
         paragraph(out, rng, spanish, 2..=5);
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             writeln!(out, "\n## {}\n", h(3))?;
             writeln!(out, "- [x] {}", sentence(rng, spanish))?;
             writeln!(out, "- [ ] {}", sentence(rng, spanish))?;
@@ -1885,7 +1885,7 @@ fn page_topic(i: usize) -> (&'static str, (&'static str, &'static str)) {
 fn page_path(i: usize) -> (String, String) {
     let (section, _) = page_topic(i);
     let subject = SUBJECTS[(i / SECTIONS.len()) % SUBJECTS.len()].replace([' ', '/'], "-");
-    let sub = if i % 2 == 0 {
+    let sub = if i.is_multiple_of(2) {
         format!("{}/", CHANNELS[i % 4])
     } else {
         String::new()

@@ -58,6 +58,24 @@ pub enum Command {
     },
     /// Check the plan without building: every problem, with file:line:col.
     Check(CheckArgs),
+    /// Turn platform exports (CSV, .xlsx, .xls, .ods) into the canonical KPI
+    /// file of the recipe [import.NAME] in cxreport.toml. Days (per
+    /// dimension values) already in that file are replaced, never counted
+    /// twice; an unchanged result leaves the file untouched.
+    Import(ImportArgs),
+}
+
+/// What `import` is given.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The recipe: NAME in [import.NAME] of cxreport.toml.
+    name: String,
+    /// The exports, oldest first: a later file's days replace an earlier one's.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// The plan's root folder.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
 }
 
 /// What `build` is given.
@@ -214,6 +232,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init(args, &term),
         Command::New { what } => new(what),
         Command::Check(args) => check(args, &term),
+        Command::Import(args) => import(args, &term),
     }
 }
 
@@ -339,6 +358,74 @@ impl NewRecord {
             } => (Record::FlowVersion { flow, summary }, args),
         }
     }
+}
+
+/// Imports the exports and prints what was read, dropped and written.
+fn import(args: ImportArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
+    let options = crate::import::Options {
+        root: args.root,
+        recipe: args.name,
+        files: args.files,
+    };
+    let (report, diags) = crate::import::import(&options)?;
+    term.problems(&diags);
+    let Some(r) = report else {
+        return Ok(invalid(&diags, "nothing was written"));
+    };
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    for f in &r.files {
+        let dropped: usize = f.dropped.values().sum();
+        let mut line = format!(
+            "Read {}: {}, {} used",
+            diag::printable(&f.path),
+            plural(f.rows_read, "row"),
+            f.rows_read - dropped
+        );
+        if dropped > 0 {
+            let why: Vec<String> = f
+                .dropped
+                .iter()
+                .map(|(d, n)| format!("{n} {}", d.reason()))
+                .collect();
+            line.push_str(&format!(", {dropped} dropped ({})", why.join(", ")));
+        }
+        line.push_str(&format!(", {}", plural(f.days, "day")));
+        term.say(line);
+        if !f.left_out.is_empty() {
+            let names: Vec<String> = f.left_out.iter().map(|n| format!("{n:?}")).collect();
+            term.say(format!(
+                "note: {}: left out, neither mapped nor a metric: {}",
+                diag::printable(&f.path),
+                diag::printable(&names.join(", "))
+            ));
+        }
+    }
+    let replaced = if r.replaced.is_empty() {
+        "no day replaced".to_owned()
+    } else {
+        format!(
+            "{} replaced ({})",
+            plural(r.replaced.len(), "day"),
+            crate::import::dates_text(&r.replaced)
+        )
+    };
+    if r.written {
+        term.say(format!(
+            "{} {}: {} over {}, {replaced}",
+            term.good("Wrote"),
+            r.into,
+            plural(r.rows, "row"),
+            plural(r.days, "day"),
+        ));
+    } else {
+        term.say(format!(
+            "{} is unchanged: {} over {}",
+            r.into,
+            plural(r.rows, "row"),
+            plural(r.days, "day"),
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Checks the plan, prints every problem and, when asked, the alerts that fail it.

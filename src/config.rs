@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::data::de::{TomlDate, TomlFile};
-use crate::data::redact;
+use crate::data::{recipe, redact};
 use crate::diag::{Diagnostics, Pos, Source};
 
 /// The language of the fixed texts and of number and date formats.
@@ -85,6 +85,9 @@ pub struct Config {
     pub echarts: EchartsSource,
     /// `[strings]`: the plan's own texts by catalogue key (see `i18n`).
     pub strings: BTreeMap<String, String>,
+    /// `[import.NAME]`: the recipes of `cxreport import`, checked here so
+    /// that `check` reports a broken one (see `data::recipe`).
+    pub imports: Vec<recipe::Recipe>,
 }
 
 impl Default for Config {
@@ -107,6 +110,7 @@ impl Default for Config {
             raw_html: false,
             echarts: EchartsSource::Cdn,
             strings: BTreeMap::new(),
+            imports: Vec::new(),
         }
     }
 }
@@ -135,6 +139,8 @@ struct Raw {
     content: Option<RawContent>,
     #[allow(dead_code)]
     strings: Option<BTreeMap<String, String>>,
+    #[allow(dead_code)]
+    import: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -193,6 +199,7 @@ impl Config {
         let charts = take_table::<RawCharts>(&mut file, &mut root, "charts");
         let content = take_table::<RawContent>(&mut file, &mut root, "content");
         let strings = take_strings(&mut file, &mut root);
+        config.imports = recipe::take(&mut file, &mut root);
         if let Some(raw) = file.record::<Raw>(root, "cxreport.toml") {
             if let Some(title) = raw.title {
                 config.title = title;

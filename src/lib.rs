@@ -21,6 +21,7 @@ pub mod diag;
 pub mod diff;
 pub mod git;
 pub mod i18n;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod pages;

@@ -8,16 +8,22 @@
 //! everything that refers to them.
 
 pub mod audits;
+pub mod contacts;
 pub mod dates;
 pub mod de;
+pub mod dialect;
+pub mod export;
 pub mod flows;
+pub mod imported;
 pub mod initiatives;
 pub mod kind;
 pub mod kpis;
 pub mod metrics;
 pub mod okrs;
+pub mod recipe;
 pub mod records;
 pub mod redact;
+pub mod sheet;
 pub mod sprints;
 pub mod surveys;
 pub mod table;

@@ -497,7 +497,7 @@ fn luhn(text: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The control letters of the DNI and NIE, by the number mod 23.

@@ -87,6 +87,22 @@ pub const TARGETS: &[Target] = &[
         path: "content/page.md",
         replaces: &[],
     },
+    // Exports read by `cxreport import` (see `run_import`), not plan files.
+    Target {
+        name: "import-kpis",
+        path: "imports/kpis.csv",
+        replaces: &[],
+    },
+    Target {
+        name: "import-contacts",
+        path: "imports/contacts.csv",
+        replaces: &[],
+    },
+    Target {
+        name: "import-xlsx",
+        path: "imports/kpis.xlsx",
+        replaces: &[],
+    },
 ];
 
 /// The repository root (this crate's manifest directory).
@@ -192,6 +208,10 @@ pub fn run(files: FileMap) -> Outcome {
 }
 
 fn run_into(files: FileMap, outcome: &mut Outcome) -> anyhow::Result<()> {
+    if let Some((path, bytes)) = files.iter().find(|(p, _)| p.starts_with("imports/")) {
+        run_import(&files, path, bytes.clone(), outcome);
+        return Ok(());
+    }
     let (plan, diags) = cxreport::load_files(&root(), Arc::new(files))?;
     outcome.errors = diags
         .iter()
@@ -216,6 +236,85 @@ fn run_into(files: FileMap, outcome: &mut Outcome) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The recipes the import targets' exports are read by, against the seed
+/// plan's catalogue.
+const IMPORTS: &str = r#"
+[import.kpis]
+kind = "kpis"
+into = "data/kpis/kpis.csv"
+date_format = "%d/%m/%Y"
+columns = { "Fecha" = "date", "Cola" = "queue", "Nivel de servicio" = "sla", "TMO" = "aht", "Contactos" = "contacts" }
+
+[import.sheet]
+kind = "kpis"
+into = "data/kpis/sheet.csv"
+columns = { "Fecha" = "date", "Cola" = "queue", "Nivel de servicio" = "sla", "TMO" = "aht", "Contactos" = "contacts" }
+
+[import.contacts]
+kind = "contacts"
+into = "data/kpis/contacts.csv"
+timezone = "Europe/Madrid"
+abandon_short_seconds = 3
+columns = { "started_at" = "datetime", "queue" = "queue", "wait_s" = "wait", "handle" = "handle", "result" = "outcome" }
+outcomes = { answered = ["answered"], abandoned = ["abandoned", "hung up"], ignored = ["test call"] }
+metrics = { offered = "contacts", service_level = "sla", aht = "aht" }
+"#;
+
+/// One export through `cxreport import`'s readers, in memory. What they
+/// write must be a KPI file the build reads without a problem, and read
+/// back it must give the same bytes: a failure otherwise.
+fn run_import(files: &FileMap, path: &str, bytes: Vec<u8>, outcome: &mut Outcome) {
+    let recipe = match path {
+        p if p.contains("contacts") => "contacts",
+        p if p.ends_with(".xlsx") => "sheet",
+        _ => "kpis",
+    };
+    let catalogue = files
+        .get("data/metrics.toml")
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    let (text, diags) = cxreport::import::in_memory(IMPORTS, &catalogue, recipe, path, bytes);
+    outcome.errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    outcome.warnings = diags.len() - outcome.errors;
+    outcome.messages = diags.into_iter().map(|d| d.message).collect();
+    let Some(text) = text else {
+        return;
+    };
+    outcome.rendered = true;
+    outcome.site_files = 1;
+    outcome.site_bytes = text.len();
+    let mut found = cxreport::diag::Diagnostics::default();
+    let mut loader =
+        cxreport::data::Loader::new(&root(), Some(Arc::new(BTreeMap::new())), &mut found);
+    let metrics = cxreport::data::metrics::parse(
+        &cxreport::diag::Source::new("data/metrics.toml", catalogue),
+        &mut loader,
+    );
+    let mut seen = cxreport::data::dates::Seen::default();
+    let kpis = cxreport::data::kpis::parse(
+        "data/kpis/x.csv",
+        text.as_bytes(),
+        &metrics,
+        &mut seen,
+        &mut found,
+    );
+    if let Some(problem) = found
+        .sorted()
+        .into_iter()
+        .find(|d| d.severity == Severity::Error)
+    {
+        outcome.failure = Some(format!(
+            "the canonical file does not load: {}:{}: {}",
+            problem.line, problem.column, problem.message
+        ));
+    } else if cxreport::data::imported::Rows::from_kpis(&kpis).to_csv() != text {
+        outcome.failure = Some("the canonical file read back gives other bytes".to_owned());
+    }
 }
 
 /// The text of a panic payload.

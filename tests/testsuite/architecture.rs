@@ -15,6 +15,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("serve", 6),
     ("diff", 6),
     ("init", 6),
+    ("import", 6),
     ("new", 6),
     ("site", 5),
     ("cache", 5),

@@ -14,6 +14,7 @@ fn every_command_has_help() {
         &["new", "flow-version", "--help"],
         &["diff", "--help"],
         &["serve", "--help"],
+        &["import", "--help"],
     ] {
         let run = run_in(dir.path(), args);
         assert_eq!(run.code, 0, "{args:?}");

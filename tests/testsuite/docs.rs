@@ -31,10 +31,10 @@ fn examples() -> Vec<(String, String)> {
         } else if let Some(heading) = line.strip_prefix("## ") {
             file =
                 (heading.ends_with(".toml") && !heading.contains('*')).then(|| heading.to_owned());
-        } else if let Some(caption) = line.strip_prefix('`').and_then(|l| l.strip_suffix("`:")) {
-            if caption.ends_with(".toml") {
-                file = Some(caption.to_owned());
-            }
+        } else if let Some(caption) = line.strip_prefix('`').and_then(|l| l.strip_suffix("`:"))
+            && caption.ends_with(".toml")
+        {
+            file = Some(caption.to_owned());
         }
     }
     out

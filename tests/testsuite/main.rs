@@ -12,6 +12,7 @@ mod errors;
 mod example;
 mod fuzz_corpus;
 mod history;
+mod import;
 mod incremental;
 mod language;
 mod pages;

@@ -1,0 +1,535 @@
+//! Contact logs (`kind = "contacts"`): one row per call or chat, with its
+//! day, wait, handle time and outcome, aggregated into daily KPI rows per
+//! date and mapped dimension values.
+//!
+//! Layer 1 (records). The log is streamed: what is kept is one tally per
+//! day and combination of dimension values, never the contacts, so memory
+//! grows with days × dimension values and not with the log's length. Only
+//! the mapped columns are read, so names, phone numbers and the like in
+//! the log never reach the output.
+//!
+//! Each figure is written with the weight that makes the build's roll-up of
+//! a week or a month (a `weight`-weighted mean, see `analytics::series`)
+//! equal the figure computed over all of the period's contacts at once:
+//! service level and abandon rate are weighted by the contacts offered,
+//! ASA and AHT by the contacts answered; `offered` is a count, summed.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use super::Metric;
+use super::dialect::{Resolved, TimeUnit};
+use super::export::{self, Cell, Export};
+use super::imported::{
+    Dims, Dropped, Problems, Read, cell_date, describe, match_columns, writable,
+};
+use super::recipe::{
+    ContactField, Contacts, Figure, Outcome, Recipe, contact_field, fold, outcome_name,
+};
+use crate::diag::Diagnostics;
+
+/// The counts of one day and combination of dimension values.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Tally {
+    pub answered: u64,
+    /// Answered within `service_level_seconds`.
+    pub within: u64,
+    /// Abandoned, short abandons left out.
+    pub abandoned: u64,
+    /// Seconds, over answered contacts.
+    pub wait: f64,
+    pub handle: f64,
+}
+
+impl Tally {
+    /// Answered and abandoned: the contacts the figures are over.
+    pub fn offered(&self) -> u64 {
+        self.answered + self.abandoned
+    }
+
+    /// A figure's value (`asa` and `aht` in seconds) and weight, or `None`
+    /// when it has no contacts to be computed over.
+    pub fn figure(&self, figure: Figure) -> Option<(f64, f64)> {
+        let offered = self.offered() as f64;
+        let answered = self.answered as f64;
+        match figure {
+            Figure::Offered => Some((offered, 1.0)),
+            Figure::ServiceLevel if offered > 0.0 => {
+                Some((100.0 * self.within as f64 / offered, offered))
+            }
+            Figure::AbandonRate if offered > 0.0 => {
+                Some((100.0 * self.abandoned as f64 / offered, offered))
+            }
+            Figure::Asa if answered > 0.0 => Some((self.wait / answered, answered)),
+            Figure::Aht if answered > 0.0 => Some((self.handle / answered, answered)),
+            _ => None,
+        }
+    }
+}
+
+/// What a column of the log is read as.
+#[derive(Debug, Clone, PartialEq)]
+enum Column {
+    Field(ContactField),
+    Dimension(String),
+    Skip,
+}
+
+/// Reads a contact log into daily rows of the recipe's metrics.
+pub fn read(
+    export: Export,
+    recipe: &Recipe,
+    settings: &Contacts,
+    metrics: &[Metric],
+    config_path: &str,
+    diags: &mut Diagnostics,
+) -> Read {
+    let mut read = Read::default();
+    // The metric and seconds per unit each figure is written in.
+    let mut outputs: Vec<(Figure, String, f64)> = Vec::new();
+    for (figure, id, pos) in &settings.metrics {
+        let Some(metric) = metrics.iter().find(|m| &m.id == id) else {
+            let hint = crate::diag::hint(id, metrics.iter().map(|m| m.id.as_str()));
+            diags.error(
+                config_path,
+                *pos,
+                format!(
+                    "unknown metric `{id}` in `metrics` of [import.{}]{hint}",
+                    recipe.name
+                ),
+            );
+            continue;
+        };
+        let per = match figure {
+            Figure::Asa | Figure::Aht => match TimeUnit::of(&metric.unit) {
+                Some(unit) => unit.seconds(),
+                None => {
+                    diags.error(
+                        config_path,
+                        *pos,
+                        format!(
+                            "`{}` is a time, but the metric `{id}` has unit {:?}: give it a unit of time (\"s\", \"min\" or \"h\") in data/metrics.toml",
+                            figure.key(),
+                            metric.unit
+                        ),
+                    );
+                    continue;
+                }
+            },
+            _ => 1.0,
+        };
+        outputs.push((*figure, id.clone(), per));
+    }
+    let Some(targets) = match_columns(&export, recipe, config_path, diags) else {
+        return read;
+    };
+    if outputs.len() != settings.metrics.len() {
+        return read;
+    }
+    let columns: Vec<Column> = export
+        .header
+        .iter()
+        .zip(&targets)
+        .map(|(name, target)| match target {
+            Some(t) => {
+                contact_field(t).map_or_else(|| Column::Dimension((*t).to_owned()), Column::Field)
+            }
+            None => {
+                if !name.is_empty() {
+                    read.left_out.push(name.clone());
+                }
+                Column::Skip
+            }
+        })
+        .collect();
+    let find = |f: ContactField| columns.iter().position(|c| *c == Column::Field(f.clone()));
+    let date_col = find(ContactField::Date)
+        .map(|c| (c, false))
+        .or(find(ContactField::DateTime).map(|c| (c, true)));
+    let (Some((date_col, is_datetime)), Some(outcome_col)) =
+        (date_col, find(ContactField::Outcome))
+    else {
+        // The recipe's own check makes sure of both.
+        return read;
+    };
+    let wait_col = find(ContactField::Wait);
+    let handle_col = find(ContactField::Handle);
+    let needs_wait = outputs
+        .iter()
+        .any(|(f, _, _)| matches!(f, Figure::ServiceLevel | Figure::Asa));
+    let needs_handle = outputs.iter().any(|(f, _, _)| *f == Figure::Aht);
+    let dimensions: Vec<(usize, &str)> = columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| match c {
+            Column::Dimension(name) => Some((i, name.as_str())),
+            _ => None,
+        })
+        .collect();
+
+    let path = export.path.clone();
+    let dialect = export.dialect.clone();
+    let mut problems = Problems::default();
+    // Outcome values as written, found by their bytes: folding each row's
+    // value would cost more than all the rest of the row.
+    let mut outcomes: HashMap<String, Option<Outcome>, super::FastHash> = HashMap::default();
+    let mut last_date: Option<(String, Date)> = None;
+    let mut minutes = Minute::default();
+    let mut combos: HashMap<Vec<u8>, u32, super::FastHash> = HashMap::default();
+    let mut combo_dims: Vec<Dims> = Vec::new();
+    let mut tallies: HashMap<(Date, u32), Tally, super::FastHash> = HashMap::default();
+    let mut key = Vec::new();
+    export.rows(diags, |row, _| {
+        read.rows_read += 1;
+        let mut ok = true;
+        // The day.
+        let date = match row.cell(date_col) {
+            Cell::Text(t) if last_date.as_ref().is_some_and(|(raw, _)| raw == t) => {
+                last_date.as_ref().map(|(_, d)| *d)
+            }
+            Cell::Text(t) if !is_datetime => match dialect.date(t) {
+                Ok(d) => {
+                    last_date = Some((t.to_owned(), d));
+                    Some(d)
+                }
+                Err(m) => {
+                    let message = || export::message(m, t, &dialect);
+                    problems.add(date_col, format!("{m:?}"), row.pos(date_col), message);
+                    None
+                }
+            },
+            Cell::Text(t) => match minutes.day(t) {
+                Some(d) => Some(d),
+                None => match export::datetime_day(t, &dialect, settings.timezone.as_ref()) {
+                    Ok(d) => {
+                        if dialect.date_format.is_none() {
+                            minutes.keep(t, d, settings.timezone.as_ref());
+                        }
+                        Some(d)
+                    }
+                    Err(m) => {
+                        problems.add(date_col, "date", row.pos(date_col), || m);
+                        None
+                    }
+                },
+            },
+            cell => match cell_date(cell, &dialect) {
+                Ok(d) => Some(d),
+                Err((kind, m)) => {
+                    problems.add(date_col, kind, row.pos(date_col), || m);
+                    None
+                }
+            },
+        };
+        let date = match date.map(writable) {
+            Some(Err((kind, message))) => {
+                problems.add(date_col, kind, row.pos(date_col), || message);
+                None
+            }
+            Some(Ok(d)) => Some(d),
+            None => None,
+        };
+        // The outcome.
+        let outcome = match row.cell(outcome_col) {
+            Cell::Text(t) => match outcomes.get(t) {
+                Some(o) => *o,
+                None => {
+                    let folded = fold(t);
+                    let o = settings
+                        .outcomes
+                        .iter()
+                        .find(|(v, _)| fold(v) == folded)
+                        .map(|(_, o)| *o);
+                    // Bounded: a log of distinct unknown values must not
+                    // make memory grow with its length.
+                    if outcomes.len() < 1024 {
+                        outcomes.insert(t.to_owned(), o);
+                    }
+                    o
+                }
+            },
+            _ => None,
+        };
+        let Some(outcome) = outcome else {
+            let cell = row.cell(outcome_col);
+            let kind = match cell {
+                Cell::Text(t) => std::borrow::Cow::Owned(format!("outcome {}", fold(t))),
+                _ => "empty-outcome".into(),
+            };
+            problems.add(outcome_col, kind, row.pos(outcome_col), || {
+                format!(
+                    "outcome {} is not in the recipe's `outcomes` ({}): add it to one of them",
+                    describe(cell),
+                    listed(settings)
+                )
+            });
+            return;
+        };
+        // Wait and handle time.
+        let mut seconds =
+            |col: Option<usize>, needed: bool, what: &'static str, ok: &mut bool| -> Option<f64> {
+                let col = col?;
+                match row.cell(col) {
+                    Cell::Empty if needed => {
+                        problems.add(col, what, row.pos(col), || {
+                            format!("the {what} time of an answered contact is empty")
+                        });
+                        *ok = false;
+                        None
+                    }
+                    Cell::Empty => None,
+                    cell => match seconds_of(cell, &dialect) {
+                        Ok(s) => Some(s),
+                        Err(m) => {
+                            problems.add(col, "seconds", row.pos(col), || m);
+                            *ok = false;
+                            None
+                        }
+                    },
+                }
+            };
+        let answered = outcome == Outcome::Answered;
+        let wait = seconds(wait_col, answered && needs_wait, "wait", &mut ok);
+        let handle = seconds(handle_col, answered && needs_handle, "handle", &mut ok);
+        let Some(date) = date else { return };
+        if !ok {
+            return;
+        }
+        match outcome {
+            Outcome::Ignored => {
+                *read.dropped.entry(Dropped::IgnoredOutcome).or_default() += 1;
+                return;
+            }
+            Outcome::Abandoned
+                if settings.abandon_short_seconds > 0.0
+                    && wait.is_some_and(|w| w <= settings.abandon_short_seconds) =>
+            {
+                *read.dropped.entry(Dropped::ShortAbandon).or_default() += 1;
+                return;
+            }
+            _ => {}
+        }
+        // The combination of dimension values, found by the cells' bytes.
+        key.clear();
+        for &(i, _) in &dimensions {
+            let owned;
+            let text = match row.cell(i) {
+                Cell::Text(t) => t,
+                Cell::Empty => "",
+                Cell::Number(n) => {
+                    owned = super::imported::format_number(n);
+                    owned.as_str()
+                }
+                other => {
+                    owned = describe(other);
+                    owned.as_str()
+                }
+            };
+            // The length first: no cell text can make two keys alike.
+            key.extend_from_slice(&text.len().to_le_bytes());
+            key.extend_from_slice(text.as_bytes());
+        }
+        let combo = match combos.get(key.as_slice()) {
+            Some(&c) => c,
+            None => {
+                let mut dims: Dims = Vec::new();
+                let mut at = 0;
+                for &(_, name) in &dimensions {
+                    let len = usize::from_le_bytes(key[at..at + 8].try_into().unwrap_or_default());
+                    let value = String::from_utf8_lossy(&key[at + 8..at + 8 + len]).into_owned();
+                    at += 8 + len;
+                    if !value.is_empty() {
+                        dims.push((name.to_owned(), value));
+                    }
+                }
+                dims.sort();
+                dims.dedup_by(|a, b| a.0 == b.0);
+                let c = combo_dims.len() as u32;
+                combo_dims.push(dims);
+                combos.insert(key.clone(), c);
+                c
+            }
+        };
+        let tally = tallies.entry((date, combo)).or_default();
+        match outcome {
+            Outcome::Answered => {
+                tally.answered += 1;
+                let w = wait.unwrap_or(0.0);
+                if wait.is_some_and(|w| w <= settings.service_level_seconds) {
+                    tally.within += 1;
+                }
+                tally.wait += w;
+                tally.handle += handle.unwrap_or(0.0);
+            }
+            Outcome::Abandoned => tally.abandoned += 1,
+            Outcome::Ignored => {}
+        }
+    });
+    problems.report(&path, diags);
+    for ((date, combo), tally) in tallies {
+        let dims = combo_dims.get(combo as usize).cloned().unwrap_or_default();
+        for (figure, id, per) in &outputs {
+            if let Some((value, weight)) = tally.figure(*figure) {
+                read.rows
+                    .groups
+                    .entry((date, dims.clone()))
+                    .or_default()
+                    .insert(id.clone(), (value / per, weight));
+            }
+        }
+    }
+    read
+}
+
+/// The day of the last ISO date-time read, by its text without the
+/// seconds: a log in time order has many contacts a minute, and reading
+/// each one's instant and zone took more than the rest of its row.
+#[derive(Default)]
+struct Minute {
+    /// `2026-10-01T08:00` and what follows the seconds (`Z`, `+02:00`).
+    text: Option<(String, String)>,
+    day: Date,
+}
+
+impl Minute {
+    /// The day of `cell` when it is in the same minute, written the same
+    /// way, as the one kept.
+    fn day(&self, cell: &str) -> Option<Date> {
+        let (minute, rest) = self.text.as_ref()?;
+        let (m, r) = split_seconds(cell)?;
+        (m == minute && r == rest).then_some(self.day)
+    }
+
+    /// Keeps the day of `cell`, when every instant of its minute falls on
+    /// that day: always without a zone (the day is as written), and in a
+    /// zone whose offset then is whole minutes (all of today's).
+    fn keep(&mut self, cell: &str, day: Date, zone: Option<&jiff::tz::TimeZone>) {
+        let whole_minutes = match zone {
+            None => true,
+            Some(zone) => cell
+                .parse::<jiff::Timestamp>()
+                .is_ok_and(|ts| zone.to_offset(ts).seconds() % 60 == 0),
+        };
+        self.text = split_seconds(cell)
+            .filter(|_| whole_minutes)
+            .map(|(m, r)| (m.to_owned(), r.to_owned()));
+        self.day = day;
+    }
+}
+
+/// `2026-10-01T08:00:05Z` as `2026-10-01T08:00` and `Z`: the text before
+/// the seconds and after them.
+fn split_seconds(cell: &str) -> Option<(&str, &str)> {
+    let b = cell.as_bytes();
+    let seconds = b.get(17..19)?;
+    (b.get(13) == Some(&b':') && b.get(16) == Some(&b':') && seconds.iter().all(u8::is_ascii_digit))
+        .then(|| (&cell[..16], &cell[19..]))
+}
+
+/// A wait or handle time in seconds: a number of seconds, `h:mm:ss`, or a
+/// spreadsheet's duration.
+fn seconds_of(cell: Cell<'_>, dialect: &Resolved) -> Result<f64, String> {
+    let not_time =
+        |t: &str| format!("{t:?} is neither a number of seconds nor a duration such as 0:01:05");
+    let s = match cell {
+        Cell::Number(n) => n,
+        Cell::Duration(s) => s,
+        Cell::Text(t) => match hms(t) {
+            Some(s) => s,
+            None => match dialect.value(t, Some(TimeUnit::Seconds)) {
+                Ok(Some(s)) => s,
+                _ => return Err(not_time(t)),
+            },
+        },
+        other => return Err(format!("{} is not a time", describe(other))),
+    };
+    if (0.0..=super::LARGEST).contains(&s) {
+        Ok(s)
+    } else {
+        Err(format!("{s} is not a time: a time is 0 seconds or more"))
+    }
+}
+
+/// `h:mm:ss` with no fraction (`0:05:32`), the form contact logs write
+/// handle times in, read without allocating: on millions of rows
+/// `dialect::duration_seconds`, which reads every form, took a tenth of the
+/// import's time. Anything else is left to it (`None`).
+fn hms(cell: &str) -> Option<f64> {
+    let b = cell.as_bytes();
+    let n = b.len();
+    if !(7..=9).contains(&n) || b[n - 3] != b':' || b[n - 6] != b':' {
+        return None;
+    }
+    let digit = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
+    let hours = b[..n - 6].iter().try_fold(0u32, |h, &c| {
+        c.is_ascii_digit().then(|| h * 10 + u32::from(c - b'0'))
+    })?;
+    let minutes = digit(n - 5)? * 10 + digit(n - 4)?;
+    let seconds = digit(n - 2)? * 10 + digit(n - 1)?;
+    (minutes < 60 && seconds < 60).then(|| f64::from(hours * 3600 + minutes * 60 + seconds))
+}
+
+/// The recipe's outcomes as a message lists them.
+fn listed(settings: &Contacts) -> String {
+    let mut parts = Vec::new();
+    for o in [Outcome::Answered, Outcome::Abandoned, Outcome::Ignored] {
+        let values: Vec<String> = settings
+            .outcomes
+            .iter()
+            .filter(|(_, x)| *x == o)
+            .map(|(v, _)| format!("{v:?}"))
+            .collect();
+        if !values.is_empty() {
+            parts.push(format!("{}: {}", outcome_name(o), values.join(", ")));
+        }
+    }
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn h_mm_ss_reads_as_the_dialect_reads_it() {
+        for cell in ["0:05:32", "12:00:00", "999:59:59", "1:02:03", "00:00:00"] {
+            assert_eq!(
+                hms(cell),
+                crate::data::dialect::duration_seconds(cell),
+                "{cell}"
+            );
+            assert!(hms(cell).is_some(), "{cell}");
+        }
+        for cell in [
+            "5:32",
+            "0:60:00",
+            "0:05:61",
+            "a:05:32",
+            "0:5:32",
+            "1:02:03.5",
+            "",
+            "-1:00:00",
+        ] {
+            assert_eq!(hms(cell), None, "{cell}");
+        }
+    }
+
+    #[test]
+    fn figures_weigh_by_what_they_are_over() {
+        let t = Tally {
+            answered: 3,
+            within: 2,
+            abandoned: 1,
+            wait: 30.0,
+            handle: 600.0,
+        };
+        assert_eq!(t.figure(Figure::Offered), Some((4.0, 1.0)));
+        assert_eq!(t.figure(Figure::ServiceLevel), Some((50.0, 4.0)));
+        assert_eq!(t.figure(Figure::AbandonRate), Some((25.0, 4.0)));
+        assert_eq!(t.figure(Figure::Asa), Some((10.0, 3.0)));
+        assert_eq!(t.figure(Figure::Aht), Some((200.0, 3.0)));
+        assert_eq!(Tally::default().figure(Figure::Asa), None);
+        assert_eq!(Tally::default().figure(Figure::Offered), Some((0.0, 1.0)));
+    }
+}
