@@ -251,7 +251,8 @@ fn existing(
     std::io::Read::read_to_end(&mut input, &mut bytes)
         .with_context(|| format!("cannot read {}", root.join(into).display()))?;
     let mut seen = data::dates::Seen::default();
-    let kpis = data::kpis::parse(into, bytes.as_slice(), metrics, &mut seen, diags);
+    // A canonical file is long, where no column of numbers needs declaring.
+    let kpis = data::kpis::parse(into, bytes.as_slice(), (metrics, &[]), &mut seen, diags);
     Ok((Rows::from_kpis(&kpis), Some(bytes)))
 }
 
