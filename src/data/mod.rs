@@ -10,6 +10,7 @@
 pub mod audits;
 pub mod dates;
 pub mod de;
+pub mod dialect;
 pub mod flows;
 pub mod initiatives;
 pub mod kind;
