@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::data::de::{TomlDate, TomlFile};
+use crate::data::dialect::{self, DateFormat, Decimal, Dialect};
 use crate::data::redact;
 use crate::diag::{Diagnostics, Pos, Source};
 
@@ -50,6 +51,44 @@ pub struct Declared {
     pub pos: Pos,
 }
 
+/// `[csv]`: the dialect of the plan's CSV files, and of some of its
+/// folders or files (`[csv."data/kpis/banco.csv"]`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Csv {
+    /// `[csv]` itself.
+    pub plan: Dialect,
+    /// A folder's or a file's own settings, by its path from the plan root,
+    /// with where it is written.
+    pub parts: Vec<(Declared, Dialect)>,
+}
+
+impl Csv {
+    /// The dialect of the file at `path` (from the plan root): its own
+    /// settings, over its folders', over `[csv]`'s, key by key.
+    pub fn for_file(&self, path: &str) -> Dialect {
+        let mut parts: Vec<&(Declared, Dialect)> = self
+            .parts
+            .iter()
+            .filter(|(d, _)| covers(&d.name, path))
+            .collect();
+        // The longest path is the most particular.
+        parts.sort_by_key(|(d, _)| std::cmp::Reverse(d.name.len()));
+        parts
+            .iter()
+            .fold(Dialect::default(), |dialect, (_, part)| dialect.or(part))
+            .or(&self.plan)
+    }
+}
+
+/// Whether the part `name` (a folder or a file) holds `path`.
+pub fn covers(name: &str, path: &str) -> bool {
+    let name = name.trim_end_matches('/');
+    path == name
+        || path
+            .strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// The checked settings of a plan.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -85,6 +124,8 @@ pub struct Config {
     pub echarts: EchartsSource,
     /// `[strings]`: the plan's own texts by catalogue key (see `i18n`).
     pub strings: BTreeMap<String, String>,
+    /// `[csv]`: how the plan's CSV files are written.
+    pub csv: Csv,
 }
 
 impl Default for Config {
@@ -107,6 +148,7 @@ impl Default for Config {
             raw_html: false,
             echarts: EchartsSource::Cdn,
             strings: BTreeMap::new(),
+            csv: Csv::default(),
         }
     }
 }
@@ -135,6 +177,16 @@ struct Raw {
     content: Option<RawContent>,
     #[allow(dead_code)]
     strings: Option<BTreeMap<String, String>>,
+    #[allow(dead_code)]
+    csv: Option<serde::de::IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCsv {
+    delimiter: Option<toml::Spanned<String>>,
+    decimal: Option<toml::Spanned<String>>,
+    date_format: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -193,6 +245,7 @@ impl Config {
         let charts = take_table::<RawCharts>(&mut file, &mut root, "charts");
         let content = take_table::<RawContent>(&mut file, &mut root, "content");
         let strings = take_strings(&mut file, &mut root);
+        config.csv = take_csv(&mut file, &mut root);
         if let Some(raw) = file.record::<Raw>(root, "cxreport.toml") {
             if let Some(title) = raw.title {
                 config.title = title;
@@ -444,6 +497,84 @@ fn take_strings(
         }
     }
     strings
+}
+
+/// The folders whose CSV files a part of `[csv]` may name.
+const CSV_FOLDERS: [&str; 2] = ["data/kpis", "data/surveys"];
+
+/// Takes `[csv]` out of the document: its own keys, and its tables, each
+/// a folder or file of the plan with keys of its own.
+fn take_csv<'s>(file: &mut TomlFile<'s>, root: &mut crate::data::de::Node<'s>) -> Csv {
+    let mut csv = Csv::default();
+    let toml::de::DeValue::Table(table) = root.get_mut() else {
+        return csv;
+    };
+    let Some(mut node) = table.remove("csv") else {
+        return csv;
+    };
+    let toml::de::DeValue::Table(entries) = node.get_mut() else {
+        file.error(node.span().start, "`csv` must be a table, written [csv]");
+        return csv;
+    };
+    let parts: Vec<(String, usize)> = entries
+        .iter()
+        .filter(|(_, value)| value.get_ref().is_table())
+        .map(|(key, _)| (key.get_ref().to_string(), key.span().start))
+        .collect();
+    let mut found = Vec::new();
+    for (name, at) in parts {
+        let Some(part) = entries.remove(name.as_str()) else {
+            continue;
+        };
+        let what = format!("[csv.\"{name}\"]");
+        let known = CSV_FOLDERS.iter().any(|folder| covers(folder, &name));
+        if !known {
+            file.error(
+                at,
+                format!("{what}: a table in [csv] names a folder or CSV file of the plan under data/kpis or data/surveys, such as [csv.\"data/kpis/banco.csv\"]"),
+            );
+            continue;
+        }
+        if let Some(raw) = file.record::<RawCsv>(part, &what) {
+            let declared = Declared {
+                name: name.clone(),
+                file: file.src.path.clone(),
+                pos: file.pos(at),
+            };
+            found.push((declared, read_dialect(file, raw)));
+        }
+    }
+    csv.parts = found;
+    if let Some(raw) = file.record::<RawCsv>(node, "[csv]") {
+        csv.plan = read_dialect(file, raw);
+    }
+    csv
+}
+
+/// Checks the keys of a dialect, each at its place; a bad one is left out.
+fn read_dialect(file: &mut TomlFile<'_>, raw: RawCsv) -> Dialect {
+    let mut out = Dialect::default();
+    let mut check = |value: Option<toml::Spanned<String>>,
+                     read: &mut dyn FnMut(&str) -> Result<(), String>| {
+        if let Some(value) = value
+            && let Err(message) = read(value.get_ref())
+        {
+            file.error(value.span().start, message);
+        }
+    };
+    check(raw.delimiter, &mut |text| {
+        out.delimiter = Some(dialect::parse_delimiter(text)?);
+        Ok(())
+    });
+    check(raw.decimal, &mut |text| {
+        out.decimal = Some(Decimal::parse(text)?);
+        Ok(())
+    });
+    check(raw.date_format, &mut |text| {
+        out.date_format = Some(DateFormat::new(text)?);
+        Ok(())
+    });
+    out
 }
 
 /// Takes `[key]` out of the document and reads it on its own, so that its

@@ -1217,4 +1217,69 @@ mod tests {
             2
         );
     }
+
+    /// The fast path gives `str::parse`'s value to the bit, and leaves
+    /// every other form to it.
+    #[test]
+    fn plain_decimals_read_as_the_general_parser_reads_them() {
+        let mut rng = crate::rng::Rng::new(0x2545_f491_4f6c_dd1d);
+        let mut next = || rng.next_u64();
+        for _ in 0..200_000 {
+            let digits = (next() % 15 + 1) as usize;
+            let mut text: String = (0..digits)
+                .map(|_| char::from(b'0' + (next() % 10) as u8))
+                .collect();
+            let dot = (next() % (digits as u64 + 1)) as usize;
+            if dot > 0 && dot < digits {
+                text.insert(dot, '.');
+            }
+            if next() % 2 == 0 {
+                text.insert(0, '-');
+            }
+            let fast = plain_decimal(&text, b'.').expect("a plain decimal");
+            let general: f64 = text.parse().expect("a number");
+            assert_eq!(fast.to_bits(), general.to_bits(), "{text}");
+            // The same digits with a decimal comma, the same value.
+            let comma = plain_decimal(&text.replace('.', ","), b',').expect("a plain decimal");
+            assert_eq!(comma.to_bits(), general.to_bits(), "{text}");
+        }
+        for text in [
+            "0.1",
+            "0.3",
+            "-0",
+            "-0.0",
+            "007",
+            "999999999999999",
+            "0.00000000000001",
+        ] {
+            let general: f64 = text.parse().expect("a number");
+            assert_eq!(
+                plain_decimal(text, b'.').map(f64::to_bits),
+                Some(general.to_bits())
+            );
+        }
+        for text in [
+            "",
+            "-",
+            ".",
+            "5.",
+            ".5",
+            "-.5",
+            "+5",
+            "1e3",
+            "1,5",
+            "1.2.3",
+            "--1",
+            "1-",
+            " 1",
+            "0x10",
+            "inf",
+            "NaN",
+            "1234567890123456",
+            "0.1234567890123456",
+            "١",
+        ] {
+            assert_eq!(plain_decimal(text, b'.'), None, "{text}");
+        }
+    }
 }

@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use jiff::civil::Date;
 
 use super::Metric;
-use super::table::{Row, Table, parse_date, parse_number};
+use super::dialect::{Dialect, Mistake, Mistakes, Resolved, TimeUnit};
+use super::table::{Row, Table};
 use crate::diag::{Diagnostics, Pos, did_you_mean, hint};
 
 /// One value of one metric on one date.
@@ -138,18 +139,25 @@ enum Column {
     Dimension(String),
 }
 
-/// Reads one KPI file, as a part of the data to [`Kpis::append`].
+/// Reads one KPI file, written in `dialect`, as a part of the data to
+/// [`Kpis::append`].
 pub fn parse(
     path: &str,
     input: impl std::io::Read,
+    dialect: &Dialect,
     metrics: &[Metric],
     seen: &mut super::dates::Seen,
     diags: &mut Diagnostics,
 ) -> Kpis {
     let mut kpis = Kpis::default();
-    let Some(table) = Table::open(path, input, diags) else {
+    let Some(table) = Table::open(path, input, dialect, diags) else {
         return kpis;
     };
+    let dialect = table.dialect.clone();
+    let header = table.header.clone();
+    // Which metrics a duration (`0:05:32`) is read in.
+    let units: Vec<Option<TimeUnit>> = metrics.iter().map(|m| TimeUnit::of(&m.unit)).collect();
+    let mut mistakes = Mistakes::default();
     let Some(columns) = columns(&table, metrics, diags) else {
         return kpis;
     };
@@ -170,8 +178,15 @@ pub fn parse(
     let mut values = Vec::new();
     table.rows(diags, |row, diags| {
         values.clear();
-        let Some((date, weight)) = read_row(path, row, &columns, metrics, &mut values, diags)
-        else {
+        let cells = Cells {
+            path,
+            dialect: &dialect,
+            header: &header,
+            columns: &columns,
+            metrics,
+            units: &units,
+        };
+        let Some((date, weight)) = cells.read_row(row, &mut values, &mut mistakes, diags) else {
             return;
         };
         seen.note(date, row.pos(date_column.unwrap_or(0)));
@@ -205,6 +220,7 @@ pub fn parse(
             });
         }
     });
+    mistakes.report(path, &dialect, diags);
     for (metric, obs) in metrics.iter().zip(series) {
         if !obs.is_empty() {
             kpis.series.insert(metric.id.clone(), obs);
@@ -213,89 +229,134 @@ pub fn parse(
     kpis
 }
 
-/// Reads one row: its date, its weight and, into `values`, each metric's
-/// value (by catalogue index). Every bad cell is reported, and a row with
-/// any is skipped.
-fn read_row(
-    path: &str,
-    row: &Row,
-    columns: &[Column],
-    metrics: &[Metric],
-    values: &mut Vec<(usize, f64)>,
-    diags: &mut Diagnostics,
-) -> Option<(Date, f64)> {
-    let mut ok = true;
-    let mut date = None;
-    let mut weight = None;
-    let mut long_metric = None;
-    let mut long_value = None;
-    let mut fail = |col: usize, name: &str, message: String, diags: &mut Diagnostics| {
-        diags.error(path, row.pos(col), format!("column '{name}': {message}"));
-        ok = false;
-    };
-    for (i, col) in columns.iter().enumerate() {
-        let cell = row.cell(i);
-        match col {
-            Column::Date => match parse_date(cell) {
-                Ok(d) => date = Some(d),
-                Err(_) if cell.is_empty() => fail(i, "date", "the date is empty".into(), diags),
-                Err(e) => fail(i, "date", e, diags),
-            },
-            Column::Weight => match parse_number(cell) {
-                Ok(Some(w)) if w >= 0.0 => weight = Some(w),
-                Ok(Some(_)) => fail(
-                    i,
-                    "weight",
-                    format!("{cell} is negative; a weight is a volume, 0 or more"),
-                    diags,
-                ),
-                Ok(None) => weight = Some(f64::NAN),
-                Err(e) => fail(i, "weight", e, diags),
-            },
-            Column::MetricName => {
-                if let Some(m) = metrics.iter().position(|m| m.id == cell) {
-                    long_metric = Some(m);
-                } else if cell.is_empty() {
-                    fail(i, "metric", "the metric is empty".into(), diags);
-                } else {
-                    let hint = hint(cell, metrics.iter().map(|m| m.id.as_str()));
-                    fail(i, "metric", format!("unknown metric `{cell}`{hint}"), diags);
+/// What reading a row needs of its file.
+struct Cells<'a> {
+    path: &'a str,
+    dialect: &'a Resolved,
+    header: &'a [String],
+    columns: &'a [Column],
+    metrics: &'a [Metric],
+    /// Per metric, the unit of time it is measured in, if it is.
+    units: &'a [Option<TimeUnit>],
+}
+
+impl Cells<'_> {
+    /// Reads one row: its date, its weight and, into `values`, each
+    /// metric's value (by catalogue index). Every bad cell is reported (a
+    /// bad number or date in `mistakes`, grouped by kind once the file is
+    /// read), and a row with any is skipped.
+    fn read_row(
+        &self,
+        row: &Row,
+        values: &mut Vec<(usize, f64)>,
+        mistakes: &mut Mistakes,
+        diags: &mut Diagnostics,
+    ) -> Option<(Date, f64)> {
+        let (path, columns, metrics) = (self.path, self.columns, self.metrics);
+        let mut ok = true;
+        let mut date = None;
+        let mut weight = None;
+        let mut long_metric = None;
+        let mut long_value = None;
+        let mut fail = |col: usize, name: &str, message: String, diags: &mut Diagnostics| {
+            diags.error(path, row.pos(col), format!("column '{name}': {message}"));
+            ok = false;
+        };
+        let mut wrong = |col: usize, mistake: Mistake, cell: &str| {
+            let name = self.header.get(col).map_or("", String::as_str);
+            mistakes.note(mistake, cell, row.pos(col), name);
+        };
+        let mut bad_cells = false;
+        for (i, col) in columns.iter().enumerate() {
+            let cell = row.cell(i);
+            match col {
+                Column::Date => match self.dialect.date(cell) {
+                    Ok(d) => date = Some(d),
+                    Err(m) => {
+                        wrong(i, m, cell);
+                        bad_cells = true;
+                    }
+                },
+                Column::Weight => match self.dialect.number(cell) {
+                    Ok(Some(w)) if w >= 0.0 => weight = Some(w),
+                    Ok(Some(_)) => fail(
+                        i,
+                        "weight",
+                        format!("{cell} is negative; a weight is a volume, 0 or more"),
+                        diags,
+                    ),
+                    Ok(None) => weight = Some(f64::NAN),
+                    Err(m) => {
+                        wrong(i, m, cell);
+                        bad_cells = true;
+                    }
+                },
+                Column::MetricName => {
+                    if let Some(m) = metrics.iter().position(|m| m.id == cell) {
+                        long_metric = Some(m);
+                    } else if cell.is_empty() {
+                        fail(i, "metric", "the metric is empty".into(), diags);
+                    } else {
+                        let hint = hint(cell, metrics.iter().map(|m| m.id.as_str()));
+                        fail(i, "metric", format!("unknown metric `{cell}`{hint}"), diags);
+                    }
+                }
+                // Read once the row's metric, and so its unit, is known.
+                Column::Value => long_value = Some(i),
+                Column::MetricValues(m) => {
+                    let unit = self.units.get(*m).copied().flatten();
+                    match self.dialect.value(cell, unit) {
+                        Ok(Some(v)) => values.push((*m, v)),
+                        Ok(None) => {}
+                        Err(mistake) => {
+                            wrong(i, mistake, cell);
+                            bad_cells = true;
+                        }
+                    }
+                }
+                Column::Dimension(_) => {}
+            }
+        }
+        if let Some(i) = long_value {
+            let cell = row.cell(i);
+            let unit = long_metric.and_then(|m| self.units.get(m).copied().flatten());
+            match self.dialect.value(cell, unit) {
+                Ok(Some(v)) => {
+                    if let Some(m) = long_metric {
+                        values.push((m, v));
+                    }
+                }
+                Ok(None) => {}
+                // A duration in a row whose metric is unknown is that
+                // metric's problem, reported above.
+                Err(Mistake::Duration) if long_metric.is_none() => {}
+                Err(mistake) => {
+                    wrong(i, mistake, cell);
+                    bad_cells = true;
                 }
             }
-            Column::Value => match parse_number(cell) {
-                Ok(v) => long_value = v,
-                Err(e) => fail(i, "value", e, diags),
-            },
-            Column::MetricValues(m) => match parse_number(cell) {
-                Ok(Some(v)) => values.push((*m, v)),
-                Ok(None) => {}
-                Err(e) => fail(i, &metrics[*m].id, e, diags),
-            },
-            Column::Dimension(_) => {}
         }
+        let weight = match weight {
+            Some(w) if w.is_nan() && !values.is_empty() => {
+                let col = columns
+                    .iter()
+                    .position(|c| matches!(c, Column::Weight))
+                    .unwrap_or(0);
+                fail(
+                    col,
+                    "weight",
+                    "the weight is empty on a row with values (write 0 to leave the row out)"
+                        .into(),
+                    diags,
+                );
+                0.0
+            }
+            Some(w) => w,
+            None => 1.0,
+        };
+        let date = date?;
+        (ok && !bad_cells).then_some((date, weight))
     }
-    if let (Some(m), Some(v)) = (long_metric, long_value) {
-        values.push((m, v));
-    }
-    let weight = match weight {
-        Some(w) if w.is_nan() && !values.is_empty() => {
-            let col = columns
-                .iter()
-                .position(|c| matches!(c, Column::Weight))
-                .unwrap_or(0);
-            fail(
-                col,
-                "weight",
-                "the weight is empty on a row with values (write 0 to leave the row out)".into(),
-                diags,
-            );
-            0.0
-        }
-        Some(w) => w,
-        None => 1.0,
-    };
-    let date = date?;
-    ok.then_some((date, weight))
 }
 
 /// Works out the shape from the header. Problems with it are reported.

@@ -272,9 +272,14 @@ fn read_tables(
             let mut found = Diagnostics::default();
             let mut seen = dates::Seen::default();
             let part = match (store.open(rel, &mut found)?, table) {
-                (Some(input), Table::Kpis) => {
-                    Part::Kpis(kpis::parse(rel, input, &metrics, &mut seen, &mut found))
-                }
+                (Some(input), Table::Kpis) => Part::Kpis(kpis::parse(
+                    rel,
+                    input,
+                    &config.csv.for_file(rel),
+                    &metrics,
+                    &mut seen,
+                    &mut found,
+                )),
                 (Some(input), Table::Surveys) => {
                     Part::Surveys(surveys::parse(rel, input, config, &mut seen, &mut found))
                 }
