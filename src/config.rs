@@ -759,6 +759,59 @@ mod tests {
     }
 
     #[test]
+    fn csv_dialects_for_the_plan_its_folders_and_files() {
+        let (config, errors) = parse(
+            "[csv]\ndelimiter = \";\"\ndate_format = \"%d/%m/%Y\"\n\
+             [csv.\"data/kpis\"]\ndecimal = \".\"\n\
+             [csv.\"data/kpis/tabs.csv\"]\ndelimiter = \"\\t\"\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let banco = config.csv.for_file("data/kpis/banco.csv");
+        assert_eq!(banco.delimiter, Some(b';'));
+        assert_eq!(banco.decimal, Some(Decimal::Point));
+        assert_eq!(
+            banco.date_format.as_ref().map(DateFormat::as_str),
+            Some("%d/%m/%Y")
+        );
+        let tabs = config.csv.for_file("data/kpis/tabs.csv");
+        assert_eq!(
+            (tabs.delimiter, tabs.decimal),
+            (Some(b'\t'), Some(Decimal::Point))
+        );
+        let survey = config.csv.for_file("data/surveys/responses.csv");
+        assert_eq!((survey.delimiter, survey.decimal), (Some(b';'), None));
+        // A folder's name is no prefix of another folder's.
+        assert!(!covers("data/kpis", "data/kpis2/a.csv"));
+        assert_eq!(
+            Config::default().csv.for_file("data/kpis/a.csv"),
+            Dialect::default()
+        );
+    }
+
+    #[test]
+    fn csv_settings_are_checked_where_they_are_written() {
+        let (_, errors) = parse(
+            "[csv]\ndelimeter = \";\"\ndecimal = \"comma\"\ndate_format = \"dd/mm/yyyy\"\n\
+             [csv.\"data/kpis/a.csv\"]\ndelimiter = \";;\"\n[csv.\"content\"]\ndecimal = \",\"\n",
+        );
+        assert_eq!(
+            errors,
+            [
+                "2:1: unknown key `delimeter` in [csv]; did you mean `delimiter`?",
+                "3:11: `decimal` must be \".\" (85.3) or \",\" (85,3), not \"comma\"",
+                "4:15: `date_format` \"dd/mm/yyyy\" does not say where the day, month and year are (%d, %m, %Y): write a pattern such as \"%d/%m/%Y\" (31/10/2026) or \"%m/%d/%Y\" (10/31/2026)",
+                "6:13: `delimiter` must be one character such as \",\", \";\", \"\\t\" (a tab) or \"|\", not \";;\"",
+                "7:6: [csv.\"content\"]: a table in [csv] names a folder or CSV file of the plan under data/kpis or data/surveys, such as [csv.\"data/kpis/banco.csv\"]",
+            ]
+        );
+        let (_, errors) = parse("[cvs]\ndelimiter = \";\"\n");
+        assert_eq!(
+            errors,
+            ["1:2: unknown key `cvs` in cxreport.toml; did you mean `csv`?"]
+        );
+    }
+
+    #[test]
     fn a_window_of_more_than_ten_years_is_refused() {
         let src = Source::new(
             "cxreport.toml",

@@ -325,7 +325,7 @@ impl Mistake {
                 format!("\"{cell}\" is out of range (a plan's numbers lie between -1e15 and 1e15)")
             }
             Mistake::Duration => format!(
-                "\"{cell}\" is a duration, but the metric's unit is not one of time; set its `unit` to \"s\", \"min\" or \"h\" in data/metrics.toml"
+                "\"{cell}\" is a duration, which is read only in a metric whose `unit` in data/metrics.toml is a time: \"s\", \"min\" or \"h\""
             ),
         }
     }
@@ -337,6 +337,15 @@ fn comma_default(dialect: &Resolved) -> &'static str {
         " (the default in a `;`-separated file)"
     } else {
         ""
+    }
+}
+
+/// Why a file's decimal is a comma, for the message about points.
+fn comma_why(dialect: &Resolved) -> &'static str {
+    if dialect.delimiter == b';' {
+        "a `;`-separated file's decimal is a comma unless `[csv] decimal` says otherwise"
+    } else {
+        "`[csv] decimal` sets a comma"
     }
 }
 
@@ -911,8 +920,8 @@ impl Group {
                 "numbers such as {first} have a decimal comma ({place}); if the file uses decimal commas, set `[csv] decimal = \",\"` in cxreport.toml"
             ),
             Mistake::DecimalPoint => format!(
-                "numbers such as {first} have a decimal point, but the file's decimal is a comma{} ({place}); if the file uses decimal points, set `[csv] decimal = \".\"` in cxreport.toml",
-                comma_default(dialect)
+                "numbers such as {first} have a decimal point ({place}), but {}; if the file uses decimal points, set `[csv] decimal = \".\"` in cxreport.toml",
+                comma_why(dialect)
             ),
             Mistake::NotANumber => format!(
                 "{} cells are not numbers, such as {} ({place}); leave a cell empty when it has no value",
@@ -925,7 +934,7 @@ impl Group {
                 self.samples()
             ),
             Mistake::Duration => format!(
-                "values such as {first} are durations ({place}), read only in a metric whose unit is one of time; set its `unit` to \"s\", \"min\" or \"h\" in data/metrics.toml"
+                "values such as {first} are durations ({place}), which are read only in a metric whose `unit` in data/metrics.toml is a time: \"s\", \"min\" or \"h\""
             ),
         }
     }
@@ -1185,7 +1194,7 @@ mod tests {
                 ]
             ),
             [
-                "2:2: numbers such as 85.3 have a decimal point, but the file's decimal is a comma (the default in a `;`-separated file) (column 'sla', lines 2 and 3); if the file uses decimal points, set `[csv] decimal = \".\"` in cxreport.toml"
+                "2:2: numbers such as 85.3 have a decimal point (column 'sla', lines 2 and 3), but a `;`-separated file's decimal is a comma unless `[csv] decimal` says otherwise; if the file uses decimal points, set `[csv] decimal = \".\"` in cxreport.toml"
             ]
         );
         let words: Vec<_> = (2..9)
