@@ -46,7 +46,7 @@ use rng::Rng;
 #[derive(Parser)]
 #[command(about = "Mutation fuzzer for cxreport's loaders")]
 struct Args {
-    /// metrics, kpis-long, kpis-wide, surveys, themes, audits, okrs, flows,
+    /// metrics, kpis-long, kpis-wide, kpis-dialect, surveys, themes, audits, okrs, flows,
     /// sprints, initiatives, config, content, or all.
     target: String,
     /// How long to fuzz each target.
