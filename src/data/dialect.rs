@@ -741,9 +741,9 @@ struct Group {
     lines: Vec<usize>,
     line_count: usize,
     last_line: usize,
-    /// The first few columns with it, and how many more.
+    /// The first few columns with it, and every column's number.
     columns: Vec<String>,
-    more_columns: usize,
+    numbers: std::collections::BTreeSet<usize>,
     /// The first few different texts.
     samples: Vec<String>,
     dates: DateShape,
@@ -770,7 +770,7 @@ impl Mistakes {
             line_count: 0,
             last_line: 0,
             columns: Vec::new(),
-            more_columns: 0,
+            numbers: std::collections::BTreeSet::new(),
             samples: Vec::new(),
             dates: DateShape::default(),
         });
@@ -783,12 +783,9 @@ impl Mistakes {
                 group.lines.push(pos.line);
             }
         }
-        if !group.columns.iter().any(|c| c == column) {
-            if group.columns.len() < NAMED {
-                group.columns.push(column.to_owned());
-            } else {
-                group.more_columns += 1;
-            }
+        // A file has as many columns as its header: the set stays small.
+        if group.numbers.insert(pos.col) && group.columns.len() < NAMED {
+            group.columns.push(column.to_owned());
         }
         if group.samples.len() < NAMED && !group.samples.iter().any(|s| s == cell) {
             group.samples.push(cell.to_owned());
@@ -866,12 +863,13 @@ impl Group {
             "lines"
         };
         let columns: Vec<String> = self.columns.iter().map(|c| format!("'{c}'")).collect();
-        let n_columns = self.columns.len() + self.more_columns;
-        let cols = if n_columns == 1 { "column" } else { "columns" };
-        format!(
-            "{cols} {}, {word} {lines}",
-            list(&columns, self.more_columns)
-        )
+        let more = self.numbers.len() - self.columns.len();
+        let cols = if self.numbers.len() == 1 {
+            "column"
+        } else {
+            "columns"
+        };
+        format!("{cols} {}, {word} {lines}", list(&columns, more))
     }
 
     /// The first texts, quoted: `"n/a", "x" and "-"`.
@@ -1127,7 +1125,11 @@ mod tests {
     fn reported(dialect: &Resolved, cells: &[(Mistake, usize, &str, &str)]) -> Vec<String> {
         let mut mistakes = Mistakes::default();
         for &(mistake, line, cell, column) in cells {
-            mistakes.note(mistake, cell, Pos::new(line, 2), column);
+            let col = ["date", "sla", "aht", "x"]
+                .iter()
+                .position(|c| *c == column)
+                .map_or(9, |i| i + 1);
+            mistakes.note(mistake, cell, Pos::new(line, col), column);
         }
         let mut diags = Diagnostics::default();
         mistakes.report("k.csv", dialect, &mut diags);
@@ -1148,14 +1150,14 @@ mod tests {
         assert_eq!(
             reported(&iso, &dates),
             [
-                "2:2: dates such as 01/02/1999 are not ISO dates, YYYY-MM-DD (column 'date', lines 2, 3, 4 and 538 more); if the file uses day/month/year, set `[csv] date_format = \"%d/%m/%Y\"` in cxreport.toml"
+                "2:1: dates such as 01/02/1999 are not ISO dates, YYYY-MM-DD (column 'date', lines 2, 3, 4 and 538 more); if the file uses day/month/year, set `[csv] date_format = \"%d/%m/%Y\"` in cxreport.toml"
             ]
         );
         // With no day above 12, either order is offered.
         assert_eq!(
             reported(&iso, &dates[..2]),
             [
-                "2:2: dates such as 01/02/1999 are not ISO dates, YYYY-MM-DD (column 'date', lines 2 and 3); if the file uses day/month/year, set `[csv] date_format = \"%d/%m/%Y\"` in cxreport.toml (\"%m/%d/%Y\" for month/day/year)"
+                "2:1: dates such as 01/02/1999 are not ISO dates, YYYY-MM-DD (column 'date', lines 2 and 3); if the file uses day/month/year, set `[csv] date_format = \"%d/%m/%Y\"` in cxreport.toml (\"%m/%d/%Y\" for month/day/year)"
             ]
         );
         assert_eq!(
@@ -1167,7 +1169,7 @@ mod tests {
                 ]
             ),
             [
-                "2:2: dates such as 12.31.26 are not ISO dates, YYYY-MM-DD (column 'date', lines 2 and 3); if the file uses month.day.year, set `[csv] date_format = \"%m.%d.%y\"` in cxreport.toml"
+                "2:1: dates such as 12.31.26 are not ISO dates, YYYY-MM-DD (column 'date', lines 2 and 3); if the file uses month.day.year, set `[csv] date_format = \"%m.%d.%y\"` in cxreport.toml"
             ]
         );
         let numbers = [

@@ -260,6 +260,24 @@ fn read_tables(
     for rel in loader.store.paths("data/surveys", "csv", loader.diags)? {
         files.push((Table::Surveys, rel));
     }
+    // A `[csv."path"]` with a typo in its path would do nothing, silently.
+    if !loader.no_catalogue {
+        for (part, _) in &config.csv.parts {
+            if !files
+                .iter()
+                .any(|(_, rel)| crate::config::covers(&part.name, rel))
+            {
+                loader.diags.warning(
+                    &part.file,
+                    part.pos,
+                    format!(
+                        "[csv.\"{}\"] names no CSV file of the plan, so its settings are not used",
+                        part.name
+                    ),
+                );
+            }
+        }
+    }
     // The readers' own handle on the files, so that merging can borrow the
     // loader.
     let store = loader.store.clone();

@@ -140,11 +140,16 @@ impl<R: Read> Records<R> {
                 }
             }
             // The line up to its line feed (searched for many bytes at a
-            // time), unless it goes on past what is read.
+            // time), unless it has a quote or a carriage return before it,
+            // or goes on past what is read. The search stops at the first
+            // of the three: one for the line feed alone would run to the
+            // end of the buffer, once per record, in a file whose lines
+            // end in CR only.
             let rest = &self.buf[self.at..self.len];
-            match memchr::memchr(b'\n', rest) {
-                Some(end) => break end,
-                None if self.eof => break rest.len(),
+            match memchr::memchr3(b'\n', b'"', b'\r', rest) {
+                Some(end) if rest[end] == b'\n' => break Some(end),
+                Some(_) => break None,
+                None if self.eof => break Some(rest.len()),
                 None => {
                     if let Err(e) = self.fill() {
                         return Next::Failed(e);
@@ -155,12 +160,12 @@ impl<R: Read> Records<R> {
         // Past the line ends before it: `csv` would place the record at
         // the first of them, a line too early after every CR LF (issue 17).
         let line = self.line;
-        // Split at its delimiters, unless it has a quote or a carriage return.
-        let rest = &self.buf[self.at..self.len];
-        let text = &rest[..end];
-        if memchr::memchr2(b'"', b'\r', text).is_some() {
+        // Split at its delimiters, unless it has a quote or a carriage
+        // return, which `csv_core` reads.
+        let Some(end) = end else {
             return self.quoted(line);
-        }
+        };
+        let text = &self.buf[self.at..self.at + end];
         split(text, self.delimiter, &mut self.spans);
         let start = self.at;
         self.at += end;
