@@ -139,3 +139,18 @@ fn a_problem_in_a_crlf_file_is_reported_at_its_own_line() {
         "data/kpis/fcr.csv:6:3: error: column 'fcr': \"oops\" is not a number\n1 error, 0 warnings\n"
     );
 }
+
+#[test]
+fn a_setting_for_a_file_the_plan_does_not_have_is_a_warning() {
+    let plan = one_file("date,channel,fcr\n2026-03-01,voice,80\n");
+    plan.write(
+        "cxreport.toml",
+        "as_of = 2026-03-31\n[csv.\"data/kpis/fcr.csv\"]\ndecimal = \".\"\n\
+         [csv.\"data/kpis/frc.csv\"]\ndecimal = \".\"\n",
+    );
+    let run = plan.run(&["check"]);
+    assert_eq!(
+        run.stderr,
+        "cxreport.toml:4:6: warning: [csv.\"data/kpis/frc.csv\"] names no CSV file of the plan, so its settings are not used\n0 errors, 1 warning\n"
+    );
+}
