@@ -296,29 +296,32 @@ impl Mistake {
         !matches!(self, Mistake::OutOfRange)
     }
 
-    /// The message for one cell alone.
-    pub fn message(self, cell: &str, dialect: &Resolved) -> String {
+    /// The message for one cell alone, in the file at `path` (for the
+    /// setting a hint names).
+    pub fn message(self, cell: &str, dialect: &Resolved, path: &str) -> String {
         match self {
             Mistake::EmptyDate => "the date is empty".into(),
             Mistake::NotADate | Mistake::NotInFormat => match &dialect.date_format {
                 None => format!("\"{cell}\" is not a date (write YYYY-MM-DD)"),
                 Some(f) => format!(
-                    "\"{cell}\" is not a date as `[csv] date_format = \"{}\"` writes one, nor YYYY-MM-DD",
+                    "\"{cell}\" is not a date as the file's `date_format = \"{}\"` writes one, nor YYYY-MM-DD",
                     f.as_str()
                 ),
             },
             Mistake::NotIso => {
                 let mut shape = DateShape::default();
                 shape.add(cell);
-                format!("\"{cell}\" is not a date in YYYY-MM-DD{}", shape.hint())
+                format!("\"{cell}\" is not a date in YYYY-MM-DD{}", shape.hint(None))
             }
             Mistake::NotCalendarDate => format!("\"{cell}\" is not a calendar date"),
             Mistake::DecimalComma => format!(
-                "\"{cell}\" is not a number with a decimal point; if the file uses decimal commas, set `[csv] decimal = \",\"` in cxreport.toml"
+                "\"{cell}\" is not a number with a decimal point; if the file uses decimal commas, {}",
+                setting("decimal = \",\"", Some(path))
             ),
             Mistake::DecimalPoint => format!(
-                "\"{cell}\" is not a number with a decimal comma{}; if the file uses decimal points, set `[csv] decimal = \".\"` in cxreport.toml",
-                comma_default(dialect)
+                "\"{cell}\" is not a number with a decimal comma{}; if the file uses decimal points, {}",
+                comma_default(dialect),
+                setting("decimal = \".\"", Some(path))
             ),
             Mistake::NotANumber => format!("\"{cell}\" is not a number"),
             Mistake::OutOfRange => {
@@ -327,6 +330,18 @@ impl Mistake {
             Mistake::Duration => format!(
                 "\"{cell}\" is a duration, which is read only in a metric whose `unit` in data/metrics.toml is a time: \"s\", \"min\" or \"h\""
             ),
+        }
+    }
+}
+
+/// `set `[csv] key = value` in cxreport.toml`; with `file`, in a table of
+/// that file's own, since the setting would not suit the plan's other
+/// files (a decimal comma for all would make every `57.6` wrong).
+fn setting(key_value: &str, file: Option<&str>) -> String {
+    match file {
+        None => format!("set `[csv] {key_value}` in cxreport.toml"),
+        Some(path) => {
+            format!("set `{key_value}` in a `[csv.\"{path}\"]` table of cxreport.toml")
         }
     }
 }
@@ -406,7 +421,7 @@ impl Resolved {
         }
         // `str::parse` reads forms a person would not call numbers.
         let lower = text.to_ascii_lowercase();
-        if lower.contains("inf") || lower.contains("nan") || text.starts_with('+') && comma {
+        if lower.contains("inf") || lower.contains("nan") {
             return Err(Mistake::NotANumber);
         }
         match text.parse::<f64>() {
@@ -680,18 +695,13 @@ impl DateShape {
     }
 
     /// `; if the file uses day/month/year, set …`: the setting that reads
-    /// these dates.
-    fn hint(&self) -> String {
+    /// these dates, in `[csv]` or, with `file`, in that file's own table.
+    fn hint(&self, file: Option<&str>) -> String {
         if !self.seen {
             return String::new();
         }
         let s = char::from(self.separator.unwrap_or(b'/'));
-        let set = |order| {
-            format!(
-                "set `[csv] date_format = \"{}\"` in cxreport.toml",
-                self.pattern(order)
-            )
-        };
+        let set = |order| setting(&format!("date_format = \"{}\"", self.pattern(order)), file);
         let mut hint = match self.order() {
             Order::DayMonthYear => format!(
                 "; if the file uses day{s}month{s}year, {}",
@@ -803,7 +813,7 @@ impl Mistakes {
     /// Reports what was noted in the file at `path`, read with `dialect`.
     pub fn report(self, path: &str, dialect: &Resolved, diags: &mut Diagnostics) {
         for (mistake, cell, pos, column) in self.singles {
-            let message = mistake.message(&cell, dialect);
+            let message = mistake.message(&cell, dialect, path);
             diags.error(path, pos, format!("column '{column}': {message}"));
         }
         for (i, group) in self.groups.into_iter().enumerate() {
@@ -813,10 +823,10 @@ impl Mistakes {
                 format!(
                     "column '{}': {}",
                     group.column,
-                    mistake.message(&group.cell, dialect)
+                    mistake.message(&group.cell, dialect, path)
                 )
             } else {
-                group.message(mistake, dialect)
+                group.message(mistake, dialect, path)
             };
             diags.error(path, group.pos, message);
         }
@@ -878,7 +888,7 @@ impl Group {
         list(&quoted, 0)
     }
 
-    fn message(&self, mistake: Mistake, dialect: &Resolved) -> String {
+    fn message(&self, mistake: Mistake, dialect: &Resolved, path: &str) -> String {
         let place = self.place();
         let first = &self.cell;
         let format = dialect.date_format.as_ref().map(DateFormat::as_str);
@@ -894,32 +904,34 @@ impl Group {
                     self.samples()
                 ),
                 Some(f) => format!(
-                    "{} cells are not dates, such as {} ({place}); write dates as `[csv] date_format = \"{f}\"` says, or as YYYY-MM-DD",
+                    "{} cells are not dates, such as {} ({place}); write dates as the file's `date_format = \"{f}\"` says, or as YYYY-MM-DD",
                     self.count,
                     self.samples()
                 ),
             },
             Mistake::NotIso => format!(
                 "dates such as {first} are not ISO dates, YYYY-MM-DD ({place}){}",
-                self.dates.hint()
+                self.dates.hint(None)
             ),
             Mistake::NotInFormat => format!(
-                "dates such as {first} do not follow `[csv] date_format = \"{}\"` ({place}){}",
+                "dates such as {first} do not follow the file's `date_format = \"{}\"` ({place}){}",
                 format.unwrap_or_default(),
-                self.dates.hint()
+                self.dates.hint(Some(path))
             ),
             Mistake::NotCalendarDate => match format {
                 None => format!("dates such as {first} are not in the calendar ({place})"),
                 Some(f) => format!(
-                    "dates such as {first} are not in the calendar ({place}); check that `[csv] date_format = \"{f}\"` has the day and month in the file's order"
+                    "dates such as {first} are not in the calendar ({place}); check that the file's `date_format = \"{f}\"` has the day and month in its order"
                 ),
             },
             Mistake::DecimalComma => format!(
-                "numbers such as {first} have a decimal comma ({place}); if the file uses decimal commas, set `[csv] decimal = \",\"` in cxreport.toml"
+                "numbers such as {first} have a decimal comma ({place}); if the file uses decimal commas, {}",
+                setting("decimal = \",\"", Some(path))
             ),
             Mistake::DecimalPoint => format!(
-                "numbers such as {first} have a decimal point ({place}), but {}; if the file uses decimal points, set `[csv] decimal = \".\"` in cxreport.toml",
-                comma_why(dialect)
+                "numbers such as {first} have a decimal point ({place}), but {}; if the file uses decimal points, {}",
+                comma_why(dialect),
+                setting("decimal = \".\"", Some(path))
             ),
             Mistake::NotANumber => format!(
                 "{} cells are not numbers, such as {} ({place}); leave a cell empty when it has no value",
@@ -1031,6 +1043,7 @@ mod tests {
         assert_eq!(comma.number("85,3"), Ok(Some(85.3)));
         assert_eq!(comma.number("-0,5"), Ok(Some(-0.5)));
         assert_eq!(comma.number("85"), Ok(Some(85.0)));
+        assert_eq!(comma.number("+1,5e3"), Ok(Some(1500.0)));
         assert_eq!(comma.number("85.3"), Err(Mistake::DecimalPoint));
         assert_eq!(comma.number("1.234,5"), Err(Mistake::NotANumber));
         assert_eq!(comma.number("1,2,3"), Err(Mistake::NotANumber));
@@ -1182,7 +1195,7 @@ mod tests {
         assert_eq!(
             reported(&tab, &numbers),
             [
-                "2:2: numbers such as 85,3 have a decimal comma (columns 'sla' and 'aht', lines 2 and 3); if the file uses decimal commas, set `[csv] decimal = \",\"` in cxreport.toml",
+                "2:2: numbers such as 85,3 have a decimal comma (columns 'sla' and 'aht', lines 2 and 3); if the file uses decimal commas, set `decimal = \",\"` in a `[csv.\"k.csv\"]` table of cxreport.toml",
                 "4:2: column 'sla': \"n/a\" is not a number",
             ]
         );
@@ -1196,7 +1209,7 @@ mod tests {
                 ]
             ),
             [
-                "2:2: numbers such as 85.3 have a decimal point (column 'sla', lines 2 and 3), but a `;`-separated file's decimal is a comma unless `[csv] decimal` says otherwise; if the file uses decimal points, set `[csv] decimal = \".\"` in cxreport.toml"
+                "2:2: numbers such as 85.3 have a decimal point (column 'sla', lines 2 and 3), but a `;`-separated file's decimal is a comma unless `[csv] decimal` says otherwise; if the file uses decimal points, set `decimal = \".\"` in a `[csv.\"k.csv\"]` table of cxreport.toml"
             ]
         );
         let words: Vec<_> = (2..9)
@@ -1213,6 +1226,20 @@ mod tests {
             reported(&iso, &words),
             [
                 "2:2: 7 cells are not numbers, such as \"n/a\" and \"-\" (column 'sla', lines 2, 3, 4 and 4 more); leave a cell empty when it has no value"
+            ]
+        );
+        // Under a format, the hint is for this file alone.
+        let dmy = resolved(b';', Decimal::Comma, Some("%d/%m/%Y"));
+        assert_eq!(
+            reported(
+                &dmy,
+                &[
+                    (Mistake::NotInFormat, 2, "2026.10.31", "date"),
+                    (Mistake::NotInFormat, 3, "2026.11.01", "date")
+                ]
+            ),
+            [
+                "2:1: dates such as 2026.10.31 do not follow the file's `date_format = \"%d/%m/%Y\"` (column 'date', lines 2 and 3); if the file uses year.month.day, set `date_format = \"%Y.%m.%d\"` in a `[csv.\"k.csv\"]` table of cxreport.toml"
             ]
         );
         // A number out of range is a typo in its own cell.
