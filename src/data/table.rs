@@ -169,9 +169,19 @@ impl<R: Read> Table<R> {
     }
 
     /// Calls `f` with every data row. Rows with the wrong number of fields are
-    /// reported and skipped; text that is not UTF-8 ends the file, reported
-    /// at its line and the first field that has it.
+    /// reported (one problem for all of them) and skipped; text that is not
+    /// UTF-8 ends the file, reported at its line and the first field that
+    /// has it.
+    ///
+    /// The problems `f` reports are listed up to [`LISTED`] per file and
+    /// counted past it: a mistake on every row of a million that is not one
+    /// of the kinds `dialect::Mistakes` groups must not print a million
+    /// lines (issue 17).
     pub fn rows(mut self, diags: &mut Diagnostics, mut f: impl FnMut(&Row, &mut Diagnostics)) {
+        let mut fields = FieldCounts::default();
+        let mut listed = 0;
+        let mut scratch = Diagnostics::default();
+        let mut unlisted: Option<(Pos, usize)> = None;
         loop {
             let row = match self.records.read() {
                 Next::Record(r) => Row {
@@ -194,16 +204,81 @@ impl<R: Read> Table<R> {
                 continue;
             }
             if row.spans.len() != self.header.len() {
-                let message = format!(
-                    "this row has {} fields but the header has {}",
-                    row.spans.len(),
-                    self.header.len()
-                );
-                diags.error(&self.path, Pos::new(row.line, 1), message);
+                fields.note(row.line, row.spans.len());
                 continue;
             }
-            f(&row, diags);
+            if listed < LISTED {
+                let before = diags.len();
+                f(&row, diags);
+                listed += diags.len() - before;
+            } else {
+                f(&row, &mut scratch);
+                if !scratch.is_empty() {
+                    let (_, n) = unlisted.get_or_insert((Pos::new(row.line, 1), 0));
+                    *n += scratch.len();
+                    scratch.clear();
+                }
+            }
         }
+        fields.report(&self.path, self.header.len(), self.dialect.delimiter, diags);
+        if let Some((pos, n)) = unlisted {
+            let message = format!(
+                "{n} more problems in this file from this line on are not listed, after the first {LISTED}: fix those and check again"
+            );
+            diags.error(&self.path, pos, message);
+        }
+    }
+}
+
+/// How many problems of its rows' own a file lists before it only counts
+/// them.
+pub const LISTED: usize = 100;
+
+/// The rows whose number of fields is not the header's.
+#[derive(Default)]
+struct FieldCounts {
+    rows: usize,
+    /// The first few rows' lines and fields.
+    first: Vec<(usize, usize)>,
+}
+
+impl FieldCounts {
+    fn note(&mut self, line: usize, fields: usize) {
+        self.rows += 1;
+        if self.first.len() < 3 {
+            self.first.push((line, fields));
+        }
+    }
+
+    /// One problem at the first such row: its own message when it is the
+    /// only one.
+    fn report(&self, path: &str, header: usize, delimiter: u8, diags: &mut Diagnostics) {
+        let Some(&(line, fields)) = self.first.first() else {
+            return;
+        };
+        let message = if self.rows == 1 {
+            format!("this row has {fields} fields but the header has {header}")
+        } else {
+            let lines: Vec<String> = self.first.iter().map(|(l, _)| l.to_string()).collect();
+            let more = self.rows - self.first.len();
+            let lines = if more > 0 {
+                format!("{} and {more} more", lines.join(", "))
+            } else {
+                let (last, rest) = lines
+                    .split_last()
+                    .map_or(("", &[][..]), |(l, r)| (l.as_str(), r));
+                format!("{} and {last}", rest.join(", "))
+            };
+            let delimiter = match delimiter {
+                b'\t' => "tab".to_owned(),
+                d => format!("`{}`", char::from(d)),
+            };
+            format!(
+                "{} rows have another number of fields than the header's {header}, such as {fields} (lines {lines}); a field that holds a {delimiter} needs quotes around it",
+                self.rows
+            )
+        };
+        diags.error(path, Pos::new(line, 1), message);
     }
 }
 
@@ -244,6 +319,52 @@ mod tests {
         let mut lines = Vec::new();
         table.rows(&mut diags, |row, _| lines.push(row.line));
         assert_eq!(lines, [2, 4]);
+    }
+
+    #[test]
+    fn rows_with_the_wrong_number_of_fields_are_one_problem() {
+        let mut diags = Diagnostics::default();
+        let text =
+            "date,x\n2026-01-01,a,b\n2026-01-02,a\n2026-01-03,a,b\n2026-01-04\n2026-01-05,a,b\n";
+        let table =
+            Table::open("k.csv", text.as_bytes(), &Dialect::default(), &mut diags).expect("header");
+        table.rows(&mut diags, |_, _| {});
+        let found: Vec<String> = diags
+            .sorted()
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "2:1: 4 rows have another number of fields than the header's 2, such as 3 (lines 2, 4, 5 and 1 more); a field that holds a `,` needs quotes around it"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_lists_a_bounded_number_of_its_rows_problems() {
+        let mut diags = Diagnostics::default();
+        let mut text = String::from("date,x\n");
+        for i in 0..1000 {
+            text.push_str(&format!("2026-01-01,{i}\n"));
+        }
+        let table =
+            Table::open("k.csv", text.as_bytes(), &Dialect::default(), &mut diags).expect("header");
+        table.rows(&mut diags, |row, diags| {
+            diags.error("k.csv", row.pos(1), "a problem");
+            diags.warning("k.csv", row.pos(1), "and a warning");
+        });
+        let found = diags.sorted();
+        assert_eq!(found.len(), LISTED + 1);
+        let last = &found[LISTED];
+        assert_eq!(
+            (last.line, last.message.as_str()),
+            (
+                52,
+                "1900 more problems in this file from this line on are not listed, after the first 100: fix those and check again"
+            )
+        );
     }
 
     /// Issue 17: "in a CRLF file, a problem on line 6 is reported at line 5".
