@@ -367,6 +367,7 @@ fn comma_why(dialect: &Resolved) -> &'static str {
 impl Resolved {
     /// A number (`85.3`, `85,3` with a decimal comma, `85,3 %`) within the
     /// bound every number of a plan keeps; `None` for an empty cell.
+    #[inline]
     pub fn number(&self, cell: &str) -> Result<Option<f64>, Mistake> {
         if cell.is_empty() {
             return Ok(None);
@@ -379,6 +380,7 @@ impl Resolved {
 
     /// A value of a metric in `unit` (see [`TimeUnit::of`]): a number, or
     /// in a unit of time also a duration (`0:03:13` is 193 in seconds).
+    #[inline]
     pub fn value(&self, cell: &str, unit: Option<TimeUnit>) -> Result<Option<f64>, Mistake> {
         match self.number(cell) {
             Err(Mistake::NotANumber) => match (duration_seconds(cell), unit) {
@@ -433,6 +435,7 @@ impl Resolved {
 
     /// A date: ISO (as [`iso_date`] reads it) and, with a `date_format`,
     /// a date in that format; a date-time's time is left out.
+    #[inline]
     pub fn date(&self, cell: &str) -> Result<Date, Mistake> {
         let iso = iso_date(cell);
         let Some(format) = &self.date_format else {
@@ -500,6 +503,7 @@ pub enum IsoError {
 
 /// Whether what follows a date is a time (`T08:30`, ` 08:30:00`, …) or
 /// nothing.
+#[inline]
 fn time_or_nothing(t: &[u8]) -> bool {
     t.is_empty()
         || (t[0] == b'T' || t[0] == b' ')
@@ -511,6 +515,7 @@ fn time_or_nothing(t: &[u8]) -> bool {
 
 /// `2026-09-01`, or a date-time (`2026-09-01T08:30:00`, `2026-09-01 08:30`,
 /// with seconds, fractions or an offset) truncated to its date.
+#[inline]
 pub fn iso_date(cell: &str) -> Result<Date, IsoError> {
     if cell.len() < 10 || !cell.is_char_boundary(10) {
         return Err(IsoError::Shape);
