@@ -854,16 +854,11 @@ const ALL: [Mistake; KINDS] = [
 
 /// `a`, `a and b`, `a, b and c`.
 fn list(items: &[String], more: usize) -> String {
-    match (items, more) {
-        ([], _) => String::new(),
-        ([only], 0) => only.clone(),
-        (_, 0) => {
-            let (last, rest) = items
-                .split_last()
-                .map_or((&items[0], &[][..]), |(l, r)| (l, r));
-            format!("{} and {last}", rest.join(", "))
-        }
-        (_, n) => format!("{} and {n} more", items.join(", ")),
+    match (items.split_last(), more) {
+        (None, _) => String::new(),
+        (Some((last, [])), 0) => last.clone(),
+        (Some((last, rest)), 0) => format!("{} and {last}", rest.join(", ")),
+        (Some(_), n) => format!("{} and {n} more", items.join(", ")),
     }
 }
 
