@@ -81,9 +81,10 @@ impl<R: Read> Table<R> {
                 diags.error(path, pos, message);
             })
         };
-        // The first line, to find the delimiter in.
+        // The first line, to find the delimiter in (up to a CR too: a file
+        // whose lines end in CR alone has no LF to read up to).
         let mut eof = false;
-        while !eof && memchr::memchr(b'\n', &read).is_none() {
+        while !eof && memchr::memchr2(b'\n', b'\r', &read).is_none() {
             eof = more(&mut read, diags).ok()?;
         }
         let dialect = dialect.resolve(&read);
@@ -319,6 +320,24 @@ mod tests {
         let mut lines = Vec::new();
         table.rows(&mut diags, |row, _| lines.push(row.line));
         assert_eq!(lines, [2, 4]);
+    }
+
+    #[test]
+    fn the_delimiter_is_found_from_the_header_in_every_line_ending() {
+        for text in [
+            "date;x\n2026-01-01;a,b\n",
+            "date;x\r\n2026-01-01;a,b\r\n",
+            "date;x\r2026-01-01;a,b\r",
+        ] {
+            let mut diags = Diagnostics::default();
+            let table = Table::open("k.csv", text.as_bytes(), &Dialect::default(), &mut diags)
+                .expect("header");
+            assert_eq!(table.header, ["date", "x"], "{text:?}");
+            assert_eq!(table.dialect.delimiter, b';');
+            let mut cells = Vec::new();
+            table.rows(&mut diags, |row, _| cells.push(row.cell(1).to_owned()));
+            assert_eq!(cells, ["a,b"], "{text:?}");
+        }
     }
 
     #[test]
