@@ -46,9 +46,9 @@ use rng::Rng;
 #[derive(Parser)]
 #[command(about = "Mutation fuzzer for cxreport's loaders")]
 struct Args {
-    /// metrics, kpis-long, kpis-wide, surveys, themes, audits, okrs, flows,
-    /// sprints, initiatives, config, content, import-kpis, import-contacts,
-    /// import-xlsx, or all.
+    /// metrics, kpis-long, kpis-wide, kpis-dialect, surveys, themes, audits,
+    /// okrs, flows, sprints, initiatives, config, content, import-kpis,
+    /// import-contacts, import-xlsx, or all.
     target: String,
     /// How long to fuzz each target.
     #[arg(long, default_value_t = 30.0)]

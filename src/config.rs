@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::data::de::{TomlDate, TomlFile};
+use crate::data::dialect::{self, DateFormat, Decimal, Dialect};
 use crate::data::{recipe, redact};
 use crate::diag::{Diagnostics, Pos, Source};
 
@@ -50,6 +51,56 @@ pub struct Declared {
     pub pos: Pos,
 }
 
+/// `[csv]`: the dialect of the plan's CSV files, and of some of its
+/// folders or files (`[csv."data/kpis/banco.csv"]`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Csv {
+    /// `[csv]` itself.
+    pub plan: Dialect,
+    /// A folder's or a file's own settings, by its path from the plan root,
+    /// with where it is written.
+    pub parts: Vec<(Declared, Dialect)>,
+}
+
+impl Csv {
+    /// The dialect of the file at `path` (from the plan root): its own
+    /// settings, over its folders', over `[csv]`'s, key by key.
+    pub fn for_file(&self, path: &str) -> Dialect {
+        let mut parts: Vec<&(Declared, Dialect)> = self
+            .parts
+            .iter()
+            .filter(|(d, _)| covers(&d.name, path))
+            .collect();
+        // The longest path is the most particular.
+        parts.sort_by_key(|(d, _)| std::cmp::Reverse(d.name.len()));
+        parts
+            .iter()
+            .fold(Dialect::default(), |dialect, (_, part)| dialect.or(part))
+            .or(&self.plan)
+    }
+}
+
+impl Config {
+    /// The dialect the plan's CSV file at `path` is read in: `[csv]`'s
+    /// (see [`Csv::for_file`]), except for a file an import recipe writes,
+    /// which is canonical whatever `[csv]` says, as `import` wrote it.
+    pub fn dialect_of(&self, path: &str) -> Dialect {
+        if self.imports.iter().any(|r| r.into == path) {
+            return Dialect::CANONICAL;
+        }
+        self.csv.for_file(path)
+    }
+}
+
+/// Whether the part `name` (a folder or a file) holds `path`.
+pub fn covers(name: &str, path: &str) -> bool {
+    let name = name.trim_end_matches('/');
+    path == name
+        || path
+            .strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// The checked settings of a plan.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -88,6 +139,8 @@ pub struct Config {
     /// `[import.NAME]`: the recipes of `cxreport import`, checked here so
     /// that `check` reports a broken one (see `data::recipe`).
     pub imports: Vec<recipe::Recipe>,
+    /// `[csv]`: how the plan's CSV files are written.
+    pub csv: Csv,
 }
 
 impl Default for Config {
@@ -111,6 +164,7 @@ impl Default for Config {
             echarts: EchartsSource::Cdn,
             strings: BTreeMap::new(),
             imports: Vec::new(),
+            csv: Csv::default(),
         }
     }
 }
@@ -141,6 +195,16 @@ struct Raw {
     strings: Option<BTreeMap<String, String>>,
     #[allow(dead_code)]
     import: Option<serde::de::IgnoredAny>,
+    #[allow(dead_code)]
+    csv: Option<serde::de::IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCsv {
+    delimiter: Option<toml::Spanned<String>>,
+    decimal: Option<toml::Spanned<String>>,
+    date_format: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -200,6 +264,7 @@ impl Config {
         let content = take_table::<RawContent>(&mut file, &mut root, "content");
         let strings = take_strings(&mut file, &mut root);
         config.imports = recipe::take(&mut file, &mut root);
+        config.csv = take_csv(&mut file, &mut root);
         if let Some(raw) = file.record::<Raw>(root, "cxreport.toml") {
             if let Some(title) = raw.title {
                 config.title = title;
@@ -453,6 +518,84 @@ fn take_strings(
     strings
 }
 
+/// The folders whose CSV files a part of `[csv]` may name.
+const CSV_FOLDERS: [&str; 2] = ["data/kpis", "data/surveys"];
+
+/// Takes `[csv]` out of the document: its own keys, and its tables, each
+/// a folder or file of the plan with keys of its own.
+fn take_csv<'s>(file: &mut TomlFile<'s>, root: &mut crate::data::de::Node<'s>) -> Csv {
+    let mut csv = Csv::default();
+    let toml::de::DeValue::Table(table) = root.get_mut() else {
+        return csv;
+    };
+    let Some(mut node) = table.remove("csv") else {
+        return csv;
+    };
+    let toml::de::DeValue::Table(entries) = node.get_mut() else {
+        file.error(node.span().start, "`csv` must be a table, written [csv]");
+        return csv;
+    };
+    let parts: Vec<(String, usize)> = entries
+        .iter()
+        .filter(|(_, value)| value.get_ref().is_table())
+        .map(|(key, _)| (key.get_ref().to_string(), key.span().start))
+        .collect();
+    let mut found = Vec::new();
+    for (name, at) in parts {
+        let Some(part) = entries.remove(name.as_str()) else {
+            continue;
+        };
+        let what = format!("[csv.\"{name}\"]");
+        let known = CSV_FOLDERS.iter().any(|folder| covers(folder, &name));
+        if !known {
+            file.error(
+                at,
+                format!("{what}: a table in [csv] names a folder or CSV file of the plan under data/kpis or data/surveys, such as [csv.\"data/kpis/banco.csv\"]"),
+            );
+            continue;
+        }
+        if let Some(raw) = file.record::<RawCsv>(part, &what) {
+            let declared = Declared {
+                name: name.clone(),
+                file: file.src.path.clone(),
+                pos: file.pos(at),
+            };
+            found.push((declared, read_dialect(file, raw)));
+        }
+    }
+    csv.parts = found;
+    if let Some(raw) = file.record::<RawCsv>(node, "[csv]") {
+        csv.plan = read_dialect(file, raw);
+    }
+    csv
+}
+
+/// Checks the keys of a dialect, each at its place; a bad one is left out.
+fn read_dialect(file: &mut TomlFile<'_>, raw: RawCsv) -> Dialect {
+    let mut out = Dialect::default();
+    let mut check = |value: Option<toml::Spanned<String>>,
+                     read: &mut dyn FnMut(&str) -> Result<(), String>| {
+        if let Some(value) = value
+            && let Err(message) = read(value.get_ref())
+        {
+            file.error(value.span().start, message);
+        }
+    };
+    check(raw.delimiter, &mut |text| {
+        out.delimiter = Some(dialect::parse_delimiter(text)?);
+        Ok(())
+    });
+    check(raw.decimal, &mut |text| {
+        out.decimal = Some(Decimal::parse(text)?);
+        Ok(())
+    });
+    check(raw.date_format, &mut |text| {
+        out.date_format = Some(DateFormat::new(text)?);
+        Ok(())
+    });
+    out
+}
+
 /// Takes `[key]` out of the document and reads it on its own, so that its
 /// problems are reported beside those of the rest of the file.
 fn take_table<'s, T: serde::de::DeserializeOwned>(
@@ -631,6 +774,59 @@ mod tests {
         assert_eq!(
             errors,
             ["2:17: `mask_contacts = false` turns masking off, so `mask_patterns` is not used"]
+        );
+    }
+
+    #[test]
+    fn csv_dialects_for_the_plan_its_folders_and_files() {
+        let (config, errors) = parse(
+            "[csv]\ndelimiter = \";\"\ndate_format = \"%d/%m/%Y\"\n\
+             [csv.\"data/kpis\"]\ndecimal = \".\"\n\
+             [csv.\"data/kpis/tabs.csv\"]\ndelimiter = \"\\t\"\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let banco = config.csv.for_file("data/kpis/banco.csv");
+        assert_eq!(banco.delimiter, Some(b';'));
+        assert_eq!(banco.decimal, Some(Decimal::Point));
+        assert_eq!(
+            banco.date_format.as_ref().map(DateFormat::as_str),
+            Some("%d/%m/%Y")
+        );
+        let tabs = config.csv.for_file("data/kpis/tabs.csv");
+        assert_eq!(
+            (tabs.delimiter, tabs.decimal),
+            (Some(b'\t'), Some(Decimal::Point))
+        );
+        let survey = config.csv.for_file("data/surveys/responses.csv");
+        assert_eq!((survey.delimiter, survey.decimal), (Some(b';'), None));
+        // A folder's name is no prefix of another folder's.
+        assert!(!covers("data/kpis", "data/kpis2/a.csv"));
+        assert_eq!(
+            Config::default().csv.for_file("data/kpis/a.csv"),
+            Dialect::default()
+        );
+    }
+
+    #[test]
+    fn csv_settings_are_checked_where_they_are_written() {
+        let (_, errors) = parse(
+            "[csv]\ndelimeter = \";\"\ndecimal = \"comma\"\ndate_format = \"dd/mm/yyyy\"\n\
+             [csv.\"data/kpis/a.csv\"]\ndelimiter = \";;\"\n[csv.\"content\"]\ndecimal = \",\"\n",
+        );
+        assert_eq!(
+            errors,
+            [
+                "2:1: unknown key `delimeter` in [csv]; did you mean `delimiter`?",
+                "3:11: `decimal` must be \".\" (85.3) or \",\" (85,3), not \"comma\"",
+                "4:15: `date_format` \"dd/mm/yyyy\" does not say where the day, month and year are (%d, %m, %Y): write a pattern such as \"%d/%m/%Y\" (31/10/2026) or \"%m/%d/%Y\" (10/31/2026)",
+                "6:13: `delimiter` must be one character such as \",\", \";\", \"\\t\" (a tab) or \"|\", not \";;\"",
+                "7:6: [csv.\"content\"]: a table in [csv] names a folder or CSV file of the plan under data/kpis or data/surveys, such as [csv.\"data/kpis/banco.csv\"]",
+            ]
+        );
+        let (_, errors) = parse("[cvs]\ndelimiter = \";\"\n");
+        assert_eq!(
+            errors,
+            ["1:2: unknown key `cvs` in cxreport.toml; did you mean `csv`?"]
         );
     }
 

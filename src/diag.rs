@@ -157,6 +157,16 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
+    /// How many problems there are, errors and warnings.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Forgets every problem (a scratch list, counted and reused).
+    pub fn clear(&mut self) {
+        self.items.clear();
+    }
+
     /// The problems in file, line, column order, whatever order the loaders ran in.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
         self.items

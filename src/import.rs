@@ -252,7 +252,14 @@ fn existing(
         .with_context(|| format!("cannot read {}", root.join(into).display()))?;
     let mut seen = data::dates::Seen::default();
     // A canonical file is long, where no column of numbers needs declaring.
-    let kpis = data::kpis::parse(into, bytes.as_slice(), (metrics, &[]), &mut seen, diags);
+    let kpis = data::kpis::parse(
+        into,
+        bytes.as_slice(),
+        &data::dialect::Dialect::CANONICAL,
+        (metrics, &[]),
+        &mut seen,
+        diags,
+    );
     Ok((Rows::from_kpis(&kpis), Some(bytes)))
 }
 

@@ -87,6 +87,16 @@ pub struct Dialect {
     pub date_format: Option<DateFormat>,
 }
 
+impl Dialect {
+    /// How `cxreport import` writes its files, whatever `[csv]` says:
+    /// commas, decimal points and ISO dates.
+    pub const CANONICAL: Dialect = Dialect {
+        delimiter: Some(b','),
+        decimal: Some(Decimal::Point),
+        date_format: None,
+    };
+}
+
 /// The delimiters looked for when a file does not say, in the order ties
 /// are broken in.
 pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
@@ -296,37 +306,52 @@ impl Mistake {
         !matches!(self, Mistake::OutOfRange)
     }
 
-    /// The message for one cell alone.
-    pub fn message(self, cell: &str, dialect: &Resolved) -> String {
+    /// The message for one cell alone, in the file at `path` (for the
+    /// setting a hint names).
+    pub fn message(self, cell: &str, dialect: &Resolved, path: &str) -> String {
         match self {
             Mistake::EmptyDate => "the date is empty".into(),
             Mistake::NotADate | Mistake::NotInFormat => match &dialect.date_format {
                 None => format!("\"{cell}\" is not a date (write YYYY-MM-DD)"),
                 Some(f) => format!(
-                    "\"{cell}\" is not a date as `[csv] date_format = \"{}\"` writes one, nor YYYY-MM-DD",
+                    "\"{cell}\" is not a date as the file's `date_format = \"{}\"` writes one, nor YYYY-MM-DD",
                     f.as_str()
                 ),
             },
             Mistake::NotIso => {
                 let mut shape = DateShape::default();
                 shape.add(cell);
-                format!("\"{cell}\" is not a date in YYYY-MM-DD{}", shape.hint())
+                format!("\"{cell}\" is not a date in YYYY-MM-DD{}", shape.hint(None))
             }
             Mistake::NotCalendarDate => format!("\"{cell}\" is not a calendar date"),
             Mistake::DecimalComma => format!(
-                "\"{cell}\" is not a number with a decimal point; if the file uses decimal commas, set `[csv] decimal = \",\"` in cxreport.toml"
+                "\"{cell}\" is not a number with a decimal point; if the file uses decimal commas, {}",
+                setting("decimal = \",\"", Some(path))
             ),
             Mistake::DecimalPoint => format!(
-                "\"{cell}\" is not a number with a decimal comma{}; if the file uses decimal points, set `[csv] decimal = \".\"` in cxreport.toml",
-                comma_default(dialect)
+                "\"{cell}\" is not a number with a decimal comma{}; if the file uses decimal points, {}",
+                comma_default(dialect),
+                setting("decimal = \".\"", Some(path))
             ),
             Mistake::NotANumber => format!("\"{cell}\" is not a number"),
             Mistake::OutOfRange => {
                 format!("\"{cell}\" is out of range (a plan's numbers lie between -1e15 and 1e15)")
             }
             Mistake::Duration => format!(
-                "\"{cell}\" is a duration, but the metric's unit is not one of time; set its `unit` to \"s\", \"min\" or \"h\" in data/metrics.toml"
+                "\"{cell}\" is a duration, which is read only in a metric whose `unit` in data/metrics.toml is a time: \"s\", \"min\" or \"h\""
             ),
+        }
+    }
+}
+
+/// `set `[csv] key = value` in cxreport.toml`; with `file`, in a table of
+/// that file's own, since the setting would not suit the plan's other
+/// files (a decimal comma for all would make every `57.6` wrong).
+fn setting(key_value: &str, file: Option<&str>) -> String {
+    match file {
+        None => format!("set `[csv] {key_value}` in cxreport.toml"),
+        Some(path) => {
+            format!("set `{key_value}` in a `[csv.\"{path}\"]` table of cxreport.toml")
         }
     }
 }
@@ -340,9 +365,19 @@ fn comma_default(dialect: &Resolved) -> &'static str {
     }
 }
 
+/// Why a file's decimal is a comma, for the message about points.
+fn comma_why(dialect: &Resolved) -> &'static str {
+    if dialect.delimiter == b';' {
+        "a `;`-separated file's decimal is a comma unless `[csv] decimal` says otherwise"
+    } else {
+        "`[csv] decimal` sets a comma"
+    }
+}
+
 impl Resolved {
     /// A number (`85.3`, `85,3` with a decimal comma, `85,3 %`) within the
     /// bound every number of a plan keeps; `None` for an empty cell.
+    #[inline]
     pub fn number(&self, cell: &str) -> Result<Option<f64>, Mistake> {
         if cell.is_empty() {
             return Ok(None);
@@ -355,6 +390,7 @@ impl Resolved {
 
     /// A value of a metric in `unit` (see [`TimeUnit::of`]): a number, or
     /// in a unit of time also a duration (`0:03:13` is 193 in seconds).
+    #[inline]
     pub fn value(&self, cell: &str, unit: Option<TimeUnit>) -> Result<Option<f64>, Mistake> {
         match self.number(cell) {
             Err(Mistake::NotANumber) => match (duration_seconds(cell), unit) {
@@ -397,7 +433,7 @@ impl Resolved {
         }
         // `str::parse` reads forms a person would not call numbers.
         let lower = text.to_ascii_lowercase();
-        if lower.contains("inf") || lower.contains("nan") || text.starts_with('+') && comma {
+        if lower.contains("inf") || lower.contains("nan") {
             return Err(Mistake::NotANumber);
         }
         match text.parse::<f64>() {
@@ -409,6 +445,7 @@ impl Resolved {
 
     /// A date: ISO (as [`iso_date`] reads it) and, with a `date_format`,
     /// a date in that format; a date-time's time is left out.
+    #[inline]
     pub fn date(&self, cell: &str) -> Result<Date, Mistake> {
         let iso = iso_date(cell);
         let Some(format) = &self.date_format else {
@@ -476,6 +513,7 @@ pub enum IsoError {
 
 /// Whether what follows a date is a time (`T08:30`, ` 08:30:00`, …) or
 /// nothing.
+#[inline]
 fn time_or_nothing(t: &[u8]) -> bool {
     t.is_empty()
         || (t[0] == b'T' || t[0] == b' ')
@@ -487,6 +525,7 @@ fn time_or_nothing(t: &[u8]) -> bool {
 
 /// `2026-09-01`, or a date-time (`2026-09-01T08:30:00`, `2026-09-01 08:30`,
 /// with seconds, fractions or an offset) truncated to its date.
+#[inline]
 pub fn iso_date(cell: &str) -> Result<Date, IsoError> {
     if cell.len() < 10 || !cell.is_char_boundary(10) {
         return Err(IsoError::Shape);
@@ -671,18 +710,13 @@ impl DateShape {
     }
 
     /// `; if the file uses day/month/year, set …`: the setting that reads
-    /// these dates.
-    fn hint(&self) -> String {
+    /// these dates, in `[csv]` or, with `file`, in that file's own table.
+    fn hint(&self, file: Option<&str>) -> String {
         if !self.seen {
             return String::new();
         }
         let s = char::from(self.separator.unwrap_or(b'/'));
-        let set = |order| {
-            format!(
-                "set `[csv] date_format = \"{}\"` in cxreport.toml",
-                self.pattern(order)
-            )
-        };
+        let set = |order| setting(&format!("date_format = \"{}\"", self.pattern(order)), file);
         let mut hint = match self.order() {
             Order::DayMonthYear => format!(
                 "; if the file uses day{s}month{s}year, {}",
@@ -732,9 +766,9 @@ struct Group {
     lines: Vec<usize>,
     line_count: usize,
     last_line: usize,
-    /// The first few columns with it, and how many more.
+    /// The first few columns with it, and every column's number.
     columns: Vec<String>,
-    more_columns: usize,
+    numbers: std::collections::BTreeSet<usize>,
     /// The first few different texts.
     samples: Vec<String>,
     dates: DateShape,
@@ -761,7 +795,7 @@ impl Mistakes {
             line_count: 0,
             last_line: 0,
             columns: Vec::new(),
-            more_columns: 0,
+            numbers: std::collections::BTreeSet::new(),
             samples: Vec::new(),
             dates: DateShape::default(),
         });
@@ -774,12 +808,9 @@ impl Mistakes {
                 group.lines.push(pos.line);
             }
         }
-        if !group.columns.iter().any(|c| c == column) {
-            if group.columns.len() < NAMED {
-                group.columns.push(column.to_owned());
-            } else {
-                group.more_columns += 1;
-            }
+        // A file has as many columns as its header: the set stays small.
+        if group.numbers.insert(pos.col) && group.columns.len() < NAMED {
+            group.columns.push(column.to_owned());
         }
         if group.samples.len() < NAMED && !group.samples.iter().any(|s| s == cell) {
             group.samples.push(cell.to_owned());
@@ -797,7 +828,7 @@ impl Mistakes {
     /// Reports what was noted in the file at `path`, read with `dialect`.
     pub fn report(self, path: &str, dialect: &Resolved, diags: &mut Diagnostics) {
         for (mistake, cell, pos, column) in self.singles {
-            let message = mistake.message(&cell, dialect);
+            let message = mistake.message(&cell, dialect, path);
             diags.error(path, pos, format!("column '{column}': {message}"));
         }
         for (i, group) in self.groups.into_iter().enumerate() {
@@ -807,10 +838,10 @@ impl Mistakes {
                 format!(
                     "column '{}': {}",
                     group.column,
-                    mistake.message(&group.cell, dialect)
+                    mistake.message(&group.cell, dialect, path)
                 )
             } else {
-                group.message(mistake, dialect)
+                group.message(mistake, dialect, path)
             };
             diags.error(path, group.pos, message);
         }
@@ -833,16 +864,11 @@ const ALL: [Mistake; KINDS] = [
 
 /// `a`, `a and b`, `a, b and c`.
 fn list(items: &[String], more: usize) -> String {
-    match (items, more) {
-        ([], _) => String::new(),
-        ([only], 0) => only.clone(),
-        (_, 0) => {
-            let (last, rest) = items
-                .split_last()
-                .map_or((&items[0], &[][..]), |(l, r)| (l, r));
-            format!("{} and {last}", rest.join(", "))
-        }
-        (_, n) => format!("{} and {n} more", items.join(", ")),
+    match (items.split_last(), more) {
+        (None, _) => String::new(),
+        (Some((last, [])), 0) => last.clone(),
+        (Some((last, rest)), 0) => format!("{} and {last}", rest.join(", ")),
+        (Some(_), n) => format!("{} and {n} more", items.join(", ")),
     }
 }
 
@@ -857,12 +883,13 @@ impl Group {
             "lines"
         };
         let columns: Vec<String> = self.columns.iter().map(|c| format!("'{c}'")).collect();
-        let n_columns = self.columns.len() + self.more_columns;
-        let cols = if n_columns == 1 { "column" } else { "columns" };
-        format!(
-            "{cols} {}, {word} {lines}",
-            list(&columns, self.more_columns)
-        )
+        let more = self.numbers.len() - self.columns.len();
+        let cols = if self.numbers.len() == 1 {
+            "column"
+        } else {
+            "columns"
+        };
+        format!("{cols} {}, {word} {lines}", list(&columns, more))
     }
 
     /// The first texts, quoted: `"n/a", "x" and "-"`.
@@ -871,7 +898,7 @@ impl Group {
         list(&quoted, 0)
     }
 
-    fn message(&self, mistake: Mistake, dialect: &Resolved) -> String {
+    fn message(&self, mistake: Mistake, dialect: &Resolved, path: &str) -> String {
         let place = self.place();
         let first = &self.cell;
         let format = dialect.date_format.as_ref().map(DateFormat::as_str);
@@ -887,32 +914,34 @@ impl Group {
                     self.samples()
                 ),
                 Some(f) => format!(
-                    "{} cells are not dates, such as {} ({place}); write dates as `[csv] date_format = \"{f}\"` says, or as YYYY-MM-DD",
+                    "{} cells are not dates, such as {} ({place}); write dates as the file's `date_format = \"{f}\"` says, or as YYYY-MM-DD",
                     self.count,
                     self.samples()
                 ),
             },
             Mistake::NotIso => format!(
                 "dates such as {first} are not ISO dates, YYYY-MM-DD ({place}){}",
-                self.dates.hint()
+                self.dates.hint(None)
             ),
             Mistake::NotInFormat => format!(
-                "dates such as {first} do not follow `[csv] date_format = \"{}\"` ({place}){}",
+                "dates such as {first} do not follow the file's `date_format = \"{}\"` ({place}){}",
                 format.unwrap_or_default(),
-                self.dates.hint()
+                self.dates.hint(Some(path))
             ),
             Mistake::NotCalendarDate => match format {
                 None => format!("dates such as {first} are not in the calendar ({place})"),
                 Some(f) => format!(
-                    "dates such as {first} are not in the calendar ({place}); check that `[csv] date_format = \"{f}\"` has the day and month in the file's order"
+                    "dates such as {first} are not in the calendar ({place}); check that the file's `date_format = \"{f}\"` has the day and month in its order"
                 ),
             },
             Mistake::DecimalComma => format!(
-                "numbers such as {first} have a decimal comma ({place}); if the file uses decimal commas, set `[csv] decimal = \",\"` in cxreport.toml"
+                "numbers such as {first} have a decimal comma ({place}); if the file uses decimal commas, {}",
+                setting("decimal = \",\"", Some(path))
             ),
             Mistake::DecimalPoint => format!(
-                "numbers such as {first} have a decimal point, but the file's decimal is a comma{} ({place}); if the file uses decimal points, set `[csv] decimal = \".\"` in cxreport.toml",
-                comma_default(dialect)
+                "numbers such as {first} have a decimal point ({place}), but {}; if the file uses decimal points, {}",
+                comma_why(dialect),
+                setting("decimal = \".\"", Some(path))
             ),
             Mistake::NotANumber => format!(
                 "{} cells are not numbers, such as {} ({place}); leave a cell empty when it has no value",
@@ -925,7 +954,7 @@ impl Group {
                 self.samples()
             ),
             Mistake::Duration => format!(
-                "values such as {first} are durations ({place}), read only in a metric whose unit is one of time; set its `unit` to \"s\", \"min\" or \"h\" in data/metrics.toml"
+                "values such as {first} are durations ({place}), which are read only in a metric whose `unit` in data/metrics.toml is a time: \"s\", \"min\" or \"h\""
             ),
         }
     }
@@ -1024,6 +1053,7 @@ mod tests {
         assert_eq!(comma.number("85,3"), Ok(Some(85.3)));
         assert_eq!(comma.number("-0,5"), Ok(Some(-0.5)));
         assert_eq!(comma.number("85"), Ok(Some(85.0)));
+        assert_eq!(comma.number("+1,5e3"), Ok(Some(1500.0)));
         assert_eq!(comma.number("85.3"), Err(Mistake::DecimalPoint));
         assert_eq!(comma.number("1.234,5"), Err(Mistake::NotANumber));
         assert_eq!(comma.number("1,2,3"), Err(Mistake::NotANumber));
@@ -1118,7 +1148,11 @@ mod tests {
     fn reported(dialect: &Resolved, cells: &[(Mistake, usize, &str, &str)]) -> Vec<String> {
         let mut mistakes = Mistakes::default();
         for &(mistake, line, cell, column) in cells {
-            mistakes.note(mistake, cell, Pos::new(line, 2), column);
+            let col = ["date", "sla", "aht", "x"]
+                .iter()
+                .position(|c| *c == column)
+                .map_or(9, |i| i + 1);
+            mistakes.note(mistake, cell, Pos::new(line, col), column);
         }
         let mut diags = Diagnostics::default();
         mistakes.report("k.csv", dialect, &mut diags);
@@ -1139,14 +1173,14 @@ mod tests {
         assert_eq!(
             reported(&iso, &dates),
             [
-                "2:2: dates such as 01/02/1999 are not ISO dates, YYYY-MM-DD (column 'date', lines 2, 3, 4 and 538 more); if the file uses day/month/year, set `[csv] date_format = \"%d/%m/%Y\"` in cxreport.toml"
+                "2:1: dates such as 01/02/1999 are not ISO dates, YYYY-MM-DD (column 'date', lines 2, 3, 4 and 538 more); if the file uses day/month/year, set `[csv] date_format = \"%d/%m/%Y\"` in cxreport.toml"
             ]
         );
         // With no day above 12, either order is offered.
         assert_eq!(
             reported(&iso, &dates[..2]),
             [
-                "2:2: dates such as 01/02/1999 are not ISO dates, YYYY-MM-DD (column 'date', lines 2 and 3); if the file uses day/month/year, set `[csv] date_format = \"%d/%m/%Y\"` in cxreport.toml (\"%m/%d/%Y\" for month/day/year)"
+                "2:1: dates such as 01/02/1999 are not ISO dates, YYYY-MM-DD (column 'date', lines 2 and 3); if the file uses day/month/year, set `[csv] date_format = \"%d/%m/%Y\"` in cxreport.toml (\"%m/%d/%Y\" for month/day/year)"
             ]
         );
         assert_eq!(
@@ -1158,7 +1192,7 @@ mod tests {
                 ]
             ),
             [
-                "2:2: dates such as 12.31.26 are not ISO dates, YYYY-MM-DD (column 'date', lines 2 and 3); if the file uses month.day.year, set `[csv] date_format = \"%m.%d.%y\"` in cxreport.toml"
+                "2:1: dates such as 12.31.26 are not ISO dates, YYYY-MM-DD (column 'date', lines 2 and 3); if the file uses month.day.year, set `[csv] date_format = \"%m.%d.%y\"` in cxreport.toml"
             ]
         );
         let numbers = [
@@ -1171,7 +1205,7 @@ mod tests {
         assert_eq!(
             reported(&tab, &numbers),
             [
-                "2:2: numbers such as 85,3 have a decimal comma (columns 'sla' and 'aht', lines 2 and 3); if the file uses decimal commas, set `[csv] decimal = \",\"` in cxreport.toml",
+                "2:2: numbers such as 85,3 have a decimal comma (columns 'sla' and 'aht', lines 2 and 3); if the file uses decimal commas, set `decimal = \",\"` in a `[csv.\"k.csv\"]` table of cxreport.toml",
                 "4:2: column 'sla': \"n/a\" is not a number",
             ]
         );
@@ -1185,7 +1219,7 @@ mod tests {
                 ]
             ),
             [
-                "2:2: numbers such as 85.3 have a decimal point, but the file's decimal is a comma (the default in a `;`-separated file) (column 'sla', lines 2 and 3); if the file uses decimal points, set `[csv] decimal = \".\"` in cxreport.toml"
+                "2:2: numbers such as 85.3 have a decimal point (column 'sla', lines 2 and 3), but a `;`-separated file's decimal is a comma unless `[csv] decimal` says otherwise; if the file uses decimal points, set `decimal = \".\"` in a `[csv.\"k.csv\"]` table of cxreport.toml"
             ]
         );
         let words: Vec<_> = (2..9)
@@ -1204,6 +1238,20 @@ mod tests {
                 "2:2: 7 cells are not numbers, such as \"n/a\" and \"-\" (column 'sla', lines 2, 3, 4 and 4 more); leave a cell empty when it has no value"
             ]
         );
+        // Under a format, the hint is for this file alone.
+        let dmy = resolved(b';', Decimal::Comma, Some("%d/%m/%Y"));
+        assert_eq!(
+            reported(
+                &dmy,
+                &[
+                    (Mistake::NotInFormat, 2, "2026.10.31", "date"),
+                    (Mistake::NotInFormat, 3, "2026.11.01", "date")
+                ]
+            ),
+            [
+                "2:1: dates such as 2026.10.31 do not follow the file's `date_format = \"%d/%m/%Y\"` (column 'date', lines 2 and 3); if the file uses year.month.day, set `date_format = \"%Y.%m.%d\"` in a `[csv.\"k.csv\"]` table of cxreport.toml"
+            ]
+        );
         // A number out of range is a typo in its own cell.
         assert_eq!(
             reported(
@@ -1216,5 +1264,70 @@ mod tests {
             .len(),
             2
         );
+    }
+
+    /// The fast path gives `str::parse`'s value to the bit, and leaves
+    /// every other form to it.
+    #[test]
+    fn plain_decimals_read_as_the_general_parser_reads_them() {
+        let mut rng = crate::rng::Rng::new(0x2545_f491_4f6c_dd1d);
+        let mut next = || rng.next_u64();
+        for _ in 0..200_000 {
+            let digits = (next() % 15 + 1) as usize;
+            let mut text: String = (0..digits)
+                .map(|_| char::from(b'0' + (next() % 10) as u8))
+                .collect();
+            let dot = (next() % (digits as u64 + 1)) as usize;
+            if dot > 0 && dot < digits {
+                text.insert(dot, '.');
+            }
+            if next() % 2 == 0 {
+                text.insert(0, '-');
+            }
+            let fast = plain_decimal(&text, b'.').expect("a plain decimal");
+            let general: f64 = text.parse().expect("a number");
+            assert_eq!(fast.to_bits(), general.to_bits(), "{text}");
+            // The same digits with a decimal comma, the same value.
+            let comma = plain_decimal(&text.replace('.', ","), b',').expect("a plain decimal");
+            assert_eq!(comma.to_bits(), general.to_bits(), "{text}");
+        }
+        for text in [
+            "0.1",
+            "0.3",
+            "-0",
+            "-0.0",
+            "007",
+            "999999999999999",
+            "0.00000000000001",
+        ] {
+            let general: f64 = text.parse().expect("a number");
+            assert_eq!(
+                plain_decimal(text, b'.').map(f64::to_bits),
+                Some(general.to_bits())
+            );
+        }
+        for text in [
+            "",
+            "-",
+            ".",
+            "5.",
+            ".5",
+            "-.5",
+            "+5",
+            "1e3",
+            "1,5",
+            "1.2.3",
+            "--1",
+            "1-",
+            " 1",
+            "0x10",
+            "inf",
+            "NaN",
+            "1234567890123456",
+            "0.1234567890123456",
+            "١",
+        ] {
+            assert_eq!(plain_decimal(text, b'.'), None, "{text}");
+        }
     }
 }

@@ -371,7 +371,8 @@ pub fn message(mistake: Mistake, cell: &str, dialect: &Resolved) -> String {
         Mistake::Duration => format!(
             "{cell:?} is a duration, but the metric's unit is not one of time; set its `unit` to \"s\", \"min\" or \"h\" in data/metrics.toml"
         ),
-        other => other.message(cell, dialect),
+        // The rest name no setting, so no file's table.
+        other => other.message(cell, dialect, ""),
     }
 }
 

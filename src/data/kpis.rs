@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use jiff::civil::Date;
 
 use super::Metric;
-use super::table::{Row, Table, parse_date, parse_number};
+use super::dialect::{Dialect, Mistake, Mistakes, Resolved, TimeUnit};
+use super::table::{Row, Table};
 use crate::diag::{Diagnostics, Pos, did_you_mean, hint};
 
 /// One value of one metric on one date.
@@ -350,17 +351,18 @@ enum Column {
     Dimension(String),
 }
 
-/// Reads one KPI file, as a part of the data to [`Kpis::append`].
-/// `declared` are the dimensions `data/metrics.toml` declares: the columns
+/// Reads one KPI file, written in `dialect`, as a part of the data to
+/// [`Kpis::append`]. `declared` are the dimensions `data/metrics.toml` declares: the columns
 /// of a wide file that may hold numbers without being metrics.
 pub fn parse(
     path: &str,
     input: impl std::io::Read,
+    dialect: &Dialect,
     (metrics, declared): (&[Metric], &[String]),
     seen: &mut super::dates::Seen,
     diags: &mut Diagnostics,
 ) -> Kpis {
-    read(path, input, (metrics, declared), seen, diags, None)
+    read(path, input, dialect, (metrics, declared), seen, diags, None)
 }
 
 /// The line of each observation [`parse`] reads from a file, per metric
@@ -371,6 +373,7 @@ pub fn parse(
 pub(crate) fn lines_of(
     path: &str,
     input: impl std::io::Read,
+    dialect: &Dialect,
     (metrics, declared): (&[Metric], &[String]),
 ) -> Vec<Vec<u32>> {
     let mut lines = vec![Vec::new(); metrics.len()];
@@ -379,6 +382,7 @@ pub(crate) fn lines_of(
     read(
         path,
         input,
+        dialect,
         (metrics, declared),
         &mut seen,
         &mut diags,
@@ -391,15 +395,20 @@ pub(crate) fn lines_of(
 fn read(
     path: &str,
     input: impl std::io::Read,
+    dialect: &Dialect,
     (metrics, declared): (&[Metric], &[String]),
     seen: &mut super::dates::Seen,
     diags: &mut Diagnostics,
     mut lines: Option<&mut Vec<Vec<u32>>>,
 ) -> Kpis {
     let mut kpis = Kpis::default();
-    let Some(table) = Table::open(path, input, diags) else {
+    let Some(table) = Table::open(path, input, dialect, diags) else {
         return kpis;
     };
+    let dialect = table.dialect.clone();
+    // Which metrics a duration (`0:05:32`) is read in.
+    let units: Vec<Option<TimeUnit>> = metrics.iter().map(|m| TimeUnit::of(&m.unit)).collect();
+    let mut mistakes = Mistakes::default();
     let Some(columns) = columns(&table, metrics, diags) else {
         return kpis;
     };
@@ -436,8 +445,15 @@ fn read(
     let mut values = Vec::new();
     table.rows(diags, |row, diags| {
         values.clear();
-        let Some((date, weight)) = read_row(path, row, &columns, metrics, &mut values, diags)
-        else {
+        let cells = Cells {
+            path,
+            dialect: &dialect,
+            header: &header,
+            columns: &columns,
+            metrics,
+            units: &units,
+        };
+        let Some((date, weight)) = cells.read_row(row, &mut values, &mut mistakes, diags) else {
             return;
         };
         seen.note(date, row.pos(date_column.unwrap_or(0)));
@@ -454,7 +470,7 @@ fn read(
                 // Every value of a column is in some combination: looking
                 // at new ones only sees them all.
                 for n in &mut undeclared {
-                    n.see(row.cell(n.column), row.line);
+                    n.see(row.cell(n.column), row.line, &dialect);
                 }
                 let mut pairs: Vec<(String, String)> = dimensions
                     .iter()
@@ -486,6 +502,7 @@ fn read(
             }
         }
     });
+    mistakes.report(path, &dialect, diags);
     for n in undeclared {
         n.report(&header, metrics, path, diags);
     }
@@ -603,19 +620,32 @@ pub(crate) fn overlap_problems(
 /// The time of day of a valid date cell, to the second, as 1 + seconds
 /// since midnight, or 0 for a date alone: rows of an interval export
 /// (`2026-09-30T08:00`, `2026-09-30T09:00`) share their date and are no
-/// repeats of each other.
+/// repeats of each other. The time is found at the cell's first `:`, so
+/// that a file's own `date_format` (`30/09/2026 8:00`) keeps it too.
 fn time_of_day(cell: &str) -> u32 {
     let t = cell.as_bytes();
-    let two = |i: usize| {
-        t.get(i..i + 2)
-            .filter(|d| d.iter().all(u8::is_ascii_digit))
-            .map(|d| u32::from(d[0] - b'0') * 10 + u32::from(d[1] - b'0'))
-    };
-    let (Some(hours), Some(minutes)) = (two(11), two(14)) else {
+    let Some(colon) = memchr::memchr(b':', t) else {
         return 0;
     };
-    let seconds = match t.get(16) {
-        Some(b':') => two(17).unwrap_or(0),
+    let digit = |i: usize| {
+        t.get(i)
+            .filter(|d| d.is_ascii_digit())
+            .map(|d| u32::from(d - b'0'))
+    };
+    let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
+    let hours = match (
+        colon.checked_sub(2).and_then(digit),
+        colon.checked_sub(1).and_then(digit),
+    ) {
+        (Some(tens), Some(units)) => tens * 10 + units,
+        (None, Some(units)) => units,
+        _ => return 0,
+    };
+    let Some(minutes) = two(colon + 1) else {
+        return 0;
+    };
+    let seconds = match t.get(colon + 3) {
+        Some(b':') => two(colon + 4).unwrap_or(0),
         _ => 0,
     };
     1 + hours * 3600 + minutes * 60 + seconds
@@ -634,11 +664,11 @@ struct Numbers {
 }
 
 impl Numbers {
-    fn see(&mut self, cell: &str, line: usize) {
+    fn see(&mut self, cell: &str, line: usize, dialect: &Resolved) {
         if cell.is_empty() || !self.only {
             return;
         }
-        if matches!(parse_number(cell), Ok(Some(_))) {
+        if matches!(dialect.number(cell), Ok(Some(_))) {
             self.example.get_or_insert_with(|| (cell.to_owned(), line));
         } else {
             self.only = false;
@@ -679,89 +709,134 @@ impl Numbers {
     }
 }
 
-/// Reads one row: its date, its weight and, into `values`, each metric's
-/// value (by catalogue index). Every bad cell is reported, and a row with
-/// any is skipped.
-fn read_row(
-    path: &str,
-    row: &Row,
-    columns: &[Column],
-    metrics: &[Metric],
-    values: &mut Vec<(usize, f64)>,
-    diags: &mut Diagnostics,
-) -> Option<(Date, f64)> {
-    let mut ok = true;
-    let mut date = None;
-    let mut weight = None;
-    let mut long_metric = None;
-    let mut long_value = None;
-    let mut fail = |col: usize, name: &str, message: String, diags: &mut Diagnostics| {
-        diags.error(path, row.pos(col), format!("column '{name}': {message}"));
-        ok = false;
-    };
-    for (i, col) in columns.iter().enumerate() {
-        let cell = row.cell(i);
-        match col {
-            Column::Date => match parse_date(cell) {
-                Ok(d) => date = Some(d),
-                Err(_) if cell.is_empty() => fail(i, "date", "the date is empty".into(), diags),
-                Err(e) => fail(i, "date", e, diags),
-            },
-            Column::Weight => match parse_number(cell) {
-                Ok(Some(w)) if w >= 0.0 => weight = Some(w),
-                Ok(Some(_)) => fail(
-                    i,
-                    "weight",
-                    format!("{cell} is negative; a weight is a volume, 0 or more"),
-                    diags,
-                ),
-                Ok(None) => weight = Some(f64::NAN),
-                Err(e) => fail(i, "weight", e, diags),
-            },
-            Column::MetricName => {
-                if let Some(m) = metrics.iter().position(|m| m.id == cell) {
-                    long_metric = Some(m);
-                } else if cell.is_empty() {
-                    fail(i, "metric", "the metric is empty".into(), diags);
-                } else {
-                    let hint = hint(cell, metrics.iter().map(|m| m.id.as_str()));
-                    fail(i, "metric", format!("unknown metric `{cell}`{hint}"), diags);
+/// What reading a row needs of its file.
+struct Cells<'a> {
+    path: &'a str,
+    dialect: &'a Resolved,
+    header: &'a [String],
+    columns: &'a [Column],
+    metrics: &'a [Metric],
+    /// Per metric, the unit of time it is measured in, if it is.
+    units: &'a [Option<TimeUnit>],
+}
+
+impl Cells<'_> {
+    /// Reads one row: its date, its weight and, into `values`, each
+    /// metric's value (by catalogue index). Every bad cell is reported (a
+    /// bad number or date in `mistakes`, grouped by kind once the file is
+    /// read), and a row with any is skipped.
+    fn read_row(
+        &self,
+        row: &Row,
+        values: &mut Vec<(usize, f64)>,
+        mistakes: &mut Mistakes,
+        diags: &mut Diagnostics,
+    ) -> Option<(Date, f64)> {
+        let (path, columns, metrics) = (self.path, self.columns, self.metrics);
+        let mut ok = true;
+        let mut date = None;
+        let mut weight = None;
+        let mut long_metric = None;
+        let mut long_value = None;
+        let mut fail = |col: usize, name: &str, message: String, diags: &mut Diagnostics| {
+            diags.error(path, row.pos(col), format!("column '{name}': {message}"));
+            ok = false;
+        };
+        let mut wrong = |col: usize, mistake: Mistake, cell: &str| {
+            let name = self.header.get(col).map_or("", String::as_str);
+            mistakes.note(mistake, cell, row.pos(col), name);
+        };
+        let mut bad_cells = false;
+        for (i, col) in columns.iter().enumerate() {
+            let cell = row.cell(i);
+            match col {
+                Column::Date => match self.dialect.date(cell) {
+                    Ok(d) => date = Some(d),
+                    Err(m) => {
+                        wrong(i, m, cell);
+                        bad_cells = true;
+                    }
+                },
+                Column::Weight => match self.dialect.number(cell) {
+                    Ok(Some(w)) if w >= 0.0 => weight = Some(w),
+                    Ok(Some(_)) => fail(
+                        i,
+                        "weight",
+                        format!("{cell} is negative; a weight is a volume, 0 or more"),
+                        diags,
+                    ),
+                    Ok(None) => weight = Some(f64::NAN),
+                    Err(m) => {
+                        wrong(i, m, cell);
+                        bad_cells = true;
+                    }
+                },
+                Column::MetricName => {
+                    if let Some(m) = metrics.iter().position(|m| m.id == cell) {
+                        long_metric = Some(m);
+                    } else if cell.is_empty() {
+                        fail(i, "metric", "the metric is empty".into(), diags);
+                    } else {
+                        let hint = hint(cell, metrics.iter().map(|m| m.id.as_str()));
+                        fail(i, "metric", format!("unknown metric `{cell}`{hint}"), diags);
+                    }
+                }
+                // Read once the row's metric, and so its unit, is known.
+                Column::Value => long_value = Some(i),
+                Column::MetricValues(m) => {
+                    let unit = self.units.get(*m).copied().flatten();
+                    match self.dialect.value(cell, unit) {
+                        Ok(Some(v)) => values.push((*m, v)),
+                        Ok(None) => {}
+                        Err(mistake) => {
+                            wrong(i, mistake, cell);
+                            bad_cells = true;
+                        }
+                    }
+                }
+                Column::Dimension(_) => {}
+            }
+        }
+        if let Some(i) = long_value {
+            let cell = row.cell(i);
+            let unit = long_metric.and_then(|m| self.units.get(m).copied().flatten());
+            match self.dialect.value(cell, unit) {
+                Ok(Some(v)) => {
+                    if let Some(m) = long_metric {
+                        values.push((m, v));
+                    }
+                }
+                Ok(None) => {}
+                // A duration in a row whose metric is unknown is that
+                // metric's problem, reported above.
+                Err(Mistake::Duration) if long_metric.is_none() => {}
+                Err(mistake) => {
+                    wrong(i, mistake, cell);
+                    bad_cells = true;
                 }
             }
-            Column::Value => match parse_number(cell) {
-                Ok(v) => long_value = v,
-                Err(e) => fail(i, "value", e, diags),
-            },
-            Column::MetricValues(m) => match parse_number(cell) {
-                Ok(Some(v)) => values.push((*m, v)),
-                Ok(None) => {}
-                Err(e) => fail(i, &metrics[*m].id, e, diags),
-            },
-            Column::Dimension(_) => {}
         }
+        let weight = match weight {
+            Some(w) if w.is_nan() && !values.is_empty() => {
+                let col = columns
+                    .iter()
+                    .position(|c| matches!(c, Column::Weight))
+                    .unwrap_or(0);
+                fail(
+                    col,
+                    "weight",
+                    "the weight is empty on a row with values (write 0 to leave the row out)"
+                        .into(),
+                    diags,
+                );
+                0.0
+            }
+            Some(w) => w,
+            None => 1.0,
+        };
+        let date = date?;
+        (ok && !bad_cells).then_some((date, weight))
     }
-    if let (Some(m), Some(v)) = (long_metric, long_value) {
-        values.push((m, v));
-    }
-    let weight = match weight {
-        Some(w) if w.is_nan() && !values.is_empty() => {
-            let col = columns
-                .iter()
-                .position(|c| matches!(c, Column::Weight))
-                .unwrap_or(0);
-            fail(
-                col,
-                "weight",
-                "the weight is empty on a row with values (write 0 to leave the row out)".into(),
-                diags,
-            );
-            0.0
-        }
-        Some(w) => w,
-        None => 1.0,
-    };
-    let date = date?;
-    ok.then_some((date, weight))
 }
 
 /// Works out the shape from the header. Problems with it are reported.
@@ -773,12 +848,7 @@ fn columns<R: std::io::Read>(
     let path = &table.path;
     let long = table.column("metric").is_some() && table.column("value").is_some();
     if table.column("date").is_none() {
-        let hint = hint("date", table.header.iter().map(String::as_str));
-        diags.error(
-            path,
-            Pos::START,
-            format!("the header has no `date` column{hint}"),
-        );
+        diags.error(path, Pos::START, table.no_date());
         return None;
     }
     let mut columns: Vec<Column> = Vec::new();
@@ -854,6 +924,7 @@ mod tests {
             let part = parse(
                 path,
                 text.as_bytes(),
+                &Dialect::default(),
                 (&metrics, &[]),
                 &mut seen,
                 &mut diags,
@@ -863,7 +934,7 @@ mod tests {
         let overlaps = kpis.sort();
         let text = |path: &str| {
             let (_, text) = files.iter().find(|(p, _)| *p == path).expect("a file");
-            lines_of(path, text.as_bytes(), (&metrics, &[]))
+            lines_of(path, text.as_bytes(), &Dialect::default(), (&metrics, &[]))
         };
         diags.append(overlap_problems(&overlaps, &metrics, text));
         let found = diags
@@ -877,6 +948,12 @@ mod tests {
     #[test]
     fn times_of_day() {
         assert_eq!(time_of_day("2026-03-01"), 0);
+        // A file's own date_format keeps its times too.
+        assert_eq!(time_of_day("01/03/2026 8:05"), 1 + 8 * 3600 + 5 * 60);
+        assert_eq!(
+            time_of_day("01.03.2026 18:05:09"),
+            1 + 18 * 3600 + 5 * 60 + 9
+        );
         assert_eq!(time_of_day("2026-03-01T00:00"), 1);
         assert_eq!(time_of_day("2026-03-01 08:30"), 1 + 8 * 3600 + 30 * 60);
         assert_eq!(
@@ -990,6 +1067,7 @@ mod tests {
             let kpis = parse(
                 "k.csv",
                 text.as_bytes(),
+                &Dialect::default(),
                 (&metrics, declared),
                 &mut seen,
                 &mut diags,

@@ -265,6 +265,24 @@ fn read_tables(
     for rel in loader.store.paths("data/surveys", "csv", loader.diags)? {
         files.push((Table::Surveys, rel));
     }
+    // A `[csv."path"]` with a typo in its path would do nothing, silently.
+    if !loader.no_catalogue {
+        for (part, _) in &config.csv.parts {
+            if !files
+                .iter()
+                .any(|(_, rel)| crate::config::covers(&part.name, rel))
+            {
+                loader.diags.warning(
+                    &part.file,
+                    part.pos,
+                    format!(
+                        "[csv.\"{}\"] names no CSV file of the plan, so its settings are not used",
+                        part.name
+                    ),
+                );
+            }
+        }
+    }
     // The readers' own handle on the files, so that merging can borrow the
     // loader.
     let store = loader.store.clone();
@@ -281,6 +299,7 @@ fn read_tables(
                 (Some(input), Table::Kpis) => Part::Kpis(kpis::parse(
                     rel,
                     input,
+                    &config.dialect_of(rel),
                     (&metrics, &declared),
                     &mut seen,
                     &mut found,
@@ -295,7 +314,7 @@ fn read_tables(
         |result| match result {
             Ok((table, rel, part, seen, found)) => {
                 if table == Table::Surveys && !kpis_done {
-                    kpis_read(loader, kpis);
+                    kpis_read(loader, kpis, config);
                     kpis_done = true;
                 }
                 loader.diags.append(found);
@@ -315,7 +334,7 @@ fn read_tables(
         return Err(e);
     }
     if !kpis_done {
-        kpis_read(loader, kpis);
+        kpis_read(loader, kpis, config);
     }
     Ok(())
 }
@@ -323,7 +342,7 @@ fn read_tables(
 /// Once every KPI file is in: the series sorted, repeated rows reported,
 /// and the filters read before the KPI data (metric alerts) and the
 /// declared dimensions checked against it.
-fn kpis_read(loader: &mut Loader, kpis: &mut kpis::Kpis) {
+fn kpis_read(loader: &mut Loader, kpis: &mut kpis::Kpis, config: &crate::config::Config) {
     // Once, not after each file: stable, so rows of one date keep their
     // file order either way.
     let overlaps = kpis.sort();
@@ -334,7 +353,10 @@ fn kpis_read(loader: &mut Loader, kpis: &mut kpis::Kpis) {
             // placed at its start.
             let mut ignored = Diagnostics::default();
             match loader.store.open(rel, &mut ignored) {
-                Ok(Some(input)) => kpis::lines_of(rel, input, (&loader.metrics, &declared)),
+                Ok(Some(input)) => {
+                    let dialect = config.dialect_of(rel);
+                    kpis::lines_of(rel, input, &dialect, (&loader.metrics, &declared))
+                }
                 _ => Vec::new(),
             }
         };

@@ -2,16 +2,19 @@
 //! them, but split here in one pass on the lines most files are made of.
 //!
 //! A line with no quote and no carriage return has no CSV syntax but its
-//! commas: its fields are the text between them and it ends at its line
-//! feed, which is exactly what `csv_core` makes of it. Such a line is
+//! delimiters (commas, or the file's own: see `dialect`): its fields are
+//! the text between them and it ends at its line feed, which is exactly
+//! what `csv_core` makes of it. Such a line is
 //! split here and its fields are borrowed from the read buffer, with no
 //! copy and no state machine run over every byte, which took a fifth of
 //! the load of a large plan. Any other record (a quoted field, a line that
 //! ends in CR LF) is handed to `csv_core` from its first byte, so quoting
-//! keeps every rule of the crate. Line numbers are the crate's as well: a
-//! record is placed at the line where reading it began, so the blank lines
-//! before it count as its own (a test compares both readers on random
-//! text).
+//! keeps every rule of the crate (a test compares both readers on random
+//! text). Line numbers are not quite the crate's: it places a record at the
+//! line where reading it began, which in a CR LF file is the line before
+//! (the reading of a record begins at the LF ending the last one), and
+//! after blank lines is the first of them. Here a record is placed at the
+//! line of its first byte, the one an editor shows (issue 17).
 
 use std::io::Read;
 
@@ -31,6 +34,8 @@ pub struct Records<R> {
     len: usize,
     /// The input has no more bytes.
     eof: bool,
+    /// The byte between fields.
+    delimiter: u8,
     /// The line `at` is on, counted as `csv_core` counts: line feeds read.
     line: u64,
     /// For the records that need CSV's quoting rules.
@@ -68,7 +73,8 @@ pub enum Next<'a> {
 impl<R: Read> Records<R> {
     /// The records of `input`, whose first bytes, `read`, have already
     /// been read from it; the next record starts at `at`, on line `line`.
-    pub fn new(input: R, read: Vec<u8>, at: usize, line: u64, eof: bool) -> Self {
+    /// Fields are separated by `delimiter`.
+    pub fn new(input: R, read: Vec<u8>, at: usize, line: u64, eof: bool, delimiter: u8) -> Self {
         let len = read.len();
         Records {
             input,
@@ -77,7 +83,8 @@ impl<R: Read> Records<R> {
             len,
             eof,
             line,
-            core: csv_core::Reader::new(),
+            delimiter,
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             out: Vec::new(),
             ends: Vec::new(),
             spans: Vec::new(),
@@ -108,9 +115,8 @@ impl<R: Read> Records<R> {
         Ok(())
     }
 
-    /// The next record. It is placed at the line where reading it began.
+    /// The next record, placed at the line of its first byte.
     pub fn read(&mut self) -> Next<'_> {
-        let line = self.line;
         let end = loop {
             // Where a record starts, `csv_core` passes over line ends: a
             // blank line is no record.
@@ -134,11 +140,16 @@ impl<R: Read> Records<R> {
                 }
             }
             // The line up to its line feed (searched for many bytes at a
-            // time), unless it goes on past what is read.
+            // time), unless it has a quote or a carriage return before it,
+            // or goes on past what is read. The search stops at the first
+            // of the three: one for the line feed alone would run to the
+            // end of the buffer, once per record, in a file whose lines
+            // end in CR only.
             let rest = &self.buf[self.at..self.len];
-            match memchr::memchr(b'\n', rest) {
-                Some(end) => break end,
-                None if self.eof => break rest.len(),
+            match memchr::memchr3(b'\n', b'"', b'\r', rest) {
+                Some(end) if rest[end] == b'\n' => break Some(end),
+                Some(_) => break None,
+                None if self.eof => break Some(rest.len()),
                 None => {
                     if let Err(e) = self.fill() {
                         return Next::Failed(e);
@@ -146,13 +157,16 @@ impl<R: Read> Records<R> {
                 }
             }
         };
-        // Split at its commas, unless it has a quote or a carriage return.
-        let rest = &self.buf[self.at..self.len];
-        let text = &rest[..end];
-        if memchr::memchr2(b'"', b'\r', text).is_some() {
+        // Past the line ends before it: `csv` would place the record at
+        // the first of them, a line too early after every CR LF (issue 17).
+        let line = self.line;
+        // Split at its delimiters, unless it has a quote or a carriage
+        // return, which `csv_core` reads.
+        let Some(end) = end else {
             return self.quoted(line);
-        }
-        split(text, &mut self.spans);
+        };
+        let text = &self.buf[self.at..self.at + end];
+        split(text, self.delimiter, &mut self.spans);
         let start = self.at;
         self.at += end;
         if self.at < self.len {
@@ -167,14 +181,14 @@ impl<R: Read> Records<R> {
                 text,
                 spans: &self.spans,
             }),
-            // A comma is never part of a longer character, so the field
+            // A delimiter (ASCII) is never part of a longer character, so the field
             // holding the first bad byte is the first that is not UTF-8 on
             // its own, the one `csv` reports.
             Err(e) => Next::NotUtf8 {
                 line,
                 field: text[..e.valid_up_to()]
                     .iter()
-                    .filter(|&&b| b == b',')
+                    .filter(|&&b| b == self.delimiter)
                     .count(),
             },
         }
@@ -239,12 +253,13 @@ impl<R: Read> Records<R> {
     }
 }
 
-/// The fields of a line without quotes: the text between its commas.
+/// The fields of a line without quotes: the text between its delimiters.
 ///
-/// The commas of 32 bytes at a time are found as the bits of a mask (which
-/// the compiler makes a few vector instructions) and taken lowest first:
-/// a loop that branched on every byte mispredicted at nearly every comma.
-fn split(text: &[u8], spans: &mut Vec<(usize, usize)>) {
+/// The delimiters of 32 bytes at a time are found as the bits of a mask
+/// (which the compiler makes a few vector instructions, comparing with the
+/// delimiter broadcast to every lane) and taken lowest first: a loop that
+/// branched on every byte mispredicted at nearly every comma.
+fn split(text: &[u8], delimiter: u8, spans: &mut Vec<(usize, usize)>) {
     spans.clear();
     let mut field = 0;
     let mut chunks = text.chunks_exact(32);
@@ -253,7 +268,7 @@ fn split(text: &[u8], spans: &mut Vec<(usize, usize)>) {
         let mut commas = chunk
             .iter()
             .enumerate()
-            .fold(0u32, |mask, (j, &b)| mask | u32::from(b == b',') << j);
+            .fold(0u32, |mask, (j, &b)| mask | u32::from(b == delimiter) << j);
         while commas != 0 {
             let i = base + commas.trailing_zeros() as usize;
             spans.push((field, i));
@@ -263,7 +278,7 @@ fn split(text: &[u8], spans: &mut Vec<(usize, usize)>) {
         base += 32;
     }
     for (j, &b) in chunks.remainder().iter().enumerate() {
-        if b == b',' {
+        if b == delimiter {
             spans.push((field, base + j));
             field = base + j + 1;
         }
@@ -277,8 +292,9 @@ mod tests {
 
     /// A `csv` reader past the header of `text`, as `Table::open` makes
     /// one; `None` when the header does not read.
-    fn past_header(text: &[u8]) -> Option<csv::Reader<&[u8]>> {
+    fn past_header(text: &[u8], delimiter: u8) -> Option<csv::Reader<&[u8]>> {
         let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
             .has_headers(true)
             .flexible(true)
             .from_reader(text);
@@ -286,24 +302,34 @@ mod tests {
         Some(reader)
     }
 
+    /// The line of the first byte of a record `csv` read from `position`
+    /// on: past the line ends it begins with.
+    fn first_line(text: &[u8], position: &csv::Position) -> u64 {
+        let mut at = position.byte() as usize;
+        while matches!(text.get(at), Some(b'\r' | b'\n')) {
+            at += 1;
+        }
+        text[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+    }
+
     /// What `csv` reads after the header: each record's line and fields,
     /// or where it stops at text that is not UTF-8.
-    fn by_csv(text: &[u8]) -> Vec<String> {
+    fn by_csv(text: &[u8], delimiter: u8) -> Vec<String> {
         let mut found = Vec::new();
-        let Some(mut reader) = past_header(text) else {
+        let Some(mut reader) = past_header(text, delimiter) else {
             return found;
         };
         let mut record = csv::StringRecord::new();
         loop {
             match reader.read_record(&mut record) {
                 Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line());
+                    let line = record.position().map_or(0, |p| first_line(text, p));
                     found.push(format!("{line}:{:?}", record.iter().collect::<Vec<_>>()));
                 }
                 Ok(false) => break,
                 Err(e) => {
                     if let csv::ErrorKind::Utf8 { pos, err } = e.kind() {
-                        let line = pos.as_ref().map_or(0, |p| p.line());
+                        let line = pos.as_ref().map_or(0, |p| first_line(text, p));
                         found.push(format!("{line}: not UTF-8 in field {}", err.field()));
                     }
                     break;
@@ -314,9 +340,9 @@ mod tests {
     }
 
     /// The same, read here, the header by `csv` as `Table::open` does.
-    fn by_records(text: &[u8], chunk: usize) -> Vec<String> {
+    fn by_records(text: &[u8], chunk: usize, delimiter: u8) -> Vec<String> {
         let mut found = Vec::new();
-        let Some(reader) = past_header(text) else {
+        let Some(reader) = past_header(text, delimiter) else {
             return found;
         };
         let (at, line) = (reader.position().byte() as usize, reader.position().line());
@@ -329,6 +355,7 @@ mod tests {
             at,
             line,
             first == text.len(),
+            delimiter,
         );
         loop {
             match records.read() {
@@ -358,9 +385,13 @@ mod tests {
             &",x".repeat(40),
             &"ab,".repeat(23),
         ] {
-            split(text.as_bytes(), &mut spans);
-            let fields: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
-            assert_eq!(fields, text.split(',').collect::<Vec<_>>(), "{text:?}");
+            for delimiter in [b',', b';', b'\t', b'|'] {
+                let text = text.replace(',', &char::from(delimiter).to_string());
+                split(text.as_bytes(), delimiter, &mut spans);
+                let fields: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
+                let expected: Vec<&str> = text.split(char::from(delimiter)).collect();
+                assert_eq!(fields, expected, "{text:?}");
+            }
         }
     }
 
@@ -391,10 +422,20 @@ mod tests {
             for _ in 0..length {
                 text.extend_from_slice(pieces[(next() % pieces.len() as u64) as usize]);
             }
+            // Every third case in another delimiter, with the commas left
+            // in as plain text.
+            let delimiter = [b',', b';', b'\t'][case % 3];
+            if delimiter != b',' {
+                for b in &mut text {
+                    if *b == b',' && next() % 2 == 0 {
+                        *b = delimiter;
+                    }
+                }
+            }
             let chunk = (next() % 12) as usize;
             assert_eq!(
-                by_records(&text, chunk),
-                by_csv(&text),
+                by_records(&text, chunk, delimiter),
+                by_csv(&text, delimiter),
                 "{:?} read {chunk} bytes first",
                 String::from_utf8_lossy(&text)
             );

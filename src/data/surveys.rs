@@ -25,8 +25,9 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
+use super::dialect::{Mistake, Mistakes, Resolved};
 use super::redact;
-use super::table::{Row, Table, parse_date, parse_number};
+use super::table::{Row, Table};
 use crate::config::Config;
 use crate::diag::{Diagnostics, Pos, hint};
 
@@ -643,9 +644,11 @@ pub fn parse(
     diags: &mut Diagnostics,
 ) -> Surveys {
     let mut surveys = Surveys::default();
-    let Some(table) = Table::open(path, input, diags) else {
+    let Some(table) = Table::open(path, input, &config.dialect_of(path), diags) else {
         return surveys;
     };
+    let dialect = table.dialect.clone();
+    let mut mistakes = Mistakes::default();
     let Some((columns, mut segments)) = columns(&table, &mut surveys, config, diags) else {
         return surveys;
     };
@@ -668,8 +671,14 @@ pub fn parse(
     }
     table.rows(diags, |row, diags| {
         ratings.fill(f64::NAN);
-        let Some((mut response, comment)) =
-            read_row(path, &header, row, &columns, &mut ratings, config, diags)
+        let cells = Cells {
+            path,
+            header: &header,
+            columns: &columns,
+            dialect: &dialect,
+            config,
+        };
+        let Some((mut response, comment)) = cells.read_row(row, &mut ratings, &mut mistakes, diags)
         else {
             return;
         };
@@ -727,6 +736,7 @@ pub fn parse(
         }
         surveys.responses.push(response);
     });
+    mistakes.report(path, &dialect, diags);
     // The ratio and the cap over all files are for `finish` to judge; a
     // column this file showed to be out is dropped now, so the values it had
     // collected are not carried to the merge.
@@ -762,7 +772,7 @@ fn columns<R: std::io::Read>(
 ) -> Option<(Vec<Column>, Vec<Segment>)> {
     let path = &table.path;
     if table.column("date").is_none() {
-        diags.error(path, Pos::START, "the header has no `date` column");
+        diags.error(path, Pos::START, table.no_date());
         return None;
     }
     if !["nps", "csat", "ces"]
@@ -826,84 +836,118 @@ fn columns<R: std::io::Read>(
     Some((columns, segments))
 }
 
-/// Reads one row, its ratings into `ratings`; every bad cell is reported,
-/// and a row with any is skipped.
-/// A row as a response, and its comment (masked) to keep once the row is.
-fn read_row<'r>(
-    path: &str,
-    header: &[String],
-    row: &'r Row,
-    columns: &[Column],
-    ratings: &mut [f64],
-    config: &Config,
-    diags: &mut Diagnostics,
-) -> Option<(Response, Option<std::borrow::Cow<'r, str>>)> {
-    let mut ok = true;
-    let mut fail = |col: usize, message: String, diags: &mut Diagnostics| {
-        let name = &header[col];
-        diags.error(path, row.pos(col), format!("column '{name}': {message}"));
-        ok = false;
-    };
-    let mut response = Response::default();
-    let mut comment = None;
-    let mut has_date = false;
-    for (i, col) in columns.iter().enumerate() {
-        let cell = row.cell(i);
-        match col {
-            // Any text is allowed, and nothing shows it: it is not kept.
-            Column::Id => {}
-            Column::Date => match parse_date(cell) {
-                Ok(d) => {
-                    response.date = d;
-                    has_date = true;
-                }
-                Err(_) if cell.is_empty() => fail(i, "the date is empty".into(), diags),
-                Err(e) => fail(i, e, diags),
-            },
-            Column::Score(score) => match parse_score(cell, *score) {
-                Ok(v) => match score {
-                    Score::Nps => response.nps = v,
-                    Score::Csat => response.csat = v,
-                    Score::Ces => response.ces = v,
-                },
-                Err(e) => fail(i, e, diags),
-            },
-            Column::Attribute(a) => {
-                let (min, max) = config.attribute_scale;
-                match parse_number(cell) {
-                    Ok(Some(v)) if (min..=max).contains(&v) => ratings[*a] = v,
-                    Ok(Some(v)) => {
-                        let message = format!("{v} is outside the rating scale {min}–{max}");
-                        fail(i, message, diags);
+/// What reading a row needs of its file.
+struct Cells<'a> {
+    path: &'a str,
+    header: &'a [String],
+    columns: &'a [Column],
+    dialect: &'a Resolved,
+    config: &'a Config,
+}
+
+/// What is wrong with a score cell.
+enum BadScore {
+    /// Not a number at all: grouped by kind with the file's others.
+    Mistake(Mistake),
+    /// A number, but not a score.
+    Message(String),
+}
+
+impl Cells<'_> {
+    /// Reads one row, its ratings into `ratings`, as a response and its
+    /// comment (masked) to keep once the row is. Every bad cell is
+    /// reported (a bad number or date in `mistakes`, grouped by kind once
+    /// the file is read), and a row with any is skipped.
+    fn read_row<'r>(
+        &self,
+        row: &'r Row,
+        ratings: &mut [f64],
+        mistakes: &mut Mistakes,
+        diags: &mut Diagnostics,
+    ) -> Option<(Response, Option<std::borrow::Cow<'r, str>>)> {
+        let (path, header, config) = (self.path, self.header, self.config);
+        let mut ok = true;
+        let mut fail = |col: usize, message: String, diags: &mut Diagnostics| {
+            let name = &header[col];
+            diags.error(path, row.pos(col), format!("column '{name}': {message}"));
+            ok = false;
+        };
+        let mut wrong = |col: usize, mistake: Mistake, cell: &str| {
+            mistakes.note(mistake, cell, row.pos(col), &header[col]);
+        };
+        let mut bad_cells = false;
+        let mut response = Response::default();
+        let mut comment = None;
+        let mut has_date = false;
+        for (i, col) in self.columns.iter().enumerate() {
+            let cell = row.cell(i);
+            match col {
+                // Any text is allowed, and nothing shows it: it is not kept.
+                Column::Id => {}
+                Column::Date => match self.dialect.date(cell) {
+                    Ok(d) => {
+                        response.date = d;
+                        has_date = true;
                     }
-                    Ok(None) => {}
-                    Err(e) => fail(i, e, diags),
+                    Err(m) => {
+                        wrong(i, m, cell);
+                        bad_cells = true;
+                    }
+                },
+                Column::Score(score) => match parse_score(self.dialect, cell, *score) {
+                    Ok(v) => match score {
+                        Score::Nps => response.nps = v,
+                        Score::Csat => response.csat = v,
+                        Score::Ces => response.ces = v,
+                    },
+                    Err(BadScore::Mistake(m)) => {
+                        wrong(i, m, cell);
+                        bad_cells = true;
+                    }
+                    Err(BadScore::Message(e)) => fail(i, e, diags),
+                },
+                Column::Attribute(a) => {
+                    let (min, max) = config.attribute_scale;
+                    match self.dialect.number(cell) {
+                        Ok(Some(v)) if (min..=max).contains(&v) => ratings[*a] = v,
+                        Ok(Some(v)) => {
+                            let message = format!("{v} is outside the rating scale {min}–{max}");
+                            fail(i, message, diags);
+                        }
+                        Ok(None) => {}
+                        Err(m) => {
+                            wrong(i, m, cell);
+                            bad_cells = true;
+                        }
+                    }
                 }
+                Column::Comment if cell.is_empty() => comment = None,
+                // Masked as it is read, so no page, chart or API field can show
+                // what a customer typed to be reached at.
+                Column::Comment if config.mask_contacts => {
+                    comment = Some(redact::mask(cell, &config.mask_patterns));
+                }
+                Column::Comment => comment = Some(cell.into()),
+                Column::Segment | Column::Left => {}
             }
-            Column::Comment if cell.is_empty() => comment = None,
-            // Masked as it is read, so no page, chart or API field can show
-            // what a customer typed to be reached at.
-            Column::Comment if config.mask_contacts => {
-                comment = Some(redact::mask(cell, &config.mask_patterns));
-            }
-            Column::Comment => comment = Some(cell.into()),
-            Column::Segment | Column::Left => {}
         }
+        (ok && !bad_cells && has_date).then_some((response, comment))
     }
-    (ok && has_date).then_some((response, comment))
 }
 
 /// A whole number within the score's range; `None` for an empty cell.
-fn parse_score(cell: &str, score: Score) -> Result<Option<u8>, String> {
-    let Some(v) = parse_number(cell)? else {
+fn parse_score(dialect: &Resolved, cell: &str, score: Score) -> Result<Option<u8>, BadScore> {
+    let Some(v) = dialect.number(cell).map_err(BadScore::Mistake)? else {
         return Ok(None);
     };
     let (min, max) = score.range();
     if v.fract() != 0.0 {
-        return Err(format!("{cell} is not a whole number"));
+        return Err(BadScore::Message(format!("{cell} is not a whole number")));
     }
     if v < f64::from(min) || v > f64::from(max) {
-        return Err(format!("{cell} is out of range {min}–{max}"));
+        return Err(BadScore::Message(format!(
+            "{cell} is out of range {min}–{max}"
+        )));
     }
     Ok(Some(v as u8))
 }
@@ -1196,19 +1240,23 @@ mod tests {
 
     #[test]
     fn scores_are_whole_numbers_in_range() {
-        assert_eq!(parse_score("9", Score::Nps), Ok(Some(9)));
-        assert_eq!(parse_score("", Score::Csat), Ok(None));
+        let score = |cell: &str, score: Score| match parse_score(&Resolved::default(), cell, score)
+        {
+            Ok(v) => Ok(v),
+            Err(BadScore::Message(m)) => Err(m),
+            Err(BadScore::Mistake(m)) => Err(format!("{m:?}")),
+        };
+        assert_eq!(score("9", Score::Nps), Ok(Some(9)));
+        assert_eq!(score("", Score::Csat), Ok(None));
         assert_eq!(
-            parse_score("11", Score::Nps),
+            score("11", Score::Nps),
             Err("11 is out of range 0–10".into())
         );
+        assert_eq!(score("0", Score::Csat), Err("0 is out of range 1–5".into()));
         assert_eq!(
-            parse_score("0", Score::Csat),
-            Err("0 is out of range 1–5".into())
-        );
-        assert_eq!(
-            parse_score("4.5", Score::Csat),
+            score("4.5", Score::Csat),
             Err("4.5 is not a whole number".into())
         );
+        assert_eq!(score("n/a", Score::Nps), Err("NotANumber".into()));
     }
 }

@@ -7,8 +7,7 @@
 
 use std::io::Read;
 
-use jiff::civil::Date;
-
+use super::dialect::{DELIMITERS, Dialect, Resolved};
 use super::records::{self, Next, Records};
 use crate::diag::{Diagnostics, Pos};
 
@@ -18,6 +17,9 @@ pub struct Table<R> {
     /// Relative to the plan root, as shown in messages.
     pub path: String,
     pub header: Vec<String>,
+    /// The dialect the file is read in, its delimiter and decimal found
+    /// from the header line when the plan does not set them.
+    pub dialect: Resolved,
     records: Records<R>,
 }
 
@@ -63,21 +65,37 @@ const NOT_UTF8: &str = "the file is not UTF-8 text (save it as UTF-8)";
 impl<R: Read> Table<R> {
     /// Reads the header; `None` (reported) when the file has none or it is
     /// unusable. A byte-order mark before it, as spreadsheet exports write,
-    /// is skipped.
-    pub fn open(path: &str, mut input: R, diags: &mut Diagnostics) -> Option<Table<R>> {
+    /// is skipped. What `dialect` leaves unset is found from the header line.
+    pub fn open(
+        path: &str,
+        mut input: R,
+        dialect: &Dialect,
+        diags: &mut Diagnostics,
+    ) -> Option<Table<R>> {
         // The header is read by `csv` from the file's first bytes, read
         // ahead; the rows after it by [`Records`], from where it stopped.
         let mut read = Vec::new();
+        let mut more = |read: &mut Vec<u8>, diags: &mut Diagnostics| {
+            read_more(&mut input, read).map_err(|e| {
+                let (pos, message) = unreadable(&csv::Error::from(e));
+                diags.error(path, pos, message);
+            })
+        };
+        // The first line, to find the delimiter in (up to a CR too: a file
+        // whose lines end in CR alone has no LF to read up to).
+        let mut eof = false;
+        while !eof && memchr::memchr2(b'\n', b'\r', &read).is_none() {
+            eof = more(&mut read, diags).ok()?;
+        }
+        let dialect = dialect.resolve(&read);
+        let mut first = true;
         let (header, at, line, eof) = loop {
-            let eof = match read_more(&mut input, &mut read) {
-                Ok(eof) => eof,
-                Err(e) => {
-                    let (pos, message) = unreadable(&csv::Error::from(e));
-                    diags.error(path, pos, message);
-                    return None;
-                }
-            };
+            if !first {
+                eof = more(&mut read, diags).ok()?;
+            }
+            first = false;
             let mut reader = csv::ReaderBuilder::new()
+                .delimiter(dialect.delimiter)
                 .has_headers(true)
                 .flexible(true)
                 .from_reader(&read[..]);
@@ -137,10 +155,12 @@ impl<R: Read> Table<R> {
                 ok = false;
             }
         }
+        let delimiter = dialect.delimiter;
         ok.then(|| Table {
             path: path.to_owned(),
             header,
-            records: Records::new(input, read, at, line, eof),
+            dialect,
+            records: Records::new(input, read, at, line, eof, delimiter),
         })
     }
 
@@ -149,10 +169,47 @@ impl<R: Read> Table<R> {
         self.header.iter().position(|h| h == name)
     }
 
+    /// The problem of a header without a `date` column. When the header is
+    /// one column that another delimiter would split into one with a
+    /// `date`, the file is most likely not in the delimiter `[csv]` sets
+    /// for it, and the message says so rather than only what is missing.
+    pub fn no_date(&self) -> String {
+        if let [only] = self.header.as_slice() {
+            let other = DELIMITERS.into_iter().find(|&d| {
+                d != self.dialect.delimiter && only.split(char::from(d)).any(|c| c.trim() == "date")
+            });
+            if let Some(d) = other {
+                let shown = |d: u8| match d {
+                    b'\t' => "\\t".to_owned(),
+                    d => char::from(d).to_string(),
+                };
+                return format!(
+                    "the header has no `date` column: split at \"{}\", as cxreport.toml's `[csv]` says, it is one column; the file seems to be separated by \"{}\": set `delimiter = \"{}\"` in a `[csv.\"{}\"]` table",
+                    shown(self.dialect.delimiter),
+                    shown(d),
+                    shown(d),
+                    self.path
+                );
+            }
+        }
+        let hint = crate::diag::hint("date", self.header.iter().map(String::as_str));
+        format!("the header has no `date` column{hint}")
+    }
+
     /// Calls `f` with every data row. Rows with the wrong number of fields are
-    /// reported and skipped; text that is not UTF-8 ends the file, reported
-    /// at its line and the first field that has it.
+    /// reported (one problem for all of them) and skipped; text that is not
+    /// UTF-8 ends the file, reported at its line and the first field that
+    /// has it.
+    ///
+    /// The problems `f` reports are listed up to [`LISTED`] per file and
+    /// counted past it: a mistake on every row of a million that is not one
+    /// of the kinds `dialect::Mistakes` groups must not print a million
+    /// lines (issue 17).
     pub fn rows(mut self, diags: &mut Diagnostics, mut f: impl FnMut(&Row, &mut Diagnostics)) {
+        let mut fields = FieldCounts::default();
+        let mut listed = 0;
+        let mut scratch = Diagnostics::default();
+        let mut unlisted: Option<(Pos, usize)> = None;
         loop {
             let row = match self.records.read() {
                 Next::Record(r) => Row {
@@ -175,16 +232,81 @@ impl<R: Read> Table<R> {
                 continue;
             }
             if row.spans.len() != self.header.len() {
-                let message = format!(
-                    "this row has {} fields but the header has {}",
-                    row.spans.len(),
-                    self.header.len()
-                );
-                diags.error(&self.path, Pos::new(row.line, 1), message);
+                fields.note(row.line, row.spans.len());
                 continue;
             }
-            f(&row, diags);
+            if listed < LISTED {
+                let before = diags.len();
+                f(&row, diags);
+                listed += diags.len() - before;
+            } else {
+                f(&row, &mut scratch);
+                if !scratch.is_empty() {
+                    let (_, n) = unlisted.get_or_insert((Pos::new(row.line, 1), 0));
+                    *n += scratch.len();
+                    scratch.clear();
+                }
+            }
         }
+        fields.report(&self.path, self.header.len(), self.dialect.delimiter, diags);
+        if let Some((pos, n)) = unlisted {
+            let message = format!(
+                "{n} more problems in this file from this line on are not listed, after the first {LISTED}: fix those and check again"
+            );
+            diags.error(&self.path, pos, message);
+        }
+    }
+}
+
+/// How many problems of its rows' own a file lists before it only counts
+/// them.
+pub const LISTED: usize = 100;
+
+/// The rows whose number of fields is not the header's.
+#[derive(Default)]
+struct FieldCounts {
+    rows: usize,
+    /// The first few rows' lines and fields.
+    first: Vec<(usize, usize)>,
+}
+
+impl FieldCounts {
+    fn note(&mut self, line: usize, fields: usize) {
+        self.rows += 1;
+        if self.first.len() < 3 {
+            self.first.push((line, fields));
+        }
+    }
+
+    /// One problem at the first such row: its own message when it is the
+    /// only one.
+    fn report(&self, path: &str, header: usize, delimiter: u8, diags: &mut Diagnostics) {
+        let Some(&(line, fields)) = self.first.first() else {
+            return;
+        };
+        let message = if self.rows == 1 {
+            format!("this row has {fields} fields but the header has {header}")
+        } else {
+            let lines: Vec<String> = self.first.iter().map(|(l, _)| l.to_string()).collect();
+            let more = self.rows - self.first.len();
+            let lines = if more > 0 {
+                format!("{} and {more} more", lines.join(", "))
+            } else {
+                let (last, rest) = lines
+                    .split_last()
+                    .map_or(("", &[][..]), |(l, r)| (l.as_str(), r));
+                format!("{} and {last}", rest.join(", "))
+            };
+            let delimiter = match delimiter {
+                b'\t' => "tab".to_owned(),
+                d => format!("`{}`", char::from(d)),
+            };
+            format!(
+                "{} rows have another number of fields than the header's {header}, such as {fields} (lines {lines}); a field that holds a {delimiter} needs quotes around it",
+                self.rows
+            )
+        };
+        diags.error(path, Pos::new(line, 1), message);
     }
 }
 
@@ -196,212 +318,16 @@ fn read_more(input: &mut impl Read, read: &mut Vec<u8>) -> std::io::Result<bool>
     Ok(got == 0 || read.len() < want)
 }
 
-/// `2026-09-01`, or a date-time (`2026-09-01T08:30:00`, `2026-09-01 08:30`,
-/// with seconds, fractions or an offset) truncated to its date.
-pub fn parse_date(cell: &str) -> Result<Date, String> {
-    let bad = || format!("\"{cell}\" is not a date (write YYYY-MM-DD)");
-    if cell.len() < 10 || !cell.is_char_boundary(10) {
-        return Err(bad());
-    }
-    let (date, time) = cell.split_at(10);
-    let b = date.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    if !(digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)) {
-        return Err(bad());
-    }
-    if !time.is_empty() {
-        let t = time.as_bytes();
-        let looks_like_time = (t[0] == b'T' || t[0] == b' ')
-            && t.len() >= 6
-            && t[1..3].iter().all(u8::is_ascii_digit)
-            && t[3] == b':'
-            && t[4..6].iter().all(u8::is_ascii_digit);
-        if !looks_like_time {
-            return Err(bad());
-        }
-    }
-    // The digits were checked above: at most 9999, no sign, no overflow.
-    let num =
-        |r: std::ops::Range<usize>| b[r].iter().fold(0i16, |n, d| n * 10 + i16::from(d - b'0'));
-    Date::new(num(0..4), num(5..7) as i8, num(8..10) as i8)
-        .map_err(|_| format!("\"{cell}\" is not a calendar date"))
-}
-
-/// A plain decimal number within the bound every number of a plan keeps
-/// (see [`super::plan_number`]); `None` for an empty cell.
-pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
-    if cell.is_empty() {
-        return Ok(None);
-    }
-    if let Some(v) = plain_decimal(cell) {
-        return Ok(Some(v));
-    }
-    match cell.parse::<f64>() {
-        // Within the bound, the common case: no message text is made for
-        // the millions of cells that need none.
-        Ok(v) if v.abs() <= super::LARGEST => Ok(Some(v)),
-        // Rust reads `inf` and `infinity` as numbers; a person does not.
-        Ok(v) if v.is_finite() || !cell.to_ascii_lowercase().contains("inf") => {
-            super::plan_number(v, &format!("\"{cell}\"")).map(Some)
-        }
-        _ => Err(format!("\"{cell}\" is not a number")),
-    }
-}
-
-/// The value of a number written plainly (`80.5`, `-3`, `4.09`) with at
-/// most 15 digits, or `None` for any other text, which `str::parse` reads.
-///
-/// A KPI file or a survey holds millions of such cells, and this is several
-/// times faster than the general parser, with the same result to the bit:
-/// the digits, read as a whole number, are below 2^53, and so is exact as
-/// an `f64`, and so is the power of ten (10^15 at most), so their quotient
-/// is one correctly rounded IEEE division, the correctly rounded value of
-/// the decimal, as `str::parse` gives (Clinger's fast path). Its magnitude
-/// is below 10^15, within [`super::LARGEST`].
-fn plain_decimal(cell: &str) -> Option<f64> {
-    const POWERS: [f64; 16] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-    ];
-    let bytes = cell.as_bytes();
-    let (negative, text) = match bytes {
-        [b'-', rest @ ..] => (true, rest),
-        _ => (false, bytes),
-    };
-    // At most 15 digits and a point: no overflow below.
-    if text.is_empty() || text.len() > 16 {
-        return None;
-    }
-    let mut mantissa = 0u64;
-    let mut point = None;
-    for (i, &b) in text.iter().enumerate() {
-        match b {
-            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(b - b'0'),
-            b'.' if point.is_none() => point = Some(i),
-            _ => return None,
-        }
-    }
-    let fraction = match point {
-        // `5.` and `.5` are numbers too, left to the general parser.
-        Some(p) if p == 0 || p + 1 == text.len() => return None,
-        Some(p) => text.len() - p - 1,
-        None if text.len() > 15 => return None,
-        None => 0,
-    };
-    let value = mantissa as f64 / POWERS.get(fraction)?;
-    Some(if negative { -value } else { value })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn dates_and_date_times() {
-        assert_eq!(parse_date("2026-09-01"), Ok(jiff::civil::date(2026, 9, 1)));
-        assert_eq!(
-            parse_date("2026-09-01T08:30:00"),
-            Ok(jiff::civil::date(2026, 9, 1))
-        );
-        assert_eq!(
-            parse_date("2026-09-01 08:30"),
-            Ok(jiff::civil::date(2026, 9, 1))
-        );
-        assert_eq!(
-            parse_date("2026-02-30"),
-            Err("\"2026-02-30\" is not a calendar date".into())
-        );
-        assert!(parse_date("01/09/2026").is_err());
-        assert!(parse_date("2026-09-01x").is_err());
-        assert!(parse_date("2026-09-0ñ").is_err());
-    }
-
-    #[test]
-    fn numbers() {
-        assert_eq!(parse_number("6.25"), Ok(Some(6.25)));
-        assert_eq!(parse_number("1e3"), Ok(Some(1000.0)));
-        assert_eq!(parse_number(""), Ok(None));
-        assert_eq!(parse_number("n/a"), Err("\"n/a\" is not a number".into()));
-        assert!(parse_number("NaN").is_err());
-        assert!(parse_number("1,5").is_err());
-        assert_eq!(
-            parse_number("-Infinity"),
-            Err("\"-Infinity\" is not a number".into())
-        );
-        assert_eq!(
-            parse_number("1e308"),
-            Err("\"1e308\" is out of range (a plan's numbers lie between -1e15 and 1e15)".into())
-        );
-        assert!(parse_number("1e999").is_err());
-        assert_eq!(parse_number("-1e15"), Ok(Some(-1e15)));
-    }
-
-    /// The fast path gives `str::parse`'s value to the bit, and leaves
-    /// every other form to it.
-    #[test]
-    fn plain_decimals_read_as_the_general_parser_reads_them() {
-        let mut rng = crate::rng::Rng::new(0x2545_f491_4f6c_dd1d);
-        let mut next = || rng.next_u64();
-        for _ in 0..200_000 {
-            let digits = (next() % 15 + 1) as usize;
-            let mut text: String = (0..digits)
-                .map(|_| char::from(b'0' + (next() % 10) as u8))
-                .collect();
-            let dot = (next() % (digits as u64 + 1)) as usize;
-            if dot > 0 && dot < digits {
-                text.insert(dot, '.');
-            }
-            if next() % 2 == 0 {
-                text.insert(0, '-');
-            }
-            let fast = plain_decimal(&text).expect("a plain decimal");
-            let general: f64 = text.parse().expect("a number");
-            assert_eq!(fast.to_bits(), general.to_bits(), "{text}");
-        }
-        for text in [
-            "0.1",
-            "0.3",
-            "-0",
-            "-0.0",
-            "007",
-            "999999999999999",
-            "0.00000000000001",
-        ] {
-            let general: f64 = text.parse().expect("a number");
-            assert_eq!(
-                plain_decimal(text).map(f64::to_bits),
-                Some(general.to_bits())
-            );
-        }
-        for text in [
-            "",
-            "-",
-            ".",
-            "5.",
-            ".5",
-            "-.5",
-            "+5",
-            "1e3",
-            "1,5",
-            "1.2.3",
-            "--1",
-            "1-",
-            " 1",
-            "0x10",
-            "inf",
-            "NaN",
-            "1234567890123456",
-            "0.1234567890123456",
-            "١",
-        ] {
-            assert_eq!(plain_decimal(text), None, "{text}");
-        }
-    }
-
-    #[test]
     fn a_byte_order_mark_is_skipped_and_bad_text_is_placed() {
         let bytes = b"\xef\xbb\xbfdate,x\n2026-01-01,a\n2026-01-02,caf\xe9\n2026-01-03,b\n";
         let mut diags = Diagnostics::default();
-        let table = Table::open("k.csv", &bytes[..], &mut diags).expect("header");
+        let table =
+            Table::open("k.csv", &bytes[..], &Dialect::default(), &mut diags).expect("header");
         assert_eq!(table.header, ["date", "x"]);
         let mut lines = Vec::new();
         table.rows(&mut diags, |row, _| lines.push(row.line));
@@ -416,9 +342,90 @@ mod tests {
     fn rows_carry_physical_lines() {
         let text = "date,comment\n2026-01-01,\"two\nlines\"\n2026-01-02,x\n";
         let mut diags = Diagnostics::default();
-        let table = Table::open("k.csv", text.as_bytes(), &mut diags).expect("header");
+        let table =
+            Table::open("k.csv", text.as_bytes(), &Dialect::default(), &mut diags).expect("header");
         let mut lines = Vec::new();
         table.rows(&mut diags, |row, _| lines.push(row.line));
         assert_eq!(lines, [2, 4]);
+    }
+
+    #[test]
+    fn the_delimiter_is_found_from_the_header_in_every_line_ending() {
+        for text in [
+            "date;x\n2026-01-01;a,b\n",
+            "date;x\r\n2026-01-01;a,b\r\n",
+            "date;x\r2026-01-01;a,b\r",
+        ] {
+            let mut diags = Diagnostics::default();
+            let table = Table::open("k.csv", text.as_bytes(), &Dialect::default(), &mut diags)
+                .expect("header");
+            assert_eq!(table.header, ["date", "x"], "{text:?}");
+            assert_eq!(table.dialect.delimiter, b';');
+            let mut cells = Vec::new();
+            table.rows(&mut diags, |row, _| cells.push(row.cell(1).to_owned()));
+            assert_eq!(cells, ["a,b"], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn rows_with_the_wrong_number_of_fields_are_one_problem() {
+        let mut diags = Diagnostics::default();
+        let text =
+            "date,x\n2026-01-01,a,b\n2026-01-02,a\n2026-01-03,a,b\n2026-01-04\n2026-01-05,a,b\n";
+        let table =
+            Table::open("k.csv", text.as_bytes(), &Dialect::default(), &mut diags).expect("header");
+        table.rows(&mut diags, |_, _| {});
+        let found: Vec<String> = diags
+            .sorted()
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "2:1: 4 rows have another number of fields than the header's 2, such as 3 (lines 2, 4, 5 and 1 more); a field that holds a `,` needs quotes around it"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_lists_a_bounded_number_of_its_rows_problems() {
+        let mut diags = Diagnostics::default();
+        let mut text = String::from("date,x\n");
+        for i in 0..1000 {
+            text.push_str(&format!("2026-01-01,{i}\n"));
+        }
+        let table =
+            Table::open("k.csv", text.as_bytes(), &Dialect::default(), &mut diags).expect("header");
+        table.rows(&mut diags, |row, diags| {
+            diags.error("k.csv", row.pos(1), "a problem");
+            diags.warning("k.csv", row.pos(1), "and a warning");
+        });
+        let found = diags.sorted();
+        assert_eq!(found.len(), LISTED + 1);
+        let last = &found[LISTED];
+        assert_eq!(
+            (last.line, last.message.as_str()),
+            (
+                52,
+                "1900 more problems in this file from this line on are not listed, after the first 100: fix those and check again"
+            )
+        );
+    }
+
+    /// Issue 17: "in a CRLF file, a problem on line 6 is reported at line 5".
+    #[test]
+    fn rows_carry_physical_lines_in_every_line_ending() {
+        for text in [
+            "date,x\r\n2026-01-01,a\r\n2026-01-02,\"b\r\nc\"\r\n\r\n2026-01-03,d\r\n",
+            "date,x\n2026-01-01,a\n2026-01-02,\"b\nc\"\n\n2026-01-03,d\n",
+        ] {
+            let mut diags = Diagnostics::default();
+            let table = Table::open("k.csv", text.as_bytes(), &Dialect::default(), &mut diags)
+                .expect("header");
+            let mut lines = Vec::new();
+            table.rows(&mut diags, |row, _| lines.push(row.line));
+            assert_eq!(lines, [2, 3, 6], "{text:?}");
+        }
     }
 }

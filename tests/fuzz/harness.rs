@@ -24,6 +24,8 @@ pub struct Target {
     pub path: &'static str,
     /// Seed files the input stands in for, removed from the plan.
     pub replaces: &'static [&'static str],
+    /// Added at the end of the seed plan's `cxreport.toml`.
+    pub settings: &'static str,
 }
 
 pub const TARGETS: &[Target] = &[
@@ -31,77 +33,100 @@ pub const TARGETS: &[Target] = &[
         name: "metrics",
         path: "data/metrics.toml",
         replaces: &[],
+        settings: "",
     },
     Target {
         name: "kpis-long",
         path: "data/kpis/x.csv",
         replaces: &["data/kpis/pulse.csv"],
+        settings: "",
     },
     Target {
         name: "kpis-wide",
         path: "data/kpis/x.csv",
         replaces: &["data/kpis/daily.csv"],
+        settings: "",
+    },
+    // A wide file in any dialect (`[csv]`): its delimiter and decimal found
+    // from its header, and dates day/month/year as well as ISO.
+    Target {
+        name: "kpis-dialect",
+        path: "data/kpis/x.csv",
+        replaces: &["data/kpis/daily.csv"],
+        settings: "\n[csv.\"data/kpis/x.csv\"]\ndate_format = \"%d/%m/%Y\"\n",
     },
     Target {
         name: "surveys",
         path: "data/surveys/responses.csv",
         replaces: &[],
+        settings: "",
     },
     Target {
         name: "themes",
         path: "data/themes.toml",
         replaces: &[],
+        settings: "",
     },
     Target {
         name: "audits",
         path: "data/audits/2026-q2.toml",
         replaces: &[],
+        settings: "",
     },
     Target {
         name: "okrs",
         path: "data/okrs/2026-h1.toml",
         replaces: &[],
+        settings: "",
     },
     Target {
         name: "flows",
         path: "data/flows/chat-bot.toml",
         replaces: &[],
+        settings: "",
     },
     Target {
         name: "sprints",
         path: "data/sprints/2026-02.toml",
         replaces: &[],
+        settings: "",
     },
     Target {
         name: "initiatives",
         path: "data/initiatives.toml",
         replaces: &[],
+        settings: "",
     },
     Target {
         name: "config",
         path: "cxreport.toml",
         replaces: &[],
+        settings: "",
     },
     Target {
         name: "content",
         path: "content/page.md",
         replaces: &[],
+        settings: "",
     },
     // Exports read by `cxreport import` (see `run_import`), not plan files.
     Target {
         name: "import-kpis",
         path: "imports/kpis.csv",
         replaces: &[],
+        settings: "",
     },
     Target {
         name: "import-contacts",
         path: "imports/contacts.csv",
         replaces: &[],
+        settings: "",
     },
     Target {
         name: "import-xlsx",
         path: "imports/kpis.xlsx",
         replaces: &[],
+        settings: "",
     },
 ];
 
@@ -175,6 +200,12 @@ pub fn plan_with(seed: &FileMap, target: &Target, input: &[u8]) -> FileMap {
         files.remove(*gone);
     }
     files.insert(target.path.to_owned(), input.to_vec());
+    if !target.settings.is_empty() {
+        files
+            .entry("cxreport.toml".to_owned())
+            .or_default()
+            .extend_from_slice(target.settings.as_bytes());
+    }
     files
 }
 
@@ -299,6 +330,7 @@ fn run_import(files: &FileMap, path: &str, bytes: Vec<u8>, outcome: &mut Outcome
     let kpis = cxreport::data::kpis::parse(
         "data/kpis/x.csv",
         text.as_bytes(),
+        &cxreport::data::dialect::Dialect::default(),
         // The canonical file is long: no column of numbers needs declaring.
         (&metrics, &[]),
         &mut seen,

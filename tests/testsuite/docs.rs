@@ -48,6 +48,7 @@ fn every_toml_example_in_the_data_format_guide_is_valid() {
         files,
         [
             "cxreport.toml",
+            "cxreport.toml",
             "data/metrics.toml",
             "data/themes.toml",
             "data/audits/2026-q3.toml",

@@ -573,3 +573,62 @@ fn xlsx_and_ods_files_saved_by_libreoffice_give_the_same_rows() {
         assert_eq!(plan.read("data/kpis/sheet.csv"), expected, "{name}");
     }
 }
+
+/// A plan whose own KPI files are all in a Spanish dialect (`[csv]` for
+/// their folder) still reads what `import` writes there as the canonical
+/// file it is: a recipe's `into` is read with commas, points and ISO dates.
+#[test]
+fn a_recipe_s_file_is_canonical_whatever_csv_says() {
+    let plan = with_recipe(BANCO);
+    let config = plan.read("cxreport.toml");
+    let spanish = |text: String| -> String {
+        text.lines()
+            .enumerate()
+            .map(|(i, line)| {
+                let mut cells: Vec<String> = line.split(',').map(str::to_owned).collect();
+                if i > 0 {
+                    let (y, rest) = cells[0].split_at(4);
+                    cells[0] = format!("{}/{}/{y}", &rest[4..6], &rest[1..3]);
+                    for c in &mut cells[1..] {
+                        *c = c.replace('.', ",");
+                    }
+                }
+                cells.join(";") + "\n"
+            })
+            .collect()
+    };
+    for file in ["data/kpis/daily.csv", "data/kpis/pulse.csv"] {
+        plan.write(file, &spanish(plan.read(file)));
+    }
+    // Set for the whole plan, `[csv]` would be wrong for the surveys, and
+    // says why.
+    plan.write(
+        "cxreport.toml",
+        &format!("{config}\n[csv]\ndelimiter = \";\"\ndate_format = \"%d/%m/%Y\"\n"),
+    );
+    let run = plan.run(&["check"]);
+    assert_eq!(
+        run.stderr,
+        "data/surveys/responses.csv:1:1: error: the header has no `date` column: split at \";\", as cxreport.toml's `[csv]` says, it is one column; the file seems to be separated by \",\": set `delimiter = \",\"` in a `[csv.\"data/surveys/responses.csv\"]` table\n\
+         1 error, 0 warnings\n"
+    );
+    plan.write(
+        "cxreport.toml",
+        &format!("{config}\n[csv.\"data/kpis\"]\ndelimiter = \";\"\ndate_format = \"%d/%m/%Y\"\n"),
+    );
+    let run = plan.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let file = export(
+        &plan,
+        "banco.csv",
+        b"Fecha;Cola;Nivel de servicio (%);TMO\n01/03/2026;ventas;85,3 %;0:03:13\n",
+    );
+    let run = plan.run(&["import", "banco", &file]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        plan.read("data/kpis/banco.csv")
+            .contains("2026-03-01,ventas,sla,85.3")
+    );
+    let run = plan.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

@@ -7,6 +7,7 @@ mod architecture;
 mod bounds;
 mod cli;
 mod demo;
+mod dialects;
 mod docs;
 mod errors;
 mod example;
