@@ -209,9 +209,12 @@ fn pct(v: f64) -> f64 {
     v.clamp(0.0, 100.0)
 }
 
-/// The monthly agent pulse survey, on the last working day of each month.
+/// The monthly agent pulse survey, on the last working day of each month,
+/// as the HR team's spreadsheet saves it in Spanish: `;` between cells,
+/// decimal commas, a `%` sign, day-first dates and CR LF line ends (the
+/// plan reads it through `[csv."data/kpis/agent_pulse.csv"]`).
 fn pulse(rng: &mut Rng) -> Result<String, std::fmt::Error> {
-    let mut out = String::from("date,metric,value,team\n");
+    let mut out = String::from("date;metric;value;team\r\n");
     let mut month = FIRST;
     for i in 0..7 {
         let mut day = month.last_of_month();
@@ -220,7 +223,14 @@ fn pulse(rng: &mut Rng) -> Result<String, std::fmt::Error> {
         }
         for (team, offset) in [("frontline", -2.0), ("backoffice", 1.5)] {
             let value = 72.0 + 2.0 * f64::from(i) + offset + 1.2 * rng.normal();
-            writeln!(out, "{day},agent_satisfaction,{value:.1},{team}")?;
+            let value = format!("{value:.1}").replace('.', ",");
+            write!(
+                out,
+                "{:02}/{:02}/{};agent_satisfaction;{value} %;{team}\r\n",
+                day.day(),
+                day.month(),
+                day.year()
+            )?;
         }
         month = month.checked_add(1.month()).map_err(|_| std::fmt::Error)?;
     }

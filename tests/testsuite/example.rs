@@ -110,6 +110,44 @@ fn the_example_data_is_what_the_generator_writes() {
     }
 }
 
+/// The example's imported KPI files are what its recipes make of the
+/// committed exports (issue 17): importing them again changes nothing, so
+/// a change to the importer or to a recipe cannot silently drift from the
+/// data the site is built from. The callers' names and numbers in the call
+/// log, and the supervisor's name in the workbook, reach neither file.
+#[test]
+fn the_example_imports_are_what_its_recipes_make_of_its_exports() {
+    let plan = example();
+    for (recipe, export, into) in [
+        ("calls", "exports/calls-2026-10.tsv", "data/kpis/calls.csv"),
+        (
+            "backoffice",
+            "exports/backoffice-2026-09-10.xlsx",
+            "data/kpis/backoffice.csv",
+        ),
+    ] {
+        let run = plan.run(&["import", recipe, export]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("{into} is unchanged")),
+            "{into} differs from what `cxreport import {recipe} {export}` writes: run it\n{}",
+            run.stderr
+        );
+        let text = plan.read(into);
+        for personal in ["Ana García", "+34", "Lucía Fernández", "Jorge Ruiz"] {
+            assert!(!text.contains(personal), "{personal} in {into}");
+        }
+    }
+    plan.build();
+    let site = tree(&plan.path("site"));
+    for (path, bytes) in &site {
+        let text = String::from_utf8_lossy(bytes);
+        for personal in ["Ana García", "+34 6", "Lucía Fernández", "Supervisor"] {
+            assert!(!text.contains(personal), "{personal} in {path}");
+        }
+    }
+}
+
 /// The analytics tell the example's story: the WhatsApp bot's version 2.0
 /// worked, the voice callback offer did not move abandonment, and alerts
 /// fire, each explained in words on its page and present in the JSON API.

@@ -35,7 +35,7 @@ impl Plan {
     pub fn copy_of(source: &Path) -> Plan {
         let tmp = tempfile::tempdir().expect("temporary directory");
         let root = tmp.path().join("plan");
-        for dir in ["", "data", "content", "templates"] {
+        for dir in ["", "data", "content", "templates", "exports"] {
             let from = source.join(dir);
             if !from.is_dir() {
                 continue;
