@@ -38,7 +38,121 @@ struct Api<'a> {
     audits: Vec<AuditJson<'a>>,
     initiatives: Vec<InitiativeJson<'a>>,
     alerts: Vec<AlertJson<'a>>,
+    /// Absent when the plan has no follow-up case files.
+    #[serde(rename = "loop", skip_serializing_if = "Option::is_none")]
+    follow_up: Option<LoopJson<'a>>,
     history: HistoryJson,
+}
+
+/// The follow-up cases: the all-time figures up to `as_of` at the top
+/// level, and the same figures per trend period and per owner beside them.
+#[derive(Serialize)]
+struct LoopJson<'a> {
+    close_within_days: u32,
+    detractor_max: u8,
+    #[serde(flatten)]
+    all: LoopFiguresJson<'a>,
+    periods: Vec<LoopPartJson<'a>>,
+    owners: Vec<LoopPartJson<'a>>,
+    /// Open cases past their target, longest open first.
+    overdue_cases: Vec<OverdueJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct LoopPartJson<'a> {
+    /// A trend period's label, or an owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<&'a str>,
+    #[serde(flatten)]
+    figures: LoopFiguresJson<'a>,
+}
+
+#[derive(Serialize)]
+struct LoopFiguresJson<'a> {
+    detractors: Option<usize>,
+    cases: usize,
+    coverage: Option<f64>,
+    closed: usize,
+    closed_within_target: Option<f64>,
+    median_days_to_close: Option<f64>,
+    p90_days_to_close: Option<f64>,
+    overdue: usize,
+    root_causes: Vec<RootCauseJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct RootCauseJson<'a> {
+    root_cause: &'a str,
+    cases: usize,
+}
+
+#[derive(Serialize)]
+struct OverdueJson<'a> {
+    id: &'a str,
+    owner: &'a str,
+    opened: String,
+    days_open: i64,
+    url: String,
+}
+
+fn loop_figures(f: &crate::analytics::r#loop::Figures) -> LoopFiguresJson<'_> {
+    LoopFiguresJson {
+        detractors: f.detractors,
+        cases: f.cases,
+        coverage: f.coverage,
+        closed: f.closed,
+        closed_within_target: f.closed_within_target,
+        median_days_to_close: f.median_days_to_close,
+        p90_days_to_close: f.p90_days_to_close,
+        overdue: f.overdue,
+        root_causes: f
+            .root_causes
+            .iter()
+            .map(|(root_cause, cases)| RootCauseJson {
+                root_cause,
+                cases: *cases,
+            })
+            .collect(),
+    }
+}
+
+fn loop_json<'a>(plan: &Plan, l: &'a crate::analytics::r#loop::Loop) -> LoopJson<'a> {
+    LoopJson {
+        close_within_days: plan.config.follow_up.close_within_days,
+        detractor_max: plan.config.follow_up.detractor_max,
+        all: loop_figures(&l.all),
+        periods: l
+            .periods
+            .iter()
+            .map(|(period, f)| LoopPartJson {
+                period: Some(period),
+                owner: None,
+                figures: loop_figures(f),
+            })
+            .collect(),
+        owners: l
+            .owners
+            .iter()
+            .map(|(owner, f)| LoopPartJson {
+                period: None,
+                owner: Some(owner),
+                figures: loop_figures(f),
+            })
+            .collect(),
+        overdue_cases: l
+            .overdue
+            .iter()
+            .map(|o| OverdueJson {
+                id: &o.id,
+                owner: &o.owner,
+                opened: o.opened.to_string(),
+                days_open: o.days_open,
+                url: crate::url::case(&o.id),
+            })
+            .collect(),
+    }
 }
 
 /// An alert with the page of what it is about.
@@ -435,6 +549,7 @@ pub fn file(plan: &Plan, report: &Report) -> anyhow::Result<OutFile> {
                 note: a.note.as_deref(),
             })
             .collect(),
+        follow_up: report.follow_up.as_ref().map(|l| loop_json(plan, l)),
         history: history(plan),
     };
     let mut bytes = serde_json::to_vec_pretty(&api)?;

@@ -140,13 +140,13 @@ impl Cache {
                 // hold no answers to release, are the same as a full
                 // build's.
                 let rollups = Some(k.report.rollups());
-                let (data, found) = records(root, &history, tables)?;
+                let (data, found) = records(root, &front.config, &history, tables)?;
                 (data, found, k.checks.clone(), None, rollups)
             }
             _ => {
                 let tables = data::tables(root, None, &front.config)?;
                 let checks = tables.checks.clone();
-                let (data, found) = records(root, &history, tables)?;
+                let (data, found) = records(root, &front.config, &history, tables)?;
                 (data, found, checks, None, None)
             }
         };
@@ -213,12 +213,13 @@ impl Cache {
 /// data has.
 fn records(
     root: &Path,
+    config: &crate::config::Config,
     history: &git::History,
     tables: data::Tables,
 ) -> anyhow::Result<(data::Data, Diagnostics)> {
     let told = |path: &str| git::flows::versions_from(history, path);
     let mut found = Diagnostics::default();
-    let data = data::load_with(root, None, &told, tables, &mut found)?;
+    let data = data::load_with(root, None, config, &told, tables, &mut found)?;
     Ok((data, found))
 }
 
@@ -264,6 +265,8 @@ fn is_table(path: &str) -> bool {
         || path == "data/metrics.toml"
         || path.starts_with("data/kpis/")
         || path.starts_with("data/surveys/")
+        // Whether there are cases decides whether the survey ids are kept.
+        || path.starts_with("data/cases/")
 }
 
 impl Inputs {

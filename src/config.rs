@@ -141,6 +141,27 @@ pub struct Config {
     pub imports: Vec<recipe::Recipe>,
     /// `[csv]`: how the plan's CSV files are written.
     pub csv: Csv,
+    /// `[loop]`: what counts as a detractor to follow up and how soon a
+    /// follow-up case should close.
+    pub follow_up: FollowUp,
+}
+
+/// `[loop]`: the settings of the follow-up cases (see `analytics::loop`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FollowUp {
+    /// A case should be closed within this many days of its opening.
+    pub close_within_days: u32,
+    /// The highest NPS score that makes an answer a detractor to follow up.
+    pub detractor_max: u8,
+}
+
+impl Default for FollowUp {
+    fn default() -> Self {
+        FollowUp {
+            close_within_days: 2,
+            detractor_max: 6,
+        }
+    }
 }
 
 impl Default for Config {
@@ -165,6 +186,7 @@ impl Default for Config {
             strings: BTreeMap::new(),
             imports: Vec::new(),
             csv: Csv::default(),
+            follow_up: FollowUp::default(),
         }
     }
 }
@@ -197,6 +219,16 @@ struct Raw {
     import: Option<serde::de::IgnoredAny>,
     #[allow(dead_code)]
     csv: Option<serde::de::IgnoredAny>,
+    #[allow(dead_code)]
+    #[serde(rename = "loop")]
+    follow_up: Option<RawLoop>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLoop {
+    close_within_days: Option<toml::Spanned<u32>>,
+    detractor_max: Option<toml::Spanned<u8>>,
 }
 
 #[derive(Deserialize)]
@@ -262,6 +294,7 @@ impl Config {
         let surveys = take_table::<RawSurveys>(&mut file, &mut root, "surveys");
         let charts = take_table::<RawCharts>(&mut file, &mut root, "charts");
         let content = take_table::<RawContent>(&mut file, &mut root, "content");
+        let follow_up = take_table::<RawLoop>(&mut file, &mut root, "loop");
         let strings = take_strings(&mut file, &mut root);
         config.imports = recipe::take(&mut file, &mut root);
         config.csv = take_csv(&mut file, &mut root);
@@ -316,6 +349,9 @@ impl Config {
                 }
             }
         }
+        if let Some(raw) = follow_up {
+            read_loop(&mut file, raw, &mut config.follow_up);
+        }
         if let Some(raw) = content.and_then(|c| c.raw_html) {
             config.raw_html = raw;
         }
@@ -366,6 +402,32 @@ impl Config {
             }
         }
         config
+    }
+}
+
+/// `[loop]`: a target of zero days would make every open case overdue the
+/// day it opens, and one past ten years is a typo; a detractor is an NPS
+/// score, 0 to 10.
+fn read_loop(file: &mut TomlFile<'_>, raw: RawLoop, follow_up: &mut FollowUp) {
+    if let Some(days) = raw.close_within_days {
+        if (1..=3660).contains(days.get_ref()) {
+            follow_up.close_within_days = days.into_inner();
+        } else {
+            file.error(
+                days.span().start,
+                "`close_within_days` must be from 1 to 3660 (ten years)",
+            );
+        }
+    }
+    if let Some(max) = raw.detractor_max {
+        if *max.get_ref() <= 10 {
+            follow_up.detractor_max = max.into_inner();
+        } else {
+            file.error(
+                max.span().start,
+                "`detractor_max` is an NPS score, from 0 to 10 (6 by the usual definition)",
+            );
+        }
     }
 }
 
@@ -631,6 +693,19 @@ mod tests {
             .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
             .collect();
         (config, messages)
+    }
+
+    #[test]
+    fn the_loop_settings_are_checked_where_they_are_written() {
+        let (config, problems) = parse("[loop]\nclose_within_days = 3\ndetractor_max = 5\n");
+        assert_eq!(problems, Vec::<String>::new());
+        assert_eq!(config.follow_up.close_within_days, 3);
+        assert_eq!(config.follow_up.detractor_max, 5);
+        let (config, problems) = parse("[loop]\nclose_within_days = 0\ndetractor_max = 11\n");
+        assert_eq!(config.follow_up, FollowUp::default());
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        let (_, problems) = parse("[loop]\nclose_within_day = 3\n");
+        assert!(problems[0].contains("did you mean"), "{problems:?}");
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub const FLOWS: &str = "flows/";
 pub const SPRINTS: &str = "sprints/";
 pub const REVIEWS: &str = "reviews/";
 pub const CHANGES: &str = "changes/";
+/// Closing the loop: the follow-up cases' figures.
+pub const LOOP: &str = "loop/";
 /// The JSON API, a file rather than a page.
 pub const API_REPORT: &str = "api/report.json";
 
@@ -90,6 +92,12 @@ pub fn review(id: &str) -> String {
     format!("{REVIEWS}{id}/")
 }
 
+/// An overdue follow-up case, within the loop page. Case ids are free
+/// text, so the anchor is their slug.
+pub fn case(id: &str) -> String {
+    format!("{LOOP}#{}", anchor("case", &[id]))
+}
+
 /// A theme, within the customer-voice page.
 pub fn theme(id: &str) -> String {
     format!("{VOC}#theme-{id}")
@@ -119,6 +127,7 @@ pub fn about(about: &crate::analytics::alerts::About) -> String {
         About::Metric(id) => kpi(id),
         About::Theme(id) => theme(id),
         About::KeyResult { period, id } => key_result(period, id),
+        About::Case(id) => case(id),
     }
 }
 
@@ -147,6 +156,7 @@ mod tests {
             "sprints/2026-08/#exp-callback"
         );
         assert_eq!(theme("long-wait"), "voc/#theme-long-wait");
+        assert_eq!(case("C-0042"), "loop/#case-c-0042");
         assert_eq!(file_of(""), "index.html");
         assert_eq!(file_of("kpis/sla/"), "kpis/sla/index.html");
         assert_eq!(file_of("static/style.css"), "static/style.css");
@@ -164,6 +174,7 @@ mod tests {
             SPRINTS,
             REVIEWS,
             CHANGES,
+            LOOP,
         ] {
             assert!(list.ends_with('/') && !list.starts_with('/'), "{list}");
         }

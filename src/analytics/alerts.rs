@@ -21,6 +21,8 @@ pub enum Kind {
     Theme,
     KeyResult,
     Stale,
+    /// A follow-up case open past `[loop] close_within_days`.
+    CaseOverdue,
 }
 
 /// How urgent an alert is; `critical` sorts first.
@@ -54,7 +56,12 @@ impl From<AlertSeverity> for Severity {
 pub enum About {
     Metric(String),
     Theme(String),
-    KeyResult { period: String, id: String },
+    KeyResult {
+        period: String,
+        id: String,
+    },
+    /// A follow-up case, by its id.
+    Case(String),
 }
 
 /// One alert, with a sentence that says what happened.
@@ -264,6 +271,43 @@ pub fn stale(plan: &Plan, length: Length, as_of: Date) -> Vec<Alert> {
         }
     }
     out
+}
+
+/// One alert per open case past its target on `as_of`: a warning, and
+/// critical once it has been open twice the target or more. Only the
+/// case's id, owner and dates are said, never what the customer wrote.
+pub fn cases_overdue(
+    follow_up: &super::r#loop::Loop,
+    settings: crate::config::FollowUp,
+) -> Vec<Alert> {
+    let target = i64::from(settings.close_within_days);
+    follow_up
+        .overdue
+        .iter()
+        .map(|case| {
+            let text = Text::new(
+                "Case {case} ({owner}) has been open {days} days since {opened}, past the {target}-day target.",
+            )
+            .text("case", &case.id)
+            .text("owner", &case.owner)
+            .number("days", case.days_open as f64, 0, "")
+            .date("opened", case.opened)
+            .number("target", target as f64, 0, "");
+            Alert {
+                kind: Kind::CaseOverdue,
+                severity: if case.days_open >= 2 * target {
+                    Severity::Critical
+                } else {
+                    Severity::Warning
+                },
+                subject: case.id.clone(),
+                about: About::Case(case.id.clone()),
+                message: text.english(),
+                text,
+                note: None,
+            }
+        })
+        .collect()
 }
 
 /// Most urgent first, then by kind and subject, so the order is stable.

@@ -8,6 +8,7 @@ pub mod drivers;
 pub mod key_results;
 pub mod kpi;
 pub mod level;
+pub mod r#loop;
 pub mod periods;
 pub mod scoring;
 pub mod segmented;
@@ -49,6 +50,8 @@ pub struct Report {
     pub alerts: Vec<alerts::Alert>,
     /// One per survey attribute, each with its name.
     pub drivers: Vec<drivers::Driver>,
+    /// The follow-up cases' figures; `None` when the plan has no case files.
+    pub follow_up: Option<r#loop::Loop>,
     /// By audit id and [`Finding::key`].
     findings: BTreeMap<FindingKey, FindingResult>,
     /// By OKR period id and key result id (unique within a period).
@@ -233,6 +236,14 @@ pub fn compute_reusing(plan: &Plan, rollups: Option<Rollups>) -> Report {
         let mut alerts = alerts::thresholds(plan, &kpis, trend, as_of);
         alerts.extend(alerts::key_results(plan, &key_results));
         alerts.extend(alerts::stale(plan, trend, as_of));
+        let settings = plan.config.follow_up;
+        let detractors = r#loop::detractors(data.surveys.answers(), settings, as_of);
+        let follow_up = data
+            .follows_up
+            .then(|| r#loop::compute(&detractors, &data.cases, settings, trend, as_of));
+        if let Some(follow_up) = &follow_up {
+            alerts.extend(alerts::cases_overdue(follow_up, settings));
+        }
         let (voc, drivers, themes) = match surveys {
             Surveyed::Kept(figures) => figures,
             Surveyed::Working(scores, themes) => {
@@ -262,6 +273,7 @@ pub fn compute_reusing(plan: &Plan, rollups: Option<Rollups>) -> Report {
             comparisons,
             alerts,
             drivers,
+            follow_up,
             findings,
             key_results,
             initiatives,

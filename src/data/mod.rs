@@ -8,6 +8,7 @@
 //! everything that refers to them.
 
 pub mod audits;
+pub mod cases;
 pub mod contacts;
 pub mod dates;
 pub mod de;
@@ -66,6 +67,11 @@ pub struct Data {
     /// Oldest first.
     pub sprints: Vec<sprints::Sprint>,
     pub initiatives: Vec<initiatives::Initiative>,
+    /// Follow-up cases, in path and line order.
+    pub cases: Vec<cases::Case>,
+    /// The plan has case files (`data/cases/*.csv`), even if empty: only
+    /// then does the site show the loop, and are survey ids kept.
+    pub follows_up: bool,
 }
 
 impl Data {
@@ -90,7 +96,7 @@ pub fn load(
     diags: &mut Diagnostics,
 ) -> anyhow::Result<Data> {
     let tables = tables(root, files.clone(), config)?;
-    load_with(root, files, told, tables, diags)
+    load_with(root, files, config, told, tables, diags)
 }
 
 /// The metric catalogue and the KPI and survey files, read and checked:
@@ -178,6 +184,7 @@ pub fn tables(
 pub fn load_with(
     root: &Path,
     files: Option<Files>,
+    config: &crate::config::Config,
     told: &flows::Told,
     tables: Tables,
     diags: &mut Diagnostics,
@@ -224,7 +231,33 @@ pub fn load_with(
     if let Some(src) = loader.read("data/initiatives.toml")? {
         data.initiatives = initiatives::parse(&src, &mut loader);
     }
+    (data.cases, data.follows_up) = read_cases(&mut loader, config, &data.surveys)?;
     Ok(data)
+}
+
+/// Reads `data/cases/*.csv` and checks the cases against each other and
+/// against the survey answers' ids; and whether there are case files.
+fn read_cases(
+    loader: &mut Loader,
+    config: &crate::config::Config,
+    surveys: &surveys::Surveys,
+) -> anyhow::Result<(Vec<cases::Case>, bool)> {
+    let mut placed = Vec::new();
+    let paths = loader.store.paths("data/cases", "csv", loader.diags)?;
+    let follows_up = !paths.is_empty();
+    for rel in paths {
+        if let Some(input) = loader.store.open(&rel, loader.diags)? {
+            placed.extend(cases::parse(&rel, input, config, loader.diags));
+        }
+    }
+    if placed.is_empty() {
+        return Ok((Vec::new(), follows_up));
+    }
+    // Only a plan with cases pays for the set of answer ids.
+    let ids: std::collections::HashSet<&str, FastHash> =
+        surveys.answers().map(|(_, _, id)| id).collect();
+    let cases = cases::check(placed, |id| ids.contains(id), loader.diags);
+    Ok((cases, follows_up))
 }
 
 /// Which reader a CSV file is for.
@@ -287,6 +320,10 @@ fn read_tables(
     // loader.
     let store = loader.store.clone();
     let metrics = loader.metrics.clone();
+    let keep_ids = !loader
+        .store
+        .paths("data/cases", "csv", &mut Diagnostics::default())?
+        .is_empty();
     let declared: Vec<String> = loader.dimensions.iter().map(|(n, _)| n.clone()).collect();
     let mut kpis_done = false;
     let mut failed = None;
@@ -304,9 +341,9 @@ fn read_tables(
                     &mut seen,
                     &mut found,
                 )),
-                (Some(input), Table::Surveys) => {
-                    Part::Surveys(surveys::parse(rel, input, config, &mut seen, &mut found))
-                }
+                (Some(input), Table::Surveys) => Part::Surveys(surveys::parse(
+                    rel, input, config, keep_ids, &mut seen, &mut found,
+                )),
                 (None, _) => Part::None,
             };
             anyhow::Ok((*table, rel.clone(), part, seen, found))

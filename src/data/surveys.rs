@@ -53,6 +53,9 @@ pub struct Response {
     pub n_ratings: u32,
     /// Where its comment is in [`Surveys::text`] (see [`Surveys::comment`]).
     pub comment: Comment,
+    /// Where its `id` is in [`Surveys::ids`] (see [`Surveys::id`]): a
+    /// follow-up case names the answer it follows up by it.
+    pub id: Comment,
 }
 
 /// A comment's place in [`Surveys::text`]; empty when the response has
@@ -76,8 +79,17 @@ impl Default for Response {
             ratings: 0,
             n_ratings: 0,
             comment: Comment::default(),
+            id: Comment::default(),
         }
     }
+}
+
+/// What is kept of an answer with an id once the responses are released.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Answer {
+    date: Date,
+    nps: Option<u8>,
+    id: Comment,
 }
 
 /// A combination of segment values: (dimension, value) indexes, the
@@ -102,8 +114,14 @@ pub struct Surveys {
     pub ratings: Vec<f64>,
     /// The comments of every response, one after the other.
     text: String,
+    /// The ids of every response, one after the other, as the comments
+    /// are: a million ids are one allocation, not a million.
+    ids: String,
     /// The latest response's date, kept when the responses are released.
     released_latest: Option<Date>,
+    /// The answers with an id, kept when the responses are released: `serve`
+    /// checks edited follow-up cases against them with the tables kept.
+    released_answers: Vec<Answer>,
     profile_index: HashMap<Profile, u32, super::FastHash>,
     value_index: Vec<HashMap<String, u32, super::FastHash>>,
     /// What the files merged so far say of each extra column that is not
@@ -121,7 +139,9 @@ impl Default for Surveys {
             profiles: vec![Vec::new()],
             ratings: Vec::new(),
             text: String::new(),
+            ids: String::new(),
             released_latest: None,
+            released_answers: Vec::new(),
             profile_index: HashMap::from_iter([(Vec::new(), 0)]),
             value_index: Vec::new(),
             extras: Vec::new(),
@@ -141,9 +161,34 @@ impl Surveys {
     /// and values: once the report is computed, nothing reads them.
     pub fn release_responses(&mut self) {
         self.released_latest = self.latest();
+        if !self.responses.is_empty() {
+            self.released_answers = self
+                .responses
+                .iter()
+                .filter(|r| r.id.len > 0)
+                .map(|r| Answer {
+                    date: r.date,
+                    nps: r.nps,
+                    id: r.id,
+                })
+                .collect();
+        }
         self.responses = Vec::new();
         self.ratings = Vec::new();
         self.text = String::new();
+    }
+
+    /// Every answer that has an id (a plan's survey ids are kept only when
+    /// it has follow-up cases), with its date and NPS score, also once the
+    /// responses are released.
+    pub fn answers(&self) -> impl Iterator<Item = (Date, Option<u8>, &str)> {
+        let live = self.responses.iter().map(|r| (r.date, r.nps, r.id));
+        let kept = self.released_answers.iter().map(|a| (a.date, a.nps, a.id));
+        live.chain(kept).filter_map(|(date, nps, id)| {
+            let Comment { start, len } = id;
+            let id = (len > 0).then(|| self.ids.get(start as usize..(start + len) as usize))??;
+            Some((date, nps, id))
+        })
     }
 
     /// The latest response's date, also once they are released.
@@ -159,6 +204,15 @@ impl Surveys {
             return None;
         }
         self.text.get(start as usize..start as usize + len as usize)
+    }
+
+    /// A response's id, if it has one.
+    pub fn id(&self, response: &Response) -> Option<&str> {
+        let Comment { start, len } = response.id;
+        if len == 0 {
+            return None;
+        }
+        self.ids.get(start as usize..start as usize + len as usize)
     }
 
     /// Adds a response and its comment (none when empty), as a survey
@@ -179,15 +233,13 @@ impl Surveys {
     /// Adds a comment to [`Surveys::text`]. Past 4 GB of comments in all, a
     /// comment is left out, rather than be found as another's.
     fn add_comment(&mut self, comment: &str) -> Comment {
-        let (Ok(start), Ok(len)) = (u32::try_from(self.text.len()), u32::try_from(comment.len()))
-        else {
-            return Comment::default();
-        };
-        if start.checked_add(len).is_none() {
-            return Comment::default();
-        }
-        self.text.push_str(comment);
-        Comment { start, len }
+        add_text(&mut self.text, comment)
+    }
+
+    /// Adds an id to [`Surveys::ids`], as [`Surveys::add_comment`] does a
+    /// comment.
+    fn add_id(&mut self, id: &str) -> Comment {
+        add_text(&mut self.ids, id)
     }
 
     /// A response's rating of an attribute (an index into [`Surveys::attributes`]).
@@ -308,7 +360,13 @@ impl Surveys {
         }
         self.responses.reserve(part.responses.len());
         self.text.reserve(part.text.len());
+        self.ids.reserve(part.ids.len());
         for mut r in part.responses {
+            if r.id.len > 0 {
+                let start = r.id.start as usize;
+                let id = part.ids.get(start..start + r.id.len as usize);
+                r.id = id.map_or_else(Comment::default, |t| self.add_id(t));
+            }
             r.profile = profiles[r.profile as usize];
             if r.comment.len > 0 {
                 let start = r.comment.start as usize;
@@ -386,6 +444,19 @@ impl Surveys {
             self.drop_segments(&gone);
         }
     }
+}
+
+/// Adds `piece` to the end of `text`, and where it is there. Past 4 GB in
+/// all, a piece is left out, rather than be found as another's.
+fn add_text(text: &mut String, piece: &str) -> Comment {
+    let (Ok(start), Ok(len)) = (u32::try_from(text.len()), u32::try_from(piece.len())) else {
+        return Comment::default();
+    };
+    if start.checked_add(len).is_none() {
+        return Comment::default();
+    }
+    text.push_str(piece);
+    Comment { start, len }
 }
 
 /// The index of `name` in `list`, added at the end if it is not there.
@@ -636,10 +707,15 @@ impl Score {
 const COMBINATIONS: usize = 4096;
 
 /// Reads one survey file, as a part of the data to [`Surveys::append`].
+///
+/// The answers' ids are kept only with `keep_ids` (the plan has follow-up
+/// cases to point at them): a million of them would cost some 20 MB for
+/// nothing otherwise.
 pub fn parse(
     path: &str,
     input: impl std::io::Read,
     config: &Config,
+    keep_ids: bool,
     seen: &mut super::dates::Seen,
     diags: &mut Diagnostics,
 ) -> Surveys {
@@ -678,10 +754,14 @@ pub fn parse(
             dialect: &dialect,
             config,
         };
-        let Some((mut response, comment)) = cells.read_row(row, &mut ratings, &mut mistakes, diags)
+        let Some((mut response, comment, id)) =
+            cells.read_row(row, &mut ratings, &mut mistakes, diags)
         else {
             return;
         };
+        if keep_ids && !id.is_empty() {
+            response.id = surveys.add_id(id);
+        }
         if let Some(comment) = comment {
             response.comment = surveys.add_comment(&comment);
         }
@@ -864,7 +944,7 @@ impl Cells<'_> {
         ratings: &mut [f64],
         mistakes: &mut Mistakes,
         diags: &mut Diagnostics,
-    ) -> Option<(Response, Option<std::borrow::Cow<'r, str>>)> {
+    ) -> Option<(Response, Option<std::borrow::Cow<'r, str>>, &'r str)> {
         let (path, header, config) = (self.path, self.header, self.config);
         let mut ok = true;
         let mut fail = |col: usize, message: String, diags: &mut Diagnostics| {
@@ -878,12 +958,14 @@ impl Cells<'_> {
         let mut bad_cells = false;
         let mut response = Response::default();
         let mut comment = None;
+        let mut id = "";
         let mut has_date = false;
         for (i, col) in self.columns.iter().enumerate() {
             let cell = row.cell(i);
             match col {
-                // Any text is allowed, and nothing shows it: it is not kept.
-                Column::Id => {}
+                // Any text is allowed; it is kept for follow-up cases to
+                // point at, and no page shows it.
+                Column::Id => id = cell,
                 Column::Date => match self.dialect.date(cell) {
                     Ok(d) => {
                         response.date = d;
@@ -931,7 +1013,7 @@ impl Cells<'_> {
                 Column::Segment | Column::Left => {}
             }
         }
-        (ok && !bad_cells && has_date).then_some((response, comment))
+        (ok && !bad_cells && has_date).then_some((response, comment, id))
     }
 }
 
@@ -974,7 +1056,7 @@ mod tests {
         for (path, text) in files {
             let mut found = Diagnostics::default();
             let mut seen = crate::data::dates::Seen::default();
-            let part = parse(path, text.as_bytes(), config, &mut seen, &mut found);
+            let part = parse(path, text.as_bytes(), config, true, &mut seen, &mut found);
             diags.append(found);
             surveys.append(part);
         }
@@ -1236,6 +1318,22 @@ mod tests {
         let stores = column(&surveys, "store");
         assert_eq!(stores.len(), 2 * (MASKED + 100));
         assert!(stores.iter().all(|v| v.as_deref() == Some("***@***")));
+    }
+
+    #[test]
+    fn answer_ids_are_kept_for_cases_and_outlive_the_release() {
+        let text = "id,date,nps\nr1,2026-02-01,3\n,2026-02-02,9\nr3,2026-02-03,\n";
+        let (mut surveys, _) = read(text, &Config::default());
+        let answers: Vec<_> = surveys
+            .answers()
+            .map(|(_, nps, id)| (nps, id.to_owned()))
+            .collect();
+        assert_eq!(
+            answers,
+            [(Some(3), "r1".to_owned()), (None, "r3".to_owned())]
+        );
+        surveys.release_responses();
+        assert_eq!(surveys.answers().count(), 2);
     }
 
     #[test]
