@@ -5,6 +5,7 @@
 
 mod architecture;
 mod bounds;
+mod cases;
 mod cli;
 mod demo;
 mod dialects;
