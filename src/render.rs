@@ -35,6 +35,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("kpi.html", include_str!("../templates/kpi.html")),
     ("voc.html", include_str!("../templates/voc.html")),
     ("alerts.html", include_str!("../templates/alerts.html")),
+    ("loop.html", include_str!("../templates/loop.html")),
     ("audits.html", include_str!("../templates/audits.html")),
     ("audit.html", include_str!("../templates/audit.html")),
     ("okrs.html", include_str!("../templates/okrs.html")),

@@ -31,6 +31,8 @@ struct View {
     wins: Vec<ComparisonView>,
     /// What is due next, soonest first.
     deadlines: Vec<Deadline>,
+    /// The follow-up cases, when the plan has case files.
+    follow_up: Option<super::follow_up::LoopView>,
 }
 
 /// The answer to "are we getting better?" in counts of headline KPIs: only
@@ -211,6 +213,7 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         alerts,
         wins,
         deadlines: deadlines(plan, report),
+        follow_up: super::follow_up::view(plan, report),
     };
     let mut page = PageView::new(url::HOME, "index.html", plan.config.title.clone(), &view);
     // content/index.md is the introduction; its components work like any page's.

@@ -10,6 +10,7 @@ mod changes;
 pub mod charts;
 pub mod compare;
 mod flows;
+pub mod follow_up;
 mod home;
 mod initiatives;
 pub mod kpis;
@@ -105,7 +106,7 @@ pub fn of_figures(plan: &Plan, report: &Report) -> Vec<PageView> {
     type Kind = fn(&Plan, &Report) -> Vec<PageView>;
     // Each kind of page is independent of the others: on a large plan they
     // are a few hundred milliseconds of work, spread over the cores.
-    let kinds: [Kind; 9] = [
+    let kinds: [Kind; 10] = [
         kpis::pages,
         |p, r| vec![voc::page(p, r)],
         |p, r| vec![alerts::page(p, r)],
@@ -115,6 +116,7 @@ pub fn of_figures(plan: &Plan, report: &Report) -> Vec<PageView> {
         flows::pages,
         sprints::pages,
         |p, _| vec![changes::page(p)],
+        follow_up::pages,
     ];
     let mut pages = Vec::new();
     crate::parallel::ordered(
@@ -200,6 +202,18 @@ pub fn nav(plan: &Plan) -> Vec<NavItem> {
             url: (*url).to_owned(),
         })
         .collect();
+    // Only a plan with follow-up cases has the page: the others' pages
+    // stay as they were.
+    if plan.data.follows_up {
+        let at = items.len().min(4);
+        items.insert(
+            at,
+            NavItem {
+                title: t("Closing the loop"),
+                url: url::LOOP.to_owned(),
+            },
+        );
+    }
     items.extend(
         sections::Sections::new(&plan.pages)
             .top()

@@ -265,3 +265,14 @@ fn the_default_echarts_is_pinned_with_its_integrity_hash() {
     );
     assert!(!built().path("site/static/echarts.min.js").exists());
 }
+
+/// Issue 18: the loop page shows cases by id and owner, never a
+/// customer's words (the fixture's `resolution` column says what was done).
+#[test]
+fn the_loop_page() {
+    let plan = Plan::fixture("cases");
+    plan.build();
+    let main = plan.main_of("loop/");
+    assert!(!main.contains("Refunded"), "no resolution text on the page");
+    insta::assert_snapshot!("loop", main);
+}
