@@ -1,7 +1,8 @@
 //! Writes the CSV files of the example plan: `data/kpis/daily.csv`,
 //! `data/kpis/agent_pulse.csv` and `data/surveys/responses.csv`, and the
 //! raw telephony export `exports/calls-2026-10.tsv` that the plan's
-//! `[import.calls]` recipe turns into `data/kpis/calls.csv`.
+//! `[import.calls]` recipe turns into `data/kpis/calls.csv`, and the
+//! follow-up cases `data/cases/2026.csv` opened for the survey's detractors.
 //!
 //! Run `cargo run --example gen_example_plan -- .` from the repository root.
 //! The numbers are seeded noise around a story the TOML files tell: the
@@ -31,10 +32,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = Rng::new(0x5EED_C0DE_2026);
     write(&root, "data/kpis/daily.csv", &daily(&mut rng)?)?;
     write(&root, "data/kpis/agent_pulse.csv", &pulse(&mut rng)?)?;
-    write(&root, "data/surveys/responses.csv", &responses(&mut rng)?)?;
+    let answers = responses(&mut rng)?;
+    write(&root, "data/surveys/responses.csv", &answers)?;
     // A stream of its own: the files above keep their bytes.
     let mut calls_rng = Rng::stream(0x5EED_C0DE_2026, 1);
     write(&root, "exports/calls-2026-10.tsv", &calls(&mut calls_rng)?)?;
+    let mut cases_rng = Rng::stream(0x5EED_C0DE_2026, 2);
+    write(
+        &root,
+        "data/cases/2026.csv",
+        &cases(&mut cases_rng, &answers)?,
+    )?;
     Ok(())
 }
 
@@ -428,6 +436,97 @@ fn comment(rng: &mut Rng, nps: f64, wait_spike: bool, spanish: bool) -> String {
         }
     }
     text
+}
+
+/// The people who follow detractors up (those of data/initiatives.toml).
+const CASE_OWNERS: [(&str, f64); 4] = [
+    ("Diego Martín", 0.35),
+    ("Marta Ruiz", 0.25),
+    ("Lucía Gómez", 0.25),
+    ("Carmen Vidal", 0.15),
+];
+
+const ROOT_CAUSES: [(&str, f64); 5] = [
+    ("long wait", 0.3),
+    ("unresolved at first contact", 0.25),
+    ("billing error", 0.2),
+    ("delivery delay", 0.15),
+    ("agent knowledge", 0.1),
+];
+
+const RESOLUTIONS: [&str; 3] = ["callback", "refund", "explained"];
+
+/// Follow-up cases of the survey's detractors (NPS 6 or less), by their
+/// ids: most are followed up within a day or two of the answer, and closed
+/// in about a day and a half, more slowly in the late-October wait spike;
+/// some of the last weeks' are still open, and overdue, on the last day.
+fn cases(rng: &mut Rng, answers: &str) -> Result<String, std::fmt::Error> {
+    let mut out = String::from(
+        "id,opened,closed,owner,response_id,root_cause,resolution
+",
+    );
+    let mut n = 0;
+    for line in answers.lines().skip(1) {
+        let mut cells = line.split(',');
+        let (Some(id), Some(day)) = (cells.next(), cells.next()) else {
+            continue;
+        };
+        let nps: u8 = match cells.nth(3).map(str::parse) {
+            Some(Ok(nps)) => nps,
+            _ => continue,
+        };
+        if nps > 6 || !rng.chance(0.75) {
+            continue;
+        }
+        let Ok(answered) = day.parse::<Date>() else {
+            continue;
+        };
+        let opened_day = answered + (rng.below(3) as i64).days();
+        if opened_day > LAST {
+            continue;
+        }
+        n += 1;
+        let opened = opened_day.at(8 + rng.below(10) as i8, rng.below(60) as i8, 0, 0);
+        let slow = if opened_day >= date(2026, 10, 19) {
+            1.0
+        } else {
+            0.0
+        };
+        let hours = (3.4 + 0.4 * slow + 0.8 * rng.normal())
+            .exp()
+            .round()
+            .max(1.0);
+        let closed = opened + (hours as i64).hours();
+        // Some teams log days only, the others times: a file mixes both,
+        // but a case's two cells are written alike, so that a day alone
+        // (its midnight) is never before the time it was opened.
+        let days_only = rng.chance(0.3);
+        // A case still open on the last day, or one left open by mistake.
+        let closed = if closed.date() > LAST || rng.chance(0.02) {
+            String::new()
+        } else if days_only {
+            closed.date().to_string()
+        } else {
+            closed.strftime("%Y-%m-%dT%H:%M").to_string()
+        };
+        let opened = if days_only {
+            opened.date().to_string()
+        } else {
+            opened.strftime("%Y-%m-%d %H:%M").to_string()
+        };
+        let owner = rng.weighted(&CASE_OWNERS);
+        let cause = rng.weighted(&ROOT_CAUSES);
+        let resolution = if closed.is_empty() {
+            ""
+        } else {
+            rng.choose(&RESOLUTIONS)
+        };
+        writeln!(
+            out,
+            "CX-{n:05},{opened},{closed},{owner},{id},{cause},{resolution}"
+        )?;
+    }
+    Ok(out)
 }
 
 fn csv_field(s: &str) -> String {

@@ -100,6 +100,7 @@ fn the_example_data_is_what_the_generator_writes() {
         "data/kpis/agent_pulse.csv",
         "data/surveys/responses.csv",
         "exports/calls-2026-10.tsv",
+        "data/cases/2026.csv",
     ] {
         let committed = std::fs::read(repo.join(file)).expect("committed file");
         let fresh = std::fs::read(out.path().join(file)).expect("generated file");
