@@ -111,7 +111,12 @@ pub fn compute(
         by_period.keys().next().copied(),
         by_period.keys().next_back().copied(),
     ) {
-        let mut p = first;
+        // A case or answer dated decades back (a typo) would make the list
+        // run over every day since: it starts ten years before `as_of` at
+        // most, and the figures above still count them.
+        let far =
+            super::periods::from_days(super::periods::days(as_of) - crate::data::dates::FAR_DAYS);
+        let mut p = first.max(Period::of(length, far));
         while p <= last {
             let (ds, cs) = by_period.remove(&p).unwrap_or_default();
             periods.push((p.label(), figures(Some(&ds), &cs)));
@@ -300,6 +305,20 @@ mod tests {
         assert_eq!(l.owners[0].0, "ana");
         assert_eq!(l.owners[0].1.overdue, 2);
         assert_eq!(l.owners[0].1.detractors, None);
+    }
+
+    #[test]
+    fn a_case_decades_back_lists_ten_years_of_periods_at_most() {
+        let cases = [case("c1", date(1900, 1, 1).at(0, 0, 0, 0), None, "ana")];
+        let l = compute(
+            &[],
+            &cases,
+            FollowUp::default(),
+            Length::Day,
+            date(2026, 3, 9),
+        );
+        assert!(l.periods.len() <= 3700, "{}", l.periods.len());
+        assert_eq!(l.all.overdue, 1);
     }
 
     #[test]
