@@ -188,6 +188,12 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         .find(|s| s.start <= report.as_of)
         .map(sprint_summary);
     let mut alerts = alerts_view(plan, report);
+    // The loop's block below sums the overdue cases up: one alert per case
+    // would push every other alert off the page, so they come last here
+    // (stable: the rest keep their order) and count in the totals.
+    alerts
+        .alerts
+        .sort_by_key(|a| a.kind == crate::analytics::alerts::Kind::CaseOverdue);
     alerts.alerts.truncate(ALERTS);
     let mut improved: Vec<_> = report
         .comparisons
