@@ -13,6 +13,7 @@ mod flows;
 mod home;
 mod initiatives;
 pub mod kpis;
+pub mod notify;
 pub mod okrs;
 pub mod sections;
 mod sprints;
