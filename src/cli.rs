@@ -484,6 +484,12 @@ fn notify(args: NotifyArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(base) = &planned.relative_base {
+        eprintln!(
+            "note: base_url is {}, a path: links in the messages lack the site's host; set base_url to its full address, such as \"https://cx.example.com/\"",
+            diag::printable(base)
+        );
+    }
     if args.dry_run {
         for d in &planned.deliveries {
             let (verb, to) = match &d.to {

@@ -41,6 +41,9 @@ pub struct Planned {
     pub had_previous: bool,
     /// One message per recipient, in the order of [`Recipient`].
     pub deliveries: Vec<Delivery>,
+    /// `base_url` when it is a path rather than a full address: links in
+    /// messages then work only where the site's host is known.
+    pub relative_base: Option<String>,
     smtp: Option<notify::Smtp>,
 }
 
@@ -111,6 +114,7 @@ pub fn prepare(options: &Options) -> anyhow::Result<Checked<Option<Planned>>> {
         new: new.len(),
         had_previous,
         deliveries,
+        relative_base: Some(plan.config.base_url.clone()).filter(|b| b.starts_with('/')),
         smtp: plan.config.notify.smtp.clone(),
     };
     Ok((Some(planned), diags))
@@ -132,7 +136,9 @@ pub fn deliver(planned: &Planned) -> anyhow::Result<Vec<(&Recipient, anyhow::Res
     let mut results = Vec::new();
     for d in &planned.deliveries {
         let result = match (&d.to, &mailer) {
-            (Recipient::Webhook(url), _) => crate::mail::post(url, &d.view),
+            (Recipient::Webhook(url), _) => {
+                webhook_address(url).and_then(|url| crate::mail::post(&url, &d.view))
+            }
             (Recipient::Email(to), Some(Ok(mailer))) => mailer
                 .send(to, &d.view)
                 .with_context(|| format!("through the SMTP server {}", mailer.server)),
@@ -144,6 +150,22 @@ pub fn deliver(planned: &Planned) -> anyhow::Result<Vec<(&Recipient, anyhow::Res
         results.push((&d.to, result));
     }
     Ok(results)
+}
+
+/// A webhook's address: as written, or for `$NAME` the variable's value.
+fn webhook_address(to: &str) -> anyhow::Result<String> {
+    let Some(name) = to.strip_prefix('$') else {
+        return Ok(to.to_owned());
+    };
+    let value = std::env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| anyhow::anyhow!("the environment variable {name} is not set"))?;
+    let lower = value.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        anyhow::bail!("the environment variable {name} does not hold an http(s) address");
+    }
+    Ok(value)
 }
 
 /// The user and password of `CXREPORT_SMTP_USER` and

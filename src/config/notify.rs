@@ -41,7 +41,8 @@ impl KindName {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Recipient {
     Email(String),
-    /// An `http(s)://` incoming-webhook address.
+    /// An `http(s)://` incoming-webhook address, or `$NAME`: the address
+    /// is the environment variable NAME's value when it is sent.
     Webhook(String),
 }
 
@@ -237,8 +238,18 @@ pub fn take<'s>(file: &mut TomlFile<'s>, root: &mut Node<'s>) -> Notify {
     out
 }
 
-/// A route's `to`: a webhook address or an e-mail address.
+/// A route's `to`: a webhook address or an e-mail address, or `$NAME`,
+/// a webhook address kept in an environment variable (a CI secret), as
+/// anyone who has a webhook's address can post to its channel.
 fn recipient(to: &str) -> Result<Recipient, String> {
+    if let Some(name) = to.strip_prefix('$') {
+        if is_variable(name) {
+            return Ok(Recipient::Webhook(to.to_owned()));
+        }
+        return Err(format!(
+            "`to` {to:?} is not an environment variable's name: write one such as \"$CXREPORT_TEAM_WEBHOOK\" (letters, digits and _)"
+        ));
+    }
     let lower = to.to_ascii_lowercase();
     if let Some(rest) = lower
         .strip_prefix("https://")
@@ -258,6 +269,14 @@ fn recipient(to: &str) -> Result<Recipient, String> {
     Err(format!(
         "`to` {to:?} is neither an e-mail address nor an http(s) webhook address: write one such as \"ana@example.com\" or \"https://hooks.slack.com/services/…\""
     ))
+}
+
+/// Whether `name` is an environment variable's name: `A-Z`, `a-z`,
+/// digits and `_`, not starting with a digit.
+pub fn is_variable(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A plain `local@domain.tld` address: what a person would type, without
@@ -295,5 +314,11 @@ mod tests {
         );
         assert!(recipient("https:///x").is_err());
         assert!(recipient("ftp://x").is_err());
+        assert_eq!(
+            recipient("$TEAM_HOOK"),
+            Ok(Recipient::Webhook("$TEAM_HOOK".into()))
+        );
+        assert!(recipient("$1X").is_err());
+        assert!(recipient("$").is_err());
     }
 }

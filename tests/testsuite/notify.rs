@@ -72,6 +72,12 @@ struct Request {
 
 /// An HTTP receiver on a free port that answers every request with `status`.
 fn http_receiver(status: u16) -> (String, Arc<Mutex<Vec<Request>>>) {
+    http_server(status, "ok".to_owned())
+}
+
+/// An HTTP server on a free port that answers every request with `status`
+/// and `body`, and records the requests.
+fn http_server(status: u16, answer: String) -> (String, Arc<Mutex<Vec<Request>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let requests = Arc::new(Mutex::new(Vec::new()));
@@ -107,7 +113,8 @@ fn http_receiver(status: u16) -> (String, Arc<Mutex<Vec<Request>>>) {
             });
             let _ = write!(
                 stream,
-                "HTTP/1.1 {status} X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
             );
         }
     });
@@ -375,4 +382,86 @@ fn secrets_in_the_file_and_bad_addresses_are_refused_at_their_line() {
             run.stderr
         );
     }
+}
+
+#[test]
+fn a_webhook_address_can_come_from_the_environment() {
+    let (base, requests) = http_receiver(200);
+    let plan = plan_with("[[route]]\nto = \"$CXREPORT_TEST_HOOK\"\nkinds = [\"threshold\"]\n");
+    let run = |value: Option<&str>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cxreport"));
+        command.arg("notify").current_dir(&plan.root);
+        match value {
+            Some(v) => command.env("CXREPORT_TEST_HOOK", v),
+            None => command.env_remove("CXREPORT_TEST_HOOK"),
+        };
+        command.output().unwrap()
+    };
+    let out = run(None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "error: could not deliver to $CXREPORT_TEST_HOOK: the environment variable CXREPORT_TEST_HOOK is not set"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(Some(&format!("{base}/secret")));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let posts = requests.lock().unwrap();
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].path, "/secret");
+}
+
+#[test]
+fn the_previous_report_can_be_the_published_sites_address() {
+    let (port, mails) = smtp_server();
+    let plan = plan_with(&format!(
+        "[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nfrom = \"cx@example.com\"\ntls = \"none\"\n\
+         [[route]]\nto = \"all@example.com\"\n"
+    ));
+    plan.build();
+    let (site, asked) = http_server(200, plan.read("site/api/report.json"));
+    let url = format!("{site}/api/report.json");
+    let run = plan.run(&["notify", "--previous", &url]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        format!("2 alerts firing, 0 new since {url}.\nNothing to send.\n")
+    );
+    assert_eq!(asked.lock().unwrap()[0].path, "/api/report.json");
+    assert!(mails.lock().unwrap().is_empty());
+
+    // A site not published yet: every alert is new.
+    let (site, _) = http_server(404, "not found".to_owned());
+    let url = format!("{site}/api/report.json");
+    let run = plan.run(&["notify", "--previous", &url]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with(&format!(
+            "2 alerts firing, 2 new ({url} has no report yet).\n"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(mails.lock().unwrap().len(), 1);
+
+    // Any other failure sends nothing: better late than everything again.
+    let (site, _) = http_server(500, "oops".to_owned());
+    let url = format!("{site}/api/report.json");
+    let run = plan.run(&["notify", "--previous", &url]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "cannot fetch the previous report {url}: the server answered 500"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(mails.lock().unwrap().len(), 1);
 }
