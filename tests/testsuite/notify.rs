@@ -465,3 +465,22 @@ fn the_previous_report_can_be_the_published_sites_address() {
     );
     assert_eq!(mails.lock().unwrap().len(), 1);
 }
+
+#[test]
+fn every_toml_example_in_the_notify_guide_is_valid() {
+    let guide = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/notify.md"),
+    )
+    .unwrap();
+    let blocks: Vec<&str> = guide
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|b| b.split("\n```").next())
+        .collect();
+    assert_eq!(blocks.len(), 2, "the routes and [smtp] examples");
+    for block in blocks {
+        let plan = plan_with(block);
+        let run = plan.run(&["check"]);
+        assert_eq!(run.code, 0, "{block}\n{}", run.stderr);
+    }
+}
