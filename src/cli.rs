@@ -536,7 +536,7 @@ fn notify(args: NotifyArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
                     "{}: could not deliver to {}: {}",
                     term.bad("error"),
                     diag::printable(to.address()),
-                    diag::printable(&format!("{e:#}"))
+                    diag::printable(&causes(e))
                 );
             }
         }
@@ -549,6 +549,20 @@ fn notify(args: NotifyArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An error and its causes, `: `-joined, leaving out a cause its error
+/// already ends with (lettre's errors print their source themselves).
+fn causes(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if parts.last().is_some_and(|p| p.ends_with(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    parts.join(": ")
 }
 
 /// Checks the plan, prints every problem and, when asked, the alerts that fail it.
