@@ -484,3 +484,31 @@ fn every_toml_example_in_the_notify_guide_is_valid() {
         assert_eq!(run.code, 0, "{block}\n{}", run.stderr);
     }
 }
+
+#[test]
+fn a_spanish_plan_gets_its_messages_in_spanish() {
+    let (port, mails) = smtp_server();
+    let plan = Plan::fixture("spanish");
+    let toml = plan.read("cxreport.toml");
+    plan.write(
+        "cxreport.toml",
+        &format!(
+            "{toml}\n[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nfrom = \"cx@example.com\"\ntls = \"none\"\n\
+             [[route]]\nto = \"todos@example.com\"\n"
+        ),
+    );
+    let run = plan.run(&["notify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mails = mails.lock().unwrap();
+    assert_eq!(mails.len(), 1);
+    let data = &mails[0].data;
+    assert!(
+        data.contains("Subject: =?utf-8?") || data.contains("Subject: Nuevas alertas en"),
+        "{data}"
+    );
+    assert!(
+        data.contains("lang=3D\"es\"") || data.contains("lang=\"es\""),
+        "{data}"
+    );
+    assert!(data.contains("Abrir el informe"), "{data}");
+}
