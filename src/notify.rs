@@ -61,10 +61,11 @@ type Key = (String, String, String);
 /// problems come back as diagnostics (and no plan); an unreadable previous
 /// report is `Err`.
 pub fn prepare(options: &Options) -> anyhow::Result<Checked<Option<Planned>>> {
-    let (plan, diags) = crate::plan::load(&options.root)?;
+    let (plan, mut diags) = crate::plan::load(&options.root)?;
     if has_errors(&diags) {
         return Ok((None, diags));
     }
+    unknown_names(&plan, &mut diags);
     let report = crate::analytics::compute(&plan);
     let previous = match &options.previous {
         Some(from) => read_previous(from)?,
@@ -94,7 +95,7 @@ pub fn prepare(options: &Options) -> anyhow::Result<Checked<Option<Planned>>> {
                     .notify
                     .people
                     .iter()
-                    .filter(|(name, _)| is_person(owner, name))
+                    .filter(|(person, _)| is_person(owner, &person.name))
                     .map(|(_, address)| Recipient::Email(address.clone())),
             );
         }
@@ -178,6 +179,58 @@ fn credentials() -> anyhow::Result<Option<(String, String)>> {
         (Some(_), None) => anyhow::bail!("{SMTP_USER} is set but {SMTP_PASSWORD} is not"),
         (None, Some(_)) => anyhow::bail!("{SMTP_PASSWORD} is set but {SMTP_USER} is not"),
     }
+}
+
+/// Warns about a name in `[[route]]` or `[people]` that matches nothing
+/// in the plan: a misspelt owner would silently get no alert.
+fn unknown_names(plan: &Plan, diags: &mut Vec<crate::diag::Diagnostic>) {
+    let mut found = crate::diag::Diagnostics::default();
+    let metrics: Vec<&str> = plan.data.metrics.iter().map(|m| m.id.as_str()).collect();
+    let owners: Vec<&str> = plan
+        .data
+        .okrs
+        .iter()
+        .flat_map(|p| &p.objectives)
+        .flat_map(|o| {
+            o.owner
+                .as_deref()
+                .into_iter()
+                .chain(o.key_results.iter().map(|k| k.owner.as_str()))
+        })
+        .chain(plan.data.initiatives.iter().map(|i| i.owner.as_str()))
+        .chain(plan.data.flows.iter().filter_map(|f| f.owner.as_deref()))
+        .collect();
+    let notify = &plan.config.notify;
+    for route in &notify.routes {
+        for m in route.metrics.iter().flatten() {
+            if !metrics.contains(&m.name.as_str()) {
+                let hint = crate::diag::hint(&m.name, metrics.iter().copied());
+                found.warning(
+                    &m.file,
+                    m.pos,
+                    format!(
+                        "`metrics` names {:?}, which is no metric of the plan{hint}",
+                        m.name
+                    ),
+                );
+            }
+        }
+    }
+    let people = notify.people.iter().map(|(p, _)| p);
+    let route_owners = notify.routes.iter().flat_map(|r| r.owners.iter().flatten());
+    for person in people.chain(route_owners) {
+        if !owners.iter().any(|o| is_person(o, &person.name)) {
+            found.warning(
+                &person.file,
+                person.pos,
+                format!(
+                    "{:?} is no owner the plan names (of a key result, objective, initiative or flow), so no alert goes to them by name",
+                    person.name
+                ),
+            );
+        }
+    }
+    diags.extend(found.sorted());
 }
 
 /// An alert's identity: kind, severity and subject.
@@ -267,12 +320,11 @@ fn passes(route: &Route, alert: &Alert, owner: Option<&str>) -> bool {
         None | Some(AlertSeverity::Warning) => true,
         Some(AlertSeverity::Critical) => alert.severity == Severity::Critical,
     };
-    let metric = route
-        .metrics
-        .as_ref()
-        .is_none_or(|metrics| matches!(&alert.about, About::Metric(id) if metrics.contains(id)));
+    let metric = route.metrics.as_ref().is_none_or(|metrics| {
+        matches!(&alert.about, About::Metric(id) if metrics.iter().any(|m| &m.name == id))
+    });
     let owners = route.owners.as_ref().is_none_or(|owners| {
-        owner.is_some_and(|owner| owners.iter().any(|name| is_person(owner, name)))
+        owner.is_some_and(|owner| owners.iter().any(|name| is_person(owner, &name.name)))
     });
     kind && severity && metric && owners
 }

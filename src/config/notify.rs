@@ -4,10 +4,9 @@
 //! here, beside the rest of the file, so that `check` reports a mistaken
 //! route at its line like any other setting; nothing here sends anything.
 
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
 
+use super::Declared;
 use crate::data::AlertSeverity;
 use crate::data::de::{Node, TomlFile};
 
@@ -63,10 +62,11 @@ pub struct Route {
     pub kinds: Option<Vec<KindName>>,
     /// The least severe alert sent; `None`: every alert.
     pub severity: Option<AlertSeverity>,
-    /// Alerts about these metrics only (threshold and stale alerts).
-    pub metrics: Option<Vec<String>>,
+    /// Alerts about these metrics only (threshold and stale alerts), with
+    /// where each is written, for a warning about one the plan lacks.
+    pub metrics: Option<Vec<Declared>>,
     /// Alerts whose subject is owned by these people only.
-    pub owners: Option<Vec<String>>,
+    pub owners: Option<Vec<Declared>>,
 }
 
 /// How the connection to the SMTP server is protected.
@@ -96,8 +96,9 @@ pub struct Smtp {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Notify {
     pub routes: Vec<Route>,
-    /// `[people]`: an owner's name, as the plan writes it, to an address.
-    pub people: BTreeMap<String, String>,
+    /// `[people]`: an owner's name, as the plan writes it (with where it is
+    /// written), to an address.
+    pub people: Vec<(Declared, String)>,
     pub smtp: Option<Smtp>,
 }
 
@@ -111,8 +112,8 @@ struct RawRoute {
     to: toml::Spanned<String>,
     kinds: Option<Vec<KindName>>,
     severity: Option<AlertSeverity>,
-    metrics: Option<Vec<String>>,
-    owners: Option<Vec<String>>,
+    metrics: Option<Vec<toml::Spanned<String>>>,
+    owners: Option<Vec<toml::Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -140,12 +141,25 @@ pub fn take<'s>(file: &mut TomlFile<'s>, root: &mut Node<'s>) -> Notify {
                 continue;
             }
         };
+        let declared = |names: Option<Vec<toml::Spanned<String>>>| {
+            names.map(|names| {
+                names
+                    .into_iter()
+                    .map(|n| Declared {
+                        file: file.src.path.clone(),
+                        pos: file.pos(n.span().start),
+                        name: n.into_inner(),
+                    })
+                    .collect()
+            })
+        };
+        let (metrics, owners) = (declared(raw.metrics), declared(raw.owners));
         out.routes.push(Route {
             to,
             kinds: raw.kinds,
             severity: raw.severity,
-            metrics: raw.metrics,
-            owners: raw.owners,
+            metrics,
+            owners,
         });
     }
     let toml::de::DeValue::Table(table) = root.get_mut() else {
@@ -157,8 +171,12 @@ pub fn take<'s>(file: &mut TomlFile<'s>, root: &mut Node<'s>) -> Notify {
                 for (name, value) in entries {
                     match value.get_ref() {
                         toml::de::DeValue::String(address) if is_email(address) => {
-                            out.people
-                                .insert(name.get_ref().to_string(), address.to_string());
+                            let person = Declared {
+                                name: name.get_ref().to_string(),
+                                file: file.src.path.clone(),
+                                pos: file.pos(name.span().start),
+                            };
+                            out.people.push((person, address.to_string()));
                         }
                         toml::de::DeValue::String(address) => file.error(
                             value.span().start,

@@ -512,3 +512,24 @@ fn a_spanish_plan_gets_its_messages_in_spanish() {
     );
     assert!(data.contains("Abrir el informe"), "{data}");
 }
+
+#[test]
+fn names_that_match_nothing_in_the_plan_are_warned_about() {
+    let plan = plan_with(
+        "[[route]]\nto = \"a@example.com\"\nmetrics = [\"ahtt\"]\nowners = [\"Luis\", \"Lusi\"]\n\
+         [people]\nLuis = \"luis@example.com\"\n\"Ana Gómez\" = \"ana@example.com\"\n",
+    );
+    let run = plan.run(&["notify", "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr
+            .lines()
+            .filter(|l| l.contains("warning"))
+            .collect::<Vec<_>>(),
+        [
+            "cxreport.toml:10:12: warning: `metrics` names \"ahtt\", which is no metric of the plan; did you mean `aht`?",
+            "cxreport.toml:11:19: warning: \"Lusi\" is no owner the plan names (of a key result, objective, initiative or flow), so no alert goes to them by name",
+            "cxreport.toml:14:1: warning: \"Ana Gómez\" is no owner the plan names (of a key result, objective, initiative or flow), so no alert goes to them by name",
+        ]
+    );
+}
