@@ -533,3 +533,28 @@ fn names_that_match_nothing_in_the_plan_are_warned_about() {
         ]
     );
 }
+
+#[test]
+fn the_example_plans_dry_run_routes_its_alerts_and_writes_nothing() {
+    let plan = Plan::copy_of(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    let before = crate::support::tree(&plan.root);
+    let run = plan.run(&["notify", "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let heads: Vec<&str> = run.stdout.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(
+        heads,
+        [
+            "5 alerts firing, 5 new (no --previous report: every firing alert is new).",
+            "E-mail diego.martin@example.com: 1 alert",
+            "E-mail marta.ruiz@example.com: 1 alert",
+            "E-mail service-leads@example.com: 1 alert",
+            "POST to https://hooks.example.com/services/T000/B000/XXXX: 2 alerts",
+            "Dry run: nothing was sent.",
+        ]
+    );
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(
+        before == crate::support::tree(&plan.root),
+        "notify wrote no file"
+    );
+}
