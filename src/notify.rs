@@ -23,6 +23,7 @@ use crate::plan::Plan;
 /// What `notify` is asked to do.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The plan's root folder.
     pub root: PathBuf,
     /// The previously published `api/report.json`: a file, or an
     /// `http(s)://` address. `None`: every firing alert is new.

@@ -87,7 +87,9 @@ pub enum Tls {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Smtp {
     pub host: String,
+    /// Given, or the usual one for `tls`: 587, 465 or 25.
     pub port: u16,
+    /// The sender: `cx@example.com` or `CX report <cx@example.com>`.
     pub from: String,
     pub tls: Tls,
 }
