@@ -63,6 +63,28 @@ pub enum Command {
     /// dimension values) already in that file are replaced, never counted
     /// twice; an unchanged result leaves the file untouched.
     Import(ImportArgs),
+    /// Send the alerts that started firing since the previous report to
+    /// the [[route]]s of cxreport.toml and to their owners in [people]:
+    /// one e-mail or webhook POST per recipient. Each alert goes out once.
+    Notify(NotifyArgs),
+}
+
+/// What `notify` is given.
+#[derive(Debug, clap::Args)]
+pub struct NotifyArgs {
+    /// The plan's root folder (where cxreport.toml, data/ and content/ are),
+    /// or any folder inside it: the nearest one up that holds cxreport.toml.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// The previously published api/report.json, a file or its address
+    /// (https://…/api/report.json); only alerts not firing there are sent.
+    /// Without it, every firing alert is new. An address answering 404 (a
+    /// site not published yet) counts as no previous report.
+    #[arg(long, value_name = "FILE|URL")]
+    previous: Option<String>,
+    /// Print what would be sent, and to whom; send nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 /// What `import` is given.
@@ -233,6 +255,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::New { what } => new(what),
         Command::Check(args) => check(args, &term),
         Command::Import(args) => import(args, &term),
+        Command::Notify(args) => notify(args, &term),
     }
 }
 
@@ -426,6 +449,120 @@ fn import(args: ImportArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
         ));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Sends the new alerts, or with `--dry-run` prints what would go.
+fn notify(args: NotifyArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
+    let options = crate::notify::Options {
+        root: crate::plan::find_root(&args.root)?,
+        previous: args.previous,
+    };
+    let (planned, diags) = crate::notify::prepare(&options)?;
+    term.problems(&diags);
+    let Some(planned) = planned else {
+        return Ok(invalid(&diags, "nothing was sent"));
+    };
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let since = match (&options.previous, planned.had_previous) {
+        (Some(p), true) => format!(" since {}", diag::printable(p)),
+        (Some(p), false) => format!(" ({} has no report yet)", diag::printable(p)),
+        (None, _) => " (no --previous report: every firing alert is new)".to_owned(),
+    };
+    println!(
+        "{} firing, {} new{since}.",
+        plural(planned.firing, "alert"),
+        planned.new
+    );
+    if planned.deliveries.is_empty() {
+        println!(
+            "{}",
+            if planned.new == 0 {
+                "Nothing to send."
+            } else {
+                "No route or person in cxreport.toml receives them; nothing to send."
+            }
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(base) = &planned.relative_base {
+        eprintln!(
+            "note: base_url is {}, a path: links in the messages lack the site's host; set base_url to its full address, such as \"https://cx.example.com/\"",
+            diag::printable(base)
+        );
+    }
+    if args.dry_run {
+        for d in &planned.deliveries {
+            let (verb, to) = match &d.to {
+                crate::config::notify::Recipient::Email(a) => ("E-mail", a),
+                crate::config::notify::Recipient::Webhook(u) => ("POST to", u),
+            };
+            println!(
+                "{verb} {}: {}",
+                diag::printable(to),
+                plural(d.view.alerts.len(), "alert")
+            );
+            for a in &d.view.alerts {
+                println!(
+                    "  {} {} {}: {}",
+                    a.severity.as_str(),
+                    a.kind,
+                    diag::printable(&a.subject),
+                    diag::printable(&a.message)
+                );
+                println!("    {}", diag::printable(&a.url));
+            }
+        }
+        println!("Dry run: nothing was sent.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let results = crate::notify::deliver(&planned)?;
+    let mut failed = 0;
+    for (to, result) in &results {
+        let n = planned
+            .deliveries
+            .iter()
+            .find(|d| &d.to == *to)
+            .map_or(0, |d| d.view.alerts.len());
+        match result {
+            Ok(()) => term.say(format!(
+                "{} {} to {}",
+                term.good("Sent"),
+                plural(n, "alert"),
+                diag::printable(to.address())
+            )),
+            Err(e) => {
+                failed += 1;
+                eprintln!(
+                    "{}: could not deliver to {}: {}",
+                    term.bad("error"),
+                    diag::printable(to.address()),
+                    diag::printable(&causes(e))
+                );
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!(
+            "{failed} of {} deliveries failed; nothing was retried",
+            results.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An error and its causes, `: `-joined, leaving out a cause its error
+/// already ends with (lettre's errors print their source themselves).
+fn causes(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if parts.last().is_some_and(|p| p.ends_with(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    parts.join(": ")
 }
 
 /// Checks the plan, prints every problem and, when asked, the alerts that fail it.

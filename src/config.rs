@@ -11,6 +11,8 @@ use crate::data::dialect::{self, DateFormat, Decimal, Dialect};
 use crate::data::{recipe, redact};
 use crate::diag::{Diagnostics, Pos, Source};
 
+pub mod notify;
+
 /// The language of the fixed texts and of number and date formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -141,6 +143,9 @@ pub struct Config {
     pub imports: Vec<recipe::Recipe>,
     /// `[csv]`: how the plan's CSV files are written.
     pub csv: Csv,
+    /// `[[route]]`, `[people]` and `[smtp]`: where `cxreport notify` sends
+    /// alerts (see `config::notify`).
+    pub notify: notify::Notify,
     /// `[loop]`: what counts as a detractor to follow up and how soon a
     /// follow-up case should close.
     pub follow_up: FollowUp,
@@ -186,6 +191,7 @@ impl Default for Config {
             strings: BTreeMap::new(),
             imports: Vec::new(),
             csv: Csv::default(),
+            notify: notify::Notify::default(),
             follow_up: FollowUp::default(),
         }
     }
@@ -219,6 +225,12 @@ struct Raw {
     import: Option<serde::de::IgnoredAny>,
     #[allow(dead_code)]
     csv: Option<serde::de::IgnoredAny>,
+    #[allow(dead_code)]
+    route: Option<serde::de::IgnoredAny>,
+    #[allow(dead_code)]
+    people: Option<serde::de::IgnoredAny>,
+    #[allow(dead_code)]
+    smtp: Option<serde::de::IgnoredAny>,
     #[allow(dead_code)]
     #[serde(rename = "loop")]
     follow_up: Option<RawLoop>,
@@ -298,6 +310,7 @@ impl Config {
         let strings = take_strings(&mut file, &mut root);
         config.imports = recipe::take(&mut file, &mut root);
         config.csv = take_csv(&mut file, &mut root);
+        config.notify = notify::take(&mut file, &mut root);
         if let Some(raw) = file.record::<Raw>(root, "cxreport.toml") {
             if let Some(title) = raw.title {
                 config.title = title;

@@ -14,6 +14,7 @@ pub mod follow_up;
 mod home;
 mod initiatives;
 pub mod kpis;
+pub mod notify;
 pub mod okrs;
 pub mod sections;
 mod sprints;

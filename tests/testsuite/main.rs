@@ -17,6 +17,7 @@ mod history;
 mod import;
 mod incremental;
 mod language;
+mod notify;
 mod pages;
 mod privacy;
 mod race;
