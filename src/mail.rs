@@ -37,7 +37,7 @@ pub fn text_body(view: &MessageView) -> String {
 /// The HTML part: tables and inline styles, which e-mail clients render,
 /// and no scripts or external stylesheets, which they drop.
 pub fn html_body(view: &MessageView) -> String {
-    let e = escape;
+    let e = crate::render::escape_html;
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body style=\"font-family: sans-serif; color: #1f2328\">\n<p>{}</p>\n<table style=\"border-collapse: collapse\">\n",
         view.lang,
@@ -153,20 +153,4 @@ pub fn post(url: &str, view: &MessageView) -> anyhow::Result<()> {
         .new_agent();
     agent.post(url).send_json(webhook_body(view))?;
     Ok(())
-}
-
-/// `text` with the characters HTML gives a meaning to escaped.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

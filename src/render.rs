@@ -15,6 +15,24 @@ use serde::Serialize;
 
 mod filters;
 
+/// `text` with the characters HTML gives a meaning to escaped, for the few
+/// pages written without a template: an e-mail's HTML part (`mail`) and the
+/// page `serve` shows while a build fails.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 pub use filters::format_number;
 use filters::{add_filters, add_translations};
 

@@ -201,20 +201,20 @@ fn overlay(state: &State) -> String {
     }
     let mut html = format!(
         "<div id=\"cxreport-problems\" role=\"alert\"><p class=\"title\">{}</p><ol>",
-        escape(&title(state))
+        crate::render::escape_html(&title(state))
     );
     for p in &state.problems {
         html.push_str("<li>");
         if !p.file.is_empty() {
             html.push_str(&format!(
                 "<span class=\"place\">{}</span> ",
-                escape(&place(p))
+                crate::render::escape_html(&place(p))
             ));
         }
         html.push_str(&format!(
             "<span class=\"{0}\">{0}:</span> {1}</li>",
             p.severity.as_str(),
-            escape(&p.message)
+            crate::render::escape_html(&p.message)
         ));
     }
     html.push_str("</ol></div>\n");
@@ -381,21 +381,6 @@ pub(super) fn percent_encoded(path: &str) -> String {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
         }
     }
     out
