@@ -230,6 +230,18 @@ pub struct Outcome {
 
 /// Loads the plan from `files`, in memory, with `cxreport::load_files`, then
 /// renders it in memory when it has no errors.
+impl Outcome {
+    /// Counts the problems a run found, and keeps their messages.
+    fn note(&mut self, diags: Vec<cxreport::diag::Diagnostic>) {
+        self.errors = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        self.warnings = diags.len() - self.errors;
+        self.messages = diags.into_iter().map(|d| d.message).collect();
+    }
+}
+
 pub fn run(files: FileMap) -> Outcome {
     let mut outcome = Outcome::default();
     if let Err(e) = run_into(files, &mut outcome) {
@@ -244,12 +256,7 @@ fn run_into(files: FileMap, outcome: &mut Outcome) -> anyhow::Result<()> {
         return Ok(());
     }
     let (plan, diags) = cxreport::load_files(&root(), Arc::new(files))?;
-    outcome.errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    outcome.warnings = diags.len() - outcome.errors;
-    outcome.messages = diags.into_iter().map(|d| d.message).collect();
+    outcome.note(diags);
     if outcome.errors > 0 {
         return Ok(());
     }
@@ -307,12 +314,7 @@ fn run_import(files: &FileMap, path: &str, bytes: Vec<u8>, outcome: &mut Outcome
         .map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default();
     let (text, diags) = cxreport::import::in_memory(IMPORTS, &catalogue, recipe, path, bytes);
-    outcome.errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    outcome.warnings = diags.len() - outcome.errors;
-    outcome.messages = diags.into_iter().map(|d| d.message).collect();
+    outcome.note(diags);
     let Some(text) = text else {
         return;
     };

@@ -2,7 +2,7 @@
 //! locales give the same figures as the canonical files, and a file with
 //! the same mistake on every row gets one problem for it.
 
-use crate::support::Plan;
+use crate::support::{self, Plan};
 
 /// `metrics[].periods` of `api/report.json`: per metric, its (period, value)s.
 fn periods(plan: &Plan) -> Vec<(String, Vec<(String, f64)>)> {
@@ -11,20 +11,7 @@ fn periods(plan: &Plan) -> Vec<(String, Vec<(String, f64)>)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| {
-            let periods = m["periods"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| {
-                    (
-                        p["period"].as_str().unwrap().to_owned(),
-                        p["value"].as_f64().unwrap(),
-                    )
-                })
-                .collect();
-            (m["id"].as_str().unwrap().to_owned(), periods)
-        })
+        .map(|m| (m["id"].as_str().unwrap().to_owned(), support::periods(m)))
         .collect()
 }
 

@@ -95,17 +95,7 @@ fn with_daily_periods_a_day_shows_the_exported_value() {
             .iter()
             .find(|m| m["id"] == id)
             .unwrap();
-        m["periods"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| {
-                (
-                    p["period"].as_str().unwrap().to_owned(),
-                    p["value"].as_f64().unwrap(),
-                )
-            })
-            .collect()
+        crate::support::periods(m)
     };
     assert_eq!(
         periods("sla"),

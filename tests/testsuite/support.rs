@@ -198,3 +198,18 @@ pub fn git(dir: &Path, args: &[&str], date: &str) -> String {
     );
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
+
+/// A metric's `periods` in an `api/report.json`, as (period, value) pairs.
+pub fn periods(metric: &serde_json::Value) -> Vec<(String, f64)> {
+    metric["periods"]
+        .as_array()
+        .expect("periods")
+        .iter()
+        .map(|p| {
+            (
+                p["period"].as_str().expect("a period").to_owned(),
+                p["value"].as_f64().expect("a value"),
+            )
+        })
+        .collect()
+}
