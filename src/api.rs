@@ -26,6 +26,8 @@ struct Api<'a> {
     generator: &'static str,
     title: &'a str,
     as_of: String,
+    /// The commit the plan was read at; `null` outside git.
+    commit: Option<&'a str>,
     trend_period: &'static str,
     window_days: u32,
     alpha: f64,
@@ -526,6 +528,7 @@ pub fn file(plan: &Plan, report: &Report) -> anyhow::Result<OutFile> {
         generator: concat!("cxreport ", env!("CARGO_PKG_VERSION")),
         title: &plan.config.title,
         as_of: report.as_of.to_string(),
+        commit: plan.history.tip.as_deref(),
         trend_period: report.trend.noun(),
         window_days: plan.config.window_days,
         alpha: plan.config.alpha,

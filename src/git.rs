@@ -103,6 +103,10 @@ pub struct History {
     pub availability: Availability,
     /// Newest first.
     pub commits: Vec<Commit>,
+    /// The commit the history was read up to (`HEAD`, or the revision a
+    /// plan was read at), in full: the commit a published report was built
+    /// from, so that a later digest can say what changed since.
+    pub tip: Option<String>,
 }
 
 impl History {
@@ -123,6 +127,7 @@ impl History {
         History {
             availability,
             commits: Vec::new(),
+            tip: None,
         }
     }
 }
@@ -352,6 +357,7 @@ fn history(
     Ok(Some(History {
         availability,
         commits,
+        tip: Some(tip.to_string()),
     }))
 }
 

@@ -85,6 +85,7 @@ pub fn load_files(root: &Path, files: data::Files) -> anyhow::Result<Checked<Pla
     let history = git::History {
         availability: git::Availability::NoRepository,
         commits: Vec::new(),
+        tip: None,
     };
     read(root, Some(files), history)
 }

@@ -269,6 +269,7 @@ mod tests {
                     vec![Item::Added { record: a() }],
                 ),
             ],
+            tip: None,
         }
     }
 

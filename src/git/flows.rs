@@ -93,6 +93,7 @@ mod tests {
         let history = History {
             availability: Availability::Full,
             commits,
+            tip: None,
         };
         let versions = versions_from(&history, "data/flows/ivr.toml");
         let got: Vec<(&str, String, &str, usize)> = versions
