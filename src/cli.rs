@@ -67,6 +67,37 @@ pub enum Command {
     /// the [[route]]s of cxreport.toml and to their owners in [people]:
     /// one e-mail or webhook POST per recipient. Each alert goes out once.
     Notify(NotifyArgs),
+    /// Write the executive digest: the home page as an e-mail (HTML and
+    /// plain text), with the alerts and plan changes since the previous
+    /// digest. Prints the text; --out writes the HTML, --send e-mails it
+    /// to [digest] to.
+    Digest(DigestArgs),
+}
+
+/// What `digest` is given.
+#[derive(Debug, clap::Args)]
+pub struct DigestArgs {
+    /// The plan's root folder (where cxreport.toml, data/ and content/ are),
+    /// or any folder inside it: the nearest one up that holds cxreport.toml.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// The revision of the previous digest (a commit, tag or branch, or
+    /// `main@{7 days ago}`): what changed in the plan since, and which
+    /// alerts are new.
+    #[arg(long, value_name = "REV", conflicts_with = "previous")]
+    since: Option<String>,
+    /// The report the previous digest was made from, a file or its address
+    /// (https://…/api/report.json): which alerts are new, and what changed
+    /// in the plan since the commit it was built from.
+    #[arg(long, value_name = "FILE|URL")]
+    previous: Option<String>,
+    /// Write the HTML part to this file.
+    #[arg(long, value_name = "FILE.html")]
+    out: Option<PathBuf>,
+    /// E-mail the digest to the addresses of [digest] to in cxreport.toml,
+    /// through its [smtp] server.
+    #[arg(long)]
+    send: bool,
 }
 
 /// What `notify` is given.
@@ -256,6 +287,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check(args, &term),
         Command::Import(args) => import(args, &term),
         Command::Notify(args) => notify(args, &term),
+        Command::Digest(args) => digest(args, &term),
     }
 }
 
@@ -536,6 +568,97 @@ fn notify(args: NotifyArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
                     "{}: could not deliver to {}: {}",
                     term.bad("error"),
                     diag::printable(to.address()),
+                    diag::printable(&causes(e))
+                );
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!(
+            "{failed} of {} deliveries failed; nothing was retried",
+            results.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the digest: prints its text, writes its HTML, or sends it.
+fn digest(args: DigestArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
+    use crate::digest::Compared;
+    let options = crate::digest::Options {
+        root: crate::plan::find_root(&args.root)?,
+        since: args.since,
+        previous: args.previous,
+    };
+    let (digest, diags) = crate::digest::prepare(&options)?;
+    term.problems(&diags);
+    let Some(digest) = digest else {
+        return Ok(invalid(&diags, "no digest was written"));
+    };
+    match &digest.compared {
+        Compared::Report { from, found: false } => eprintln!(
+            "note: {} has no report yet: every firing alert counts as open, none as new",
+            diag::printable(from)
+        ),
+        Compared::Nothing => eprintln!(
+            "note: no --since or --previous: the digest lists open alerts but not what is new or what changed"
+        ),
+        _ => {}
+    }
+    if let Some(base) = &digest.relative_base {
+        eprintln!(
+            "note: base_url is {}, a path: links in the digest lack the site's host; set base_url to its full address, such as \"https://cx.example.com/\"",
+            diag::printable(base)
+        );
+    }
+    let size = digest.email.html.len();
+    if size > crate::digest::MOST_BYTES {
+        eprintln!(
+            "warning: the digest's HTML is {} KB; e-mail clients such as Gmail clip a message past 100 KB",
+            size.div_ceil(1024)
+        );
+    }
+    if let Some(out) = &args.out {
+        std::fs::write(out, &digest.email.html)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+        term.say(format!(
+            "Wrote {} ({} KB)",
+            out.display(),
+            size.div_ceil(1024)
+        ));
+    }
+    if !args.send {
+        if args.out.is_none() {
+            // Line by line: a control character from the plan's values is escaped.
+            for line in digest.email.text.lines() {
+                println!("{}", diag::printable(line));
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Nobody to send to, or no server: the plan's settings to fix (exit 1).
+    let results = match crate::digest::send(&digest) {
+        Ok(results) => results,
+        Err(e) => {
+            eprintln!("{}: {}", term.bad("error"), diag::printable(&causes(&e)));
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut failed = 0;
+    for (to, result) in &results {
+        match result {
+            Ok(()) => term.say(format!(
+                "{} the digest to {}",
+                term.good("Sent"),
+                diag::printable(to)
+            )),
+            Err(e) => {
+                failed += 1;
+                eprintln!(
+                    "{}: could not deliver to {}: {}",
+                    term.bad("error"),
+                    diag::printable(to),
                     diag::printable(&causes(e))
                 );
             }

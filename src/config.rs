@@ -143,8 +143,9 @@ pub struct Config {
     pub imports: Vec<recipe::Recipe>,
     /// `[csv]`: how the plan's CSV files are written.
     pub csv: Csv,
-    /// `[[route]]`, `[people]` and `[smtp]`: where `cxreport notify` sends
-    /// alerts (see `config::notify`).
+    /// `[[route]]`, `[people]`, `[digest]` and `[smtp]`: where `cxreport
+    /// notify` sends alerts and `cxreport digest` its e-mail (see
+    /// `config::notify`).
     pub notify: notify::Notify,
     /// `[loop]`: what counts as a detractor to follow up and how soon a
     /// follow-up case should close.
@@ -231,6 +232,8 @@ struct Raw {
     people: Option<serde::de::IgnoredAny>,
     #[allow(dead_code)]
     smtp: Option<serde::de::IgnoredAny>,
+    #[allow(dead_code)]
+    digest: Option<serde::de::IgnoredAny>,
     #[allow(dead_code)]
     #[serde(rename = "loop")]
     follow_up: Option<RawLoop>,

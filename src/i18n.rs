@@ -109,6 +109,21 @@ impl Catalog {
         })
     }
 
+    /// The plural of `one`/`other` for the count `n`, translated, with
+    /// `{n}` written the language's way and the other placeholders filled
+    /// from `args`.
+    pub fn tn(&self, one: &str, other: &str, n: usize, args: &[(&str, &str)]) -> String {
+        let count = number(self.language, n as f64, Some(0));
+        fill_lenient(self.plural(one, other, n as f64), |name| {
+            if name == "n" {
+                return Some(count.clone());
+            }
+            args.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
     /// A [`Text`] in this language, its figures written the language's way.
     pub fn text(&self, text: &Text) -> String {
         fill_lenient(self.lookup(text.key), |name| {

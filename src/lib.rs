@@ -19,6 +19,7 @@ pub mod content;
 pub mod data;
 pub mod diag;
 pub mod diff;
+pub mod digest;
 pub mod git;
 pub mod i18n;
 pub mod import;
@@ -30,6 +31,7 @@ pub mod pages;
 pub mod parallel;
 pub mod plan;
 pub mod progress;
+pub mod published;
 pub mod render;
 pub mod serve;
 pub mod site;
@@ -316,26 +318,43 @@ pub fn diff(
     if has_errors(&diags) {
         return Ok((None, diags));
     }
-    let (base_plan, _) = load_at(root, Some(&base))?;
+    let head_report = analytics::compute(&head_plan);
+    let head_name = head.map_or_else(|| "the work tree".to_owned(), revision_name);
+    let (d, _) = diff_since(root, &base, (&head_name, &head_plan, &head_report))?;
+    Ok((Some(d), diags))
+}
+
+/// What changed from the plan at revision `base` to `head`, a plan already
+/// loaded and computed (`digest` has them at hand), and what that does to
+/// the report; with the report at `base`. The plan at `base` is read from
+/// git; its own problems do not stop the comparison, as it only has to say
+/// what it was.
+pub fn diff_since(
+    root: &Path,
+    base: &str,
+    (head_name, head_plan, head_report): (&str, &plan::Plan, &analytics::Report),
+) -> anyhow::Result<(diff::Diff, analytics::Report)> {
+    let (base_plan, _) = load_at(root, Some(base))?;
     let head_files = match &head_plan.files {
         Some(files) => files.as_ref().clone(),
         None => disk_files(root, "data")?,
     };
     let base_files = base_plan.files.as_deref().cloned().unwrap_or_default();
-    let (base_report, head_report) = (
-        analytics::compute(&base_plan),
-        analytics::compute(&head_plan),
+    let base_report = analytics::compute(&base_plan);
+    let d = diff::compare(
+        (&revision_name(base), &base_plan, &base_report, &base_files),
+        (head_name, head_plan, head_report, &head_files),
     );
-    let named = |r: &str| match r.len() {
+    Ok((d, base_report))
+}
+
+/// A revision as a diff names it: `` `1a2b3c4d` `` for a commit id,
+/// `` `main` `` for a name.
+fn revision_name(r: &str) -> String {
+    match r.len() {
         40 => format!("`{}`", &r[..8]),
         _ => format!("`{r}`"),
-    };
-    let head_name = head.map_or_else(|| "the work tree".to_owned(), named);
-    let d = diff::compare(
-        (&named(&base), &base_plan, &base_report, &base_files),
-        (&head_name, &head_plan, &head_report, &head_files),
-    );
-    Ok((Some(d), diags))
+    }
 }
 
 /// The files below `root/dir` on disk, by path relative to `root`.

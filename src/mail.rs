@@ -1,8 +1,9 @@
-//! Delivering `cxreport notify`'s messages (layer 5): the plain-text and
-//! HTML parts of an e-mail and the JSON of a webhook, written from one
-//! [`MessageView`], and the two ways they leave the machine: SMTP through
-//! lettre, and an HTTP POST through ureq. Each delivery is tried once; a
-//! failure comes back to the caller, which says whom it did not reach.
+//! Delivering messages (layer 5): the plain-text and HTML parts of
+//! `cxreport notify`'s e-mails and the JSON of its webhooks, written from
+//! one [`MessageView`], and the two ways any message leaves the machine:
+//! SMTP through lettre (for `notify` and `digest`), and an HTTP POST
+//! through ureq. Each delivery is tried once; a failure comes back to the
+//! caller, which says whom it did not reach.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -12,7 +13,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{SmtpTransport, Transport as _};
 
-use crate::config::notify::{Smtp, Tls};
+use crate::config::notify::{SMTP_PASSWORD, SMTP_USER, Smtp, Tls};
 use crate::pages::notify::MessageView;
 
 /// How long a server may take to answer before the delivery fails: a
@@ -32,6 +33,22 @@ pub fn text_body(view: &MessageView) -> String {
     }
     let _ = write!(out, "\n{}: {}\n", view.open_site, view.site);
     out
+}
+
+/// An e-mail's subject and its two parts, which say the same thing.
+pub struct Email {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// `notify`'s e-mail of `view`.
+pub fn email(view: &MessageView) -> Email {
+    Email {
+        subject: view.subject.clone(),
+        text: text_body(view),
+        html: html_body(view),
+    }
 }
 
 /// The HTML part: tables and inline styles, which e-mail clients render,
@@ -127,21 +144,33 @@ impl Mailer {
         })
     }
 
-    /// Sends `view` to `to` as one multipart/alternative message.
-    pub fn send(&self, to: &str, view: &MessageView) -> anyhow::Result<()> {
+    /// Sends `email` to `to` as one multipart/alternative message.
+    pub fn send(&self, to: &str, email: &Email) -> anyhow::Result<()> {
         let to = to
             .parse::<Mailbox>()
             .with_context(|| format!("{to:?} is not an address"))?;
         let email = lettre::Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(&view.subject)
+            .subject(&email.subject)
             .multipart(MultiPart::alternative_plain_html(
-                text_body(view),
-                html_body(view),
+                email.text.clone(),
+                email.html.clone(),
             ))?;
         self.transport.send(&email)?;
         Ok(())
+    }
+}
+
+/// The user and password of `CXREPORT_SMTP_USER` and
+/// `CXREPORT_SMTP_PASSWORD`: both or neither.
+pub fn credentials() -> anyhow::Result<Option<(String, String)>> {
+    let get = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    match (get(SMTP_USER), get(SMTP_PASSWORD)) {
+        (Some(user), Some(password)) => Ok(Some((user, password))),
+        (None, None) => Ok(None),
+        (Some(_), None) => anyhow::bail!("{SMTP_USER} is set but {SMTP_PASSWORD} is not"),
+        (None, Some(_)) => anyhow::bail!("{SMTP_PASSWORD} is set but {SMTP_USER} is not"),
     }
 }
 

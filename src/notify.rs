@@ -8,17 +8,15 @@
 //! written. Deploy after deploy, each alert goes out once.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-
-use anyhow::Context as _;
-use serde::Deserialize;
+use std::path::PathBuf;
 
 use crate::analytics::alerts::{About, Alert, Severity};
-use crate::config::notify::{self, Recipient, Route, SMTP_PASSWORD, SMTP_USER};
+use crate::config::notify::{self, Recipient, Route};
 use crate::data::AlertSeverity;
 use crate::diag::{Checked, has_errors};
 use crate::pages::notify::{MessageView, kind_name};
 use crate::plan::Plan;
+use anyhow::Context as _;
 
 /// What `notify` is asked to do.
 #[derive(Debug, Clone)]
@@ -55,9 +53,6 @@ pub struct Delivery {
     pub view: MessageView,
 }
 
-/// What makes an alert the same one in two reports.
-type Key = (String, String, String);
-
 /// Loads the plan, computes its alerts and decides who gets which. Plan
 /// problems come back as diagnostics (and no plan); an unreadable previous
 /// report is `Err`.
@@ -69,7 +64,7 @@ pub fn prepare(options: &Options) -> anyhow::Result<Checked<Option<Planned>>> {
     unknown_names(&plan, &mut diags);
     let report = crate::analytics::compute(&plan);
     let previous = match &options.previous {
-        Some(from) => read_previous(from)?,
+        Some(from) => crate::published::read(from)?,
         None => None,
     };
     let had_previous = previous.is_some();
@@ -77,7 +72,7 @@ pub fn prepare(options: &Options) -> anyhow::Result<Checked<Option<Planned>>> {
     let new: Vec<&Alert> = report
         .alerts
         .iter()
-        .filter(|a| !previous.contains(&key(a)))
+        .filter(|a| !previous.alerts.contains(&a.key()))
         .collect();
     let mut by_recipient: BTreeMap<Recipient, Vec<&Alert>> = BTreeMap::new();
     for alert in &new {
@@ -126,7 +121,7 @@ pub fn prepare(options: &Options) -> anyhow::Result<Checked<Option<Planned>>> {
 /// the others. Gives each recipient's result. `Err` when the SMTP
 /// credentials in the environment are half given.
 pub fn deliver(planned: &Planned) -> anyhow::Result<Vec<(&Recipient, anyhow::Result<()>)>> {
-    let credentials = credentials()?;
+    let credentials = crate::mail::credentials()?;
     let needs_mail = planned
         .deliveries
         .iter()
@@ -142,7 +137,7 @@ pub fn deliver(planned: &Planned) -> anyhow::Result<Vec<(&Recipient, anyhow::Res
                 webhook_address(url).and_then(|url| crate::mail::post(&url, &d.view))
             }
             (Recipient::Email(to), Some(Ok(mailer))) => mailer
-                .send(to, &d.view)
+                .send(to, &crate::mail::email(&d.view))
                 .with_context(|| format!("through the SMTP server {}", mailer.server)),
             (Recipient::Email(_), Some(Err(e))) => Err(anyhow::anyhow!("{e:#}")),
             (Recipient::Email(_), None) => Err(anyhow::anyhow!(
@@ -168,18 +163,6 @@ fn webhook_address(to: &str) -> anyhow::Result<String> {
         anyhow::bail!("the environment variable {name} does not hold an http(s) address");
     }
     Ok(value)
-}
-
-/// The user and password of `CXREPORT_SMTP_USER` and
-/// `CXREPORT_SMTP_PASSWORD`: both or neither.
-fn credentials() -> anyhow::Result<Option<(String, String)>> {
-    let get = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    match (get(SMTP_USER), get(SMTP_PASSWORD)) {
-        (Some(user), Some(password)) => Ok(Some((user, password))),
-        (None, None) => Ok(None),
-        (Some(_), None) => anyhow::bail!("{SMTP_USER} is set but {SMTP_PASSWORD} is not"),
-        (None, Some(_)) => anyhow::bail!("{SMTP_PASSWORD} is set but {SMTP_USER} is not"),
-    }
 }
 
 /// Warns about a name in `[[route]]` or `[people]` that matches nothing
@@ -233,82 +216,6 @@ fn unknown_names(plan: &Plan, diags: &mut Vec<crate::diag::Diagnostic>) {
         }
     }
     diags.extend(found.sorted());
-}
-
-/// An alert's identity: kind, severity and subject.
-fn key(alert: &Alert) -> Key {
-    (
-        kind_name(alert),
-        alert.severity.as_str().to_owned(),
-        alert.subject.clone(),
-    )
-}
-
-#[derive(Deserialize)]
-struct PreviousReport {
-    alerts: Vec<PreviousAlert>,
-}
-
-/// Kinds are read as text, so that a report with a kind this build does
-/// not know yet (or no longer raises) still reads.
-#[derive(Deserialize)]
-struct PreviousAlert {
-    kind: String,
-    severity: String,
-    subject: String,
-}
-
-/// The alerts of the previous report. An address answering 404 is a site
-/// not published yet: no previous report, so every alert is new.
-fn read_previous(from: &str) -> anyhow::Result<Option<BTreeSet<Key>>> {
-    let lower = from.to_ascii_lowercase();
-    let text = if lower.starts_with("http://") || lower.starts_with("https://") {
-        match fetch(from)? {
-            Some(text) => text,
-            None => return Ok(None),
-        }
-    } else {
-        std::fs::read_to_string(Path::new(from))
-            .with_context(|| format!("cannot read the previous report {from}"))?
-    };
-    let report: PreviousReport = serde_json::from_str(&text).with_context(|| {
-        format!("the previous report {from} is not an api/report.json of cxreport")
-    })?;
-    Ok(Some(
-        report
-            .alerts
-            .into_iter()
-            .map(|a| (a.kind, a.severity, a.subject))
-            .collect(),
-    ))
-}
-
-/// GETs `url`; `None` on 404.
-fn fetch(url: &str) -> anyhow::Result<Option<String>> {
-    let agent = ureq::Agent::config_builder()
-        .timeout_global(Some(std::time::Duration::from_secs(60)))
-        .http_status_as_error(false)
-        .build()
-        .new_agent();
-    let mut response = agent
-        .get(url)
-        .call()
-        .with_context(|| format!("cannot fetch the previous report {url}"))?;
-    let status = response.status().as_u16();
-    if status == 404 {
-        return Ok(None);
-    }
-    if !(200..300).contains(&status) {
-        anyhow::bail!("cannot fetch the previous report {url}: the server answered {status}");
-    }
-    // A large plan's report is tens of megabytes; the default cap is 10 MB.
-    let text = response
-        .body_mut()
-        .with_config()
-        .limit(1 << 30)
-        .read_to_string()
-        .with_context(|| format!("cannot read the previous report from {url}"))?;
-    Ok(Some(text))
 }
 
 /// Whether `alert` passes every filter the route gives.

@@ -79,6 +79,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "components.html",
         include_str!("../templates/components.html"),
     ),
+    ("digest.html", include_str!("../templates/digest.html")),
+    ("digest.txt", include_str!("../templates/digest.txt")),
     ("style.css", include_str!("../templates/style.css")),
     ("charts.js", include_str!("../templates/charts.js")),
     ("favicon.svg", include_str!("../templates/favicon.svg")),
@@ -250,6 +252,37 @@ impl Renderer {
             });
         }
         Ok(files)
+    }
+}
+
+impl Renderer {
+    /// Renders `template`, a message rather than a page of the site (the
+    /// digest's HTML or text part), with `view`'s fields and a `site` of
+    /// its title, `base_url`, language and `as_of`. A
+    /// template's `.html` name escapes what it writes; `.txt` does not.
+    pub fn render_message(
+        &self,
+        plan: &Plan,
+        as_of: jiff::civil::Date,
+        template: &str,
+        view: &impl Serialize,
+    ) -> Result<String, Vec<Diagnostic>> {
+        let one = |e| vec![template_error(e)];
+        let site = context! {
+            title => plan.config.title.clone(),
+            base_url => plan.config.base_url.clone(),
+            language => Value::from(minijinja::value::Serde(plan.config.language)),
+            as_of => as_of.to_string(),
+            generator => concat!("cxreport ", env!("CARGO_PKG_VERSION")),
+        };
+        let ctx = context! {
+            site,
+            ..Value::from(minijinja::value::Serde(view))
+        };
+        self.env
+            .get_template(template)
+            .and_then(|t| t.render(ctx))
+            .map_err(one)
     }
 }
 

@@ -25,6 +25,19 @@ pub enum Kind {
     CaseOverdue,
 }
 
+impl Kind {
+    /// The kind's name, as in `api/report.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Threshold => "threshold",
+            Kind::Theme => "theme",
+            Kind::KeyResult => "key-result",
+            Kind::Stale => "stale",
+            Kind::CaseOverdue => "case-overdue",
+        }
+    }
+}
+
 /// How urgent an alert is; `critical` sorts first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -81,6 +94,18 @@ pub struct Alert {
     pub message: String,
     /// The author's note from the alert definition, if any.
     pub note: Option<String>,
+}
+
+impl Alert {
+    /// What makes it the same alert in another report: kind, severity and
+    /// subject (its figures may move while it keeps firing).
+    pub fn key(&self) -> crate::published::AlertKey {
+        (
+            self.kind.as_str().to_owned(),
+            self.severity.as_str().to_owned(),
+            self.subject.clone(),
+        )
+    }
 }
 
 /// A KPI series whose last observation is more than this many trend periods

@@ -1,6 +1,7 @@
-//! The settings of `cxreport notify` in `cxreport.toml` (layer 1): where
-//! alerts go (`[[route]]`), the people who own parts of the plan
-//! (`[people]`) and the SMTP server that carries e-mail (`[smtp]`). Read
+//! The settings of `cxreport notify` and `cxreport digest` in
+//! `cxreport.toml` (layer 1): where alerts go (`[[route]]`), the people who
+//! own parts of the plan (`[people]`), who gets the digest (`[digest]`) and
+//! the SMTP server that carries e-mail (`[smtp]`). Read
 //! here, beside the rest of the file, so that `check` reports a mistaken
 //! route at its line like any other setting; nothing here sends anything.
 
@@ -102,6 +103,8 @@ pub struct Notify {
     /// written), to an address.
     pub people: Vec<(Declared, String)>,
     pub smtp: Option<Smtp>,
+    /// `[digest] to`: who `digest --send` writes to.
+    pub digest_to: Vec<String>,
 }
 
 /// The environment variables the SMTP credentials come from.
@@ -116,6 +119,12 @@ struct RawRoute {
     severity: Option<AlertSeverity>,
     metrics: Option<Vec<toml::Spanned<String>>>,
     owners: Option<Vec<toml::Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDigest {
+    to: Vec<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -200,6 +209,27 @@ pub fn take<'s>(file: &mut TomlFile<'s>, root: &mut Node<'s>) -> Notify {
                 people.span().start,
                 "`people` must be a table, written [people]",
             ),
+        }
+    }
+    let toml::de::DeValue::Table(table) = root.get_mut() else {
+        return out;
+    };
+    if let Some(digest) = table.remove("digest")
+        && let Some(raw) = file.record::<RawDigest>(digest, "[digest]")
+    {
+        for to in raw.to {
+            let at = to.span().start;
+            let to = to.into_inner();
+            if is_email(&to) {
+                out.digest_to.push(to);
+            } else {
+                file.error(
+                    at,
+                    format!(
+                        "{to:?} is not an e-mail address: write one such as \"ana@example.com\""
+                    ),
+                );
+            }
         }
     }
     let toml::de::DeValue::Table(table) = root.get_mut() else {

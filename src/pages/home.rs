@@ -38,7 +38,7 @@ struct View {
 /// The answer to "are we getting better?" in counts of headline KPIs: only
 /// signals count, never a change that is within a KPI's usual noise.
 #[derive(Serialize)]
-struct Headline {
+pub(super) struct Headline {
     /// KPIs with enough complete periods to be judged.
     judged: usize,
     improvement: usize,
@@ -50,7 +50,7 @@ struct Headline {
     fails: usize,
 }
 
-fn headline(cards: &[Card]) -> Headline {
+pub(super) fn headline(cards: &[Card]) -> Headline {
     use crate::analytics::signals::{Assurance, Signal};
     let signals = || cards.iter().filter_map(|c| c.signal);
     let assurance = || cards.iter().filter_map(|c| c.assurance);
@@ -68,7 +68,7 @@ fn headline(cards: &[Card]) -> Headline {
 
 /// Something due on or after `as_of`: a key result, an initiative or the end of a sprint.
 #[derive(Serialize)]
-struct Deadline {
+pub(super) struct Deadline {
     date: String,
     /// `key-result`, `initiative` or `sprint`.
     kind: &'static str,
@@ -82,7 +82,7 @@ struct Deadline {
 /// How many deadlines the home page lists.
 const DEADLINES: usize = 6;
 
-fn deadlines(plan: &Plan, report: &Report) -> Vec<Deadline> {
+pub(super) fn deadlines(plan: &Plan, report: &Report) -> Vec<Deadline> {
     use crate::analytics::scoring::KrStatus;
     use crate::data::initiatives::Status;
     let as_of = report.as_of;
@@ -146,14 +146,36 @@ const WINS: usize = 4;
 /// How many open gaps the home page lists.
 const GAPS: usize = 5;
 
-pub fn page(plan: &Plan, report: &Report) -> PageView {
-    let data = &plan.data;
-    let kpis: Vec<Card> = data
+/// The latest measured improvements, newest first, a line each: their
+/// charts are on their own pages.
+pub(super) fn wins(plan: &Plan, report: &Report) -> Vec<ComparisonView> {
+    let mut improved: Vec<_> = report
+        .comparisons
+        .iter()
+        .filter(|c| c.verdict == crate::analytics::compare::Outcome::Improved)
+        .collect();
+    // Stable, so that same-day wins keep plan order.
+    improved.sort_by_key(|c| std::cmp::Reverse(c.change_date));
+    improved
+        .into_iter()
+        .take(WINS)
+        .map(|c| super::compare::plain(plan, c))
+        .collect()
+}
+
+/// The home page's cards: one per metric with a series.
+pub(super) fn cards(plan: &Plan, report: &Report) -> Vec<Card> {
+    plan.data
         .metrics
         .iter()
         .filter_map(|m| Some((m, report.kpi(&m.id)?)))
         .map(|(m, s)| card(m, s))
-        .collect();
+        .collect()
+}
+
+pub fn page(plan: &Plan, report: &Report) -> PageView {
+    let data = &plan.data;
+    let kpis = cards(plan, report);
     // The OKR period in force at as_of, else the latest one that started.
     let okr = data
         .okrs
@@ -195,19 +217,6 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         .alerts
         .sort_by_key(|a| a.kind == crate::analytics::alerts::Kind::CaseOverdue);
     alerts.alerts.truncate(ALERTS);
-    let mut improved: Vec<_> = report
-        .comparisons
-        .iter()
-        .filter(|c| c.verdict == crate::analytics::compare::Outcome::Improved)
-        .collect();
-    // Stable, so that same-day wins keep plan order.
-    improved.sort_by_key(|c| std::cmp::Reverse(c.change_date));
-    let wins: Vec<ComparisonView> = improved
-        .into_iter()
-        .take(WINS)
-        // A line each: their charts are on their own pages.
-        .map(|c| super::compare::plain(plan, c))
-        .collect();
     let view = View {
         headline: headline(&kpis),
         kpis,
@@ -217,7 +226,7 @@ pub fn page(plan: &Plan, report: &Report) -> PageView {
         sprint,
         voc: report.voc.overall,
         alerts,
-        wins,
+        wins: wins(plan, report),
         deadlines: deadlines(plan, report),
         follow_up: super::follow_up::view(plan, report),
     };

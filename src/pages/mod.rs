@@ -9,6 +9,7 @@ pub mod audits;
 mod changes;
 pub mod charts;
 pub mod compare;
+pub mod digest;
 mod flows;
 pub mod follow_up;
 mod home;

@@ -45,40 +45,48 @@ pub struct AlertLine {
 /// The message listing `alerts`, all of them new since the last run.
 pub fn message(plan: &Plan, alerts: &[&Alert]) -> MessageView {
     let catalog = &plan.catalog;
-    let link = |path: &str| format!("{}{path}", plan.config.base_url);
     MessageView {
-        lang: match plan.config.language {
-            crate::config::Language::En => "en",
-            crate::config::Language::Es => "es",
-        },
+        lang: lang(plan),
         subject: catalog.t("New alerts in {title}", &[("title", &plan.config.title)]),
         intro: catalog.t(
             "These alerts started firing since the report was last published.",
             &[],
         ),
-        alerts: alerts
-            .iter()
-            .map(|a| AlertLine {
-                kind: kind_name(a),
-                severity: a.severity,
-                severity_text: catalog.t(a.severity.as_str(), &[]),
-                subject: a.subject.clone(),
-                message: catalog.text(&a.text),
-                note: a.note.clone(),
-                url: link(&url::about(&a.about)),
-            })
-            .collect(),
-        site: link(url::HOME),
+        alerts: alerts.iter().map(|a| alert_line(plan, a)).collect(),
+        site: link(plan, url::HOME),
         open_site: catalog.t("Open the report", &[]),
         note_label: catalog.t("Note", &[]),
     }
 }
 
+/// An alert in the plan's language, with an absolute link to its page.
+pub fn alert_line(plan: &Plan, a: &Alert) -> AlertLine {
+    AlertLine {
+        kind: kind_name(a),
+        severity: a.severity,
+        severity_text: plan.catalog.t(a.severity.as_str(), &[]),
+        subject: a.subject.clone(),
+        message: plan.catalog.text(&a.text),
+        note: a.note.clone(),
+        url: link(plan, &url::about(&a.about)),
+    }
+}
+
+/// A site path as a link that works in a message: after `base_url`,
+/// which is absolute when the plan says where its site is published.
+pub fn link(plan: &Plan, path: &str) -> String {
+    format!("{}{path}", plan.config.base_url)
+}
+
+/// The plan's language code, for an HTML message's `lang`.
+pub fn lang(plan: &Plan) -> &'static str {
+    match plan.config.language {
+        crate::config::Language::En => "en",
+        crate::config::Language::Es => "es",
+    }
+}
+
 /// The alert's kind as `api/report.json` names it.
 pub fn kind_name(alert: &Alert) -> String {
-    match serde_json::to_value(alert.kind) {
-        Ok(serde_json::Value::String(name)) => name,
-        // The kinds are plain unit variants; this is not reached.
-        _ => format!("{:?}", alert.kind),
-    }
+    alert.kind.as_str().to_owned()
 }

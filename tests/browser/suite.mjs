@@ -46,7 +46,8 @@ const USAGE = `usage: node suite.mjs --site DIR [--local-site DIR] [--hostile-si
   --bin PATH          the cxreport binary that serves it
   --page PATH         check only this page (e.g. / or /kpis/sla/); repeatable
   --artifacts DIR     where screenshots go (default: tests/browser/artifacts)
-  --build-failure N   count a failed build of site N as a failed group`;
+  --build-failure N   count a failed build of site N as a failed group
+  --mail DIR          e-mails written as HTML files (cxreport digest --out), for the Nu checker`;
 
 let args;
 try {
@@ -60,6 +61,7 @@ try {
       page: { type: 'string', multiple: true },
       artifacts: { type: 'string' },
       'build-failure': { type: 'string', multiple: true },
+      mail: { type: 'string' },
       help: { type: 'boolean' },
     },
   }).values;
@@ -365,9 +367,10 @@ async function main() {
   }
 }
 
-// The Nu HTML checker over the example site (and the hostile site), in one JVM.
+// The Nu HTML checker over the example site (and the hostile site, and the
+// e-mails written beside them), in one JVM.
 async function htmlCheck() {
-  const sites = [args.site, args['hostile-site']].filter(Boolean).map((d) => path.resolve(d));
+  const sites = [args.site, args['hostile-site'], args.mail].filter(Boolean).map((d) => path.resolve(d));
   if (!sites.length) return;
   const g = group('html', 'the Nu HTML checker reports no error');
   const targets = only
@@ -381,7 +384,8 @@ async function htmlCheck() {
     errors.sort((a, b) => siteOf(a) - siteOf(b) || a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
     for (const e of errors) {
       const site = sites.find((d) => e.file.startsWith(d + path.sep));
-      const where = site ? `${args.site && site === path.resolve(args.site) ? '' : 'hostile '}${urlPath(path.relative(site, e.file).split(path.sep).join('/'))}` : e.file;
+      const label = args.site && site === path.resolve(args.site) ? '' : args.mail && site === path.resolve(args.mail) ? 'e-mail ' : 'hostile ';
+      const where = site ? `${label}${urlPath(path.relative(site, e.file).split(path.sep).join('/'))}` : e.file;
       g.problems.push(`${where} line ${e.line} col ${e.column}: ${e.message}${e.extract ? `  [${e.extract}]` : ''}`);
     }
   } catch (e) {

@@ -9,58 +9,8 @@ use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use mailin_embedded::{Handler, Response, Server, response};
-
+use crate::servers::{Mail, smtp_server};
 use crate::support::Plan;
-
-/// One message the SMTP server accepted.
-#[derive(Debug, Clone)]
-struct Mail {
-    to: Vec<String>,
-    data: String,
-}
-
-#[derive(Clone, Default)]
-struct Recorder {
-    mails: Arc<Mutex<Vec<Mail>>>,
-    to: Vec<String>,
-    data: Vec<u8>,
-}
-
-impl Handler for Recorder {
-    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
-        self.to = to.to_vec();
-        self.data.clear();
-        response::OK
-    }
-
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.data.extend_from_slice(buf);
-        Ok(())
-    }
-
-    fn data_end(&mut self) -> Response {
-        self.mails.lock().unwrap().push(Mail {
-            to: std::mem::take(&mut self.to),
-            data: String::from_utf8_lossy(&std::mem::take(&mut self.data)).into_owned(),
-        });
-        response::OK
-    }
-}
-
-/// A real SMTP server on a free port; it runs until the test process ends.
-fn smtp_server() -> (u16, Arc<Mutex<Vec<Mail>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let recorder = Recorder::default();
-    let mails = recorder.mails.clone();
-    let mut server = Server::new(recorder);
-    server.with_name("test.example").with_tcp_listener(listener);
-    std::thread::spawn(move || {
-        let _ = server.serve();
-    });
-    (port, mails)
-}
 
 /// One HTTP request the receiver got.
 #[derive(Debug, Clone)]
