@@ -236,26 +236,34 @@ fn time_of_day(text: &str) -> Option<Time> {
 }
 
 /// Checks the cases of every file together: a case id used twice is a
-/// problem at its second place, naming the first; a `response_id` no
-/// survey answer has is a problem at its cell. Those cases are left out.
+/// problem at its second place, naming the first, and so are two ids that
+/// differ only in case or punctuation, which would share one link on the
+/// site; a `response_id` no survey answer has is a problem at its cell.
+/// Those cases are left out.
 pub fn check(
     placed: Vec<Placed>,
     known: impl Fn(&str) -> bool,
     diags: &mut Diagnostics,
 ) -> Vec<Case> {
-    let mut seen: HashMap<String, String> = HashMap::new();
+    // By the id's slug, which the site's link to the case is made of.
+    let mut seen: HashMap<String, (String, String)> = HashMap::new();
     let mut out = Vec::with_capacity(placed.len());
     for p in placed {
         let here = format!("{}:{}:{}", p.file, p.line, p.id_column);
-        if let Some(first) = seen.get(&p.case.id) {
-            let message = format!(
-                "duplicate case id `{}` (first defined at {first})",
-                p.case.id
-            );
+        let slug = crate::content::slug(&p.case.id);
+        if let Some((id, first)) = seen.get(&slug) {
+            let message = if *id == p.case.id {
+                format!("duplicate case id `{id}` (first defined at {first})")
+            } else {
+                format!(
+                    "case id `{}` differs from `{id}` (at {first}) only in case or punctuation, so both would have one link on the site; give them ids that differ in letters or digits",
+                    p.case.id
+                )
+            };
             diags.error(&p.file, Pos::new(p.line, p.id_column), message);
             continue;
         }
-        seen.insert(p.case.id.clone(), here);
+        seen.insert(slug, (p.case.id.clone(), here));
         if let (Some(response), Some(col)) = (&p.case.response_id, p.response_column)
             && !known(response)
         {
@@ -336,6 +344,7 @@ mod tests {
             "id,opened,closed,owner,response_id\n\
              c1,2026-03-01,,ana,a1\n\
              c1,2026-03-02,,ana,a2\n\
+             C1,2026-03-02,,ana,a2\n\
              c2,2026-03-02,,ana,zz\n\
              c3,2026-03-02,,,\n",
         );
@@ -344,8 +353,9 @@ mod tests {
             problems,
             [
                 "3:1: duplicate case id `c1` (first defined at c.csv:2:1)",
-                "4:5: column 'response_id': no survey answer has the id `zz` (a case follows up an answer by the `id` column of data/surveys/)",
-                "5:4: column 'owner': a case needs one",
+                "4:1: case id `C1` differs from `c1` (at c.csv:2:1) only in case or punctuation, so both would have one link on the site; give them ids that differ in letters or digits",
+                "5:5: column 'response_id': no survey answer has the id `zz` (a case follows up an answer by the `id` column of data/surveys/)",
+                "6:4: column 'owner': a case needs one",
             ]
         );
     }

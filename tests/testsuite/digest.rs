@@ -329,3 +329,24 @@ fn what_the_plan_says_reaches_the_html_as_text() {
     }
     assert!(html.contains("&lt;script&gt;window.__xss=1"), "{html}");
 }
+
+#[test]
+fn starttls_is_never_given_up_for_a_clear_connection() {
+    // A real server that offers no STARTTLS: with `tls = "starttls"` the
+    // digest is not sent in clear, and the failure names the server.
+    let (port, mails) = smtp_server();
+    let plan = plan_with(
+        false,
+        &smtp(port).replace("tls = \"none\"", "tls = \"starttls\""),
+    );
+    let run = plan.run(&["digest", "--send"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "error: could not deliver to board@example.com: through the SMTP server 127.0.0.1:{port}: "
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(mails.lock().unwrap().is_empty(), "nothing went in clear");
+}

@@ -65,7 +65,7 @@ fn full(root: &Path, out: &Path) -> String {
 }
 
 #[test]
-fn incremental_builds_give_the_bytes_of_full_builds_over_twenty_edits() {
+fn incremental_builds_give_the_bytes_of_full_builds_over_twenty_two_edits() {
     let plan = Plan::fixture("minimal");
     let date = "2026-03-01T09:00:00+01:00";
     git(&plan.root, &["init", "-q", "-b", "main"], date);
@@ -179,8 +179,23 @@ fn incremental_builds_give_the_bytes_of_full_builds_over_twenty_edits() {
         edit("a KPI file removed", Some(Nothing), |p| {
             std::fs::remove_file(p.path("data/kpis/pulse.csv")).expect("removed")
         }),
+        // The first case file: survey answers keep their ids from now on.
+        edit("a follow-up case opened", Some(Nothing), |p| {
+            p.write(
+                "data/cases/2026.csv",
+                "id,opened,closed,owner,response_id\nc1,2026-03-02,,Ana,r1\n",
+            )
+        }),
+        edit("the case closed", Some(Nothing), |p| {
+            replace(
+                p,
+                "data/cases/2026.csv",
+                "c1,2026-03-02,,Ana",
+                "c1,2026-03-02,2026-03-05,Ana",
+            )
+        }),
     ];
-    assert_eq!(edits.len(), 20);
+    assert_eq!(edits.len(), 22);
 
     let mut cache = Cache::default();
     let first = outcome(cxreport::build_again(
