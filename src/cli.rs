@@ -548,26 +548,42 @@ fn notify(args: NotifyArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let results = crate::notify::deliver(&planned)?;
+    let results: Vec<(&str, anyhow::Result<()>, usize)> = results
+        .into_iter()
+        .map(|(to, result)| {
+            let n = planned
+                .deliveries
+                .iter()
+                .find(|d| &d.to == to)
+                .map_or(0, |d| d.view.alerts.len());
+            (to.address(), result, n)
+        })
+        .collect();
+    Ok(delivered(&results, term, |n| plural(*n, "alert")))
+}
+
+/// Says who got their message and who did not (naming the address and
+/// why); exit 1 when any delivery failed. `what` words a message sent.
+fn delivered<T>(
+    results: &[(&str, anyhow::Result<()>, T)],
+    term: &Terminal,
+    what: impl Fn(&T) -> String,
+) -> ExitCode {
     let mut failed = 0;
-    for (to, result) in &results {
-        let n = planned
-            .deliveries
-            .iter()
-            .find(|d| &d.to == *to)
-            .map_or(0, |d| d.view.alerts.len());
+    for (to, result, message) in results {
         match result {
             Ok(()) => term.say(format!(
                 "{} {} to {}",
                 term.good("Sent"),
-                plural(n, "alert"),
-                diag::printable(to.address())
+                what(message),
+                diag::printable(to)
             )),
             Err(e) => {
                 failed += 1;
                 eprintln!(
                     "{}: could not deliver to {}: {}",
                     term.bad("error"),
-                    diag::printable(to.address()),
+                    diag::printable(to),
                     diag::printable(&causes(e))
                 );
             }
@@ -578,9 +594,9 @@ fn notify(args: NotifyArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
             "{failed} of {} deliveries failed; nothing was retried",
             results.len()
         );
-        return Ok(ExitCode::from(1));
+        return ExitCode::from(1);
     }
-    Ok(ExitCode::SUCCESS)
+    ExitCode::SUCCESS
 }
 
 /// Writes the digest: prints its text, writes its HTML, or sends it.
@@ -645,33 +661,9 @@ fn digest(args: DigestArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let mut failed = 0;
-    for (to, result) in &results {
-        match result {
-            Ok(()) => term.say(format!(
-                "{} the digest to {}",
-                term.good("Sent"),
-                diag::printable(to)
-            )),
-            Err(e) => {
-                failed += 1;
-                eprintln!(
-                    "{}: could not deliver to {}: {}",
-                    term.bad("error"),
-                    diag::printable(to),
-                    diag::printable(&causes(e))
-                );
-            }
-        }
-    }
-    if failed > 0 {
-        eprintln!(
-            "{failed} of {} deliveries failed; nothing was retried",
-            results.len()
-        );
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    let results: Vec<(&str, anyhow::Result<()>, ())> =
+        results.into_iter().map(|(to, r)| (to, r, ())).collect();
+    Ok(delivered(&results, term, |()| "the digest".to_owned()))
 }
 
 /// An error and its causes, `: `-joined, leaving out a cause its error

@@ -7,7 +7,7 @@
 
 use std::net::TcpListener;
 
-use crate::servers::smtp_server;
+use crate::servers::{add_aht_alert, assert_multipart_alternative, smtp_server};
 use crate::support::{Plan, git};
 
 /// The minimal fixture with a second alert (a warning on `aht`) beside
@@ -21,18 +21,6 @@ fn plan_with(alert: bool, settings: &str) -> Plan {
     let toml = plan.read("cxreport.toml");
     plan.write("cxreport.toml", &format!("{toml}\n{settings}"));
     plan
-}
-
-fn add_aht_alert(plan: &Plan) {
-    let metrics = plan.read("data/metrics.toml");
-    assert_eq!(metrics.matches("target = 3\n").count(), 1);
-    plan.write(
-        "data/metrics.toml",
-        &metrics.replace(
-            "target = 3\n",
-            "target = 3\n\n[[metric.alert]]\nabove = 0.1\n",
-        ),
-    );
 }
 
 fn smtp(port: u16) -> String {
@@ -85,17 +73,7 @@ fn the_digest_goes_to_each_address_as_one_multipart_message() {
         data.contains("Subject: Minimal plan: digest of 31 Mar 2026\r\n"),
         "{data}"
     );
-    assert!(
-        data.contains("Content-Type: multipart/alternative;"),
-        "{data}"
-    );
-    let plain = data
-        .find("Content-Type: text/plain; charset=utf-8")
-        .expect("a text part");
-    let html = data
-        .find("Content-Type: text/html; charset=utf-8")
-        .expect("an HTML part");
-    assert!(plain < html, "the plain part comes first, the richer last");
+    assert_multipart_alternative(data);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use crate::servers::{Mail, smtp_server};
+use crate::servers::{Mail, add_aht_alert, assert_multipart_alternative, smtp_server};
 use crate::support::Plan;
 
 /// One HTTP request the receiver got.
@@ -76,15 +76,7 @@ fn http_server(status: u16, answer: String) -> (String, Arc<Mutex<Vec<Request>>>
 /// owned by Luis), and `settings` added to cxreport.toml.
 fn plan_with(settings: &str) -> Plan {
     let plan = Plan::fixture("minimal");
-    let metrics = plan.read("data/metrics.toml");
-    assert_eq!(metrics.matches("target = 3\n").count(), 1);
-    plan.write(
-        "data/metrics.toml",
-        &metrics.replace(
-            "target = 3\n",
-            "target = 3\n\n[[metric.alert]]\nabove = 0.1\n",
-        ),
-    );
+    add_aht_alert(&plan);
     let toml = plan.read("cxreport.toml");
     plan.write("cxreport.toml", &format!("{toml}\n{settings}"));
     plan
@@ -222,17 +214,7 @@ fn an_email_is_multipart_alternative_with_text_and_html() {
         data.contains("Subject: New alerts in Minimal plan\r\n"),
         "{data}"
     );
-    assert!(
-        data.contains("Content-Type: multipart/alternative;"),
-        "{data}"
-    );
-    let plain = data
-        .find("Content-Type: text/plain; charset=utf-8")
-        .expect("a text part");
-    let html = data
-        .find("Content-Type: text/html; charset=utf-8")
-        .expect("an HTML part");
-    assert!(plain < html, "the plain part comes first, the richer last");
+    assert_multipart_alternative(data);
     assert!(data.contains("<html lang=3D\"en\">") || data.contains("<html lang=\"en\">"));
 }
 

@@ -1,12 +1,16 @@
 //! Real servers for the tests of what `cxreport` sends: an SMTP server
 //! (mailin-embedded, a real implementation of the protocol, in this
 //! process on a free port of 127.0.0.1) that records each message it
-//! accepts. Nothing leaves the machine.
+//! accepts; and what the tests of `notify` and `digest` share about the
+//! plan they send from and the messages they check. Nothing leaves the
+//! machine.
 
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use mailin_embedded::{Handler, Response, Server, response};
+
+use crate::support::Plan;
 
 /// One message the SMTP server accepted.
 #[derive(Debug, Clone)]
@@ -55,4 +59,34 @@ pub fn smtp_server() -> (u16, Arc<Mutex<Vec<Mail>>>) {
         let _ = server.serve();
     });
     (port, mails)
+}
+
+/// Adds an alert on `aht` to the minimal fixture: a warning about a metric,
+/// beside its overdue key result `kb` (critical, owned by Luis).
+pub fn add_aht_alert(plan: &Plan) {
+    let metrics = plan.read("data/metrics.toml");
+    assert_eq!(metrics.matches("target = 3\n").count(), 1);
+    plan.write(
+        "data/metrics.toml",
+        &metrics.replace(
+            "target = 3\n",
+            "target = 3\n\n[[metric.alert]]\nabove = 0.1\n",
+        ),
+    );
+}
+
+/// A message as it arrived is one multipart/alternative: its plain-text
+/// part first, then its HTML part (clients show the last they can).
+pub fn assert_multipart_alternative(data: &str) {
+    assert!(
+        data.contains("Content-Type: multipart/alternative;"),
+        "{data}"
+    );
+    let plain = data
+        .find("Content-Type: text/plain; charset=utf-8")
+        .expect("a text part");
+    let html = data
+        .find("Content-Type: text/html; charset=utf-8")
+        .expect("an HTML part");
+    assert!(plain < html, "the plain part comes first, the richer last");
 }
