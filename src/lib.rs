@@ -20,6 +20,7 @@ pub mod data;
 pub mod diag;
 pub mod diff;
 pub mod digest;
+pub mod downloads;
 pub mod git;
 pub mod i18n;
 pub mod import;
@@ -107,7 +108,7 @@ fn present(
         Some(files) => (Vec::new(), files),
         None => (pages::of_figures(&plan, &report), Vec::new()),
     };
-    let of_figures = views
+    let of_figures: std::collections::BTreeSet<String> = views
         .iter()
         .map(|v| url::file_of(&v.url))
         .chain(taken_pages.iter().map(|f| f.path.clone()))
@@ -143,6 +144,15 @@ fn present(
         Ok(files) => files,
         Err(problems) => return Ok((None, problems)),
     };
+    // A figures page's tables are figures too: `serve` takes them over with it.
+    let mut of_figures = of_figures;
+    of_figures.extend(
+        files
+            .iter()
+            .filter(|f| f.path.ends_with(".csv") && of_figures.contains(&page_of(&f.path)))
+            .map(|f| f.path.clone())
+            .collect::<Vec<_>>(),
+    );
     files.push(api?);
     let pages = views.len() + taken_pages.len();
     files.extend(taken_pages);
@@ -171,6 +181,15 @@ fn present(
         of_figures,
     };
     Ok((Some(site), Vec::new()))
+}
+
+/// The page a file beside it belongs to: `kpis/sla/index.html` for
+/// `kpis/sla/table-1.csv`.
+fn page_of(path: &str) -> String {
+    match path.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/index.html"),
+        None => "index.html".to_owned(),
+    }
 }
 
 /// What `cxreport check` does: load and check every file, then render the

@@ -186,7 +186,7 @@ impl Renderer {
         Ok(Renderer { env })
     }
 
-    /// Renders every page, plus the stylesheet.
+    /// Renders every page, each table's CSV beside it, plus the stylesheet.
     /// Every problem found is returned: a template error, or each content
     /// page whose components are wrong.
     pub fn render_all(
@@ -222,11 +222,16 @@ impl Renderer {
         // Pages are independent: spread over the cores one at a time (a
         // metric's page takes a hundred times a content page's), their
         // files kept in page order.
-        let mut rendered: Vec<Result<OutFile, Failure>> = Vec::with_capacity(pages.len());
+        let download = plan.catalog.t("Download CSV", &[]);
+        let mut rendered: Vec<Result<(OutFile, Vec<OutFile>), Failure>> =
+            Vec::with_capacity(pages.len());
         crate::parallel::ordered(
             pages,
             |page| {
-                let file = self.render_page(plan, &components, &site, page);
+                // Each table's figures as a CSV beside its page.
+                let file = self
+                    .render_page(plan, &components, &site, page)
+                    .map(|file| crate::downloads::tables(&file, &download));
                 progress.step();
                 file
             },
@@ -236,7 +241,10 @@ impl Renderer {
         let mut problems = Vec::new();
         for page in rendered {
             match page {
-                Ok(file) => files.push(file),
+                Ok((file, tables)) => {
+                    files.push(file);
+                    files.extend(tables);
+                }
                 Err(Failure::Page(found)) => problems.extend(found),
                 Err(Failure::Template(error)) => return Err(error),
             }

@@ -180,6 +180,126 @@ export async function checkCharts(page) {
 }
 
 /**
+ * The colours each drawn chart gives its data (the palette and every series'
+ * colours, as ECharts holds the option) against the background the chart
+ * sits on: resolves to one problem per colour under 3:1 (WCAG's contrast for
+ * graphics), and to the scheme each chart was drawn for (`data-scheme`).
+ */
+export async function chartContrast(page) {
+  return page.evaluate(() => {
+    const rgb = (c) => {
+      const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(c);
+      if (hex) return hex.slice(1).map((h) => parseInt(h, 16));
+      const m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)/.exec(c);
+      return m ? m.slice(1, 4).map(Number) : null;
+    };
+    const lum = ([r, g, b]) => {
+      const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+    const backgroundOf = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = getComputedStyle(e).backgroundColor;
+        if (c && c !== 'transparent' && !/rgba\([^)]*,\s*0\)$/.test(c)) return c;
+      }
+      return 'rgb(255, 255, 255)';
+    };
+    const problems = [];
+    const schemes = [];
+    document.querySelectorAll('.chart-canvas').forEach((el, i) => {
+      const chart = window.echarts && window.echarts.getInstanceByDom(el);
+      if (!chart) return;
+      schemes.push(el.getAttribute('data-scheme'));
+      const name = `chart ${JSON.stringify(el.getAttribute('aria-label') || `#${i + 1}`)}`;
+      const option = chart.getOption();
+      const colours = new Set();
+      const walk = (v) => {
+        if (typeof v === 'string') {
+          if (/^#[0-9a-f]{6}$/i.test(v)) colours.add(v.toLowerCase());
+        } else if (Array.isArray(v)) v.forEach(walk);
+        // Not the looks of a hovered or selected item, which ECharts fills
+        // in by default (`select.itemStyle.borderColor`), only its own.
+        else if (v && typeof v === 'object')
+          Object.entries(v).forEach(([k, x]) => !['select', 'emphasis', 'blur'].includes(k) && walk(x));
+      };
+      walk(option.color);
+      walk(option.series);
+      const background = backgroundOf(el);
+      for (const c of colours) {
+        const r = ratio(rgb(c), rgb(background));
+        if (r < 3) problems.push(`${name}: ${c} on ${background} is ${r.toFixed(2)}:1, under 3:1`);
+      }
+    });
+    return { problems, schemes };
+  });
+}
+
+/**
+ * The CSV download of every table on the page: a `p.download` link right after
+ * the table, to a file the site serves, with as many records as the table has
+ * rows and as many fields in each as the row has cells, and each `data-value`
+ * cell's value in its field. Resolves to { tables, problems }.
+ */
+export async function checkDownloads(page) {
+  return page.evaluate(async () => {
+    // RFC 4180 records: quoted fields may hold commas, quotes and line breaks.
+    const parse = (text) => {
+      const rows = [];
+      let row = [];
+      let field = '';
+      let quoted = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quoted) {
+          if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+          else if (c === '"') quoted = false;
+          else field += c;
+        } else if (c === '"') quoted = true;
+        else if (c === ',') row.push(field), (field = '');
+        else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
+        else field += c;
+      }
+      if (field || row.length) row.push(field), rows.push(row);
+      return rows;
+    };
+    const problems = [];
+    const tables = [...document.querySelectorAll('table')];
+    for (const [i, table] of tables.entries()) {
+      const name = `table ${i + 1}`;
+      const after = table.nextElementSibling;
+      const link = after && after.matches('p.download') ? after.querySelector('a[download]') : null;
+      if (!link) {
+        problems.push(`${name} has no "Download CSV" link right after it`);
+        continue;
+      }
+      const res = await fetch(link.href);
+      if (!res.ok) {
+        problems.push(`${name}: ${link.getAttribute('href')} answers HTTP ${res.status}`);
+        continue;
+      }
+      const records = parse(await res.text());
+      const rows = [...table.rows];
+      if (records.length !== rows.length) {
+        problems.push(`${name}: ${link.getAttribute('href')} has ${records.length} records for ${rows.length} table rows`);
+        continue;
+      }
+      rows.forEach((tr, r) => {
+        const cells = [...tr.cells];
+        if (records[r].length !== cells.length)
+          problems.push(`${name}, row ${r + 1}: ${records[r].length} fields for ${cells.length} cells`);
+        cells.forEach((cell, c) => {
+          const value = cell.getAttribute('data-value');
+          if (value !== null && records[r][c] !== value)
+            problems.push(`${name}, row ${r + 1}, cell ${c + 1}: the CSV has ${JSON.stringify(records[r][c])}, the table ${JSON.stringify(value)}`);
+        });
+      });
+    }
+    return { tables: tables.length, problems };
+  });
+}
+
+/**
  * Moves the mouse over a grid of points on every chart, so that ECharts renders
  * its tooltips (HTML built from data values) — used by the hostile-data mode.
  */

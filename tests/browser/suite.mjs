@@ -4,8 +4,13 @@
 //   load     every page loads with no console or page error, no failed request, no
 //            HTTP status >= 400, no dialog; the pinned ECharts script's integrity
 //            attribute matches the npm file, which answers the CDN URL
-//   charts   every .chart-canvas is drawn (data-drawn) and its canvas is not blank
+//   charts   every .chart-canvas is drawn (data-drawn) and its canvas is not blank,
+//            and the colours of its data keep 3:1 contrast against the page
+//   downloads every table is followed by a "Download CSV" link to a file with its
+//            rows, cells and data-value figures
 //   axe      axe-core finds no serious or critical violation (all are printed)
+//   dark     the same pages with prefers-color-scheme: dark: charts drawn for it
+//            with 3:1 colours, the page dark, and no serious or critical axe finding
 //   phone    home page screenshots, full page at 1280 px and at a phone's 390 px,
 //            with no horizontal scrolling at 390 px
 //   links    every internal link, stylesheet, script and image, and every #fragment
@@ -25,7 +30,7 @@ import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { serve } from './serve.mjs';
-import { launch, newContext, openPage, checkCharts, hoverCharts, runAxe, withTimeout, CDN_URL, ECHARTS_FILE } from './browser.mjs';
+import { launch, newContext, openPage, checkCharts, chartContrast, checkDownloads, hoverCharts, runAxe, withTimeout, CDN_URL, ECHARTS_FILE } from './browser.mjs';
 import { checkLinks, htmlFiles, urlPath } from './links.mjs';
 import { checkHtml } from './vnu.mjs';
 import { checkLive } from './live.mjs';
@@ -85,7 +90,7 @@ function group(name, what) {
 const done = (g) => (g.ms = Date.now() - g.started);
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-const ORDER = ['build', 'load', 'charts', 'axe', 'phone', 'links', 'html', 'offline', 'hostile', 'live', 'suite', 'timeout'];
+const ORDER = ['build', 'load', 'charts', 'downloads', 'axe', 'dark', 'phone', 'links', 'html', 'offline', 'hostile', 'live', 'suite', 'timeout'];
 function printSummary() {
   console.log('');
   groups.sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
@@ -203,9 +208,11 @@ async function exampleSite() {
   const load = group('load', `pages load cleanly (cdn echarts served from npm), ${plural(files.length, 'page')}`);
   const charts = group('charts', 'every chart drawn and not blank');
   const axe = group('axe', 'axe-core: no serious or critical violation');
+  const downloads = group('downloads', 'every table has a CSV download of its rows and figures');
   defaultGroup.set('cdn', load);
   let chartCount = 0;
   let chartPages = 0;
+  let tableCount = 0;
   const ctx = await newContext(browser, { serveCdn: true, viewport: { width: 1280, height: 800 } });
   await eachPage(ctx, srv0.origin, files, 'cdn', async (page, problems, f) => {
     // The pinned script must carry the integrity npm's file has, and CORS mode.
@@ -221,6 +228,10 @@ async function exampleSite() {
     chartCount += c.count;
     if (c.count) chartPages++;
     for (const p of c.problems) problems.push({ group: charts, text: p });
+    for (const p of (await chartContrast(page)).problems) problems.push({ group: charts, text: p });
+    const d = await checkDownloads(page);
+    tableCount += d.tables;
+    for (const p of d.problems) problems.push({ group: downloads, text: p });
     if (f === 'index.html') {
       fs.mkdirSync(artifacts, { recursive: true });
       const shot = path.join(artifacts, 'home.png');
@@ -242,7 +253,44 @@ async function exampleSite() {
   charts.notes.push(
     chartCount ? `${plural(chartCount, 'chart')} on ${plural(chartPages, 'page')}` : 'no .chart-canvas on any page checked: nothing to draw',
   );
-  for (const g of [load, charts, axe]) done(g);
+  downloads.notes.push(`${plural(tableCount, 'table')} and their CSV files checked`);
+  for (const g of [load, charts, downloads, axe]) done(g);
+
+  // The dark scheme, as a reader whose system asks for it sees every page:
+  // charts drawn for it, their colours 3:1 against the page, and axe's
+  // contrast (and every other) rule passing.
+  const dark = group('dark', 'dark scheme: charts drawn dark with 3:1 colours, no serious or critical axe violation');
+  defaultGroup.set('dark', dark);
+  const dctx = await newContext(browser, { serveCdn: true, viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  let darkCharts = 0;
+  await eachPage(dctx, srv0.origin, files, 'dark', async (page, problems, f) => {
+    for (const p of (await checkCharts(page)).problems) problems.push(p);
+    const c = await chartContrast(page);
+    darkCharts += c.schemes.length;
+    for (const p of c.problems) problems.push(p);
+    const light = c.schemes.filter((s) => s !== 'dark').length;
+    if (light) problems.push(`${plural(light, 'chart')} not drawn for the dark scheme`);
+    const paper = await page.evaluate(() => getComputedStyle(document.querySelector('main')).backgroundColor);
+    if (paper === 'rgb(255, 255, 255)') problems.push('<main> stays white under prefers-color-scheme: dark');
+    if (f === 'index.html') {
+      fs.mkdirSync(artifacts, { recursive: true });
+      const shot = path.join(artifacts, 'home-dark.png');
+      await page.screenshot({ path: shot, fullPage: true, timeout: 30_000 });
+      dark.notes.push(`home page screenshot, dark (1280 px, full page): ${shot}`);
+    }
+    for (const v of await runAxe(page)) {
+      const serious = v.impact === 'serious' || v.impact === 'critical';
+      const lines = [`axe ${v.impact} ${v.id}: ${v.help} (${v.helpUrl})`];
+      for (const n of v.nodes) {
+        lines.push(`      ${n.target}  ${n.html.replace(/\s+/g, ' ').slice(0, 200)}`);
+        if (serious && n.summary) lines.push(`        ${n.summary.replace(/\s+/g, ' ').slice(0, 300)}`);
+      }
+      problems.push(serious ? lines.join('\n') : { text: `(${v.impact}, not failing) ${lines.join('\n')}`, note: true });
+    }
+  });
+  await dctx.close();
+  dark.notes.push(`${plural(darkCharts, 'chart')} drawn dark`);
+  done(dark);
 
   // Phone width: screenshot and no sideways scrolling on the home page.
   if (!only || only.has('index.html')) {

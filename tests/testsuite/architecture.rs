@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("digest", 6),
     ("site", 5),
     ("mail", 5),
+    ("downloads", 5),
     ("cache", 5),
     ("api", 5),
     ("render", 5),
