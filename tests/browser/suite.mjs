@@ -197,6 +197,22 @@ const defaultGroup = new Map();
 
 // ---- the checks ----
 
+/**
+ * axe-core's violations on the page as problems of group `g`, each with its
+ * nodes; minor and moderate ones as notes, which do not fail the group.
+ */
+async function axeFindings(page, g) {
+  return (await runAxe(page)).map((v) => {
+    const serious = v.impact === 'serious' || v.impact === 'critical';
+    const lines = [`axe ${v.impact} ${v.id}: ${v.help} (${v.helpUrl})`];
+    for (const n of v.nodes) {
+      lines.push(`      ${n.target}  ${n.html.replace(/\s+/g, ' ').slice(0, 200)}`);
+      if (serious && n.summary) lines.push(`        ${n.summary.replace(/\s+/g, ' ').slice(0, 300)}`);
+    }
+    return { group: g, text: serious ? lines.join('\n') : `(${v.impact}, not failing) ${lines.join('\n')}`, note: !serious };
+  });
+}
+
 let browser;
 const servers = [];
 /** The example site with its default CDN echarts: load, charts, axe, phone, links. */
@@ -238,16 +254,7 @@ async function exampleSite() {
       await page.screenshot({ path: shot, fullPage: true, timeout: 30_000 });
       load.notes.push(`home page screenshot (1280 px, full page): ${shot}`);
     }
-    for (const v of await runAxe(page)) {
-      const serious = v.impact === 'serious' || v.impact === 'critical';
-      const lines = [`axe ${v.impact} ${v.id}: ${v.help} (${v.helpUrl})`];
-      for (const n of v.nodes) {
-        lines.push(`      ${n.target}  ${n.html.replace(/\s+/g, ' ').slice(0, 200)}`);
-        if (serious && n.summary) lines.push(`        ${n.summary.replace(/\s+/g, ' ').slice(0, 300)}`);
-      }
-      // Minor and moderate ones are printed as notes, and do not fail the group.
-      problems.push({ group: axe, text: serious ? lines.join('\n') : `(${v.impact}, not failing) ${lines.join('\n')}`, note: !serious });
-    }
+    problems.push(...(await axeFindings(page, axe)));
   });
   await ctx.close();
   charts.notes.push(
@@ -278,15 +285,7 @@ async function exampleSite() {
       await page.screenshot({ path: shot, fullPage: true, timeout: 30_000 });
       dark.notes.push(`home page screenshot, dark (1280 px, full page): ${shot}`);
     }
-    for (const v of await runAxe(page)) {
-      const serious = v.impact === 'serious' || v.impact === 'critical';
-      const lines = [`axe ${v.impact} ${v.id}: ${v.help} (${v.helpUrl})`];
-      for (const n of v.nodes) {
-        lines.push(`      ${n.target}  ${n.html.replace(/\s+/g, ' ').slice(0, 200)}`);
-        if (serious && n.summary) lines.push(`        ${n.summary.replace(/\s+/g, ' ').slice(0, 300)}`);
-      }
-      problems.push(serious ? lines.join('\n') : { text: `(${v.impact}, not failing) ${lines.join('\n')}`, note: true });
-    }
+    problems.push(...(await axeFindings(page, dark)));
   });
   await dctx.close();
   dark.notes.push(`${plural(darkCharts, 'chart')} drawn dark`);
