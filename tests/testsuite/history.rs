@@ -2,6 +2,8 @@
 //! command: commits, a merged pull request, a deleted file, a commit that
 //! touches no data, a shallow clone and a folder that is no repository.
 
+use std::path::Path;
+
 use cxreport::git::{Availability, ChangeKind, read};
 
 use crate::support::{Plan, git};
@@ -292,13 +294,54 @@ fn build_rev_reproduces_a_checkout_byte_for_byte() {
         "2026-03-01T10:00:00+01:00",
     );
     assert!(status.is_empty(), "{status}");
-    // An unknown revision is a usage error, said plainly.
-    let run = plan.run(&["build", "--rev", "no-such-branch"]);
+}
+
+/// Issue 19: `build --rev HEAD~5000` printed gix's internals
+/// (`delegate.traverse(NthAncestor(5000)) failed`). Every command that
+/// takes a revision says plainly why there is none, as a usage error.
+#[test]
+fn an_unknown_revision_is_said_plainly_by_every_command() {
+    let plan = repository();
+    let out = plan.root.parent().unwrap().join("old");
+    let out = out.to_str().unwrap();
+    // HEAD is the merge; by first parents, three commits come before it.
+    let too_far = "error: no revision HEAD~5000 in the repository: the history has only 3 commits before HEAD: HEAD~1 to HEAD~3\n";
+    for args in [
+        &["build", "--rev", "HEAD~5000", "--out", out][..],
+        &["diff", "HEAD~5000"],
+        &["diff", "main", "HEAD~5000"],
+        &["digest", "--since", "HEAD~5000"],
+    ] {
+        let run = plan.run(args);
+        assert_eq!((run.code, run.stderr.as_str()), (2, too_far), "{args:?}");
+    }
+    let run = plan.run(&["build", "--rev", "no-such-branch", "--out", out]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("no revision no-such-branch"),
-        "{}",
-        run.stderr
+    assert_eq!(
+        run.stderr,
+        "error: no revision no-such-branch in the repository: no branch, tag or commit is named no-such-branch (`git branch -a` and `git tag` list them)\n"
+    );
+    let run = plan.run(&["diff", "0123abcd", "HEAD"]);
+    assert_eq!(
+        run.stderr,
+        "error: no revision 0123abcd in the repository: no commit id starts with 0123abcd\n"
+    );
+    assert!(!Path::new(out).exists());
+
+    // A shallow clone has older commits, only not here: it says how to fetch them.
+    let parent = plan.root.parent().unwrap();
+    let clone = parent.join("shallow");
+    let url = format!("file://{}", plan.root.display());
+    git(
+        parent,
+        &["clone", "-q", "--depth", "1", &url, clone.to_str().unwrap()],
+        "2026-03-01T10:00:00+01:00",
+    );
+    let run = crate::support::run_in(&clone, &["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: no revision HEAD~1 in the repository: HEAD is the first commit; this is a shallow clone: fetch the rest with `git fetch --unshallow`\n"
     );
 }
 
