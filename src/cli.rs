@@ -305,6 +305,15 @@ impl Cli {
 
 /// Builds the site and says what was written, or why nothing was.
 fn build(args: BuildArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
+    // An old revision written over the plan's own output folder would
+    // replace the current site without a word (issue 19): the folder
+    // for an old site is the user's to name.
+    if let (Some(rev), None) = (&args.rev, &args.out) {
+        anyhow::bail!(
+            "build --rev needs --out DIR: without it, the site as it was at {} would replace the current one in the plan's output folder",
+            diag::printable(rev)
+        );
+    }
     let progress = term.progress();
     let root = crate::plan::find_root(&args.root)?;
     let (built, diags) = crate::build(&root, args.out.as_deref(), args.rev.as_deref(), &progress)?;

@@ -436,3 +436,17 @@ fn a_settings_file_that_is_not_a_file_is_an_error() {
         );
     }
 }
+
+/// Issue 19: `build --rev` without `--out` silently replaced `./site` with
+/// an old version of the site. It is refused before anything is read.
+#[test]
+fn build_rev_needs_out() {
+    let plan = Plan::fixture("minimal");
+    let run = plan.run(&["build", "--rev", "HEAD~3"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: build --rev needs --out DIR: without it, the site as it was at HEAD~3 would replace the current one in the plan's output folder\n"
+    );
+    assert!(!plan.path("site").exists());
+}
