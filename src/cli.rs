@@ -248,8 +248,23 @@ pub struct NewArgs {
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
     /// The date the record is for [default: as_of in cxreport.toml].
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
     date: Option<jiff::civil::Date>,
+}
+
+/// A `--date`: clap puts the value before this message, and the parser's
+/// own words (`failed to parse year in date`) would not say what to type.
+fn date(text: &str) -> Result<jiff::civil::Date, String> {
+    let shaped = text.len() == 10
+        && text.char_indices().all(|(i, c)| match i {
+            4 | 7 => c == '-',
+            _ => c.is_ascii_digit(),
+        });
+    match text.parse() {
+        Ok(date) if shaped => Ok(date),
+        _ if shaped => Err("there is no such day in the calendar".to_owned()),
+        _ => Err("expected a date as YYYY-MM-DD, such as 2026-10-31".to_owned()),
+    }
 }
 
 /// What a `diff` can be told to fail on (exit 3).

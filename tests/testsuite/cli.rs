@@ -450,3 +450,21 @@ fn build_rev_needs_out() {
     );
     assert!(!plan.path("site").exists());
 }
+
+/// Issue 19: `new --date 31/10/2026` showed the date parser's own words.
+#[test]
+fn new_says_which_date_format_it_takes() {
+    let plan = Plan::fixture("minimal");
+    let run = plan.run(&["new", "sprint", "--date", "31/10/2026"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: invalid value '31/10/2026' for '--date <YYYY-MM-DD>': expected a date as YYYY-MM-DD, such as 2026-10-31\n\nFor more information, try '--help'.\n"
+    );
+    let run = plan.run(&["new", "audit", "--date", "2026-02-30"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: invalid value '2026-02-30' for '--date <YYYY-MM-DD>': there is no such day in the calendar\n\nFor more information, try '--help'.\n"
+    );
+}
