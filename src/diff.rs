@@ -23,8 +23,14 @@ use crate::render::format_number;
 /// on a pull request by it and updates that comment instead of adding one.
 pub const MARKER: &str = "<!-- cxreport-diff -->";
 
+/// How a diff names the work tree, its head when no revision is named.
+/// No revision is named so: a branch or tag name has no spaces.
+pub const WORK_TREE: &str = "the work tree";
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diff {
+    /// The revisions compared, as plain names (`main`, `1a2b3c4d`, or
+    /// [`WORK_TREE`]): the Markdown adds its own code marks.
     pub base: String,
     pub head: String,
     pub files: Vec<FileDiff>,
@@ -257,7 +263,14 @@ fn headlines(plan: &Plan, report: &Report) -> BTreeMap<String, String> {
 /// what it does to the report; starts with [`MARKER`].
 pub fn markdown(d: &Diff) -> String {
     let mut out = format!("{MARKER}\n## What this change does to the CX plan\n\n");
-    let _ = writeln!(out, "Comparing {} with {}.\n", d.base, d.head);
+    let code = |name: &str| {
+        if name == WORK_TREE {
+            name.to_owned()
+        } else {
+            format!("`{name}`")
+        }
+    };
+    let _ = writeln!(out, "Comparing {} with {}.\n", code(&d.base), code(&d.head));
     if d.files.is_empty() {
         out.push_str("No data file changed.\n");
     } else {

@@ -372,6 +372,15 @@ fn diff_tells_a_reviewer_what_a_branch_does() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let md = &run.stdout;
     assert!(md.starts_with("<!-- cxreport-diff -->\n"), "{md}");
+    let base = git(
+        dir,
+        &["rev-parse", "--short=8", "main"],
+        "2026-03-01T10:00:00+01:00",
+    );
+    assert!(
+        md.contains(&format!("\nComparing `{base}` with the work tree.\n")),
+        "{md}"
+    );
     assert!(
         md.contains("- `data/okrs/2026-h1.toml` changed\n  - key result sla-up: target 92 → 95\n"),
         "{md}"
@@ -390,6 +399,17 @@ fn diff_tells_a_reviewer_what_a_branch_does() {
     let json = plan.run(&["diff", "main", "HEAD", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
     assert_eq!(doc["targets"][0]["lowered"], false);
+    // Issue 19: names as they are, with no Markdown code marks in JSON.
+    assert_eq!(
+        (&doc["base"], &doc["head"]),
+        (&"main".into(), &"HEAD".into())
+    );
+    let json = plan.run(&["diff", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(
+        (&doc["base"], &doc["head"]),
+        (&base.as_str().into(), &"the work tree".into())
+    );
     assert_eq!(plan.run(&["diff", "--fail-on", "target-lowered"]).code, 0);
     let okr = plan
         .read("data/okrs/2026-h1.toml")
