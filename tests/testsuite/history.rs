@@ -410,6 +410,7 @@ fn diff_tells_a_reviewer_what_a_branch_does() {
         (&doc["base"], &doc["head"]),
         (&base.as_str().into(), &"the work tree".into())
     );
+    assert_eq!(doc["report_changes"], true);
     assert_eq!(plan.run(&["diff", "--fail-on", "target-lowered"]).code, 0);
     let okr = plan
         .read("data/okrs/2026-h1.toml")
@@ -651,4 +652,84 @@ fn a_merge_after_main_moved_on_does_not_repeat_its_branch() {
     // One point for the one change, not a second from the merge.
     let okr = plan.main_of("okrs/2026-h1/");
     assert_eq!(okr.matches("<strong>94</strong>").count(), 1, "{okr}");
+}
+
+/// Issue 19: `diff` said "The report's figures do not change" after a
+/// metric's target changed. A metric target that moves is listed, with
+/// what it moves: whether the KPI reliably meets its target, overall and
+/// per channel, and when its trend reaches it.
+#[test]
+fn a_metric_target_moved_is_reported_with_what_it_moves() {
+    let plan = Plan::copy_of(Path::new(env!("CARGO_MANIFEST_DIR")));
+    // Its own repository, never the one the source is in.
+    assert!(!plan.path(".git").exists());
+    let date = "2026-11-01T10:00:00+01:00";
+    git(&plan.root, &["init", "-q", "-b", "main"], date);
+    git(&plan.root, &["add", "."], date);
+    git(&plan.root, &["commit", "-q", "-m", "The plan"], date);
+    let metrics = plan.read("data/metrics.toml");
+    let sla = metrics.find("id = \"sla\"").unwrap();
+    let at = sla + metrics[sla..].find("target = 90").unwrap();
+    let edited = format!("{}target = 70{}", &metrics[..at], &metrics[at + 11..]);
+    plan.write("data/metrics.toml", &edited);
+
+    let run = plan.run(&["diff", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let effect = run.stdout.split("\n## Effect on the report\n").nth(1);
+    assert_eq!(
+        effect,
+        Some(
+            "\n### Metric targets\n\n\
+             - sla (Response SLA (< 5 min)): 90 → **70** (lowered)\n\
+             \n### KPIs whose assurance against the target changes\n\n\
+             - Response SLA (< 5 min): fails → **hit-and-miss**\n\
+             - Response SLA (< 5 min) (channel: email): fails → **hit-and-miss**\n\
+             - Response SLA (< 5 min) (channel: voice): fails → **hit-and-miss**\n\
+             - Response SLA (< 5 min) (channel: webchat): fails → **hit-and-miss**\n\
+             - Response SLA (< 5 min) (channel: whatsapp): fails → **meets**\n\
+             \n### When the trend reaches the target\n\n\
+             - Response SLA (< 5 min): 2027-04-11 → **—**\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    let json = plan.run(&["diff", "HEAD", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        doc["metric_targets"],
+        serde_json::json!([{"metric": "sla (Response SLA (< 5 min))", "old": 90.0, "new": 70.0, "lowered": true}])
+    );
+}
+
+/// Issue 19: "The report's figures do not change" is said only when the
+/// two reports are the same. A change that moves figures but no status,
+/// target, alert, verdict or headline says so instead.
+#[test]
+fn no_change_is_said_only_when_nothing_changes() {
+    let plan = repository();
+    let said = |plan: &Plan| {
+        let run = plan.run(&["diff", "HEAD"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let last = run.stdout.lines().last().unwrap_or("").to_owned();
+        (last, run.stdout)
+    };
+    // A content page is no figure.
+    plan.write("content/plan/diagnosis.md", "Reworded again.\n");
+    let (last, md) = said(&plan);
+    assert_eq!(last, "The report's figures do not change.", "{md}");
+    // An old day's value moves the figures of its period only.
+    let kpis = plan.read("data/kpis/daily.csv");
+    plan.write(
+        "data/kpis/daily.csv",
+        &kpis.replacen("2026-01-15,voice,100,60,", "2026-01-15,voice,100,61,", 1),
+    );
+    let (last, md) = said(&plan);
+    assert_eq!(
+        last,
+        "No status, target, alert, verdict or headline KPI changes, but other figures of the report do: see the pages of the data that changed.",
+        "{md}"
+    );
+    let json = plan.run(&["diff", "HEAD", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["report_changes"], true);
 }
