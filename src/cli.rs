@@ -15,9 +15,20 @@ use crate::analytics::alerts::Severity;
 use crate::diag::{self, Diagnostic, Format};
 use crate::terminal::{Terminal, Verbosity};
 
+/// What `--version` prints after the name: `0.1.0 (1a2b3c4d 2026-12-07)`.
+/// The commit is named here only; the site says the version alone, so
+/// that a plan builds to the same bytes whichever commit of cxreport
+/// built it (build.rs says where the commit comes from).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("CXREPORT_COMMIT"),
+    ")"
+);
+
 /// Turn a customer-experience improvement plan kept as files into a static website.
 #[derive(Debug, Parser)]
-#[command(name = "cxreport", version, about, propagate_version = true)]
+#[command(name = "cxreport", version = VERSION, about, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -437,6 +437,44 @@ fn a_settings_file_that_is_not_a_file_is_an_error() {
     }
 }
 
+/// Issue 19: `--version` names the commit cxreport was built from; the
+/// site names the version only, so that the same plan builds to the same
+/// bytes whichever commit of cxreport built it.
+#[test]
+fn version_names_the_commit_and_the_site_does_not() {
+    let plan = Plan::fixture("minimal");
+    let run = plan.run(&["--version"]);
+    assert_eq!(run.code, 0);
+    let version = concat!("cxreport ", env!("CARGO_PKG_VERSION"));
+    let commit = run
+        .stdout
+        .strip_prefix(&format!("{version} ("))
+        .and_then(|r| r.strip_suffix(")\n"))
+        .unwrap_or_else(|| panic!("{:?}", run.stdout));
+    let short = commit.split(' ').next().unwrap();
+    let dated = |d: &str| d.len() == 10 && d.parse::<jiff::civil::Date>().is_ok();
+    let hex = short.len() == 8 && short.chars().all(|c| c.is_ascii_hexdigit());
+    assert!(
+        commit == "unknown commit"
+            || (hex
+                && commit.split(' ').nth(1).is_none_or(dated)
+                && commit.split(' ').count() <= 2),
+        "{commit:?}"
+    );
+    plan.build();
+    let page = plan.read("site/index.html");
+    assert!(
+        page.contains(&format!("<meta name=\"generator\" content=\"{version}\">")),
+        "the site names the version"
+    );
+    if hex {
+        for (path, bytes) in tree(&plan.path("site")) {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains(short), "{path} names the commit {short}");
+        }
+    }
+}
+
 /// Issue 19: `build --rev` without `--out` silently replaced `./site` with
 /// an old version of the site. It is refused before anything is read.
 #[test]
