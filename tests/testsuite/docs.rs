@@ -431,3 +431,22 @@ fn every_flag_the_docs_show_exists() {
     );
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// The shipped workflow (which `init` writes) downloads the release of this
+/// very version, and compiles nothing: a release tag then ships a workflow
+/// that installs itself (issue 19).
+#[test]
+fn the_shipped_workflow_installs_this_release() {
+    let workflow = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/cxreport.yml"),
+    )
+    .unwrap();
+    let pinned = format!("  CXREPORT_VERSION: \"{}\"\n", env!("CARGO_PKG_VERSION"));
+    assert!(workflow.contains(&pinned), "no {pinned:?}");
+    assert!(!workflow.contains("cargo "), "the workflow compiles");
+    assert!(
+        !workflow.contains("rust-toolchain"),
+        "the workflow compiles"
+    );
+    assert_eq!(workflow.matches("sha256sum --check --strict").count(), 3);
+}
