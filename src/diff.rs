@@ -207,36 +207,30 @@ fn metric_name(m: &crate::data::Metric) -> String {
     format!("{} ({})", m.id, m.name)
 }
 
-/// The metric targets set, moved or removed, in the head's catalogue
-/// order, then the metrics the head removed.
+/// The targets set, moved or removed of the metrics both plans have, in
+/// the head's catalogue order. A metric added or removed is a new or a
+/// gone metric, which its file's changes say.
 fn metric_targets(base: &Plan, head: &Plan) -> Vec<MetricTarget> {
-    let (old, new) = (&base.data.metrics, &head.data.metrics);
-    let find = |list: &'_ [crate::data::Metric], id: &str| list.iter().position(|m| m.id == id);
-    let mut out = Vec::new();
-    for m in new
+    head.data
+        .metrics
         .iter()
-        .chain(old.iter().filter(|m| find(new, &m.id).is_none()))
-    {
-        let before = find(old, &m.id).map(|i| &old[i]);
-        let after = find(new, &m.id).map(|i| &new[i]);
-        let (was, is) = (before.and_then(|m| m.target), after.and_then(|m| m.target));
-        // A metric added or removed with its target is a new or a gone
-        // metric, which its file's changes say.
-        if was == is || before.is_none() || after.is_none() {
-            continue;
-        }
-        let lowered = match (was, is) {
-            (Some(a), Some(b)) => (b - a) * m.direction.sign() < 0.0,
-            _ => false,
-        };
-        out.push(MetricTarget {
-            metric: metric_name(m),
-            old: was,
-            new: is,
-            lowered,
-        });
-    }
-    out
+        .filter_map(|new| {
+            let old = base.data.metrics.iter().find(|m| m.id == new.id)?;
+            if old.target == new.target {
+                return None;
+            }
+            let lowered = match (old.target, new.target) {
+                (Some(a), Some(b)) => (b - a) * new.direction.sign() < 0.0,
+                _ => false,
+            };
+            Some(MetricTarget {
+                metric: metric_name(new),
+                old: old.target,
+                new: new.target,
+                lowered,
+            })
+        })
+        .collect()
 }
 
 /// Whether each KPI meets its target, by metric name, and by name and
