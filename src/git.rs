@@ -224,6 +224,17 @@ fn resolve(repo: &gix::Repository, rev: &str) -> anyhow::Result<gix::ObjectId> {
         return Ok(id.detach());
     }
     let missing = format!("no revision {rev} in the repository");
+    // No commit at all (HEAD unborn, no branch or tag anywhere): a
+    // repository just made, with the plan not committed yet.
+    let no_refs = || {
+        let refs = repo.references().ok();
+        refs.as_ref()
+            .and_then(|r| r.all().ok())
+            .is_none_or(|mut all| all.next().is_none())
+    };
+    if repo.head_id().is_err() && no_refs() {
+        anyhow::bail!("{missing}: it has no commit yet; commit the plan first");
+    }
     // In a shallow clone (CI's default) older commits are there, only not fetched.
     let shallow = if repo.is_shallow().unwrap_or(false) {
         "; this is a shallow clone: fetch the rest with `git fetch --unshallow`"
@@ -253,7 +264,9 @@ fn resolve(repo: &gix::Repository, rev: &str) -> anyhow::Result<gix::ObjectId> {
     };
     if name.is_empty() || repo.rev_parse_single(name).is_err() {
         let hex = name.len() >= 4 && name.chars().all(|c| c.is_ascii_hexdigit());
-        let what = if name.is_empty() {
+        let what = if name == "HEAD" {
+            "HEAD is a branch with no commit yet".to_owned()
+        } else if name.is_empty() {
             "name a commit id, a branch or a tag first (HEAD~3, main, v1.0)".to_owned()
         } else if hex {
             format!("no commit id starts with {name}{shallow}")
@@ -319,7 +332,7 @@ pub fn default_base(root: &Path) -> anyhow::Result<String> {
         .map_err(|_| anyhow::anyhow!("{} is in no git repository: name BASE", root.display()))?;
     let head = repo
         .head_commit()
-        .map_err(|e| anyhow::anyhow!("the repository has no commit yet: {e}"))?;
+        .map_err(|_| anyhow::anyhow!("the repository has no commit yet: commit the plan first"))?;
     for name in [
         "origin/HEAD",
         "origin/main",

@@ -343,6 +343,26 @@ fn an_unknown_revision_is_said_plainly_by_every_command() {
         run.stderr,
         "error: no revision HEAD~1 in the repository: HEAD is the first commit; this is a shallow clone: fetch the rest with `git fetch --unshallow`\n"
     );
+
+    // A repository with no commit yet.
+    let fresh = Plan::fixture("minimal");
+    git(&fresh.root, &["init", "-q"], "2026-03-01T10:00:00+01:00");
+    let run = fresh.run(&["diff"]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            2,
+            "error: the repository has no commit yet: commit the plan first\n"
+        )
+    );
+    let run = fresh.run(&["build", "--rev", "HEAD", "--out", out]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            2,
+            "error: no revision HEAD in the repository: it has no commit yet; commit the plan first\n"
+        )
+    );
 }
 
 #[test]
