@@ -15,9 +15,20 @@ use crate::analytics::alerts::Severity;
 use crate::diag::{self, Diagnostic, Format};
 use crate::terminal::{Terminal, Verbosity};
 
+/// What `--version` prints after the name: `0.1.0 (1a2b3c4d 2026-12-07)`.
+/// The commit is named here only; the site says the version alone, so
+/// that a plan builds to the same bytes whichever commit of cxreport
+/// built it (build.rs says where the commit comes from).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("CXREPORT_COMMIT"),
+    ")"
+);
+
 /// Turn a customer-experience improvement plan kept as files into a static website.
 #[derive(Debug, Parser)]
-#[command(name = "cxreport", version, about, propagate_version = true)]
+#[command(name = "cxreport", version = VERSION, about, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -248,8 +259,23 @@ pub struct NewArgs {
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
     /// The date the record is for [default: as_of in cxreport.toml].
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
     date: Option<jiff::civil::Date>,
+}
+
+/// A `--date`: clap puts the value before this message, and the parser's
+/// own words (`failed to parse year in date`) would not say what to type.
+fn date(text: &str) -> Result<jiff::civil::Date, String> {
+    let shaped = text.len() == 10
+        && text.char_indices().all(|(i, c)| match i {
+            4 | 7 => c == '-',
+            _ => c.is_ascii_digit(),
+        });
+    match text.parse() {
+        Ok(date) if shaped => Ok(date),
+        _ if shaped => Err("there is no such day in the calendar".to_owned()),
+        _ => Err("expected a date as YYYY-MM-DD, such as 2026-10-31".to_owned()),
+    }
 }
 
 /// What a `diff` can be told to fail on (exit 3).
@@ -305,6 +331,15 @@ impl Cli {
 
 /// Builds the site and says what was written, or why nothing was.
 fn build(args: BuildArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
+    // An old revision written over the plan's own output folder would
+    // replace the current site without a word (issue 19): the folder
+    // for an old site is the user's to name.
+    if let (Some(rev), None) = (&args.rev, &args.out) {
+        anyhow::bail!(
+            "build --rev needs --out DIR: without it, the site as it was at {} would replace the current one in the plan's output folder",
+            diag::printable(rev)
+        );
+    }
     let progress = term.progress();
     let root = crate::plan::find_root(&args.root)?;
     let (built, diags) = crate::build(&root, args.out.as_deref(), args.rev.as_deref(), &progress)?;

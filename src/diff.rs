@@ -4,7 +4,9 @@
 //! then its reports, for what a reader of the site would see move: key
 //! results whose status changes, audit findings that reach or lose their
 //! target, alerts that appear or clear, before/after verdicts that change
-//! and headline KPI values that move.
+//! and headline KPI values that move. A metric's target moving is listed
+//! with what it moves: whether the KPI reliably meets its target, and when
+//! its trend reaches it.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -14,6 +16,7 @@ use serde::Serialize;
 use crate::analytics::Report;
 use crate::analytics::compare::Outcome;
 use crate::analytics::scoring::{GapStatus, KrStatus};
+use crate::analytics::signals::Assurance;
 use crate::changes::Item;
 use crate::git::ChangeKind;
 use crate::plan::Plan;
@@ -23,8 +26,14 @@ use crate::render::format_number;
 /// on a pull request by it and updates that comment instead of adding one.
 pub const MARKER: &str = "<!-- cxreport-diff -->";
 
+/// How a diff names the work tree, its head when no revision is named.
+/// No revision is named so: a branch or tag name has no spaces.
+pub const WORK_TREE: &str = "the work tree";
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diff {
+    /// The revisions compared, as plain names (`main`, `1a2b3c4d`, or
+    /// [`WORK_TREE`]): the Markdown adds its own code marks.
     pub base: String,
     pub head: String,
     pub files: Vec<FileDiff>,
@@ -32,11 +41,22 @@ pub struct Diff {
     /// Key result targets that moved, and whether they were lowered (moved
     /// toward the baseline: less ambition).
     pub targets: Vec<Target>,
+    /// Metric targets (`data/metrics.toml`) that moved, were set or removed.
+    pub metric_targets: Vec<MetricTarget>,
+    /// Whether each KPI reliably meets its target, overall and per
+    /// dimension value, where that changes.
+    pub assurance: Vec<Moved<Assurance>>,
+    /// When each KPI's trend reaches its target, where that changes.
+    pub projections: Vec<Moved<String>>,
     pub findings: Vec<Moved<GapStatus>>,
     pub alerts_appeared: Vec<String>,
     pub alerts_cleared: Vec<String>,
     pub verdicts: Vec<Moved<Outcome>>,
     pub kpis: Vec<Moved<String>>,
+    /// Whether any figure of the report changes, listed above or not (a
+    /// KPI's earlier periods, an NPS segment): `false` only when the two
+    /// reports are the same.
+    pub report_changes: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -52,6 +72,16 @@ pub struct Moved<T> {
     pub what: String,
     pub old: Option<T>,
     pub new: Option<T>,
+}
+
+/// A metric's target before and after (`None`: it had none).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricTarget {
+    pub metric: String,
+    pub old: Option<f64>,
+    pub new: Option<f64>,
+    /// Moved in the worse direction of the metric: less ambition.
+    pub lowered: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -133,18 +163,102 @@ pub fn compare(
             .map(|(_, message)| message.clone())
             .collect()
     };
-    Diff {
+    let mut d = Diff {
         base: base_name.to_owned(),
         head: head_name.to_owned(),
         files,
         key_results: statuses,
         targets,
+        metric_targets: metric_targets(base, head),
+        assurance: moved(&assurance(base, base_report), &assurance(head, head_report)),
+        projections: moved(
+            &projections(base, base_report),
+            &projections(head, head_report),
+        ),
         findings: moved(&findings(base, base_report), &findings(head, head_report)),
         alerts_appeared: only(&alerts_new, &alerts_old),
         alerts_cleared: only(&alerts_old, &alerts_new),
         verdicts: moved(&verdicts(base, base_report), &verdicts(head, head_report)),
         kpis: moved(&headlines(base, base_report), &headlines(head, head_report)),
+        report_changes: true,
+    };
+    // Only when nothing listed moves: the whole report is then compared,
+    // so that "do not change" is said only when it is so (issue 19).
+    d.report_changes =
+        d.lists_a_change() || figures(base, base_report) != figures(head, head_report);
+    d
+}
+
+/// Every figure of a report, as `api/report.json` has them, without what
+/// differs between any two revisions whatever they hold: the commit and
+/// its history. `None` if it cannot be written, which counts as a change.
+fn figures(plan: &Plan, report: &Report) -> Option<serde_json::Value> {
+    let file = crate::api::file(plan, report).ok()?;
+    let mut value: serde_json::Value = serde_json::from_slice(&file.bytes).ok()?;
+    if let Some(top) = value.as_object_mut() {
+        top.remove("commit");
+        top.remove("history");
     }
+    Some(value)
+}
+
+/// `sla (Service level)`: a metric by its id, with its name.
+fn metric_name(m: &crate::data::Metric) -> String {
+    format!("{} ({})", m.id, m.name)
+}
+
+/// The targets set, moved or removed of the metrics both plans have, in
+/// the head's catalogue order. A metric added or removed is a new or a
+/// gone metric, which its file's changes say.
+fn metric_targets(base: &Plan, head: &Plan) -> Vec<MetricTarget> {
+    head.data
+        .metrics
+        .iter()
+        .filter_map(|new| {
+            let old = base.data.metrics.iter().find(|m| m.id == new.id)?;
+            if old.target == new.target {
+                return None;
+            }
+            let lowered = match (old.target, new.target) {
+                (Some(a), Some(b)) => (b - a) * new.direction.sign() < 0.0,
+                _ => false,
+            };
+            Some(MetricTarget {
+                metric: metric_name(new),
+                old: old.target,
+                new: new.target,
+                lowered,
+            })
+        })
+        .collect()
+}
+
+/// Whether each KPI meets its target, by metric name, and by name and
+/// dimension value (`Service level (channel: voice)`).
+fn assurance(plan: &Plan, report: &Report) -> BTreeMap<String, Assurance> {
+    let mut out = BTreeMap::new();
+    for (m, k) in report.metrics(&plan.data.metrics) {
+        let of = |s: &crate::analytics::kpi::Series| s.judgement.and_then(|j| j.assurance);
+        if let Some(a) = of(&k.overall) {
+            out.insert(m.name.clone(), a);
+        }
+        for b in &k.dimensions {
+            for (value, s) in &b.values {
+                if let Some(a) = of(s) {
+                    out.insert(format!("{} ({}: {value})", m.name, b.dimension), a);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// When each KPI's trend reaches its target, by metric name.
+fn projections(plan: &Plan, report: &Report) -> BTreeMap<String, String> {
+    report
+        .metrics(&plan.data.metrics)
+        .filter_map(|(m, k)| Some((m.name.clone(), k.overall.reaches_target?.to_string())))
+        .collect()
 }
 
 /// What makes an alert the same one in both reports.
@@ -257,7 +371,14 @@ fn headlines(plan: &Plan, report: &Report) -> BTreeMap<String, String> {
 /// what it does to the report; starts with [`MARKER`].
 pub fn markdown(d: &Diff) -> String {
     let mut out = format!("{MARKER}\n## What this change does to the CX plan\n\n");
-    let _ = writeln!(out, "Comparing {} with {}.\n", d.base, d.head);
+    let code = |name: &str| {
+        if name == WORK_TREE {
+            name.to_owned()
+        } else {
+            format!("`{name}`")
+        }
+    };
+    let _ = writeln!(out, "Comparing {} with {}.\n", code(&d.base), code(&d.head));
     if d.files.is_empty() {
         out.push_str("No data file changed.\n");
     } else {
@@ -274,8 +395,10 @@ pub fn markdown(d: &Diff) -> String {
             }
         }
     }
-    out.push_str(if d.changes_the_report() {
+    out.push_str(if d.lists_a_change() {
         "\n## Effect on the report\n"
+    } else if d.report_changes {
+        "\nNo status, target, alert, verdict or headline KPI changes, but other figures of the report do: see the pages of the data that changed.\n"
     } else {
         "\nThe report's figures do not change.\n"
     });
@@ -298,6 +421,32 @@ pub fn markdown(d: &Diff) -> String {
             );
         }
     }
+    if !d.metric_targets.is_empty() {
+        out.push_str("\n### Metric targets\n\n");
+        for t in &d.metric_targets {
+            let note = if t.lowered { " (lowered)" } else { "" };
+            let value = |v: Option<f64>| v.map_or_else(|| "none".to_owned(), figure);
+            let _ = writeln!(
+                out,
+                "- {}: {} → **{}**{note}",
+                t.metric,
+                value(t.old),
+                value(t.new)
+            );
+        }
+    }
+    section(
+        &mut out,
+        "KPIs whose assurance against the target changes",
+        &d.assurance,
+        |a| a.as_str(),
+    );
+    section(
+        &mut out,
+        "When the trend reaches the target",
+        &d.projections,
+        String::as_str,
+    );
     section(
         &mut out,
         "Audit findings whose status changes",
@@ -341,9 +490,13 @@ fn section<T>(out: &mut String, title: &str, list: &[Moved<T>], word: fn(&T) -> 
 }
 
 impl Diff {
-    pub fn changes_the_report(&self) -> bool {
+    /// Whether one of the lists above says something moved.
+    pub fn lists_a_change(&self) -> bool {
         !(self.key_results.is_empty()
             && self.targets.is_empty()
+            && self.metric_targets.is_empty()
+            && self.assurance.is_empty()
+            && self.projections.is_empty()
             && self.findings.is_empty()
             && self.alerts_appeared.is_empty()
             && self.alerts_cleared.is_empty()

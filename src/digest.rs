@@ -72,7 +72,7 @@ pub fn prepare(options: &Options) -> anyhow::Result<Checked<Option<Digest>>> {
         return Ok((None, diags));
     }
     let report = crate::analytics::compute(&plan);
-    let head = ("the work tree", &plan, &report);
+    let head = (crate::diff::WORK_TREE, &plan, &report);
     let catalog = &plan.catalog;
     let (compared, previous, changes) = match (&options.since, &options.previous) {
         (Some(rev), _) => {

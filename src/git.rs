@@ -183,8 +183,9 @@ pub struct Snapshot {
 /// Reads the plan's files at `rev` (`HEAD~3`, a branch, a tag, an id).
 pub fn snapshot(root: &Path, rev: &str) -> anyhow::Result<Snapshot> {
     use anyhow::Context as _;
-    let repo = gix::discover(root).with_context(|| {
-        format!(
+    // gix's own words name its internals; the user needs only this.
+    let repo = gix::discover(root).map_err(|_| {
+        anyhow::anyhow!(
             "{} is in no git repository, so it has no revision {rev}",
             root.display()
         )
@@ -192,14 +193,10 @@ pub fn snapshot(root: &Path, rev: &str) -> anyhow::Result<Snapshot> {
     let prefix = plan_prefix(&repo, root)
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .context("the repository has no work tree")?;
-    let id = repo
-        .rev_parse_single(rev)
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .with_context(|| format!("no revision {rev} in the repository"))?;
+    let id = resolve(&repo, rev)?;
     let commit = repo
         .find_commit(id)
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .with_context(|| format!("{rev} is not a commit"))?;
+        .map_err(|_| anyhow::anyhow!("{rev} names no commit: name a commit, a branch or a tag"))?;
     let tree = commit.tree().map_err(|e| anyhow::anyhow!("{e}"))?;
     let files = all_files(&repo, &tree, &prefix).map_err(|e| anyhow::anyhow!("{e}"))?;
     let rel = |p: &Path| {
@@ -219,6 +216,115 @@ pub fn snapshot(root: &Path, rev: &str) -> anyhow::Result<Snapshot> {
     })
 }
 
+/// The commit `rev` names (`HEAD~3`, a branch, a tag, an id), or why
+/// there is none, in words a user can act on: gix's own error names its
+/// internals (`delegate.traverse(NthAncestor(5000)) failed`, issue 19).
+fn resolve(repo: &gix::Repository, rev: &str) -> anyhow::Result<gix::ObjectId> {
+    if let Ok(id) = repo.rev_parse_single(rev) {
+        return Ok(id.detach());
+    }
+    let missing = format!("no revision {rev} in the repository");
+    // No commit at all (HEAD unborn, no branch or tag anywhere): a
+    // repository just made, with the plan not committed yet.
+    let no_refs = || {
+        let refs = repo.references().ok();
+        refs.as_ref()
+            .and_then(|r| r.all().ok())
+            .is_none_or(|mut all| all.next().is_none())
+    };
+    if repo.head_id().is_err() && no_refs() {
+        anyhow::bail!("{missing}: it has no commit yet; commit the plan first");
+    }
+    // In a shallow clone (CI's default) older commits are there, only not fetched.
+    let shallow = if repo.is_shallow().unwrap_or(false) {
+        "; this is a shallow clone: fetch the rest with `git fetch --unshallow`"
+    } else {
+        ""
+    };
+    if let Some((name, steps)) = ancestry(rev)
+        && let Ok(id) = repo.rev_parse_single(name)
+    {
+        let before = first_parents(repo, id.detach(), steps);
+        if before < steps {
+            let only = match before {
+                0 => format!("{name} is the first commit"),
+                1 => format!("the history has only 1 commit before {name}, {name}~1"),
+                n => format!(
+                    "the history has only {n} commits before {name}: {name}~1 to {name}~{n}"
+                ),
+            };
+            anyhow::bail!("{missing}: {only}{shallow}");
+        }
+    }
+    // The name the revision starts from: `main` of `main~2`, `HEAD^2`,
+    // `main@{7 days ago}` or `v1.0:data`.
+    let name = match rev.find("@{") {
+        Some(at) if at > 0 => &rev[..at],
+        _ => rev.split(['~', '^', ':']).next().unwrap_or(rev),
+    };
+    if name.is_empty() || repo.rev_parse_single(name).is_err() {
+        let hex = name.len() >= 4 && name.chars().all(|c| c.is_ascii_hexdigit());
+        let what = if name == "HEAD" {
+            "HEAD is a branch with no commit yet".to_owned()
+        } else if name.is_empty() {
+            "name a commit id, a branch or a tag first (HEAD~3, main, v1.0)".to_owned()
+        } else if hex {
+            format!("no commit id starts with {name}{shallow}")
+        } else {
+            format!(
+                "no branch, tag or commit is named {name} (`git branch -a` and `git tag` list them)"
+            )
+        };
+        anyhow::bail!("{missing}: {what}");
+    }
+    anyhow::bail!(
+        "{missing}: {name} is there, but not what follows it; name a commit id, a branch or a tag, with ~N for the Nth commit before it (HEAD~3)"
+    )
+}
+
+/// `NAME~N`, `NAME^` and chains of them (`main~2^`): the name and how many
+/// first parents back they go. `None` for anything else (`HEAD^2`, a
+/// merge's second parent, is not a walk back).
+fn ancestry(rev: &str) -> Option<(&str, usize)> {
+    let at = rev.find(['~', '^'])?;
+    let (name, mut rest) = (&rev[..at], &rev[at..]);
+    let mut steps = 0usize;
+    while let Some(c) = rest.chars().next() {
+        rest = &rest[c.len_utf8()..];
+        let digits = rest.len() - rest.trim_start_matches(|d: char| d.is_ascii_digit()).len();
+        let n: usize = match &rest[..digits] {
+            "" => 1,
+            d => d.parse().ok()?,
+        };
+        rest = &rest[digits..];
+        match c {
+            '~' => steps = steps.checked_add(n)?,
+            '^' if n == 1 => steps = steps.checked_add(1)?,
+            '^' if n == 0 => {}
+            _ => return None,
+        }
+    }
+    (!name.is_empty()).then_some((name, steps))
+}
+
+/// How many first parents `id` has, counting at most `most`.
+fn first_parents(repo: &gix::Repository, id: gix::ObjectId, most: usize) -> usize {
+    let mut at = id;
+    for n in 0..most {
+        let parent = repo
+            .find_commit(at)
+            .ok()
+            .and_then(|c| c.parent_ids().next().map(|p| p.detach()))
+            // A shallow clone names parents it does not hold.
+            .filter(|p| repo.has_object(p));
+        match parent {
+            Some(p) => at = p,
+            None => return n,
+        }
+    }
+    most
+}
+
 /// The commit a pull request starts from: the merge base of `HEAD` with the
 /// default branch (`origin/HEAD`, else `main`, else `master`), as an id.
 pub fn default_base(root: &Path) -> anyhow::Result<String> {
@@ -226,7 +332,7 @@ pub fn default_base(root: &Path) -> anyhow::Result<String> {
         .map_err(|_| anyhow::anyhow!("{} is in no git repository: name BASE", root.display()))?;
     let head = repo
         .head_commit()
-        .map_err(|e| anyhow::anyhow!("the repository has no commit yet: {e}"))?;
+        .map_err(|_| anyhow::anyhow!("the repository has no commit yet: commit the plan first"))?;
     for name in [
         "origin/HEAD",
         "origin/main",

@@ -338,7 +338,7 @@ pub fn diff(
         return Ok((None, diags));
     }
     let head_report = analytics::compute(&head_plan);
-    let head_name = head.map_or_else(|| "the work tree".to_owned(), revision_name);
+    let head_name = head.map_or_else(|| diff::WORK_TREE.to_owned(), revision_name);
     let (d, _) = diff_since(root, &base, (&head_name, &head_plan, &head_report))?;
     Ok((Some(d), diags))
 }
@@ -367,12 +367,13 @@ pub fn diff_since(
     Ok((d, base_report))
 }
 
-/// A revision as a diff names it: `` `1a2b3c4d` `` for a commit id,
-/// `` `main` `` for a name.
+/// A revision as a diff names it: `1a2b3c4d` for a commit id, `main` for
+/// a name. Plain: the Markdown adds its code marks, JSON needs none.
 fn revision_name(r: &str) -> String {
-    match r.len() {
-        40 => format!("`{}`", &r[..8]),
-        _ => format!("`{r}`"),
+    if r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit()) {
+        r[..8].to_owned()
+    } else {
+        r.to_owned()
     }
 }
 

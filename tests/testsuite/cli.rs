@@ -436,3 +436,73 @@ fn a_settings_file_that_is_not_a_file_is_an_error() {
         );
     }
 }
+
+/// Issue 19: `--version` names the commit cxreport was built from; the
+/// site names the version only, so that the same plan builds to the same
+/// bytes whichever commit of cxreport built it.
+#[test]
+fn version_names_the_commit_and_the_site_does_not() {
+    let plan = Plan::fixture("minimal");
+    let run = plan.run(&["--version"]);
+    assert_eq!(run.code, 0);
+    let version = concat!("cxreport ", env!("CARGO_PKG_VERSION"));
+    let commit = run
+        .stdout
+        .strip_prefix(&format!("{version} ("))
+        .and_then(|r| r.strip_suffix(")\n"))
+        .unwrap_or_else(|| panic!("{:?}", run.stdout));
+    let short = commit.split(' ').next().unwrap();
+    let dated = |d: &str| d.len() == 10 && d.parse::<jiff::civil::Date>().is_ok();
+    let hex = short.len() == 8 && short.chars().all(|c| c.is_ascii_hexdigit());
+    assert!(
+        commit == "unknown commit"
+            || (hex
+                && commit.split(' ').nth(1).is_none_or(dated)
+                && commit.split(' ').count() <= 2),
+        "{commit:?}"
+    );
+    plan.build();
+    let page = plan.read("site/index.html");
+    assert!(
+        page.contains(&format!("<meta name=\"generator\" content=\"{version}\">")),
+        "the site names the version"
+    );
+    if hex {
+        for (path, bytes) in tree(&plan.path("site")) {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains(short), "{path} names the commit {short}");
+        }
+    }
+}
+
+/// Issue 19: `build --rev` without `--out` silently replaced `./site` with
+/// an old version of the site. It is refused before anything is read.
+#[test]
+fn build_rev_needs_out() {
+    let plan = Plan::fixture("minimal");
+    let run = plan.run(&["build", "--rev", "HEAD~3"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: build --rev needs --out DIR: without it, the site as it was at HEAD~3 would replace the current one in the plan's output folder\n"
+    );
+    assert!(!plan.path("site").exists());
+}
+
+/// Issue 19: `new --date 31/10/2026` showed the date parser's own words.
+#[test]
+fn new_says_which_date_format_it_takes() {
+    let plan = Plan::fixture("minimal");
+    let run = plan.run(&["new", "sprint", "--date", "31/10/2026"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: invalid value '31/10/2026' for '--date <YYYY-MM-DD>': expected a date as YYYY-MM-DD, such as 2026-10-31\n\nFor more information, try '--help'.\n"
+    );
+    let run = plan.run(&["new", "audit", "--date", "2026-02-30"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: invalid value '2026-02-30' for '--date <YYYY-MM-DD>': there is no such day in the calendar\n\nFor more information, try '--help'.\n"
+    );
+}

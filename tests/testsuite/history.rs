@@ -2,6 +2,8 @@
 //! command: commits, a merged pull request, a deleted file, a commit that
 //! touches no data, a shallow clone and a folder that is no repository.
 
+use std::path::Path;
+
 use cxreport::git::{Availability, ChangeKind, read};
 
 use crate::support::{Plan, git};
@@ -292,13 +294,74 @@ fn build_rev_reproduces_a_checkout_byte_for_byte() {
         "2026-03-01T10:00:00+01:00",
     );
     assert!(status.is_empty(), "{status}");
-    // An unknown revision is a usage error, said plainly.
-    let run = plan.run(&["build", "--rev", "no-such-branch"]);
+}
+
+/// Issue 19: `build --rev HEAD~5000` printed gix's internals
+/// (`delegate.traverse(NthAncestor(5000)) failed`). Every command that
+/// takes a revision says plainly why there is none, as a usage error.
+#[test]
+fn an_unknown_revision_is_said_plainly_by_every_command() {
+    let plan = repository();
+    let out = plan.root.parent().unwrap().join("old");
+    let out = out.to_str().unwrap();
+    // HEAD is the merge; by first parents, three commits come before it.
+    let too_far = "error: no revision HEAD~5000 in the repository: the history has only 3 commits before HEAD: HEAD~1 to HEAD~3\n";
+    for args in [
+        &["build", "--rev", "HEAD~5000", "--out", out][..],
+        &["diff", "HEAD~5000"],
+        &["diff", "main", "HEAD~5000"],
+        &["digest", "--since", "HEAD~5000"],
+    ] {
+        let run = plan.run(args);
+        assert_eq!((run.code, run.stderr.as_str()), (2, too_far), "{args:?}");
+    }
+    let run = plan.run(&["build", "--rev", "no-such-branch", "--out", out]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("no revision no-such-branch"),
-        "{}",
-        run.stderr
+    assert_eq!(
+        run.stderr,
+        "error: no revision no-such-branch in the repository: no branch, tag or commit is named no-such-branch (`git branch -a` and `git tag` list them)\n"
+    );
+    let run = plan.run(&["diff", "0123abcd", "HEAD"]);
+    assert_eq!(
+        run.stderr,
+        "error: no revision 0123abcd in the repository: no commit id starts with 0123abcd\n"
+    );
+    assert!(!Path::new(out).exists());
+
+    // A shallow clone has older commits, only not here: it says how to fetch them.
+    let parent = plan.root.parent().unwrap();
+    let clone = parent.join("shallow");
+    let url = format!("file://{}", plan.root.display());
+    git(
+        parent,
+        &["clone", "-q", "--depth", "1", &url, clone.to_str().unwrap()],
+        "2026-03-01T10:00:00+01:00",
+    );
+    let run = crate::support::run_in(&clone, &["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: no revision HEAD~1 in the repository: HEAD is the first commit; this is a shallow clone: fetch the rest with `git fetch --unshallow`\n"
+    );
+
+    // A repository with no commit yet.
+    let fresh = Plan::fixture("minimal");
+    git(&fresh.root, &["init", "-q"], "2026-03-01T10:00:00+01:00");
+    let run = fresh.run(&["diff"]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            2,
+            "error: the repository has no commit yet: commit the plan first\n"
+        )
+    );
+    let run = fresh.run(&["build", "--rev", "HEAD", "--out", out]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            2,
+            "error: no revision HEAD in the repository: it has no commit yet; commit the plan first\n"
+        )
     );
 }
 
@@ -329,6 +392,15 @@ fn diff_tells_a_reviewer_what_a_branch_does() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let md = &run.stdout;
     assert!(md.starts_with("<!-- cxreport-diff -->\n"), "{md}");
+    let base = git(
+        dir,
+        &["rev-parse", "--short=8", "main"],
+        "2026-03-01T10:00:00+01:00",
+    );
+    assert!(
+        md.contains(&format!("\nComparing `{base}` with the work tree.\n")),
+        "{md}"
+    );
     assert!(
         md.contains("- `data/okrs/2026-h1.toml` changed\n  - key result sla-up: target 92 → 95\n"),
         "{md}"
@@ -347,6 +419,18 @@ fn diff_tells_a_reviewer_what_a_branch_does() {
     let json = plan.run(&["diff", "main", "HEAD", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
     assert_eq!(doc["targets"][0]["lowered"], false);
+    // Issue 19: names as they are, with no Markdown code marks in JSON.
+    assert_eq!(
+        (&doc["base"], &doc["head"]),
+        (&"main".into(), &"HEAD".into())
+    );
+    let json = plan.run(&["diff", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(
+        (&doc["base"], &doc["head"]),
+        (&base.as_str().into(), &"the work tree".into())
+    );
+    assert_eq!(doc["report_changes"], true);
     assert_eq!(plan.run(&["diff", "--fail-on", "target-lowered"]).code, 0);
     let okr = plan
         .read("data/okrs/2026-h1.toml")
@@ -588,4 +672,84 @@ fn a_merge_after_main_moved_on_does_not_repeat_its_branch() {
     // One point for the one change, not a second from the merge.
     let okr = plan.main_of("okrs/2026-h1/");
     assert_eq!(okr.matches("<strong>94</strong>").count(), 1, "{okr}");
+}
+
+/// Issue 19: `diff` said "The report's figures do not change" after a
+/// metric's target changed. A metric target that moves is listed, with
+/// what it moves: whether the KPI reliably meets its target, overall and
+/// per channel, and when its trend reaches it.
+#[test]
+fn a_metric_target_moved_is_reported_with_what_it_moves() {
+    let plan = Plan::copy_of(Path::new(env!("CARGO_MANIFEST_DIR")));
+    // Its own repository, never the one the source is in.
+    assert!(!plan.path(".git").exists());
+    let date = "2026-11-01T10:00:00+01:00";
+    git(&plan.root, &["init", "-q", "-b", "main"], date);
+    git(&plan.root, &["add", "."], date);
+    git(&plan.root, &["commit", "-q", "-m", "The plan"], date);
+    let metrics = plan.read("data/metrics.toml");
+    let sla = metrics.find("id = \"sla\"").unwrap();
+    let at = sla + metrics[sla..].find("target = 90").unwrap();
+    let edited = format!("{}target = 70{}", &metrics[..at], &metrics[at + 11..]);
+    plan.write("data/metrics.toml", &edited);
+
+    let run = plan.run(&["diff", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let effect = run.stdout.split("\n## Effect on the report\n").nth(1);
+    assert_eq!(
+        effect,
+        Some(
+            "\n### Metric targets\n\n\
+             - sla (Response SLA (< 5 min)): 90 → **70** (lowered)\n\
+             \n### KPIs whose assurance against the target changes\n\n\
+             - Response SLA (< 5 min): fails → **hit-and-miss**\n\
+             - Response SLA (< 5 min) (channel: email): fails → **hit-and-miss**\n\
+             - Response SLA (< 5 min) (channel: voice): fails → **hit-and-miss**\n\
+             - Response SLA (< 5 min) (channel: webchat): fails → **hit-and-miss**\n\
+             - Response SLA (< 5 min) (channel: whatsapp): fails → **meets**\n\
+             \n### When the trend reaches the target\n\n\
+             - Response SLA (< 5 min): 2027-04-11 → **—**\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    let json = plan.run(&["diff", "HEAD", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        doc["metric_targets"],
+        serde_json::json!([{"metric": "sla (Response SLA (< 5 min))", "old": 90.0, "new": 70.0, "lowered": true}])
+    );
+}
+
+/// Issue 19: "The report's figures do not change" is said only when the
+/// two reports are the same. A change that moves figures but no status,
+/// target, alert, verdict or headline says so instead.
+#[test]
+fn no_change_is_said_only_when_nothing_changes() {
+    let plan = repository();
+    let said = |plan: &Plan| {
+        let run = plan.run(&["diff", "HEAD"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let last = run.stdout.lines().last().unwrap_or("").to_owned();
+        (last, run.stdout)
+    };
+    // A content page is no figure.
+    plan.write("content/plan/diagnosis.md", "Reworded again.\n");
+    let (last, md) = said(&plan);
+    assert_eq!(last, "The report's figures do not change.", "{md}");
+    // An old day's value moves the figures of its period only.
+    let kpis = plan.read("data/kpis/daily.csv");
+    plan.write(
+        "data/kpis/daily.csv",
+        &kpis.replacen("2026-01-15,voice,100,60,", "2026-01-15,voice,100,61,", 1),
+    );
+    let (last, md) = said(&plan);
+    assert_eq!(
+        last,
+        "No status, target, alert, verdict or headline KPI changes, but other figures of the report do: see the pages of the data that changed.",
+        "{md}"
+    );
+    let json = plan.run(&["diff", "HEAD", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["report_changes"], true);
 }

@@ -44,6 +44,12 @@ impl Plan {
                 walkdir::WalkDir::new(&from).max_depth(if dir.is_empty() { 1 } else { usize::MAX })
             {
                 let entry = entry.expect("readable fixture");
+                // The repository's own `.git` (a file in a linked work
+                // tree, naming its git folder): a copy that kept it would
+                // make a test's `git commit` commit to the source's branch.
+                if entry.file_name() == ".git" {
+                    continue;
+                }
                 let rel = entry
                     .path()
                     .strip_prefix(source)
