@@ -292,7 +292,7 @@ fn file_lines(catalog: &Catalog, f: &crate::diff::FileDiff) -> FileLines {
 }
 
 /// What the change did to the report, a line each: statuses and verdicts
-/// that moved and targets that changed. Alerts are listed apart, in the
+/// that moved, targets that changed, and whether each KPI meets its target. Alerts are listed apart, in the
 /// digest's alert section.
 fn effects(catalog: &Catalog, d: &Diff) -> Vec<String> {
     // A status as the site words it: `on-track` is "on track", translated.
@@ -323,6 +323,38 @@ fn effects(catalog: &Catalog, d: &Diff) -> Vec<String> {
         } else {
             catalog.t("Target of {what}: {old} → {new}", &args)
         });
+    }
+    for t in &d.metric_targets {
+        let side = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), figure);
+        let args = [
+            ("what", t.metric.as_str()),
+            ("old", &side(t.old)),
+            ("new", &side(t.new)),
+        ];
+        out.push(if t.lowered {
+            catalog.t("Target of the KPI {what}: {old} → {new} (lowered)", &args)
+        } else {
+            catalog.t("Target of the KPI {what}: {old} → {new}", &args)
+        });
+    }
+    for m in &d.assurance {
+        // As the KPI cards word it.
+        let word = |a: Option<&crate::analytics::signals::Assurance>| match a {
+            None => "—".to_owned(),
+            Some(crate::analytics::signals::Assurance::Meets) => catalog.t("meets target", &[]),
+            Some(crate::analytics::signals::Assurance::Fails) => catalog.t("misses target", &[]),
+            Some(crate::analytics::signals::Assurance::HitAndMiss) => {
+                catalog.t("hit and miss", &[])
+            }
+        };
+        out.push(catalog.t(
+            "KPI {what}: {old} → {new}",
+            &[
+                ("what", &m.what),
+                ("old", &word(m.old.as_ref())),
+                ("new", &word(m.new.as_ref())),
+            ],
+        ));
     }
     for m in &d.findings {
         let (old, new) = (

@@ -127,6 +127,11 @@ fn new_alerts_and_the_plans_changes_since_a_revision() {
         "data/okrs/2026-h1.toml",
         &okrs.replacen("target = 90\n", "target = 85\n", 1),
     );
+    let metrics = plan.read("data/metrics.toml");
+    plan.write(
+        "data/metrics.toml",
+        &metrics.replacen("target = 90\n", "target = 80\n", 1),
+    );
     commit(
         &plan,
         "Alert on AHT; a lower SLA target",
@@ -148,12 +153,14 @@ fn new_alerts_and_the_plans_changes_since_a_revision() {
     assert!(new < open, "{text}");
     assert!(
         text.contains(
-            "What changed in the plan\n\n- data/metrics.toml changed\n  - alert #1 added\n- data/okrs/2026-h1.toml changed\n  - key result sla-up: target 90 → 85\n"
+            "What changed in the plan\n\n- data/metrics.toml changed\n  - alert #1 added\n  - metric sla: target 90 → 80\n- data/okrs/2026-h1.toml changed\n  - key result sla-up: target 90 → 85\n"
         ),
         "{text}"
     );
     assert!(
-        text.contains("Target of 2026-h1/sla-up (SLA to 90%): 90 → 85 (lowered)"),
+        text.contains(
+            "Effect on the report\n\n- Target of 2026-h1/sla-up (SLA to 90%): 90 → 85 (lowered)\n- Target of the KPI sla (Response SLA): 90 → 80 (lowered)\n"
+        ),
         "{text}"
     );
 }
