@@ -158,34 +158,47 @@ impl PeriodOf {
 
 /// A series being summed up period by period, from observations in date
 /// order.
+///
+/// The period being summed sits in the struct, not at the end of the list
+/// of those done: a metric's 85 series (overall and per dimension value)
+/// take turns on every row, and their running sums side by side stay in
+/// the cache where 85 list ends, each in its own allocation, did not (the
+/// roll-up of a million KPI rows spent a fifth of its time waiting for
+/// them).
 #[derive(Debug, Default, Clone)]
-pub struct Periods(Vec<(Period, Acc)>);
+pub struct Periods {
+    done: Vec<(Period, Acc)>,
+    current: Option<(Period, Acc)>,
+}
 
 impl Periods {
     /// Adds `o`, which falls in `period`, no earlier than the last one.
+    #[inline]
     pub fn add(&mut self, period: Period, o: &Obs) {
-        match self.0.last_mut() {
+        match &mut self.current {
             Some((p, acc)) if *p == period => acc.add(o),
-            _ => {
-                // Fill the gap with empty periods so the series has no holes.
-                if let Some((last, _)) = self.0.last() {
+            current => {
+                if let Some((last, acc)) = current.take() {
+                    self.done.push((last, acc));
+                    // Fill the gap with empty periods so the series has no holes.
                     let mut p = last.next();
                     while p < period {
-                        self.0.push((p, Acc::default()));
+                        self.done.push((p, Acc::default()));
                         p = p.next();
                     }
                 }
                 let mut acc = Acc::default();
                 acc.add(o);
-                self.0.push((period, acc));
+                self.current = Some((period, acc));
             }
         }
     }
 
     /// The points, each period's value by `aggregate`.
     pub fn finish(self, aggregate: Aggregate) -> Vec<Point> {
-        self.0
+        self.done
             .into_iter()
+            .chain(self.current)
             .map(|(period, acc)| Point {
                 period,
                 value: acc.value(aggregate),
