@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::stats;
-use crate::data::surveys::Surveys;
+use crate::data::surveys::{Response, Surveys};
 
 /// Where an attribute sits by importance and performance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -43,36 +43,55 @@ pub struct Driver {
 /// The drivers of every attribute, in the order the survey files name them.
 pub fn compute(surveys: &Surveys, scale: (f64, f64), as_of: Date) -> Vec<Driver> {
     let responses = || surveys.responses.iter().filter(|r| r.date <= as_of);
-    let (outcome, score): (
-        &'static str,
-        fn(&crate::data::surveys::Response) -> Option<u8>,
-    ) = if responses().any(|r| r.nps.is_some()) {
-        ("nps", |r| r.nps)
-    } else {
-        ("csat", |r| r.csat)
-    };
+    let (outcome, score): (&'static str, fn(&Response) -> Option<u8>) =
+        if responses().any(|r| r.nps.is_some()) {
+            ("nps", |r| r.nps)
+        } else {
+            ("csat", |r| r.csat)
+        };
+    // Every attribute in the same three passes over the answers (a million
+    // of them), each answer's ratings read together: the pairs are not
+    // copied, and each sum is taken in answer order as a pass per
+    // attribute would take it.
+    let width = surveys.attributes.len();
+    let mut rated = vec![(0.0, 0usize); width];
+    let mut fits = vec![stats::Pearson::default(); width];
+    for r in responses() {
+        let outcome = score(r).map(f64::from);
+        for (i, (rated, fit)) in rated.iter_mut().zip(&mut fits).enumerate() {
+            let Some(rating) = surveys.rating(r, i) else {
+                continue;
+            };
+            rated.0 += rating;
+            rated.1 += 1;
+            if let Some(outcome) = outcome {
+                fit.sums(rating, outcome);
+            }
+        }
+    }
+    // The later passes are made when an attribute needs them; one with too
+    // few pairs or a constant side gets no r from `finish`, whatever they
+    // added to it.
+    let centred: Vec<bool> = fits.iter_mut().map(stats::Pearson::centre).collect();
+    if centred.contains(&true) {
+        pass(surveys, as_of, score, &mut fits, stats::Pearson::spreads);
+    }
+    let scaled: Vec<bool> = fits.iter_mut().map(stats::Pearson::scale).collect();
+    if scaled.contains(&true) {
+        pass(surveys, as_of, score, &mut fits, stats::Pearson::products);
+    }
     let mut drivers: Vec<Driver> = surveys
         .attributes
         .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let (mut sum, mut count) = (0.0, 0usize);
-            for rating in responses().filter_map(|r| surveys.rating(r, i)) {
-                sum += rating;
-                count += 1;
-            }
-            // Each answer with both a rating and a score, read again on
-            // each pass rather than copied: there may be a million.
-            let pairs = || {
-                responses().filter_map(move |r| Some((surveys.rating(r, i)?, f64::from(score(r)?))))
-            };
-            let fit = stats::pearson_of(pairs);
+        .zip(rated.into_iter().zip(fits))
+        .map(|(name, ((sum, count), fit))| {
+            let fit_r = fit.finish();
             Driver {
                 attribute: name.clone(),
                 outcome,
-                n: pairs().count(),
-                r: fit.map(|(r, _)| r),
-                p_value: fit.map(|(_, p)| p),
+                n: fit.n,
+                r: fit_r.map(|(r, _)| r),
+                p_value: fit_r.map(|(_, p)| p),
                 performance: (count > 0)
                     .then(|| (sum / count as f64 - scale.0) / (scale.1 - scale.0) * 100.0),
                 quadrant: None,
@@ -81,6 +100,27 @@ pub fn compute(surveys: &Surveys, scale: (f64, f64), as_of: Date) -> Vec<Driver>
         .collect();
     place(&mut drivers);
     drivers
+}
+
+/// A pass over the answers dated on or before `as_of` with an outcome
+/// score: `add` is given each attribute's rating and the score.
+fn pass(
+    surveys: &Surveys,
+    as_of: Date,
+    score: fn(&Response) -> Option<u8>,
+    fits: &mut [stats::Pearson],
+    add: impl Fn(&mut stats::Pearson, f64, f64),
+) {
+    for r in surveys.responses.iter().filter(|r| r.date <= as_of) {
+        let Some(outcome) = score(r).map(f64::from) else {
+            continue;
+        };
+        for (i, fit) in fits.iter_mut().enumerate() {
+            if let Some(rating) = surveys.rating(r, i) {
+                add(fit, rating, outcome);
+            }
+        }
+    }
 }
 
 /// The medians of r and of performance over the attributes that have

@@ -258,8 +258,8 @@ pub fn summarise(kpis: &Kpis, metric: &Metric, length: Length, as_of: Date) -> K
                 .collect()
         })
         .collect();
-    let mut overall = Periods::default();
-    let mut each = vec![Periods::default(); groups.len()];
+    let mut overall = Periods::new(metric.aggregate);
+    let mut each = vec![Periods::new(metric.aggregate); groups.len()];
     let mut period_of = PeriodOf::new(length);
     for o in kpis.of(&metric.id).iter().take_while(|o| o.date <= as_of) {
         let period = period_of.date(o.date);
@@ -268,7 +268,7 @@ pub fn summarise(kpis: &Kpis, metric: &Metric, length: Length, as_of: Date) -> K
             each[g].add(period, o);
         }
     }
-    let series = |points: Periods| Series::new(points.finish(metric.aggregate), metric, as_of);
+    let series = |points: Periods| Series::new(points.finish(), metric, as_of);
     let mut each = each.into_iter();
     let dimensions = dims
         .iter()

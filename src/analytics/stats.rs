@@ -181,38 +181,114 @@ pub fn pearson(x: &[f64], y: &[f64]) -> Option<(f64, f64)> {
 /// passes in the same order, so the same bits, without holding the pairs
 /// (a million survey answers need not be copied to be correlated).
 pub fn pearson_of<I: Iterator<Item = (f64, f64)>>(pairs: impl Fn() -> I) -> Option<(f64, f64)> {
-    let count = pairs().count();
-    if count < 3 {
-        return None;
+    let mut passes = Pearson::default();
+    pairs().for_each(|(a, b)| passes.sums(a, b));
+    if passes.centre() {
+        pairs().for_each(|(a, b)| passes.spreads(a, b));
     }
-    let n = count as f64;
-    let (mx, my) = (
-        pairs().map(|(a, _)| a).sum::<f64>() / n,
-        pairs().map(|(_, b)| b).sum::<f64>() / n,
-    );
-    let (nx, ny) = (
-        pairs().map(|(a, _)| (a - mx).powi(2)).sum::<f64>().sqrt(),
-        pairs().map(|(_, b)| (b - my).powi(2)).sum::<f64>().sqrt(),
-    );
-    if nx == 0.0 || ny == 0.0 {
-        return None;
+    if passes.scale() {
+        pairs().for_each(|(a, b)| passes.products(a, b));
     }
-    // As scipy does it: the dot product of the unit-length centred vectors,
-    // which gives exactly ±1 for exactly linear data more often than
-    // Sxy / √(Sxx·Syy) does, and p is very sensitive to r near ±1.
-    let r = pairs()
-        .map(|(a, b)| (a - mx) / nx * ((b - my) / ny))
-        .sum::<f64>()
-        .clamp(-1.0, 1.0);
-    // scipy's form: the beta distribution of r under independence, which
-    // equals Student's t with n − 2 degrees of freedom.
-    let df = n - 2.0;
-    let p = if r.abs() == 1.0 {
-        0.0
-    } else {
-        beta_reg(df / 2.0, 0.5, 1.0 - r * r)
-    };
-    Some((r, p))
+    passes.finish()
+}
+
+/// [`pearson`] worked out in three passes that the caller makes over its
+/// data, so that several series can be correlated in the same passes (the
+/// key drivers read a million answers three times, not eight times per
+/// attribute). Every sum is one running sum in the order of the pairs,
+/// from `-0.0` as `Iterator::sum` starts: the same bits as [`pearson`].
+#[derive(Debug, Clone, Copy)]
+pub struct Pearson {
+    /// Pairs seen in the first pass.
+    pub n: usize,
+    sum_x: f64,
+    sum_y: f64,
+    mean_x: f64,
+    mean_y: f64,
+    sq_x: f64,
+    sq_y: f64,
+    norm_x: f64,
+    norm_y: f64,
+    products: f64,
+}
+
+impl Default for Pearson {
+    fn default() -> Self {
+        Pearson {
+            n: 0,
+            sum_x: -0.0,
+            sum_y: -0.0,
+            mean_x: 0.0,
+            mean_y: 0.0,
+            sq_x: -0.0,
+            sq_y: -0.0,
+            norm_x: 0.0,
+            norm_y: 0.0,
+            products: -0.0,
+        }
+    }
+}
+
+impl Pearson {
+    /// The first pass: each pair, counted and summed.
+    pub fn sums(&mut self, a: f64, b: f64) {
+        self.n += 1;
+        self.sum_x += a;
+        self.sum_y += b;
+    }
+
+    /// After the first pass: whether there are pairs enough for the
+    /// second.
+    pub fn centre(&mut self) -> bool {
+        if self.n < 3 {
+            return false;
+        }
+        let n = self.n as f64;
+        (self.mean_x, self.mean_y) = (self.sum_x / n, self.sum_y / n);
+        true
+    }
+
+    /// The second pass: each pair's squared distances from the means.
+    pub fn spreads(&mut self, a: f64, b: f64) {
+        self.sq_x += (a - self.mean_x).powi(2);
+        self.sq_y += (b - self.mean_y).powi(2);
+    }
+
+    /// After the second pass: whether neither side is constant, so that the
+    /// third pass is worth making.
+    pub fn scale(&mut self) -> bool {
+        if self.n < 3 {
+            return false;
+        }
+        (self.norm_x, self.norm_y) = (self.sq_x.sqrt(), self.sq_y.sqrt());
+        self.norm_x != 0.0 && self.norm_y != 0.0
+    }
+
+    /// The third pass: each pair's product of unit-length centred values.
+    pub fn products(&mut self, a: f64, b: f64) {
+        self.products += (a - self.mean_x) / self.norm_x * ((b - self.mean_y) / self.norm_y);
+    }
+
+    /// Pearson's r and its p-value; `None` with fewer than three pairs or a
+    /// constant side.
+    pub fn finish(&self) -> Option<(f64, f64)> {
+        if self.n < 3 || self.norm_x == 0.0 || self.norm_y == 0.0 {
+            return None;
+        }
+        // As scipy does it: the dot product of the unit-length centred vectors,
+        // which gives exactly ±1 for exactly linear data more often than
+        // Sxy / √(Sxx·Syy) does, and p is very sensitive to r near ±1.
+        let r = self.products.clamp(-1.0, 1.0);
+        // scipy's form: the beta distribution of r under independence, which
+        // equals Student's t with n − 2 degrees of freedom.
+        let df = self.n as f64 - 2.0;
+        let p = if r.abs() == 1.0 {
+            0.0
+        } else {
+            beta_reg(df / 2.0, 0.5, 1.0 - r * r)
+        };
+        Some((r, p))
+    }
 }
 
 /// A least-squares line y = intercept + slope · x.

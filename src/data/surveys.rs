@@ -736,7 +736,11 @@ pub fn parse(
     // A file repeats a few hundred combinations of segment values: each
     // one's profile is found again by its cells' text, as a KPI row's
     // dimensions are, and its segments are looked at only the first time.
-    let mut combinations: HashMap<Vec<u8>, u32, super::FastHash> = HashMap::default();
+    let mut combinations: HashMap<Vec<u8>, usize, super::FastHash> = HashMap::default();
+    // Per known combination (the values of `combinations`): its profile,
+    // and the rows that met it since its segments' answers were counted.
+    // Counted row by row, each row read its profile's list from the heap.
+    let mut hits: Vec<(u32, u64)> = Vec::new();
     let mut key = Vec::new();
     // The segment (an index into `segments`) of each dimension.
     let mut by_dimension = vec![usize::MAX; surveys.segments.len()];
@@ -773,19 +777,11 @@ pub fn parse(
             key.extend_from_slice(&cell.len().to_le_bytes());
             key.extend_from_slice(cell.as_bytes());
         }
-        response.profile = if let Some(&known) = combinations.get(key.as_slice()) {
+        response.profile = if let Some(&slot) = combinations.get(key.as_slice()) {
             // Its values are all known: the segments that answer are those
-            // its profile names.
-            let answered = surveys.profiles.get(known as usize);
-            for &(d, _) in answered.map_or(&[][..], Vec::as_slice) {
-                if let Some(seg) = by_dimension
-                    .get(d as usize)
-                    .and_then(|&s| segments.get_mut(s))
-                {
-                    seg.answered += 1;
-                }
-            }
-            known
+            // its profile names, counted with the others that met it.
+            hits[slot].1 += 1;
+            hits[slot].0
         } else {
             let out = segments.iter().filter(|s| s.out.is_some()).count();
             profile.clear();
@@ -803,9 +799,12 @@ pub fn parse(
             if segments.iter().filter(|s| s.out.is_some()).count() > out {
                 // A segment is out from here on, and the profiles known
                 // may hold its values.
+                count_answered(&mut hits, &surveys.profiles, &by_dimension, &mut segments);
                 combinations.clear();
+                hits.clear();
             } else if combinations.len() < COMBINATIONS {
-                combinations.insert(key.clone(), found);
+                combinations.insert(key.clone(), hits.len());
+                hits.push((found, 0));
             }
             found
         };
@@ -816,6 +815,7 @@ pub fn parse(
         }
         surveys.responses.push(response);
     });
+    count_answered(&mut hits, &surveys.profiles, &by_dimension, &mut segments);
     mistakes.report(path, &dialect, diags);
     // The ratio and the cap over all files are for `finish` to judge; a
     // column this file showed to be out is dropped now, so the values it had
@@ -840,6 +840,28 @@ pub fn parse(
         surveys.drop_segments(&gone);
     }
     surveys
+}
+
+/// Adds to each segment's answers the rows that met a known combination of
+/// values since the last count: one per segment its profile names.
+fn count_answered(
+    hits: &mut [(u32, u64)],
+    profiles: &[Profile],
+    by_dimension: &[usize],
+    segments: &mut [Segment],
+) {
+    for (profile, rows) in hits {
+        let answered = profiles.get(*profile as usize);
+        for &(d, _) in answered.map_or(&[][..], Vec::as_slice) {
+            if let Some(seg) = by_dimension
+                .get(d as usize)
+                .and_then(|&s| segments.get_mut(s))
+            {
+                seg.answered += *rows;
+            }
+        }
+        *rows = 0;
+    }
 }
 
 /// What each column of the header is, and the segment columns among them;
