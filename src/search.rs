@@ -46,10 +46,14 @@ const UNUSED: &[&str] = &[
 /// bundle under [`BUNDLE`], and [`TITLES`]. The same pages always give the
 /// same bytes.
 pub fn index(files: &[OutFile]) -> anyhow::Result<Vec<OutFile>> {
-    let pages: Vec<&OutFile> = files
+    let mut pages: Vec<&OutFile> = files
         .iter()
         .filter(|f| f.path.ends_with(".html") && contains(&f.bytes, BODY))
         .collect();
+    // pagefind numbers pages in the order they come: by path, the index is
+    // the same whatever order the pages were rendered in (`serve` puts the
+    // pages it took over from the last build after the others).
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
     // pagefind is async on tokio, but a build has nothing else to await: a
     // runtime on this thread, for this call only, is all it needs (its
     // blocking pool parses each page).
@@ -234,6 +238,8 @@ mod tests {
             ),
         ]);
         assert_eq!(index(&files)?, index(&files)?);
+        let reversed: Vec<OutFile> = files.iter().rev().cloned().collect();
+        assert_eq!(index(&files)?, index(&reversed)?, "whatever the order");
         Ok(())
     }
 
