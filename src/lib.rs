@@ -4,8 +4,9 @@
 //! A build is a list of steps: [`load`] reads and checks every file of the plan
 //! into typed records (reporting every problem with its file, line and column),
 //! [`analytics::compute`] derives the figures, [`pages`] turns them into view
-//! structs, [`render`] fills the templates, and [`site`] writes the result,
-//! replacing the previous site only once the new one is complete.
+//! structs, [`render`] fills the templates, [`search`] indexes the pages,
+//! and [`site`] writes the result, replacing the previous site only once the
+//! new one is complete.
 
 pub mod analytics;
 pub mod api;
@@ -34,6 +35,7 @@ pub mod plan;
 pub mod progress;
 pub mod published;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod terminal;
@@ -301,21 +303,26 @@ pub fn write(
     progress: &dyn Progress,
 ) -> anyhow::Result<Built> {
     let plan = site.plan;
+    let mut files = site.files;
     let out_dir = out.map_or_else(|| plan.root.join(&plan.config.output_dir), Path::to_owned);
-    progress.start(Phase::Write, Some(site.files.len()));
-    let written = site::write(&out_dir, &plan.root, &site.files, progress);
+    progress.start(Phase::Search, None);
+    let index = search::index(&files);
+    progress.finish(Phase::Search);
+    files.extend(index?);
+    progress.start(Phase::Write, Some(files.len()));
+    let written = site::write(&out_dir, &plan.root, &files, progress);
     progress.finish(Phase::Write);
     let unchanged = written.with_context(|| format!("writing {}", out_dir.display()))?;
     let summary = Summary {
         out_dir,
         pages: site.pages,
-        files: site.files.len(),
+        files: files.len(),
         unchanged,
         elapsed: started.elapsed(),
     };
     Ok(Built {
         summary,
-        files: site.files,
+        files,
         plan,
     })
 }

@@ -11,6 +11,8 @@ pub enum Phase {
     Compute,
     /// Filling the templates, a step per page.
     Render,
+    /// Indexing the rendered pages for the search box, a step per page.
+    Search,
     /// Writing the site, a step per file.
     Write,
 }
@@ -22,6 +24,7 @@ impl Phase {
             Phase::Load => "load",
             Phase::Compute => "compute",
             Phase::Render => "render",
+            Phase::Search => "search",
             Phase::Write => "write",
         }
     }

@@ -83,11 +83,12 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("digest.txt", include_str!("../templates/digest.txt")),
     ("style.css", include_str!("../templates/style.css")),
     ("charts.js", include_str!("../templates/charts.js")),
+    ("search.js", include_str!("../templates/search.js")),
     ("favicon.svg", include_str!("../templates/favicon.svg")),
 ];
 
 /// Static files of the site that come from the built-in (or the plan's) templates.
-const STATIC: &[&str] = &["style.css", "charts.js", "favicon.svg"];
+const STATIC: &[&str] = &["style.css", "charts.js", "search.js", "favicon.svg"];
 
 /// The ECharts build the pages load by default: the version charming's
 /// options are written for, with its subresource-integrity hash so that a
@@ -114,8 +115,10 @@ pub fn content_security_policy(echarts: &EchartsSource, base_url: &str) -> Strin
         EchartsSource::Cdn => format!("{own} {ECHARTS_CDN}"),
         EchartsSource::File(_) => own.clone(),
     };
+    // 'wasm-unsafe-eval' lets the search index's WebAssembly compile; it
+    // allows no eval of JavaScript and no inline script.
     format!(
-        "default-src {own}; script-src {scripts}; style-src {own} 'unsafe-inline'; \
+        "default-src {own}; script-src {scripts} 'wasm-unsafe-eval'; style-src {own} 'unsafe-inline'; \
          img-src {own} data: https:; object-src 'none'; base-uri 'none'; form-action 'none'"
     )
 }
@@ -408,7 +411,10 @@ mod tests {
     #[test]
     fn the_policy_names_the_sites_own_origin_and_the_pinned_echarts() {
         let cdn = content_security_policy(&EchartsSource::Cdn, "/cx/");
-        assert!(cdn.starts_with("default-src 'self'; script-src 'self' https://cdn.jsdelivr.net/npm/echarts@5.6.0/dist/echarts.min.js; "), "{cdn}");
+        assert!(cdn.starts_with("default-src 'self'; script-src 'self' https://cdn.jsdelivr.net/npm/echarts@5.6.0/dist/echarts.min.js 'wasm-unsafe-eval'; "), "{cdn}");
+        // WebAssembly for the search index, and nothing else compiled at run time.
+        assert_eq!(cdn.matches("wasm-unsafe-eval").count(), 1, "{cdn}");
+        assert!(!cdn.contains("'unsafe-eval'"), "{cdn}");
         // Inline styles only, never inline scripts.
         assert!(cdn.contains("style-src 'self' 'unsafe-inline';"), "{cdn}");
         assert_eq!(cdn.matches("unsafe-inline").count(), 1, "{cdn}");
@@ -417,7 +423,7 @@ mod tests {
             "https://cx.example.com/board/",
         );
         assert!(
-            local.starts_with("default-src 'self' https://cx.example.com; script-src 'self' https://cx.example.com; "),
+            local.starts_with("default-src 'self' https://cx.example.com; script-src 'self' https://cx.example.com 'wasm-unsafe-eval'; "),
             "{local}"
         );
         assert_eq!(origin("http://h:8080"), Some("http://h:8080"));

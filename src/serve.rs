@@ -234,7 +234,10 @@ impl Live {
                 let changed = self.publish(&site.files, base, csp);
                 let shown = started.elapsed();
                 match crate::write(site, opts.out.as_deref(), started, &progress) {
-                    Ok(built) => return said(&built.summary, changed, shown),
+                    Ok(built) => {
+                        self.serve_index(&built.files);
+                        return said(&built.summary, changed, shown);
+                    }
                     Err(e) => failure(&e, term),
                 }
             }
@@ -256,13 +259,21 @@ impl Live {
     }
 
     /// Serves `files` from now on, with `csp` as their pages' policy, noting
-    /// which URLs changed; returns how many.
+    /// which URLs changed; returns how many. The search index is made after
+    /// the pages are shown (in [`crate::write`]): until [`Live::serve_index`]
+    /// brings the new one, the last one stays served, so a search meets an
+    /// index a rebuild old rather than none.
     fn publish(&self, files: &[OutFile], base_path: String, csp: String) -> usize {
-        let files: HashMap<String, Arc<[u8]>> = files
+        let mut files: HashMap<String, Arc<[u8]>> = files
             .iter()
             .map(|f| (f.path.clone(), Arc::from(f.bytes.as_slice())))
             .collect();
         let mut state = self.lock();
+        for (path, bytes) in &state.files {
+            if is_index(path) && !files.contains_key(path) {
+                files.insert(path.clone(), bytes.clone());
+            }
+        }
         let mut changed: Vec<String> = files
             .iter()
             .filter(|(path, bytes)| state.files.get(*path) != Some(*bytes))
@@ -289,12 +300,29 @@ impl Live {
         count
     }
 
+    /// Serves the search index of the site just written, in place of the
+    /// last one. Pages do not reload for it: what they show has not changed.
+    fn serve_index(&self, files: &[OutFile]) {
+        let mut state = self.lock();
+        state.files.retain(|path, _| !is_index(path));
+        for f in files.iter().filter(|f| is_index(&f.path)) {
+            state
+                .files
+                .insert(f.path.clone(), Arc::from(f.bytes.as_slice()));
+        }
+    }
+
     /// Ends every open event stream and waits for a build that is writing.
     fn stop(&self) {
         self.lock().stopping = true;
         self.updated.notify_all();
         drop(self.building.lock());
     }
+}
+
+/// Whether a file of the site is part of its search index.
+fn is_index(path: &str) -> bool {
+    path.starts_with(crate::search::BUNDLE) || path == crate::search::TITLES
 }
 
 /// A build that could not finish, as the one problem to show.
@@ -393,5 +421,41 @@ mod tests {
             Some(&["/", "/kpis/sla/", "/static/style.css"].map(String::from)[..])
         );
         assert_eq!(state.generation, 2);
+    }
+
+    /// The index is made after the pages are shown: meanwhile the last one
+    /// is served, and its arrival reloads no page.
+    #[test]
+    fn the_last_index_is_served_until_the_new_one_is_made() {
+        let live = Live::new();
+        let file = |path: &str, text: &str| OutFile {
+            path: path.to_owned(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let served = |live: &Live, path: &str| live.lock().files.get(path).map(|b| b.to_vec());
+        live.publish(&[file("index.html", "a")], "/".into(), String::new());
+        live.serve_index(&[
+            file("index.html", "a"),
+            file("pagefind/pagefind-entry.json", "old"),
+            file("pagefind/index/old.pf_index", "old"),
+        ]);
+        let changed = live.publish(&[file("index.html", "a2")], "/".into(), String::new());
+        assert_eq!(changed, 1, "only the page changed");
+        assert_eq!(
+            served(&live, "pagefind/pagefind-entry.json"),
+            Some(b"old".to_vec())
+        );
+        let generation = live.lock().generation;
+        live.serve_index(&[
+            file("index.html", "a2"),
+            file("pagefind/pagefind-entry.json", "new"),
+        ]);
+        assert_eq!(
+            served(&live, "pagefind/pagefind-entry.json"),
+            Some(b"new".to_vec())
+        );
+        assert_eq!(served(&live, "pagefind/index/old.pf_index"), None);
+        assert_eq!(served(&live, "index.html"), Some(b"a2".to_vec()));
+        assert_eq!(live.lock().generation, generation);
     }
 }

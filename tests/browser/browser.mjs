@@ -61,7 +61,8 @@ export async function newContext(browser, { serveCdn, ...options } = {}) {
     } catch {
       /* not a URL we serve: abort below */
     }
-    if (host === '127.0.0.1') return route.continue();
+    // file: URLs are the disk, for a site opened from it: no network either.
+    if (host === '127.0.0.1' || url.startsWith('file:')) return route.continue();
     if (echarts && url === CDN_URL) {
       return route.fulfill({
         status: 200,

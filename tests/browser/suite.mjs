@@ -21,6 +21,9 @@
 //            undefined, no dialog opens), charts hovered for their tooltips too
 //   live     `cxreport serve` on a copy of the plan (live.mjs): an edit reloads the
 //            open page, a mistake shows over the last good page, the fix clears it
+//   search   the search box (search.mjs): served, a word finds a KPI page and a
+//            content page, and the keyboard follows a result; from file://, the
+//            titles fallback finds a page by its title
 // Each is one check group; the last line is `browser: N passed, M failed` over the
 // groups, and the exit status is 1 when any group failed.
 
@@ -34,6 +37,7 @@ import { launch, newContext, openPage, checkCharts, chartContrast, checkDownload
 import { checkLinks, htmlFiles, urlPath } from './links.mjs';
 import { checkHtml } from './vnu.mjs';
 import { checkLive } from './live.mjs';
+import { checkSearch } from './search.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SUITE_TIMEOUT_MS = 20 * 60_000; // the whole suite; CI allows 90 minutes
@@ -52,7 +56,8 @@ const USAGE = `usage: node suite.mjs --site DIR [--local-site DIR] [--hostile-si
   --page PATH         check only this page (e.g. / or /kpis/sla/); repeatable
   --artifacts DIR     where screenshots go (default: tests/browser/artifacts)
   --build-failure N   count a failed build of site N as a failed group
-  --mail DIR          e-mails written as HTML files (cxreport digest --out), for the Nu checker`;
+  --mail DIR          e-mails written as HTML files (cxreport digest --out), for the Nu checker
+  --file-site DIR     the plan built with base_url = DIR, for the search box opened from disk`;
 
 let args;
 try {
@@ -67,6 +72,7 @@ try {
       artifacts: { type: 'string' },
       'build-failure': { type: 'string', multiple: true },
       mail: { type: 'string' },
+      'file-site': { type: 'string' },
       help: { type: 'boolean' },
     },
   }).values;
@@ -90,7 +96,7 @@ function group(name, what) {
 const done = (g) => (g.ms = Date.now() - g.started);
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-const ORDER = ['build', 'load', 'charts', 'downloads', 'axe', 'dark', 'phone', 'links', 'html', 'offline', 'hostile', 'live', 'suite', 'timeout'];
+const ORDER = ['build', 'load', 'charts', 'downloads', 'axe', 'dark', 'phone', 'links', 'html', 'offline', 'hostile', 'live', 'search', 'suite', 'timeout'];
 function printSummary() {
   console.log('');
   groups.sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
@@ -336,6 +342,19 @@ async function exampleSite() {
   for (const p of lr.problems) links.problems.push(`${p.page}: ${p.message}`);
   links.notes.push(`${lr.checked} internal references on ${plural(lr.pages, 'page')} checked; ${lr.external} outside the site not followed`);
   done(links);
+
+  // The search box, served and (with --file-site) from disk.
+  if (!only) {
+    const search = group('search', 'the search box: full text over http, titles from file://, by keyboard');
+    const sctx = await newContext(browser, { serveCdn: true, viewport: { width: 1280, height: 800 } });
+    const fileSite = args['file-site'] ? path.resolve(args['file-site']) : null;
+    const found = await checkSearch(sctx, srv0.origin, fileSite);
+    search.problems.push(...found.problems);
+    search.notes.push(...found.notes);
+    if (!fileSite) search.notes.push('no --file-site: the file:// fallback was not checked');
+    await sctx.close();
+    done(search);
+  }
 }
 
 async function main() {

@@ -25,6 +25,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("cache", 5),
     ("api", 5),
     ("render", 5),
+    ("search", 5),
     ("terminal", 5),
     ("pages", 4),
     ("charts", 4),

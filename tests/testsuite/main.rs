@@ -25,6 +25,7 @@ mod race;
 mod reference;
 mod robustness;
 mod safety;
+mod search;
 mod serve;
 mod servers;
 mod support;

@@ -114,11 +114,14 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
 
 /// The `<main>…</main>` part of a page, with each chart's option JSON
 /// shortened to `{…}` (`chart_option` gives one whole), so that snapshots
-/// show the page's text and structure.
+/// show the page's text and structure. The tag's own attributes (the
+/// search index's `data-pagefind-body`) are base.html's, not the page's:
+/// it is shown as `<main>`.
 pub fn main_of(html: &str) -> String {
-    let start = html.find("<main>").expect("a <main> element");
+    let start = html.find("<main").expect("a <main> element");
+    let start = start + html[start..].find('>').expect("the tag's end") + 1;
     let end = html.find("</main>").expect("a </main> tag") + "</main>".len();
-    let mut main = String::new();
+    let mut main = String::from("<main>");
     let mut rest = &html[start..end];
     let open = r#"<script type="application/json""#;
     while let Some(at) = rest.find(open) {
