@@ -121,16 +121,26 @@ fn present(
         plan.files.clone(),
         &plan.catalog,
     )?;
+    // What a content page may link to besides the pages rendered now.
+    let others = || {
+        let echarts = matches!(plan.config.echarts, config::EchartsSource::File(_))
+            .then(|| render::ECHARTS_LOCAL.to_owned());
+        taken_pages
+            .iter()
+            .map(|f| url::page_of(&f.path).to_owned())
+            .chain([url::API_REPORT.to_owned()])
+            .chain(echarts)
+    };
     // The JSON API is written out meanwhile: on a large plan it is tens of
     // megabytes, and the pages are done first.
     let (rendered, api) = std::thread::scope(|scope| match api {
         Some(api) => (
-            renderer.render_all(&plan, &report, &views, progress),
+            renderer.render_all(&plan, &report, &views, others(), progress),
             Ok(api),
         ),
         None => {
             let writing = scope.spawn(|| api::file(&plan, &report));
-            let rendered = renderer.render_all(&plan, &report, &views, progress);
+            let rendered = renderer.render_all(&plan, &report, &views, others(), progress);
             // A panic there is a bug: it goes on as one here.
             let api = writing
                 .join()
