@@ -9,6 +9,7 @@
 
 pub mod analytics;
 pub mod api;
+pub mod assets;
 pub mod cache;
 pub mod changes;
 pub mod charts;
@@ -130,6 +131,7 @@ fn present(
             .map(|f| url::page_of(&f.path).to_owned())
             .chain([url::API_REPORT.to_owned()])
             .chain(echarts)
+            .chain(plan.assets.iter().map(|a| a.path.clone()))
     };
     // The JSON API is written out meanwhile: on a large plan it is tens of
     // megabytes, and the pages are done first.
@@ -173,6 +175,10 @@ fn present(
             bytes,
         });
     }
+    let collisions = copy_assets(&plan, &mut files);
+    if !collisions.is_empty() {
+        return Ok((None, collisions));
+    }
     let site = Rendered {
         plan,
         report,
@@ -181,6 +187,47 @@ fn present(
         of_figures,
     };
     Ok((Some(site), Vec::new()))
+}
+
+/// Adds the plan's own files ([`assets`]) to the site's `files`. One that
+/// would take the place of a file the site has (a page, cxreport's own
+/// stylesheet, another copied file) is a problem naming both, and is not
+/// copied: neither may silently win.
+fn copy_assets(plan: &Plan, files: &mut Vec<render::OutFile>) -> Vec<diag::Diagnostic> {
+    let mut taken: std::collections::BTreeMap<String, String> = files
+        .iter()
+        .map(|f| {
+            let page = url::page_of(&f.path);
+            let what = if page == f.path {
+                format!("cxreport's own {}", f.path)
+            } else {
+                format!("the page /{page}")
+            };
+            (f.path.clone(), what)
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for asset in &plan.assets {
+        if let Some(other) = taken.get(&asset.path) {
+            problems.push(diag::Diagnostic {
+                file: asset.source.clone(),
+                line: 1,
+                column: 1,
+                severity: diag::Severity::Error,
+                message: format!(
+                    "this file would be copied to {} in the site, where {other} is: rename or move it",
+                    asset.path
+                ),
+            });
+            continue;
+        }
+        taken.insert(asset.path.clone(), asset.source.clone());
+        files.push(render::OutFile {
+            path: asset.path.clone(),
+            bytes: asset.bytes.clone(),
+        });
+    }
+    problems
 }
 
 /// What `cxreport check` does: load and check every file, then render the

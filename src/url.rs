@@ -209,9 +209,10 @@ pub fn authored(dir: &str, dest: &str) -> Option<Result<String, String>> {
 /// names a page or file `known` has: relative to the page, as [`href`]
 /// writes it. A relative address is read first as the browser would from
 /// the published page (`../../audits/2026-q2/` from `plan/diagnosis/`),
-/// then as on disk from the file's folder (`diagram.png`). `None` for an
+/// then as on disk from the file's folder (`diagram.png`); a link to a
+/// Markdown file (`other.md`) only as on disk. `None` for an
 /// address elsewhere; `Err` with the site path it names when no page or
-/// file is there.
+/// file is there (as read from the file's folder).
 pub fn resolve(
     page: &str,
     dir: &str,
@@ -229,13 +230,23 @@ pub fn resolve(
             None
         }
     };
-    let as_published = authored(page, dest)?;
     let as_on_disk = authored(dir, dest)?;
+    // A Markdown file is named as on disk only: the browser never sees one.
+    let markdown = dest
+        .split(['#', '?'])
+        .next()
+        .is_some_and(|p| p.ends_with(".md"));
+    let as_published = if markdown {
+        as_on_disk.clone()
+    } else {
+        authored(page, dest)?
+    };
     let path = [&as_published, &as_on_disk]
         .into_iter()
         .flatten()
         .find_map(|path| found(path));
-    Some(match (path, as_published) {
+    // Not found: named as on disk, where its author would put it.
+    Some(match (path, as_on_disk) {
         (Some(path), _) => Ok(href(&root_of(page), &path)),
         (None, Ok(path)) | (None, Err(path)) => Err(path),
     })
