@@ -160,6 +160,8 @@ struct SiteView {
     echarts_integrity: Option<&'static str>,
     /// The page's Content-Security-Policy ([`content_security_policy`]).
     csp: String,
+    /// `[theme]`: logo and stylesheet as site paths, a checked accent colour.
+    theme: crate::config::Theme,
 }
 
 impl Renderer {
@@ -222,6 +224,7 @@ impl Renderer {
                 EchartsSource::File(_) => None,
             },
             csp: content_security_policy(&plan.config.echarts, &plan.config.base_url),
+            theme: plan.config.theme.clone(),
         };
         let site = Value::from(minijinja::value::Serde(&site));
         let mut components = self.env.clone();

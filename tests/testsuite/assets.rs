@@ -101,3 +101,64 @@ fn a_link_out_of_the_plan_is_not_copied() {
     );
     assert!(!plan.path("site/static/secret.txt").exists());
 }
+
+#[test]
+fn a_theme_shows_its_logo_accent_and_stylesheet_on_every_page() {
+    let plan = Plan::fixture("minimal");
+    plan.write(
+        "static/brand/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    plan.write(
+        "static/team.css",
+        ".site-header { border-bottom: 4px solid var(--accent); }\n",
+    );
+    let config = plan.read("cxreport.toml");
+    plan.write(
+        "cxreport.toml",
+        &format!("{config}\n[theme]\nlogo = \"static/brand/logo.svg\"\naccent = \"#AA3300\"\nstylesheet = \"static/team.css\"\n"),
+    );
+    plan.build();
+    let page = plan.read("site/kpis/sla/index.html");
+    assert!(
+        page.contains(
+            "<link rel=\"stylesheet\" href=\"../../static/style.css\">\n\
+             <link rel=\"stylesheet\" href=\"../../static/team.css\">\n\
+             <style>:root { --accent: #aa3300; }</style>\n"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a class=\"site-title\" href=\"../../index.html\"><img class=\"site-logo\" src=\"../../static/brand/logo.svg\" alt=\"\">"),
+        "{page}"
+    );
+    assert!(plan.path("site/static/brand/logo.svg").is_file());
+}
+
+#[test]
+fn theme_mistakes_are_errors_at_their_line() {
+    let plan = Plan::fixture("minimal");
+    let config = plan.read("cxreport.toml");
+    let lines = config.lines().count();
+    plan.write(
+        "cxreport.toml",
+        &format!("{config}[theme]\nlogo = \"../logo.svg\"\naccent = \"red; x\"\nstylesheet = \"static/none.css\"\nacent = \"#fff\"\n"),
+    );
+    let run = plan.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let at = |n: usize, col: usize| format!("cxreport.toml:{}:{col}", lines + n);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "{}: error: `logo` must be the path of a .svg, .png, .jpg, .jpeg, .webp, .gif file in the plan's static/ (or content/) folder, which the site copies, such as \"static/logo.svg\"\n\
+             {}: error: `accent` \"red; x\" is not a colour written as #rrggbb or #rgb, such as \"#1f5fbf\"\n\
+             {}: error: there is no file static/none.css (relative paths start at the plan's folder)\n\
+             {}: error: unknown key `acent` in [theme]; did you mean `accent`?\n\
+             4 errors, 0 warnings\n",
+            at(2, 8),
+            at(3, 10),
+            at(4, 14),
+            at(5, 1)
+        )
+    );
+}
