@@ -396,12 +396,17 @@ fn serde_value(view: &impl serde::Serialize) -> Value {
 
 /// A content page's HTML: its Markdown rendered with its components placed.
 /// `env` must have the components registered. `raw_html` lets the page's
-/// own HTML through (see [`crate::content::markdown_with`]).
+/// own HTML through (see [`crate::content::markdown_with`]). `page` is
+/// where the page is published: its links to the site's pages and files
+/// ([`crate::url::resolve`]) are written relative to it, and a link to a
+/// path `known` does not have is a problem at its place.
 pub fn render(
     env: &Environment<'static>,
     md: &Markdown,
+    page: &str,
     site: &Value,
     raw_html: bool,
+    known: &std::collections::BTreeSet<String>,
 ) -> Result<String, Vec<Diagnostic>> {
     PLACED.with(|n| n.set(0));
     let mut env = env.clone();
@@ -468,12 +473,43 @@ pub fn render(
         }
     };
     let used = std::cell::RefCell::new(vec![false; placed.len()]);
-    let html = crate::content::markdown_with(&text, raw_html, |t| {
-        let n: usize = t.strip_prefix(OPEN)?.strip_suffix(CLOSE)?.parse().ok()?;
-        let html = placed.get(n)?;
-        used.borrow_mut()[n] = true;
-        Some(html.as_str())
-    });
+    // The folder of the page's file in the site: `plan/` for `content/plan/diagnosis.md`.
+    let dir = md
+        .source
+        .strip_prefix("content/")
+        .and_then(|s| s.rsplit_once('/'))
+        .map_or(String::new(), |(dir, _)| format!("{dir}/"));
+    let mut broken = Vec::new();
+    let html = crate::content::markdown_with(
+        &text,
+        raw_html,
+        |t| {
+            let n: usize = t.strip_prefix(OPEN)?.strip_suffix(CLOSE)?.parse().ok()?;
+            let html = placed.get(n)?;
+            used.borrow_mut()[n] = true;
+            Some(html.as_str())
+        },
+        |dest, at| match crate::url::resolve(page, &dir, dest, |p| known.contains(p))? {
+            Ok(link) => Some(link),
+            Err(path) => {
+                broken.push((at, dest.to_owned(), path));
+                None
+            }
+        },
+    );
+    for (at, dest, path) in broken.into_iter().take(MAX_PROBLEMS) {
+        let (line, column) = file_position(md, &text, at);
+        problems.push(Diagnostic {
+            file: md.source.clone(),
+            line,
+            column,
+            severity: Severity::Error,
+            message: format!(
+                "`{dest}` points to /{path}, which is neither a page of the site nor a file it \
+                 copies: a file must be beside the page or in the plan's static/ folder"
+            ),
+        });
+    }
     let used = used.into_inner();
     // A component that did not stand between paragraphs (in a list item, a
     // table cell, mid-sentence) was not placed: say where, not show a stray

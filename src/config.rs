@@ -150,6 +150,19 @@ pub struct Config {
     /// `[loop]`: what counts as a detractor to follow up and how soon a
     /// follow-up case should close.
     pub follow_up: FollowUp,
+    /// `[theme]`: the plan's logo, accent colour and stylesheet.
+    pub theme: Theme,
+}
+
+/// `[theme]`: what makes the site the team's own. The logo and stylesheet
+/// are site paths of files the site copies (from `static/` or `content/`,
+/// see `assets`); the accent is a checked `#rrggbb` or `#rgb` colour, so it
+/// can go into the page's CSS as it is.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Theme {
+    pub logo: Option<String>,
+    pub accent: Option<String>,
+    pub stylesheet: Option<String>,
 }
 
 /// `[loop]`: the settings of the follow-up cases (see `analytics::loop`).
@@ -194,6 +207,7 @@ impl Default for Config {
             csv: Csv::default(),
             notify: notify::Notify::default(),
             follow_up: FollowUp::default(),
+            theme: Theme::default(),
         }
     }
 }
@@ -237,6 +251,16 @@ struct Raw {
     #[allow(dead_code)]
     #[serde(rename = "loop")]
     follow_up: Option<RawLoop>,
+    #[allow(dead_code)]
+    theme: Option<RawTheme>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTheme {
+    logo: Option<toml::Spanned<String>>,
+    accent: Option<toml::Spanned<String>>,
+    stylesheet: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -310,6 +334,7 @@ impl Config {
         let charts = take_table::<RawCharts>(&mut file, &mut root, "charts");
         let content = take_table::<RawContent>(&mut file, &mut root, "content");
         let follow_up = take_table::<RawLoop>(&mut file, &mut root, "loop");
+        let theme = take_table::<RawTheme>(&mut file, &mut root, "theme");
         let strings = take_strings(&mut file, &mut root);
         config.imports = recipe::take(&mut file, &mut root);
         config.csv = take_csv(&mut file, &mut root);
@@ -368,6 +393,9 @@ impl Config {
         if let Some(raw) = follow_up {
             read_loop(&mut file, raw, &mut config.follow_up);
         }
+        if let Some(raw) = theme {
+            config.theme = read_theme(&mut file, raw, plan_root);
+        }
         if let Some(raw) = content.and_then(|c| c.raw_html) {
             config.raw_html = raw;
         }
@@ -418,6 +446,68 @@ impl Config {
             }
         }
         config
+    }
+}
+
+/// `[theme]`: a logo and a stylesheet must be files the site copies, so
+/// that the pages can link to them; an accent only a hex colour, the one
+/// form that cannot carry anything but a colour into the page's CSS.
+fn read_theme(file: &mut TomlFile<'_>, raw: RawTheme, plan_root: &Path) -> Theme {
+    let mut copied = |value: Option<toml::Spanned<String>>, key: &str, ext: &[&str]| {
+        let value = value?;
+        let at = value.span().start;
+        let path = value.into_inner();
+        let inside = (path.starts_with("static/") || path.starts_with("content/"))
+            && path
+                .split('/')
+                .all(|p| !p.is_empty() && p != "." && p != "..");
+        let kind = ext.iter().any(|e| path.to_lowercase().ends_with(e));
+        if !inside || !kind {
+            file.error(
+                at,
+                format!(
+                    "`{key}` must be the path of a {} file in the plan's static/ (or content/) folder, which the site copies, such as \"static/{key}{}\"",
+                    ext.join(", "),
+                    ext[0]
+                ),
+            );
+            None
+        } else if !plan_root.join(&path).is_file() {
+            file.error(
+                at,
+                format!("there is no file {path} (relative paths start at the plan's folder)"),
+            );
+            None
+        } else {
+            Some(path.strip_prefix("content/").unwrap_or(&path).to_owned())
+        }
+    };
+    let logo = copied(
+        raw.logo,
+        "logo",
+        &[".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"],
+    );
+    let stylesheet = copied(raw.stylesheet, "stylesheet", &[".css"]);
+    let accent = raw.accent.and_then(|accent| {
+        let at = accent.span().start;
+        let value = accent.into_inner();
+        let hex = value
+            .strip_prefix('#')
+            .is_some_and(|h| matches!(h.len(), 3 | 6) && h.chars().all(|c| c.is_ascii_hexdigit()));
+        if hex {
+            Some(value.to_lowercase())
+        } else {
+            file.error(
+                at,
+                format!("`accent` \"{value}\" is not a colour written as #rrggbb or #rgb, such as \"#1f5fbf\""),
+            );
+            None
+        }
+    });
+    Theme {
+        logo,
+        accent,
+        stylesheet,
     }
 }
 

@@ -223,7 +223,7 @@ pub fn title_from(source: &str) -> String {
 /// Markdown to HTML: tables, footnotes, strikethrough, task lists and heading
 /// anchors. Raw HTML is escaped and `javascript:` links are neutralised.
 pub fn markdown(text: &str) -> String {
-    markdown_with(text, false, |_| None)
+    markdown_with(text, false, |_| None, |_, _| None)
 }
 
 /// Markdown to HTML, where a paragraph whose whole text `block` recognises
@@ -232,10 +232,13 @@ pub fn markdown(text: &str) -> String {
 /// scanned again, and text elsewhere (an attribute, a code block) that
 /// looks like a placeholder stays text. With `raw_html`, HTML written in the
 /// Markdown is let through (a trusted plan's choice); otherwise it is text.
+/// `link` sees each link's and image's address with its offset in `text`,
+/// and may give the address to write instead (a site path made relative).
 pub fn markdown_with<'b>(
     text: &str,
     raw_html: bool,
     block: impl Fn(&str) -> Option<&'b str>,
+    mut link: impl FnMut(&str, usize) -> Option<String>,
 ) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -246,7 +249,7 @@ pub fn markdown_with<'b>(
     let mut ids = Anchors::default();
     // A heading's start tag waits (as a placeholder) until its text is known.
     let mut heading: Option<(Tag, usize)> = None;
-    for event in Parser::new_ext(text, options) {
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         let event = match event {
             Event::Html(html) | Event::InlineHtml(html) if !raw_html => Event::Text(html),
             Event::Start(Tag::Link {
@@ -268,6 +271,28 @@ pub fn markdown_with<'b>(
             }) if is_script_url(&dest_url) => Event::Start(Tag::Image {
                 link_type,
                 dest_url: CowStr::Borrowed(""),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: link(&dest_url, range.start).map_or(dest_url, CowStr::from),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: link(&dest_url, range.start).map_or(dest_url, CowStr::from),
                 title,
                 id,
             }),
@@ -490,6 +515,7 @@ mod tests {
             "X\n\nX and more\n\n- X\n\n`X`\n\nX\n\nX\n\n> X\n",
             false,
             |t| (t == "X").then_some("<b>x</b>"),
+            |_, _| None,
         );
         assert_eq!(
             html,
@@ -500,9 +526,12 @@ mod tests {
 
     #[test]
     fn many_blocks_are_all_placed() {
-        let html = markdown_with(&"X\n\nY\n\n".repeat(20_000), false, |t| {
-            (t == "X").then_some("<b>x</b>")
-        });
+        let html = markdown_with(
+            &"X\n\nY\n\n".repeat(20_000),
+            false,
+            |t| (t == "X").then_some("<b>x</b>"),
+            |_, _| None,
+        );
         assert_eq!(html.matches("<b>x</b>").count(), 20_000);
         assert_eq!(html.matches("<p>Y</p>").count(), 20_000);
         assert!(!html.contains("<p>X</p>"));

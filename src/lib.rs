@@ -10,6 +10,7 @@
 
 pub mod analytics;
 pub mod api;
+pub mod assets;
 pub mod cache;
 pub mod changes;
 pub mod charts;
@@ -124,16 +125,27 @@ fn present(
         plan.files.clone(),
         &plan.catalog,
     )?;
+    // What a content page may link to besides the pages rendered now.
+    let others = || {
+        let echarts = matches!(plan.config.echarts, config::EchartsSource::File(_))
+            .then(|| render::ECHARTS_LOCAL.to_owned());
+        taken_pages
+            .iter()
+            .map(|f| url::page_of(&f.path).to_owned())
+            .chain([url::API_REPORT.to_owned()])
+            .chain(echarts)
+            .chain(plan.assets.iter().map(|a| a.path.clone()))
+    };
     // The JSON API is written out meanwhile: on a large plan it is tens of
     // megabytes, and the pages are done first.
     let (rendered, api) = std::thread::scope(|scope| match api {
         Some(api) => (
-            renderer.render_all(&plan, &report, &views, progress),
+            renderer.render_all(&plan, &report, &views, others(), progress),
             Ok(api),
         ),
         None => {
             let writing = scope.spawn(|| api::file(&plan, &report));
-            let rendered = renderer.render_all(&plan, &report, &views, progress);
+            let rendered = renderer.render_all(&plan, &report, &views, others(), progress);
             // A panic there is a bug: it goes on as one here.
             let api = writing
                 .join()
@@ -151,7 +163,7 @@ fn present(
     of_figures.extend(
         files
             .iter()
-            .filter(|f| f.path.ends_with(".csv") && of_figures.contains(&page_of(&f.path)))
+            .filter(|f| f.path.ends_with(".csv") && of_figures.contains(&page_file_of(&f.path)))
             .map(|f| f.path.clone())
             .collect::<Vec<_>>(),
     );
@@ -175,6 +187,10 @@ fn present(
             bytes,
         });
     }
+    let collisions = copy_assets(&plan, &mut files);
+    if !collisions.is_empty() {
+        return Ok((None, collisions));
+    }
     let site = Rendered {
         plan,
         report,
@@ -185,13 +201,54 @@ fn present(
     Ok((Some(site), Vec::new()))
 }
 
-/// The page a file beside it belongs to: `kpis/sla/index.html` for
+/// The page file a file beside it belongs to: `kpis/sla/index.html` for
 /// `kpis/sla/table-1.csv`.
-fn page_of(path: &str) -> String {
+fn page_file_of(path: &str) -> String {
     match path.rsplit_once('/') {
         Some((dir, _)) => format!("{dir}/index.html"),
         None => "index.html".to_owned(),
     }
+}
+
+/// Adds the plan's own files ([`assets`]) to the site's `files`. One that
+/// would take the place of a file the site has (a page, cxreport's own
+/// stylesheet, another copied file) is a problem naming both, and is not
+/// copied: neither may silently win.
+fn copy_assets(plan: &Plan, files: &mut Vec<render::OutFile>) -> Vec<diag::Diagnostic> {
+    let mut taken: std::collections::BTreeMap<String, String> = files
+        .iter()
+        .map(|f| {
+            let page = url::page_of(&f.path);
+            let what = if page == f.path {
+                format!("cxreport's own {}", f.path)
+            } else {
+                format!("the page /{page}")
+            };
+            (f.path.clone(), what)
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for asset in &plan.assets {
+        if let Some(other) = taken.get(&asset.path) {
+            problems.push(diag::Diagnostic {
+                file: asset.source.clone(),
+                line: 1,
+                column: 1,
+                severity: diag::Severity::Error,
+                message: format!(
+                    "this file would be copied to {} in the site, where {other} is: rename or move it",
+                    asset.path
+                ),
+            });
+            continue;
+        }
+        taken.insert(asset.path.clone(), asset.source.clone());
+        files.push(render::OutFile {
+            path: asset.path.clone(),
+            bytes: asset.bytes.clone(),
+        });
+    }
+    problems
 }
 
 /// What `cxreport check` does: load and check every file, then render the

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diag::{self, Checked, Diagnostic, Diagnostics};
-use crate::{content, data, git, i18n};
+use crate::{assets, content, data, git, i18n};
 
 /// A loaded plan: settings, data and content pages.
 #[derive(Debug)]
@@ -19,6 +19,8 @@ pub struct Plan {
     pub catalog: i18n::Catalog,
     pub data: data::Data,
     pub pages: Vec<content::Page>,
+    /// The files the site copies as they are ([`assets`]).
+    pub assets: Vec<assets::Asset>,
     /// The commits that changed `data/`, from the repository holding the plan.
     pub history: git::History,
     /// The plan's files at a revision, when it was read from one.
@@ -110,10 +112,11 @@ pub(crate) struct Front {
     pub root: PathBuf,
     pub config: Config,
     pub pages: Vec<content::Page>,
+    pub assets: Vec<assets::Asset>,
     pub diags: Diagnostics,
 }
 
-/// Reads `cxreport.toml` and `content/`.
+/// Reads `cxreport.toml`, `content/` and `static/`.
 pub(crate) fn front(root: &Path, files: Option<data::Files>) -> anyhow::Result<Front> {
     let mut diags = Diagnostics::default();
     let mut loader = data::Loader::new(root, files, &mut diags);
@@ -122,11 +125,13 @@ pub(crate) fn front(root: &Path, files: Option<data::Files>) -> anyhow::Result<F
         None => Config::default(),
     };
     let pages = content::load(&mut loader)?;
+    let assets = assets::load(&mut loader)?;
     drop(loader);
     Ok(Front {
         root: root.to_owned(),
         config,
         pages,
+        assets,
         diags,
     })
 }
@@ -143,6 +148,7 @@ pub(crate) fn assemble(
         root,
         config,
         pages,
+        assets,
         mut diags,
     } = front;
     diags.append(found);
@@ -154,6 +160,7 @@ pub(crate) fn assemble(
         config,
         data,
         pages,
+        assets,
         history,
         files,
     };

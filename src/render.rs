@@ -158,11 +158,13 @@ struct SiteView {
     nav: Vec<crate::pages::NavItem>,
     generator: &'static str,
     /// The address of the ECharts script, and its integrity hash when it is
-    /// not served by the site itself.
+    /// not served by the site itself (then `echarts` is a site path).
     echarts: String,
     echarts_integrity: Option<&'static str>,
     /// The page's Content-Security-Policy ([`content_security_policy`]).
     csp: String,
+    /// `[theme]`: logo and stylesheet as site paths, a checked accent colour.
+    theme: crate::config::Theme,
 }
 
 impl Renderer {
@@ -191,14 +193,22 @@ impl Renderer {
 
     /// Renders every page, each table's CSV beside it, plus the stylesheet.
     /// Every problem found is returned: a template error, or each content
-    /// page whose components are wrong.
+    /// page whose components or links are wrong. `others` are the site
+    /// paths of the files the site has beside these (`api/report.json`,
+    /// pages taken over from a previous build): a page may link to them.
     pub fn render_all(
         &self,
         plan: &Arc<Plan>,
         report: &Arc<Report>,
         pages: &[PageView],
+        others: impl IntoIterator<Item = String>,
         progress: &dyn crate::progress::Progress,
     ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+        let known: std::collections::BTreeSet<String> = others
+            .into_iter()
+            .chain(pages.iter().map(|p| p.url.clone()))
+            .chain(STATIC.iter().map(|name| crate::url::asset(name)))
+            .collect();
         let site = SiteView {
             title: plan.config.title.clone(),
             base_url: plan.config.base_url.clone(),
@@ -210,13 +220,14 @@ impl Renderer {
             generator: concat!("cxreport ", env!("CARGO_PKG_VERSION")),
             echarts: match plan.config.echarts {
                 EchartsSource::Cdn => ECHARTS_CDN.to_owned(),
-                EchartsSource::File(_) => format!("{}{ECHARTS_LOCAL}", plan.config.base_url),
+                EchartsSource::File(_) => ECHARTS_LOCAL.to_owned(),
             },
             echarts_integrity: match plan.config.echarts {
                 EchartsSource::Cdn => Some(ECHARTS_INTEGRITY),
                 EchartsSource::File(_) => None,
             },
             csp: content_security_policy(&plan.config.echarts, &plan.config.base_url),
+            theme: plan.config.theme.clone(),
         };
         let site = Value::from(minijinja::value::Serde(&site));
         let mut components = self.env.clone();
@@ -233,7 +244,7 @@ impl Renderer {
             |page| {
                 // Each table's figures as a CSV beside its page.
                 let file = self
-                    .render_page(plan, &components, &site, page)
+                    .render_page(plan, &components, &site, page, &known)
                     .map(|file| crate::downloads::tables(&file, &download));
                 progress.step();
                 file
@@ -313,13 +324,24 @@ impl Renderer {
         components: &Environment<'static>,
         site: &Value,
         page: &PageView,
+        known: &std::collections::BTreeSet<String>,
     ) -> Result<OutFile, Failure> {
         let one = |e| Failure::Template(vec![template_error(e)]);
+        // Every link of the page is relative to it (the `href` filter).
+        let root = context! { root => crate::url::root_of(&page.url) };
+        let site = minijinja::value::merge_maps([root, site.clone()]);
         let content = match &page.markdown {
             None => Value::UNDEFINED,
             Some(md) => {
-                let html = crate::components::render(components, md, site, plan.config.raw_html)
-                    .map_err(Failure::Page)?;
+                let html = crate::components::render(
+                    components,
+                    md,
+                    &page.url,
+                    &site,
+                    plan.config.raw_html,
+                    known,
+                )
+                .map_err(Failure::Page)?;
                 // A page that opens with its own top heading should not get a second one.
                 context! { has_title => html.starts_with("<h1"), html }
             }
@@ -327,7 +349,7 @@ impl Renderer {
         let tmpl = self.env.get_template(page.template).map_err(one)?;
         let (history, series, changed) = crate::pages::history_of(plan, page);
         let ctx = context! {
-            site => site.clone(),
+            site,
             page => context! { url => page.url.clone(), title => page.title.clone(), changed, history, series },
             ..minijinja::value::merge_maps([content, page.context.clone()])
         };

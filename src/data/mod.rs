@@ -490,12 +490,27 @@ impl Store {
         ext: &str,
         diags: &mut Diagnostics,
     ) -> anyhow::Result<Vec<String>> {
+        let suffix = format!(".{ext}");
+        self.list(rel, |p| p.ends_with(&suffix), diags)
+    }
+
+    /// Every file below a folder of the plan, whatever its kind, in path
+    /// order, as [`Store::paths`] lists them: what the site copies as it is.
+    pub fn all_paths(&self, rel: &str, diags: &mut Diagnostics) -> anyhow::Result<Vec<String>> {
+        self.list(rel, |_| true, diags)
+    }
+
+    fn list(
+        &self,
+        rel: &str,
+        keep: impl Fn(&str) -> bool,
+        diags: &mut Diagnostics,
+    ) -> anyhow::Result<Vec<String>> {
         if let Some(files) = &self.files {
             let prefix = format!("{rel}/");
-            let suffix = format!(".{ext}");
             let mut paths: Vec<String> = files
                 .keys()
-                .filter(|p| p.starts_with(&prefix) && p.ends_with(&suffix))
+                .filter(|p| p.starts_with(&prefix) && keep(p))
                 .cloned()
                 .collect();
             // The order walkdir gives on disk: by path component, so that a
@@ -514,7 +529,7 @@ impl Store {
             // A link is listed unless it leads to a folder; `open` checks
             // where it leads and what it is.
             let folder = entry.file_type().is_dir() || entry.path_is_symlink() && path.is_dir();
-            if folder || path.extension().is_none_or(|e| e != ext) {
+            if folder || !keep(&path.to_string_lossy()) {
                 continue;
             }
             match utf8_relative(&self.root, path) {

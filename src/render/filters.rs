@@ -1,7 +1,8 @@
 //! The filters and functions templates format with: numbers, amounts,
 //! differences, percentages, p-values and dates written the way the plan's
 //! language writes them (`num`, `unit`, `delta`, `amount`, `pct`, `money`,
-//! `pvalue`, `date`), and the texts of the catalogue (`t`, `tn`).
+//! `pvalue`, `date`), the texts of the catalogue (`t`, `tn`), and links
+//! to the site's pages (`href`).
 
 use std::sync::Arc;
 
@@ -36,6 +37,30 @@ pub(super) fn add_filters(env: &mut Environment<'static>, lang: Language) {
     env.add_filter("date", move |v: Value| date(lang, v));
     env.add_filter("pvalue", move |v: Value| pvalue(lang, v));
     env.add_filter("p_is", move |v: Value| p_is(lang, v));
+    env.add_filter("href", href);
+}
+
+/// `{{ card.url|href }}`: a site path as a link from the page being
+/// rendered, relative to it ([`crate::url::href`]) with the `site.root` each
+/// page's context carries. A message (the digest's HTML part) has no page
+/// and no root: its links are `base_url` and the path, as before. The link
+/// comes escaped for an attribute, but with its `/` as they are (autoescape
+/// writes `&#x2f;`), so that the pages read as they link.
+fn href(state: &minijinja::State, path: &str) -> Value {
+    Value::from_safe_string(super::escape_html(&link(state, path)))
+}
+
+fn link(state: &minijinja::State, path: &str) -> String {
+    let site = state.lookup("site").unwrap_or_default();
+    let text = |key: &str| {
+        site.get_attr(key)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+    };
+    match text("root") {
+        Some(root) => crate::url::href(&root, path),
+        None => format!("{}{path}", text("base_url").unwrap_or_default()),
+    }
 }
 
 /// Registers `t(key, **args)` and `tn(one, other, n, **args)`. What they

@@ -342,6 +342,12 @@ fn content_type(path: &str) -> &'static str {
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("jpg" | "jpeg") => "image/jpeg",
+        // What a plan may ship beside its pages (`assets`).
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("ico") => "image/x-icon",
+        Some("pdf") => "application/pdf",
+        Some("csv") => "text/csv; charset=utf-8",
         Some("txt") => "text/plain; charset=utf-8",
         Some("xml") => "application/xml",
         _ => "application/octet-stream",

@@ -1,5 +1,5 @@
 //! Watching the plan's files: `cxreport.toml` and everything below
-//! `content/`, `data/` and `templates/`, debounced so that a burst of
+//! `content/`, `data/`, `templates/` and `static/`, debounced so that a burst of
 //! changes (an editor saving several files, a `git checkout`) is one batch.
 //!
 //! The root itself is watched without recursion, so the output directory,
@@ -18,7 +18,7 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use super::DEBOUNCE;
 
 /// The folders whose every file is part of the plan.
-const FOLDERS: [&str; 3] = ["content", "data", "templates"];
+const FOLDERS: [&str; 4] = ["content", "data", "templates", "static"];
 const CONFIG: &str = "cxreport.toml";
 
 /// A running watch over one plan.
@@ -130,8 +130,8 @@ impl Watcher {
         let read = match first.to_str() {
             Some(CONFIG) => parts.next().is_none(),
             Some("data") => matches!(ext, None | Some("toml" | "csv")),
-            Some("content") => matches!(ext, None | Some("md")),
-            Some("templates") => true,
+            // Pages, and the files beside them that the site copies.
+            Some("content" | "static" | "templates") => true,
             _ => false,
         };
         read.then(|| rel.to_owned())

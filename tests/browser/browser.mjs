@@ -48,8 +48,9 @@ export async function launch() {
  * A browser context whose only network is 127.0.0.1. With `serveCdn`, the pinned
  * CDN URL is fulfilled from node_modules/echarts (with CORS, so that the page's
  * integrity + crossorigin="anonymous" check really runs against npm's bytes).
+ * With `files`, file:// addresses load too.
  */
-export async function newContext(browser, { serveCdn, ...options } = {}) {
+export async function newContext(browser, { serveCdn, files, ...options } = {}) {
   const context = await browser.newContext({ ...options, serviceWorkers: 'block' });
   context.setDefaultTimeout(GOTO_TIMEOUT_MS);
   const echarts = serveCdn ? fs.readFileSync(ECHARTS_FILE) : null;

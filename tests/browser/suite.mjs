@@ -17,6 +17,8 @@
 //   html     the Nu HTML checker reports no error (example and hostile sites)
 //   offline  the site built with a local echarts.min.js, all outside requests
 //            blocked: every page loads cleanly and its charts draw
+//   file     the local-echarts site opened from disk (file://, no server): style.css
+//            applies, charts draw, each top-level section is followed and back
 //   hostile  the plan in tests/fixtures/hostile: no payload runs (window.__xss stays
 //            undefined, no dialog opens), charts hovered for their tooltips too
 //   live     `cxreport serve` on a copy of the plan (live.mjs): an edit reloads the
@@ -38,6 +40,7 @@ import { checkLinks, htmlFiles, urlPath } from './links.mjs';
 import { checkHtml } from './vnu.mjs';
 import { checkLive } from './live.mjs';
 import { checkSearch } from './search.mjs';
+import { checkFileSite } from './file.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SUITE_TIMEOUT_MS = 20 * 60_000; // the whole suite; CI allows 90 minutes
@@ -96,7 +99,7 @@ function group(name, what) {
 const done = (g) => (g.ms = Date.now() - g.started);
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-const ORDER = ['build', 'load', 'charts', 'downloads', 'axe', 'dark', 'phone', 'links', 'html', 'offline', 'hostile', 'live', 'search', 'suite', 'timeout'];
+const ORDER = ['build', 'load', 'charts', 'downloads', 'axe', 'dark', 'phone', 'links', 'html', 'offline', 'file', 'hostile', 'live', 'search', 'suite', 'timeout'];
 function printSummary() {
   console.log('');
   groups.sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
@@ -382,6 +385,11 @@ async function main() {
     await octx.close();
     offline.notes.push(`${n} charts checked with no network`);
     done(offline);
+
+    // The same site from disk: relative links and file:// (file.mjs).
+    const file = group('file', 'opened from disk (file://): styles apply, charts draw, each section and back');
+    await checkFileSite(browser, dir, file);
+    done(file);
   }
 
   // Hostile data values must stay text.

@@ -40,6 +40,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("config", 1),
     ("data", 1),
     ("content", 1),
+    ("assets", 1),
     ("published", 1),
     ("diag", 0),
     ("parallel", 0),

@@ -240,7 +240,7 @@ fn the_example_shows_a_win_a_non_change_and_alerts() {
     let headline = slice(&home, "<p class=\"headline\">", "</p>");
     insta::assert_snapshot!("example_headline", headline);
     let card_start = home
-        .find("<article class=\"card kpi-card\">\n<h3 class=\"card-title\"><a href=\"&#x2f;kpis&#x2f;sla&#x2f;\">")
+        .find("<article class=\"card kpi-card\">\n<h3 class=\"card-title\"><a href=\"kpis/sla/index.html\">")
         .expect("the SLA card");
     insta::assert_snapshot!(
         "example_sla_card",

@@ -147,7 +147,7 @@ fn the_changes_page_lists_them() {
     let raise = &read(&plan.root).commits[1];
     assert!(
         okr.contains(&format!(
-            "This page&#x27;s data last changed on 1 Feb 2026, in commit <a href=\"&#x2f;changes/#commit-{0}\"><code>{0}</code></a>: Raise the SLA target (#12)",
+            "This page&#x27;s data last changed on 1 Feb 2026, in commit <a href=\"../../changes/index.html#commit-{0}\"><code>{0}</code></a>: Raise the SLA target (#12)",
             raise.short
         )),
         "{okr}"
@@ -488,7 +488,7 @@ fn a_flow_without_versions_takes_them_from_its_commits() {
     assert!(first < second, "{page}");
     assert!(
         page.contains(&format!(
-            "<a href=\"&#x2f;changes/#commit-{new}\"><code>{new}</code></a> <time datetime=\"2026-02-20\">"
+            "<a href=\"../../changes/index.html#commit-{new}\"><code>{new}</code></a> <time datetime=\"2026-02-20\">"
         )),
         "{page}"
     );
@@ -542,7 +542,7 @@ fn a_page_charts_the_numbers_its_commits_moved() {
     // From the value the file was added with, through each change.
     let point = |value: &str, commit: &str, date: &str, day: &str| {
         format!(
-            "<li><strong>{value}</strong> <a href=\"&#x2f;changes/#commit-{}\"><time datetime=\"{date}\">{day}</time></a></li>",
+            "<li><strong>{value}</strong> <a href=\"../../changes/index.html#commit-{}\"><time datetime=\"{date}\">{day}</time></a></li>",
             short(commit)
         )
     };
@@ -605,7 +605,7 @@ fn an_initiative_page_has_its_own_history_not_its_files() {
     // The list links each initiative to its page.
     let list = plan.main_of("initiatives/");
     assert!(
-        list.contains("<a href=\"&#x2f;initiatives&#x2f;faq-bot&#x2f;\">"),
+        list.contains("<a href=\"../initiatives/faq-bot/index.html\">"),
         "{list}"
     );
 }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod architecture;
+mod assets;
 mod bounds;
 mod cases;
 mod cli;

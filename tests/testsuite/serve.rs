@@ -595,3 +595,32 @@ fn unescape(text: &str) -> String {
     }
     out + rest
 }
+
+#[test]
+fn files_the_site_copies_are_served_and_their_changes_seen() {
+    let plan = Plan::fixture("minimal");
+    let server = Server::start(&plan, &["--port", "0"]);
+    let mut events = server.events();
+    let start = events.until(|_| true)["generation"].as_u64();
+    // static/ made after the start, then a file beside a content page.
+    plan.write("static/logo.svg", "<svg>one</svg>");
+    let first = events.until(|u| u["generation"].as_u64() > start)["generation"].as_u64();
+    assert_eq!(
+        server.get("/static/logo.svg"),
+        (200, "<svg>one</svg>".to_owned())
+    );
+    plan.write("static/logo.svg", "<svg>two</svg>");
+    let second = events.until(|u| u["generation"].as_u64() > first)["generation"].as_u64();
+    assert_eq!(
+        server.get("/static/logo.svg"),
+        (200, "<svg>two</svg>".to_owned())
+    );
+    plan.write("content/notes.txt", "beside the pages");
+    events.until(|u| u["generation"].as_u64() > second);
+    assert_eq!(
+        server.get("/notes.txt"),
+        (200, "beside the pages".to_owned())
+    );
+    let (code, stderr) = server.interrupt();
+    assert_eq!(code, 0, "{stderr}");
+}
