@@ -83,6 +83,32 @@ pub enum Command {
     /// digest. Prints the text; --out writes the HTML, --send e-mails it
     /// to [digest] to.
     Digest(DigestArgs),
+    /// Print a board pack as one PDF: the overview, KPIs, OKRs and alerts
+    /// pages (or the --pages given), each starting a new sheet, with the
+    /// plan's title, as_of and page numbers on every sheet. The site is
+    /// built in memory (the output folder is not touched) and printed by a
+    /// local headless Chromium, found on PATH or named by
+    /// CXREPORT_CHROMIUM. Charts need ECharts: with the default CDN it is
+    /// fetched from the network; [charts] echarts = "path" works offline.
+    Pdf(PdfArgs),
+}
+
+/// What `pdf` is given.
+#[derive(Debug, clap::Args)]
+pub struct PdfArgs {
+    /// The plan's root folder (where cxreport.toml, data/ and content/ are),
+    /// or any folder inside it: the nearest one up that holds cxreport.toml.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Where to write the PDF [default: the title's slug and as_of, such as
+    /// northwind-cx-2026-10-31.pdf, in the current folder].
+    #[arg(long, short, value_name = "FILE.pdf")]
+    out: Option<PathBuf>,
+    /// The pages to print, in order, as paths of the site: `/` (the
+    /// overview), `/kpis/`, `/kpis/sla/`, `/okrs/2026-h2/`, `/alerts/`, a
+    /// content page [default: / /kpis/ /okrs/ /alerts/].
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pages: Vec<String>,
 }
 
 /// What `digest` is given.
@@ -314,6 +340,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import(args, &term),
         Command::Notify(args) => notify(args, &term),
         Command::Digest(args) => digest(args, &term),
+        Command::Pdf(args) => pdf(args, &term),
     }
 }
 
@@ -699,6 +726,35 @@ fn digest(args: DigestArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
     let results: Vec<(&str, anyhow::Result<()>, ())> =
         results.into_iter().map(|(to, r)| (to, r, ())).collect();
     Ok(delivered(&results, term, |()| "the digest".to_owned()))
+}
+
+/// Prints the board pack and says where it went, with what it lacks.
+fn pdf(args: PdfArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
+    let options = crate::pdf::Options {
+        root: crate::plan::find_root(&args.root)?,
+        out: args.out,
+        pages: args.pages,
+        chromium: std::env::var_os(crate::pdf::CHROMIUM_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
+    };
+    let progress = term.progress();
+    let (printed, diags) = crate::pdf::print(&options, &progress)?;
+    term.problems(&diags);
+    let Some(p) = printed else {
+        return Ok(invalid(&diags, "no PDF was written"));
+    };
+    for warning in &p.warnings {
+        eprintln!("{}: {}", term.bad("warning"), diag::printable(warning));
+    }
+    term.say(format!(
+        "{} {} ({} KB): {}",
+        term.good("Printed"),
+        diag::printable(&p.out.display().to_string()),
+        p.bytes.div_ceil(1024),
+        p.pages.join(" ")
+    ));
+    Ok(ExitCode::SUCCESS)
 }
 
 /// An error and its causes, `: `-joined, leaving out a cause its error

@@ -32,6 +32,7 @@ pub mod new;
 pub mod notify;
 pub mod pages;
 pub mod parallel;
+pub mod pdf;
 pub mod plan;
 pub mod progress;
 pub mod published;

@@ -19,6 +19,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("new", 6),
     ("notify", 6),
     ("digest", 6),
+    ("pdf", 6),
     ("site", 5),
     ("mail", 5),
     ("downloads", 5),

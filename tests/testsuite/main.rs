@@ -21,6 +21,7 @@ mod incremental;
 mod language;
 mod notify;
 mod pages;
+mod pdf;
 mod privacy;
 mod race;
 mod reference;

@@ -70,6 +70,12 @@ impl Plan {
         run_in(&self.root, args)
     }
 
+    /// Runs `cxreport <args>` in the plan root with these environment
+    /// variables set (on top of the test's own).
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        run_in_env(&self.root, args, env)
+    }
+
     /// Builds the plan into `site/`, failing the test on any error.
     pub fn build(&self) -> &Self {
         let run = self.run(&["build"]);
@@ -99,10 +105,16 @@ impl Plan {
 
 /// Runs the binary in a directory.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_in_env(dir, args, &[])
+}
+
+/// Runs the binary in a directory with these environment variables set.
+pub fn run_in_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_cxreport"))
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        .envs(env.iter().copied())
         .output()
         .expect("the binary runs");
     Run {
