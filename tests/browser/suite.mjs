@@ -21,6 +21,8 @@
 //            applies, charts draw, each top-level section is followed and back
 //   hostile  the plan in tests/fixtures/hostile: no payload runs (window.__xss stays
 //            undefined, no dialog opens), charts hovered for their tooltips too
+//   pdf      the example plan's board pack (cxreport pdf, printed by the run
+//            script): sheets, and on each the title, as_of and "n / N"
 //   live     `cxreport serve` on a copy of the plan (live.mjs): an edit reloads the
 //            open page, a mistake shows over the last good page, the fix clears it
 //   search   the search box (search.mjs): served, a word finds a KPI page and a
@@ -41,6 +43,7 @@ import { checkHtml } from './vnu.mjs';
 import { checkLive } from './live.mjs';
 import { checkSearch } from './search.mjs';
 import { checkFileSite } from './file.mjs';
+import { checkPack } from './pdf.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SUITE_TIMEOUT_MS = 20 * 60_000; // the whole suite; CI allows 90 minutes
@@ -75,6 +78,7 @@ try {
       artifacts: { type: 'string' },
       'build-failure': { type: 'string', multiple: true },
       mail: { type: 'string' },
+      pdf: { type: 'string' },
       'file-site': { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -99,7 +103,7 @@ function group(name, what) {
 const done = (g) => (g.ms = Date.now() - g.started);
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-const ORDER = ['build', 'load', 'charts', 'downloads', 'axe', 'dark', 'phone', 'links', 'html', 'offline', 'file', 'hostile', 'live', 'search', 'suite', 'timeout'];
+const ORDER = ['build', 'load', 'charts', 'downloads', 'axe', 'dark', 'phone', 'links', 'html', 'offline', 'file', 'hostile', 'live', 'search', 'pdf', 'suite', 'timeout'];
 function printSummary() {
   console.log('');
   groups.sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
@@ -441,6 +445,16 @@ async function main() {
   }
 }
 
+// The board pack the run script printed: sheets, title, as_of, page numbers.
+function pdfCheck() {
+  if (!args.pdf) return;
+  const g = group('pdf', 'the board pack (cxreport pdf): every sheet has the title, as_of and "n / N"');
+  const r = checkPack(path.resolve(args.pdf), { title: 'Tienda Norte', asOf: '31 Oct 2026' });
+  g.problems.push(...r.problems);
+  g.notes.push(`${plural(r.sheets, 'sheet')} read back with pdfinfo and pdftotext`);
+  done(g);
+}
+
 // The Nu HTML checker over the example site (and the hostile site, and the
 // e-mails written beside them), in one JVM.
 async function htmlCheck() {
@@ -473,6 +487,7 @@ let code = 1;
 const html = htmlCheck();
 try {
   await main();
+  pdfCheck();
   await html;
   code = printSummary() ? 1 : 0;
 } catch (e) {
