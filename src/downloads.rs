@@ -1,5 +1,6 @@
 //! CSV downloads (layer 5): every table of a rendered page as a CSV file
-//! beside the page, and a "Download CSV" link under the table. Written from
+//! beside the page, and a "Download CSV" link under the table (under its
+//! `<details>`, for a chart's data table that folds away). Written from
 //! the page's HTML as rendered, so that every table has one, whichever
 //! template or Markdown page wrote it, and the file holds exactly the
 //! figures the table shows: its heading row, then a row per table row.
@@ -25,8 +26,17 @@ pub fn tables(page: &OutFile, label: &str) -> (OutFile, Vec<OutFile>) {
         let Some(len) = rest[start..].find("</table>") else {
             break;
         };
-        let end = start + len + "</table>".len();
-        let table = &rest[start..end];
+        let table_end = start + len + "</table>".len();
+        let table = &rest[start..table_end];
+        // A chart's data table folds away inside its <details> once the
+        // chart is drawn: its link goes after it, so that it stays in view.
+        let after = &rest[table_end..];
+        let folded = after.trim_start().starts_with("</details>");
+        let end = if folded {
+            table_end + (after.len() - after.trim_start().len()) + "</details>".len()
+        } else {
+            table_end
+        };
         out.push_str(&rest[..end]);
         let name = format!("table-{}.csv", files.len() + 1);
         files.push(OutFile {
@@ -221,6 +231,16 @@ mod tests {
             "Week,SLA & target\n2026-W01,81.25\n\"2026-W02, late\",n/a <none> Ana\n"
         );
         assert_eq!(String::from_utf8(files[1].bytes.clone()).unwrap(), "1\n");
+    }
+
+    #[test]
+    fn a_folded_tables_link_goes_after_its_details() {
+        let html = "<details><table><tr><td>1</td></tr></table>\n  </details>\n</figure>";
+        let (out, _) = tables(&page(html), "Download CSV");
+        assert_eq!(
+            String::from_utf8(out.bytes).unwrap(),
+            "<details><table><tr><td>1</td></tr></table>\n  </details>\n<p class=\"download\"><a href=\"table-1.csv\" download>Download CSV</a></p>\n</figure>"
+        );
     }
 
     #[test]

@@ -269,10 +269,12 @@ export async function checkDownloads(page) {
     const tables = [...document.querySelectorAll('table')];
     for (const [i, table] of tables.entries()) {
       const name = `table ${i + 1}`;
-      const after = table.nextElementSibling;
+      // Right after the table, or after the <details> a chart's table folds into.
+      const folded = table.parentElement && table.parentElement.tagName === 'DETAILS' && !table.nextElementSibling;
+      const after = folded ? table.parentElement.nextElementSibling : table.nextElementSibling;
       const link = after && after.matches('p.download') ? after.querySelector('a[download]') : null;
       if (!link) {
-        problems.push(`${name} has no "Download CSV" link right after it`);
+        problems.push(`${name} has no "Download CSV" link right after it (or after its <details>)`);
         continue;
       }
       const res = await fetch(link.href);

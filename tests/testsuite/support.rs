@@ -35,7 +35,7 @@ impl Plan {
     pub fn copy_of(source: &Path) -> Plan {
         let tmp = tempfile::tempdir().expect("temporary directory");
         let root = tmp.path().join("plan");
-        for dir in ["", "data", "content", "templates", "exports"] {
+        for dir in ["", "data", "content", "templates", "static", "exports"] {
             let from = source.join(dir);
             if !from.is_dir() {
                 continue;
@@ -55,6 +55,12 @@ impl Plan {
                     .strip_prefix(source)
                     .expect("inside the fixture");
                 let to = root.join(rel);
+                // The top level's own files only: its folders are either
+                // the plan's (copied above by name) or not the plan (a
+                // built site/, target/), which a test must not find there.
+                if dir.is_empty() && entry.depth() == 1 && entry.file_type().is_dir() {
+                    continue;
+                }
                 if entry.file_type().is_dir() {
                     fs::create_dir_all(&to).expect("mkdir");
                 } else if entry.file_type().is_file() {
