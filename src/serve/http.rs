@@ -150,7 +150,7 @@ fn site_file(raw: &str, live: &Live) -> Response {
         }
         return not_found(&state, &live.server);
     };
-    let content_type = content_type(&rel);
+    let content_type = crate::site::content_type(&rel);
     if content_type.starts_with("text/html") {
         return html(200, inject(bytes, &state, &live.server), &state);
     }
@@ -331,27 +331,6 @@ fn stream_events(out: &mut TcpStream, live: &Live, hello: &str, mut seen: u64) {
 /// The URL a file of the site is served at: a page by its folder.
 pub(super) fn url_of(base_path: &str, path: &str) -> String {
     format!("{base_path}{}", crate::url::page_of(path))
-}
-
-fn content_type(path: &str) -> &'static str {
-    match path.rsplit_once('.').map(|(_, ext)| ext) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js" | "mjs") => "text/javascript; charset=utf-8",
-        Some("json") => "application/json",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        // What a plan may ship beside its pages (`assets`).
-        Some("gif") => "image/gif",
-        Some("webp") => "image/webp",
-        Some("ico") => "image/x-icon",
-        Some("pdf") => "application/pdf",
-        Some("csv") => "text/csv; charset=utf-8",
-        Some("txt") => "text/plain; charset=utf-8",
-        Some("xml") => "application/xml",
-        _ => "application/octet-stream",
-    }
 }
 
 /// `%C3%A9` back to `é`: browsers encode what is not ASCII in a path (a
