@@ -100,7 +100,7 @@ async fn bundle(pages: &[&OutFile]) -> anyhow::Result<(Vec<OutFile>, Vec<Title>)
     let mut index = PagefindIndex::new(Some(config)).context("cannot start pagefind")?;
     let mut titles = Vec::with_capacity(pages.len());
     for page in pages {
-        let html = String::from_utf8_lossy(&page.bytes).into_owned();
+        let html = without_scripts(&String::from_utf8_lossy(&page.bytes));
         let added = index
             .add_html_file(Some(page.path.clone()), None, html)
             .await
@@ -130,6 +130,26 @@ async fn bundle(pages: &[&OutFile]) -> anyhow::Result<(Vec<OutFile>, Vec<Title>)
         })
         .collect();
     Ok((files, titles))
+}
+
+/// `html` without its `<script>` elements. pagefind indexes none of their
+/// text, but parses all of it: a metric's page carries its charts' options
+/// as JSON, most of its bytes, and on a large plan that parsing was most of
+/// the index's time.
+fn without_scripts(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<script") {
+        out.push_str(&rest[..at]);
+        match rest[at..].find("</script>") {
+            Some(end) => rest = &rest[at + end + "</script>".len()..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `static/search-titles.js`: the titles as a JSON array assigned to
@@ -259,6 +279,17 @@ mod tests {
             .unwrap_or_default();
         assert!(entry.contains(r#""es":{"#), "{entry}");
         Ok(())
+    }
+
+    #[test]
+    fn scripts_are_left_out_of_what_is_indexed() {
+        assert_eq!(
+            without_scripts(
+                "<p>a</p><script type=\"application/json\" id=\"c\">{\"x\":1}</script><p>b</p><script src=\"s.js\" defer></script>"
+            ),
+            "<p>a</p><p>b</p>"
+        );
+        assert_eq!(without_scripts("<p>a</p><script>unclosed"), "<p>a</p>");
     }
 
     #[test]
