@@ -292,8 +292,8 @@ fn file_lines(catalog: &Catalog, f: &crate::diff::FileDiff) -> FileLines {
 }
 
 /// What the change did to the report, a line each: statuses and verdicts
-/// that moved, targets that changed, and whether each KPI meets its target. Alerts are listed apart, in the
-/// digest's alert section.
+/// that moved, targets that changed, and whether each KPI meets its
+/// target. Alerts are listed apart, in the digest's alert section.
 fn effects(catalog: &Catalog, d: &Diff) -> Vec<String> {
     // A status as the site words it: `on-track` is "on track", translated.
     let word = |s: Option<&str>| {
@@ -301,17 +301,26 @@ fn effects(catalog: &Catalog, d: &Diff) -> Vec<String> {
     };
     let language = catalog.language();
     let figure = |v: f64| crate::i18n::number(language, v, (v.fract() == 0.0).then_some(0));
-    let mut out = Vec::new();
-    for m in &d.key_results {
-        let (old, new) = (
-            word(m.old.map(|s| s.as_str())),
-            word(m.new.map(|s| s.as_str())),
-        );
-        out.push(catalog.t(
-            "Key result {what}: {old} → {new}",
-            &[("what", &m.what), ("old", &old), ("new", &new)],
-        ));
-    }
+    // A status that moved, in the sentence `key` (literal at each call,
+    // where the catalogue's test finds it).
+    let tr = |key: &str, what: &str, old: Option<&str>, new: Option<&str>| {
+        catalog.t(
+            key,
+            &[("what", what), ("old", &word(old)), ("new", &word(new))],
+        )
+    };
+    let mut out: Vec<String> = d
+        .key_results
+        .iter()
+        .map(|m| {
+            tr(
+                "Key result {what}: {old} → {new}",
+                &m.what,
+                m.old.map(|s| s.as_str()),
+                m.new.map(|s| s.as_str()),
+            )
+        })
+        .collect();
     for t in &d.targets {
         let args = [
             ("what", t.key_result.as_str()),
@@ -356,25 +365,21 @@ fn effects(catalog: &Catalog, d: &Diff) -> Vec<String> {
             ],
         ));
     }
-    for m in &d.findings {
-        let (old, new) = (
-            word(m.old.map(|s| s.as_str())),
-            word(m.new.map(|s| s.as_str())),
-        );
-        out.push(catalog.t(
+    out.extend(d.findings.iter().map(|m| {
+        tr(
             "Finding {what}: {old} → {new}",
-            &[("what", &m.what), ("old", &old), ("new", &new)],
-        ));
-    }
-    for m in &d.verdicts {
-        let (old, new) = (
-            word(m.old.map(|s| s.as_str())),
-            word(m.new.map(|s| s.as_str())),
-        );
-        out.push(catalog.t(
+            &m.what,
+            m.old.map(|s| s.as_str()),
+            m.new.map(|s| s.as_str()),
+        )
+    }));
+    out.extend(d.verdicts.iter().map(|m| {
+        tr(
             "Before/after verdict of {what}: {old} → {new}",
-            &[("what", &m.what), ("old", &old), ("new", &new)],
-        ));
-    }
+            &m.what,
+            m.old.map(|s| s.as_str()),
+            m.new.map(|s| s.as_str()),
+        )
+    }));
     out
 }
