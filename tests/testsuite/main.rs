@@ -22,6 +22,7 @@ mod language;
 mod notify;
 mod pages;
 mod pdf;
+mod postgres;
 mod privacy;
 mod race;
 mod reference;
