@@ -184,11 +184,22 @@ impl Progress for Bars {
         };
         bar.finish_and_clear();
         if self.0.verbose {
-            eprintln!(
-                "{:>8} {:>6.1} ms",
-                phase.name(),
-                started.elapsed().as_secs_f64() * 1000.0
-            );
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            match peak_memory_mb() {
+                Some(mb) => eprintln!("{:>8} {ms:>6.1} ms  peak {mb} MB", phase.name()),
+                None => eprintln!("{:>8} {ms:>6.1} ms", phase.name()),
+            }
         }
     }
+}
+
+/// The most memory this process has held so far (its peak resident set,
+/// `VmHWM` in Linux's `/proc/self/status`), in MB; `None` where that is not
+/// known. `--verbose` prints it after each phase, so a build's memory can be
+/// followed phase by phase, as its time is.
+fn peak_memory_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }
