@@ -277,8 +277,6 @@ pub struct Built {
     pub summary: Summary,
     /// Every file of the site, as written.
     pub files: Vec<render::OutFile>,
-    /// The plan it was built from.
-    pub plan: Arc<Plan>,
 }
 
 /// The whole build: load, check, compute, render, write. Returns the problems
@@ -360,29 +358,35 @@ pub fn write(
     started: std::time::Instant,
     progress: &dyn Progress,
 ) -> anyhow::Result<Built> {
-    let plan = site.plan;
-    let mut files = site.files;
+    let Rendered {
+        plan,
+        report,
+        pages,
+        mut files,
+        ..
+    } = site;
     let out_dir = out.map_or_else(|| plan.root.join(&plan.config.output_dir), Path::to_owned);
+    let root = plan.root.clone();
+    // The plan's data and the report are not needed from here on: dropped
+    // (when this build holds the last reference, as `cxreport build` does),
+    // their memory is reused by the search index instead of added to it.
+    drop((plan, report));
     progress.start(Phase::Search, None);
     let index = search::index(&files);
     progress.finish(Phase::Search);
     files.extend(index?);
     progress.start(Phase::Write, Some(files.len()));
-    let written = site::write(&out_dir, &plan.root, &files, progress);
+    let written = site::write(&out_dir, &root, &files, progress);
     progress.finish(Phase::Write);
     let unchanged = written.with_context(|| format!("writing {}", out_dir.display()))?;
     let summary = Summary {
         out_dir,
-        pages: site.pages,
+        pages,
         files: files.len(),
         unchanged,
         elapsed: started.elapsed(),
     };
-    Ok(Built {
-        summary,
-        files,
-        plan,
-    })
+    Ok(Built { summary, files })
 }
 
 /// What `cxreport diff` compares: the plan at `base` (by default where the
