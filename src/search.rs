@@ -99,10 +99,17 @@ async fn bundle(pages: &[&OutFile]) -> anyhow::Result<(Vec<OutFile>, Vec<Title>)
         .build();
     let mut index = PagefindIndex::new(Some(config)).context("cannot start pagefind")?;
     let mut titles = Vec::with_capacity(pages.len());
-    for page in pages {
-        let html = without_scripts(&String::from_utf8_lossy(&page.bytes));
+    let mut documents = Vec::with_capacity(pages.len());
+    crate::parallel::ordered(
+        pages,
+        |page| searchable(&String::from_utf8_lossy(&page.bytes)),
+        |document| documents.push(document),
+    );
+    for (page, document) in pages.iter().zip(documents) {
+        let document =
+            document.with_context(|| format!("cannot read {} for the index", page.path))?;
         let added = index
-            .add_html_file(Some(page.path.clone()), None, html)
+            .add_html_file(Some(page.path.clone()), None, document)
             .await
             .with_context(|| format!("cannot index {}", page.path))?;
         if added.page_word_count == 0 {
@@ -132,24 +139,47 @@ async fn bundle(pages: &[&OutFile]) -> anyhow::Result<(Vec<OutFile>, Vec<Title>)
     Ok((files, titles))
 }
 
-/// `html` without its `<script>` elements. pagefind indexes none of their
-/// text, but parses all of it: a metric's page carries its charts' options
-/// as JSON, most of its bytes, and on a large plan that parsing was most of
-/// the index's time.
-fn without_scripts(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(at) = rest.find("<script") {
-        out.push_str(&rest[..at]);
-        match rest[at..].find("</script>") {
-            Some(end) => rest = &rest[at + end + "</script>".len()..],
-            None => {
-                rest = "";
-            }
+/// What pagefind is given of a page: its `<html …>` tag (for the language)
+/// and its `<main data-pagefind-body>`, without `<script>` elements and
+/// without what is marked `data-pagefind-ignore` (a chart's data table, a
+/// metric's table of periods). pagefind would leave all of that out of the
+/// index, but only after parsing it: a metric's page carries its charts'
+/// options as JSON and their figures as tables, most of its bytes, and on a
+/// large plan that parsing was most of the index's time. pagefind parses
+/// one page at a time; this runs on every core first. A page whose indexed
+/// part is not a `<main>` (a plan's own template) keeps the rest of its
+/// document.
+fn searchable(html: &str) -> anyhow::Result<String> {
+    let start_tag = |name: &str| {
+        let at = html.find(name)?;
+        let end = at + html[at..].find('>')? + 1;
+        Some(at..end)
+    };
+    let part = match (
+        start_tag("<html"),
+        start_tag("<main"),
+        html.rfind("</main>"),
+    ) {
+        (Some(root), Some(main), Some(close))
+            if main.end <= close && contains(html[main.clone()].as_bytes(), BODY) =>
+        {
+            Some((root, main.start..close + "</main>".len()))
         }
-    }
-    out.push_str(rest);
-    out
+        _ => None,
+    };
+    let settings = lol_html::RewriteStrSettings::new().append_element_content_handler(
+        lol_html::element!("script, [data-pagefind-ignore]", |el| {
+            el.remove();
+            Ok(())
+        }),
+    );
+    Ok(match part {
+        Some((root, main)) => {
+            let kept = lol_html::rewrite_str(&html[main], settings)?;
+            format!("{}<body>{kept}</body></html>", &html[root])
+        }
+        None => lol_html::rewrite_str(html, settings)?,
+    })
 }
 
 /// `static/search-titles.js`: the titles as a JSON array assigned to
@@ -282,14 +312,25 @@ mod tests {
     }
 
     #[test]
-    fn scripts_are_left_out_of_what_is_indexed() {
+    fn scripts_and_ignored_parts_are_left_out_of_what_is_indexed() -> anyhow::Result<()> {
+        let page = "<!DOCTYPE html><html lang=\"es\"><head><title>T</title><script src=\"s.js\"></script></head>\
+            <body><nav>Menu</nav><main data-pagefind-body><h1>T</h1><p>a</p>\
+            <script type=\"application/json\" id=\"c\">{\"x\":\"</p>\"}</script>\
+            <details data-pagefind-ignore><table><tr><td>12.5</td></tr></table></details><p>b</p></main>\
+            <footer>Foot</footer></body></html>";
         assert_eq!(
-            without_scripts(
-                "<p>a</p><script type=\"application/json\" id=\"c\">{\"x\":1}</script><p>b</p><script src=\"s.js\" defer></script>"
-            ),
-            "<p>a</p><p>b</p>"
+            searchable(page)?,
+            "<html lang=\"es\"><body><main data-pagefind-body><h1>T</h1><p>a</p><p>b</p></main></body></html>"
         );
-        assert_eq!(without_scripts("<p>a</p><script>unclosed"), "<p>a</p>");
+        // Without a `<main data-pagefind-body>`, the whole document, trimmed the same way.
+        assert_eq!(
+            searchable(
+                "<html><body><div data-pagefind-body>a<script>x</script></div></body></html>"
+            )?,
+            "<html><body><div data-pagefind-body>a</div></body></html>"
+        );
+        assert_eq!(searchable("<p>a</p><script>unclosed")?, "<p>a</p>");
+        Ok(())
     }
 
     #[test]
