@@ -371,14 +371,10 @@ pub fn write(
     // (when this build holds the last reference, as `cxreport build` does),
     // their memory is reused by the search index instead of added to it.
     drop((plan, report));
-    progress.start(Phase::Search, None);
-    let index = search::index(&files);
-    progress.finish(Phase::Search);
-    files.extend(index?);
-    progress.start(Phase::Write, Some(files.len()));
-    let written = site::write(&out_dir, &root, &files, progress);
-    progress.finish(Phase::Write);
-    let unchanged = written.with_context(|| format!("writing {}", out_dir.display()))?;
+    let written = site::write(&out_dir, &root, &files, || search::index(&files), progress);
+    let written = written.with_context(|| format!("writing {}", out_dir.display()))?;
+    files.extend(written.more);
+    let unchanged = written.unchanged;
     let summary = Summary {
         out_dir,
         pages,

@@ -15,14 +15,29 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
+use crate::progress::Phase;
 use crate::render::OutFile;
 
 /// The file that marks a directory as a site cxreport wrote, and so one it may replace.
 pub const MARKER: &str = ".cxreport-site";
 
-/// Replaces `out_dir` with exactly `files`, and says how many of them were
-/// unchanged. Refuses to replace a directory that holds the plan or that
-/// cxreport did not write.
+/// What [`write`] wrote besides the files it was given.
+#[derive(Debug)]
+pub struct Written {
+    /// How many of all the files were the same as in the previous site.
+    pub unchanged: usize,
+    /// The files `more` made.
+    pub more: Vec<OutFile>,
+}
+
+/// Replaces `out_dir` with exactly `files` and the files `more` makes,
+/// and says how many of them were unchanged. `more` runs on a thread of its
+/// own while `files` are written (the search index, made from the pages:
+/// writing is mostly the file system's work, indexing is one core's), and
+/// its files are written when it is done; `progress` hears the `write`
+/// phase end then, and a `search` phase for the wait that is left. Refuses
+/// to replace a directory that holds the plan or that cxreport did not
+/// write.
 ///
 /// A build that finds another one writing the same `out_dir` (from any
 /// process: `build`, `serve`, CI jobs sharing a folder) waits for it to end,
@@ -36,8 +51,9 @@ pub fn write(
     out_dir: &Path,
     root: &Path,
     files: &[OutFile],
+    more: impl FnOnce() -> anyhow::Result<Vec<OutFile>> + Send,
     progress: &dyn crate::progress::Progress,
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<Written> {
     let out_dir = absolute(out_dir)?;
     let root =
         fs::canonicalize(root).with_context(|| format!("cannot resolve {}", root.display()))?;
@@ -86,8 +102,8 @@ pub fn write(
     // to fill, nor to remove when the build fails.
     fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
     let previous = out_dir.is_dir().then_some(out_dir.as_path());
-    let result = fill(&staging, previous, files, progress)
-        .and_then(|unchanged| swap(&staging, &out_dir, parent, &name).map(|()| unchanged));
+    let result = fill_while(&staging, previous, files, more, progress)
+        .and_then(|written| swap(&staging, &out_dir, parent, &name).map(|()| written));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
@@ -127,7 +143,42 @@ fn lock(
     Ok(Some(file))
 }
 
-/// Writes `files` into the empty folder `staging`; a file with the same
+/// Fills the empty folder `staging` with `files`, and then with the files
+/// `more` makes on another thread meanwhile (see [`write`]).
+fn fill_while(
+    staging: &Path,
+    previous: Option<&Path>,
+    files: &[OutFile],
+    more: impl FnOnce() -> anyhow::Result<Vec<OutFile>> + Send,
+    progress: &dyn crate::progress::Progress,
+) -> anyhow::Result<Written> {
+    fs::write(
+        staging.join(MARKER),
+        "This directory is written by cxreport and replaced on every build.\n",
+    )?;
+    std::thread::scope(|scope| {
+        let made = scope.spawn(more);
+        progress.start(Phase::Write, Some(files.len()));
+        let unchanged = fill(staging, previous, files, progress);
+        progress.finish(Phase::Write);
+        progress.start(Phase::Search, None);
+        let more = made
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let written = unchanged.and_then(|unchanged| {
+            let more = more?;
+            let also = fill(staging, previous, &more, progress)?;
+            Ok(Written {
+                unchanged: unchanged + also,
+                more,
+            })
+        });
+        progress.finish(Phase::Search);
+        written
+    })
+}
+
+/// Writes `files` into the folder `staging`; a file with the same
 /// bytes in `previous` is linked from there instead. Returns how many were.
 fn fill(
     staging: &Path,
@@ -135,10 +186,6 @@ fn fill(
     files: &[OutFile],
     progress: &dyn crate::progress::Progress,
 ) -> anyhow::Result<usize> {
-    fs::write(
-        staging.join(MARKER),
-        "This directory is written by cxreport and replaced on every build.\n",
-    )?;
     // Most of the time goes to the file system making directories and
     // files (a page is a directory), work a second core halves.
     let mut unchanged = 0;
@@ -320,7 +367,14 @@ mod tests {
     use super::*;
 
     fn put(out: &Path, root: &Path, files: &[OutFile]) -> anyhow::Result<usize> {
-        write(out, root, files, &crate::progress::Silent)
+        write(
+            out,
+            root,
+            files,
+            || Ok(Vec::new()),
+            &crate::progress::Silent,
+        )
+        .map(|w| w.unchanged)
     }
 
     fn file(path: &str, text: &str) -> OutFile {
@@ -369,6 +423,54 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, [".site.lock", "site"]);
+    }
+
+    #[test]
+    fn writes_what_is_made_meanwhile_and_nothing_when_it_fails() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().join("plan");
+        fs::create_dir(&root).expect("mkdir");
+        let out = root.join("site");
+        let silent = &crate::progress::Silent;
+        let pages = [file("index.html", "one")];
+        let written = write(
+            &out,
+            &root,
+            &pages,
+            || Ok(vec![file("idx/a.bin", "i")]),
+            silent,
+        )
+        .expect("first");
+        assert_eq!(written.unchanged, 0);
+        assert_eq!(written.more, [file("idx/a.bin", "i")]);
+        assert_eq!(
+            fs::read_to_string(out.join("idx/a.bin")).expect("read"),
+            "i"
+        );
+        // Both kinds of file are linked from the previous site when unchanged.
+        let written = write(
+            &out,
+            &root,
+            &pages,
+            || Ok(vec![file("idx/a.bin", "i")]),
+            silent,
+        )
+        .expect("second");
+        assert_eq!(written.unchanged, 2);
+        // A failure to make them leaves the previous site as it was.
+        let failed = write(
+            &out,
+            &root,
+            &[file("index.html", "two")],
+            || anyhow::bail!("no index"),
+            silent,
+        );
+        assert_eq!(failed.expect_err("fails").to_string(), "no index");
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).expect("read"),
+            "one"
+        );
+        assert!(out.join("idx/a.bin").is_file());
     }
 
     /// Issue 14, item 3: cleaning beside the output removed every
