@@ -257,10 +257,7 @@ fn read_result(
         } else {
             String::new()
         };
-        let message = format!(
-            "{label}: {place}{}",
-            d.message.replace(&label, "the result")
-        );
+        let message = format!("{label}: {place}{}", for_source(&d.message, &label));
         failed |= d.severity == crate::diag::Severity::Error;
         diags.push(d.severity, "", Pos::START, message);
     }
@@ -288,6 +285,51 @@ fn read_result(
         return None;
     }
     Some(rows)
+}
+
+/// A KPI file's message said of a source's result: its lines are the
+/// result's rows (the header is not one), and the advice to set `[csv]`
+/// for the file becomes advice for the query, since a result is always
+/// read in the canonical dialect.
+fn for_source(message: &str, label: &str) -> String {
+    let mut text = message.replace(label, "the result");
+    if let Some(csv) = text.find("[csv") {
+        let cut = text[..csv].rfind("; ").unwrap_or(csv);
+        text.truncate(cut);
+        text.push_str(
+            "; the query must return dates as YYYY-MM-DD and numbers with a decimal point",
+        );
+    }
+    // `lines 2, 3, 4 and 537 more`: the last number of a list followed by
+    // ` more` is a count, not a line.
+    let (Ok(lines), Ok(number)) = (
+        regex::Regex::new(r"\blines? (\d+(?:(?:, | and )\d+)*)"),
+        regex::Regex::new(r"\d+"),
+    ) else {
+        return text;
+    };
+    lines
+        .replace_all(&text, |caps: &regex::Captures<'_>| {
+            let Some(list) = caps.get(1) else {
+                return caps[0].to_owned();
+            };
+            let counted = text[list.end()..].starts_with(" more");
+            let last = number.find_iter(list.as_str()).last().map(|m| m.start());
+            let rows = number.replace_all(list.as_str(), |c: &regex::Captures<'_>| {
+                let is_count = counted && c.get(0).map(|m| m.start()) == last;
+                match c[0].parse::<usize>() {
+                    Ok(line) if !is_count => line.saturating_sub(1).to_string(),
+                    _ => c[0].to_owned(),
+                }
+            });
+            let word = if caps[0].starts_with("lines") {
+                "rows"
+            } else {
+                "row"
+            };
+            format!("{word} {rows}")
+        })
+        .into_owned()
 }
 
 /// The dates the result adds, changes (some row of the date differs) and
@@ -617,5 +659,28 @@ mod command {
         } else {
             format!("{s} seconds")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::for_source;
+
+    #[test]
+    fn a_results_lines_are_told_as_rows_and_csv_advice_as_query_advice() {
+        assert_eq!(
+            for_source(
+                "6 cells are not numbers, such as \"n/a\" (column 'sla', lines 2, 3, 9 and 3 more); leave a cell empty",
+                "source dw"
+            ),
+            "6 cells are not numbers, such as \"n/a\" (column 'sla', rows 1, 2, 8 and 3 more); leave a cell empty"
+        );
+        assert_eq!(
+            for_source(
+                "numbers such as 85,3 have a decimal comma (column 'sla', line 4); if the file uses decimal commas, set `decimal = \",\"` in a `[csv.\"source dw\"]` table of cxreport.toml",
+                "source dw"
+            ),
+            "numbers such as 85,3 have a decimal comma (column 'sla', row 3); the query must return dates as YYYY-MM-DD and numbers with a decimal point"
+        );
     }
 }

@@ -360,12 +360,13 @@ fn check_query(
         );
         return None;
     }
+    // A warning: the build never runs the query, and a copy of the plan
+    // without its sources/ (a demo, a partial checkout) still builds.
     if !plan_root.join(&path).is_file() {
-        file.error(
+        file.warning(
             query.span().start,
-            format!("there is no file {path} (relative paths start at the plan's folder)"),
+            format!("there is no file {path} (relative paths start at the plan's folder): `cxreport pull` cannot run this source until it is there"),
         );
-        return None;
     }
     Some(path)
 }
