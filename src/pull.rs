@@ -493,8 +493,14 @@ mod postgres {
         format!("{host}:{port}")
     }
 
-    /// An error and its causes, as one line.
-    fn chain(e: &dyn std::error::Error) -> String {
+    /// An error and its causes, as one line; the server's own message for
+    /// an error the server sent (`password authentication failed for user
+    /// "ana"`), without the client's "db error" before it.
+    fn chain(e: &postgres::Error) -> String {
+        if let Some(db) = e.as_db_error() {
+            return db.message().to_owned();
+        }
+        let e: &dyn std::error::Error = e;
         let mut text = e.to_string();
         let mut cause = e.source();
         while let Some(c) = cause {

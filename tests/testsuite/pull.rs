@@ -325,3 +325,84 @@ fn the_example_source_run_on_postgres_gives_its_committed_file() {
     let again = plan.run_env(&["pull", "--check"], &[("CXREPORT_DW_URL", url.as_str())]);
     assert_eq!(again.code, 0, "{}", again.stderr);
 }
+
+/// Results that are not a valid KPI file, and connections that are
+/// refused by the server rather than the network: each source fails with
+/// its reason, its file left as it was.
+#[test]
+fn results_that_are_not_kpi_rows_and_refused_logins_fail_their_source() {
+    let (pg, plan) = setup();
+    plan.write(
+        "cxreport.toml",
+        r#"title = "Refused results"
+
+[source.unknown]
+kind = "postgres"
+url_env = "CXREPORT_TEST_DW"
+query = "sources/unknown.sql"
+into = "data/kpis/unknown.csv"
+
+[source.empty]
+kind = "postgres"
+url_env = "CXREPORT_TEST_DW"
+query = "sources/empty.sql"
+into = "data/kpis/empty.csv"
+
+[source.repeated]
+kind = "postgres"
+url_env = "CXREPORT_TEST_DW"
+query = "sources/repeated.sql"
+into = "data/kpis/repeated.csv"
+
+[source.password]
+kind = "postgres"
+url_env = "CXREPORT_TEST_WRONG"
+query = "sources/daily.sql"
+into = "data/kpis/password.csv"
+
+[source.tls]
+kind = "postgres"
+url_env = "CXREPORT_TEST_TLS"
+query = "sources/daily.sql"
+into = "data/kpis/tls.csv"
+"#,
+    );
+    let names = ["unknown", "empty", "repeated", "password", "tls"];
+    for name in names {
+        plan.write(&format!("data/kpis/{name}.csv"), BEFORE);
+    }
+    let url = pg.url();
+    let wrong = url.replace(postgres::PASSWORD, "not-the-password");
+    let tls = format!("{url}?sslmode=require");
+    let env = [
+        (ENV, url.as_str()),
+        ("CXREPORT_TEST_WRONG", wrong.as_str()),
+        ("CXREPORT_TEST_TLS", tls.as_str()),
+    ];
+    let run = plan.run_env(&["pull", "--check"], &env);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let port = pg.port().to_string();
+    assert_eq!(
+        run.stderr.replace(&port, "PORT"),
+        "\
+error: source unknown: row 4: column 'metric': unknown metric `slaa`; did you mean `sla`?
+Failed unknown: data/kpis/unknown.csv left as it was
+error: source empty: the result has no row with a date and a metric value: nothing to write into data/kpis/empty.csv
+Failed empty: data/kpis/empty.csv left as it was
+error: source repeated: 3 rows of the result repeat a date, dimension values and metric given before: the query must return one row for each (GROUP BY them)
+Failed repeated: data/kpis/repeated.csv left as it was
+error: source password: cannot connect to PostgreSQL at 127.0.0.1:PORT: password authentication failed for user \"cxreport\"
+Failed password: data/kpis/password.csv left as it was
+error: source tls: cannot connect to PostgreSQL at 127.0.0.1:PORT: error performing TLS handshake: server does not support TLS
+Failed tls: data/kpis/tls.csv left as it was
+"
+    );
+    assert!(!run.stderr.contains("not-the-password"));
+    for name in names {
+        assert_eq!(
+            plan.read(&format!("data/kpis/{name}.csv")),
+            BEFORE,
+            "{name}"
+        );
+    }
+}
