@@ -104,6 +104,7 @@ pub fn pull(options: &Options) -> anyhow::Result<Checked<Option<Report>>> {
         return Ok((None, diags.sorted()));
     }
     let chosen = choose(&config, &options.names)?;
+    command::stop_on_interrupt();
     let mut report = Report::default();
     for source in chosen {
         let mut own = Diagnostics::default();
@@ -552,6 +553,8 @@ mod postgres {
 /// directory, the environment inherited (so it finds its credentials where
 /// its documentation says), and killed past its time limit.
 mod command {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
     use super::*;
 
     /// How much of a failed command's standard error is shown: its end,
@@ -570,8 +573,10 @@ mod command {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         // Its own process group, so that a timeout ends whatever it started
-        // too (a wrapper script's children would keep the pipes open).
-        #[cfg(unix)]
+        // too (a wrapper script's children would keep the pipes open). Out
+        // of ours, it no longer hears the terminal's Ctrl-C: the handler of
+        // `stop_on_interrupt` passes it on.
+        #[cfg(target_os = "linux")]
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         let mut child = cmd.spawn().map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => {
@@ -581,6 +586,7 @@ mod command {
             }
             _ => format!("cannot run `{shown}`: {e}"),
         })?;
+        RUNNING.store(child.id(), Ordering::SeqCst);
         let stdout = child.stdout.take().map(drain);
         let stderr = child.stderr.take().map(drain);
         let started = Instant::now();
@@ -595,6 +601,7 @@ mod command {
                 Err(e) => return Err(format!("cannot wait for `{shown}`: {e}").into()),
             }
         };
+        RUNNING.store(0, Ordering::SeqCst);
         let collect = |rx: Option<mpsc::Receiver<Vec<u8>>>| {
             rx.and_then(|rx| rx.recv_timeout(Duration::from_secs(5)).ok())
                 .unwrap_or_default()
@@ -641,14 +648,39 @@ mod command {
         rx
     }
 
+    /// The process group of the command running now, 0 when none.
+    static RUNNING: AtomicU32 = AtomicU32::new(0);
+
+    /// On Ctrl-C or SIGTERM (a cancelled CI job), the running command's
+    /// process group is killed before `pull` exits, so that no query is
+    /// left running on its own. The file being pulled was not written yet.
+    pub(super) fn stop_on_interrupt() {
+        // `pull` sets no other handler; should one be set, Ctrl-C simply
+        // ends `pull` as it would any program.
+        let _ = ctrlc::set_handler(|| {
+            kill_group(RUNNING.load(Ordering::SeqCst));
+            std::process::exit(130);
+        });
+    }
+
     fn kill(child: &mut std::process::Child) {
-        #[cfg(target_os = "linux")]
-        {
-            let pid = rustix::process::Pid::from_child(child);
-            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
-        }
+        kill_group(child.id());
         let _ = child.kill();
         let _ = child.wait();
+    }
+
+    /// Kills the process group `id` leads (Linux; elsewhere a command runs
+    /// in ours, and only it is killed).
+    fn kill_group(id: u32) {
+        #[cfg(target_os = "linux")]
+        if let Some(pid) = i32::try_from(id)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        {
+            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = id;
     }
 
     /// The end of a failed command's standard error, as text.

@@ -406,3 +406,61 @@ Failed tls: data/kpis/tls.csv left as it was
         );
     }
 }
+
+/// The processes whose command line is exactly `args`.
+#[cfg(target_os = "linux")]
+fn processes(args: &[&str]) -> Vec<u32> {
+    let wanted: Vec<u8> = args.iter().flat_map(|a| a.bytes().chain([0])).collect();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c == wanted))
+        .collect()
+}
+
+/// A command source runs in a process group of its own (so that a
+/// timeout kills what it started), which the terminal's Ctrl-C no longer
+/// reaches: `pull` passes it on, and no query is left running.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_stops_the_running_command_too() {
+    let plan = Plan::fixture("pull");
+    // A duration no other test sleeps, to find this very process.
+    let sleep = ["sleep", "41.25"];
+    plan.write(
+        "cxreport.toml",
+        r#"[source.slow]
+kind = "command"
+command = ["sleep", "41.25"]
+into = "data/kpis/slow.csv"
+"#,
+    );
+    let mut pull = std::process::Command::new(env!("CARGO_BIN_EXE_cxreport"))
+        .arg("pull")
+        .current_dir(&plan.root)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while processes(&sleep).is_empty() {
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "the command never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &pull.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = pull.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let stopped = std::time::Instant::now();
+    while !processes(&sleep).is_empty() {
+        assert!(stopped.elapsed().as_secs() < 10, "`sleep` outlived pull");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(!plan.path("data/kpis/slow.csv").exists());
+}
