@@ -581,6 +581,9 @@ fn pull(args: PullArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
     let Some(report) = report else {
         return Ok(invalid(&diags, "nothing was pulled"));
     };
+    if report.sources.is_empty() {
+        term.say("cxreport.toml has no [source.NAME]: nothing to pull (see docs/sources.md)");
+    }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let days = |n: &std::collections::BTreeSet<jiff::civil::Date>, what: &str| {
         format!(

@@ -163,7 +163,7 @@ fn a_command_source_through_psql_gives_the_same_bytes_as_the_built_in_client() {
 }
 
 #[test]
-fn unknown_sources_get_a_hint() {
+fn unknown_sources_get_a_hint_and_no_source_is_nothing_to_do() {
     let plan = Plan::fixture("pull");
     let run = plan.run(&["pull", "dialy"]);
     assert_eq!(run.code, 2);
@@ -171,6 +171,18 @@ fn unknown_sources_get_a_hint() {
         run.stderr,
         "error: cxreport.toml has no source [source.dialy]; did you mean `daily`? (its sources: daily, queues, lake)\n"
     );
+    // The shipped workflow pulls every day, in plans with no source too.
+    plan.write("cxreport.toml", "title = \"No sources\"\n");
+    let run = plan.run(&["pull", "--check"]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            0,
+            "cxreport.toml has no [source.NAME]: nothing to pull (see docs/sources.md)\n"
+        )
+    );
+    let run = plan.run(&["pull", "daily"]);
+    assert_eq!(run.code, 2);
 }
 
 /// The previous contents of every failing source's file.
