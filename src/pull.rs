@@ -400,7 +400,7 @@ mod postgres {
             config.application_name("cxreport pull");
         }
         let server = where_(&config);
-        let tls = tls().map_err(|e| format!("cannot set up TLS: {e}"))?;
+        let tls = tls()?;
         let mut client = config.connect(tls).map_err(|e| {
             format!(
                 "cannot connect to PostgreSQL at {server}: {}",
@@ -533,18 +533,39 @@ mod postgres {
 
     /// TLS through rustls with the Mozilla roots, for `sslmode=require`
     /// (and `prefer`, the default, which falls back to plain text on a
-    /// server without TLS).
-    fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect, rustls::Error> {
-        let roots = rustls::RootCertStore {
+    /// server without TLS). The server's certificate is always checked:
+    /// a server with a certificate authority of its own (Amazon RDS, Cloud
+    /// SQL) is trusted through `PGSSLROOTCERT`, the PEM file libpq reads.
+    fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect, String> {
+        use rustls::pki_types::CertificateDer;
+        use rustls::pki_types::pem::PemObject as _;
+
+        let mut roots = rustls::RootCertStore {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         };
+        if let Some(path) = std::env::var_os("PGSSLROOTCERT").filter(|p| !p.is_empty()) {
+            let shown = std::path::Path::new(&path).display().to_string();
+            let bad = |e: &dyn std::fmt::Display| {
+                format!("cannot read the certificates of PGSSLROOTCERT ({shown}): {e}")
+            };
+            let certs = CertificateDer::pem_file_iter(&path).map_err(|e| bad(&e))?;
+            let mut added = 0;
+            for cert in certs {
+                roots.add(cert.map_err(|e| bad(&e))?).map_err(|e| bad(&e))?;
+                added += 1;
+            }
+            if added == 0 {
+                return Err(bad(&"it holds no PEM certificate"));
+            }
+        }
         // ring, the provider lettre and ureq already use: aws-lc-rs (which
         // has the post-quantum key exchange this deprecation is about) would
         // add a C and assembly build to every platform's release.
         #[allow(deprecated)]
         let provider = rustls::crypto::ring::default_provider();
         let config = rustls::ClientConfig::builder_with_provider(Arc::new(provider))
-            .with_safe_default_protocol_versions()?
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("cannot set up TLS: {e}"))?
             .with_root_certificates(roots)
             .with_no_client_auth();
         Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))

@@ -476,3 +476,28 @@ into = "data/kpis/slow.csv"
     }
     assert!(!plan.path("data/kpis/slow.csv").exists());
 }
+
+/// `PGSSLROOTCERT` names the certificate authority of a server whose
+/// certificate the Mozilla roots do not cover; a file with none in it is
+/// said so, before any connection.
+#[test]
+fn a_root_certificate_file_without_certificates_is_refused() {
+    let plan = Plan::fixture("pull");
+    plan.write("ca.pem", "not a certificate\n");
+    let ca = plan.path("ca.pem");
+    let run = plan.run_env(
+        &["pull", "daily"],
+        &[
+            (ENV, "postgres://cxreport@127.0.0.1:9/cx?sslmode=require"),
+            ("PGSSLROOTCERT", ca.to_str().unwrap()),
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr.replace(ca.to_str().unwrap(), "CA"),
+        "\
+error: source daily: cannot read the certificates of PGSSLROOTCERT (CA): it holds no PEM certificate
+Failed daily: data/kpis/daily.csv left as it was
+"
+    );
+}
