@@ -1,7 +1,9 @@
-//! The rows an import writes: daily KPI values per date and dimension
-//! values, read from a KPI export (`kind = "kpis"`), aggregated from a
-//! contact log (`data::contacts`) or read back from the canonical file; and
-//! the canonical file's one text form.
+//! The rows an import or a pull writes: daily KPI values per date and
+//! dimension values, read from a KPI export (`kind = "kpis"`), aggregated
+//! from a contact log (`data::contacts`), taken from a source's result
+//! (`pull`) or read back from the canonical file; the canonical file's one
+//! text form, and the one place that writes it (atomically), so that
+//! `import` and `pull` cannot write the same rows two ways.
 //!
 //! Layer 1 (records). The canonical file is a long KPI file
 //! (`date,<dimensions>,metric,value[,weight]`) that `data::kpis` reads like
@@ -143,8 +145,8 @@ impl Rows {
 }
 
 /// The rows already in `into`, and its bytes; none when it does not
-/// exist yet. A problem reading it stops the import or pull: writing over a file
-/// that could not be read whole would lose rows.
+/// exist yet. A problem reading it stops the import or pull: writing over
+/// a file that could not be read whole would lose rows.
 pub fn existing(
     root: &std::path::Path,
     into: &str,
