@@ -375,6 +375,68 @@ fn check_query(
 mod tests {
     use super::*;
 
+    fn parse(text: &str) -> (crate::config::Config, Vec<String>) {
+        let src = crate::diag::Source::new("cxreport.toml", text.to_owned());
+        let mut diags = crate::diag::Diagnostics::default();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = crate::config::Config::parse(&src, root, &mut diags);
+        let messages = diags
+            .sorted()
+            .into_iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+            .collect();
+        (config, messages)
+    }
+
+    #[test]
+    fn sources_are_read_in_the_files_order_and_their_files_are_canonical() {
+        let (config, problems) = parse(
+            r#"
+[source.zeta]
+kind = "command"
+command = ["duckdb", "-csv", "-c", ".read sources/x.sql"]
+into = "data/kpis/zeta.csv"
+timeout = 30
+
+[source.alpha]
+kind = "postgres"
+url_env = "CXREPORT_DW_URL"
+query = "sources/repeat_contacts.sql"
+into = "data/kpis/alpha.csv"
+"#,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let names: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["zeta", "alpha"]);
+        assert_eq!(config.sources[0].timeout, Duration::from_secs(30));
+        assert_eq!(config.sources[1].timeout, DEFAULT_TIMEOUT);
+        assert_eq!(
+            config.sources[1].runner,
+            Runner::Postgres {
+                url_env: "CXREPORT_DW_URL".to_owned(),
+                query: "sources/repeat_contacts.sql".to_owned(),
+            }
+        );
+        assert_eq!(
+            config.dialect_of("data/kpis/zeta.csv"),
+            crate::data::dialect::Dialect::CANONICAL
+        );
+    }
+
+    #[test]
+    fn a_password_in_a_key_value_connection_string_is_refused_at_its_value() {
+        let (config, problems) = parse(
+            "[source.dw]\nkind = \"postgres\"\nurl_env = \"CXREPORT_DW_URL\"\nquery = \"sources/repeat_contacts.sql\"\ninto = \"data/kpis/dw.csv\"\nsslmode = \"host=db password=x\"\n",
+        );
+        assert!(config.sources.is_empty());
+        assert_eq!(
+            problems,
+            [
+                "6:11: `sslmode` holds a password, which does not belong in cxreport.toml, kept in git: put the connection string in an environment variable and name it with `url_env = \"CXREPORT_DW_URL\"`"
+            ]
+        );
+    }
+
     #[test]
     fn passwords_are_found_in_urls_and_settings() {
         assert!(has_password("postgres://ana:pw@db.example.com/cx"));
