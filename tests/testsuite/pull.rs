@@ -501,3 +501,146 @@ Failed daily: data/kpis/daily.csv left as it was
 "
     );
 }
+
+/// `sslmode=require` against the test server with TLS turned on, its
+/// certificate (for 127.0.0.1) signed by a certificate authority made
+/// here with `openssl`: refused while only the Mozilla roots are trusted,
+/// pulled over TLS once `PGSSLROOTCERT` names the authority, as for a
+/// cloud database with a CA of its own. The refusal shows that the client
+/// did speak TLS to the server.
+#[cfg(unix)]
+#[test]
+fn sslmode_require_connects_over_tls_and_checks_the_certificate() {
+    let (pg, plan) = setup();
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let openssl = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("openssl is installed");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    openssl(
+        &[
+            &["req", "-x509"][..],
+            &ec,
+            &[
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=cxreport test CA",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(
+        &[
+            &["req"][..],
+            &ec,
+            &[
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=127.0.0.1",
+            ],
+        ]
+        .concat(),
+    );
+    std::fs::write(
+        dir.path().join("server.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
+    // The server may run as the `postgres` user (the tests as root): it
+    // must reach the folder and read the key, which it accepts from root
+    // with its group's read access only.
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode =
+        |p: &str, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    mode(dir.path().to_str().unwrap(), 0o755);
+    mode(&path("server.pem"), 0o644);
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .unwrap()
+        .stdout
+        == b"0\n";
+    if root {
+        let out = std::process::Command::new("chown")
+            .args(["root:postgres", &path("server.key")])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        mode(&path("server.key"), 0o640);
+    } else {
+        mode(&path("server.key"), 0o600);
+    }
+    pg.psql(&format!(
+        "ALTER SYSTEM SET ssl_cert_file = '{}'",
+        path("server.pem")
+    ));
+    pg.psql(&format!(
+        "ALTER SYSTEM SET ssl_key_file = '{}'",
+        path("server.key")
+    ));
+    pg.psql("ALTER SYSTEM SET ssl = on");
+    pg.psql("SELECT pg_reload_conf()");
+
+    let url = format!("{}?sslmode=require", pg.url());
+    let untrusted = plan.run_env(&["pull", "daily"], &[(ENV, url.as_str())]);
+    assert_eq!(untrusted.code, 1, "{}", untrusted.stderr);
+    assert_eq!(
+        untrusted.stderr.replace(&pg.port().to_string(), "PORT"),
+        "\
+error: source daily: cannot connect to PostgreSQL at 127.0.0.1:PORT: error performing TLS handshake: invalid peer certificate: UnknownIssuer
+Failed daily: data/kpis/daily.csv left as it was
+"
+    );
+    let ca = path("ca.pem");
+    let trusted = plan.run_env(
+        &["pull", "daily"],
+        &[(ENV, url.as_str()), ("PGSSLROOTCERT", ca.as_str())],
+    );
+    assert_eq!(trusted.code, 0, "{}", trusted.stderr);
+    assert_eq!(plan.read("data/kpis/daily.csv"), DAILY);
+}
