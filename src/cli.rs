@@ -74,6 +74,12 @@ pub enum Command {
     /// dimension values) already in that file are replaced, never counted
     /// twice; an unchanged result leaves the file untouched.
     Import(ImportArgs),
+    /// Run the sources of cxreport.toml ([source.NAME]: a PostgreSQL query,
+    /// or a program that prints CSV) and write each result into its
+    /// canonical KPI file, checked like any plan file. An unchanged result
+    /// leaves its file untouched; a failing source leaves its file as it
+    /// was while the others still run (exit 1).
+    Pull(PullArgs),
     /// Send the alerts that started firing since the previous report to
     /// the [[route]]s of cxreport.toml and to their owners in [people]:
     /// one e-mail or webhook POST per recipient. Each alert goes out once.
@@ -153,6 +159,23 @@ pub struct NotifyArgs {
     /// Print what would be sent, and to whom; send nothing.
     #[arg(long)]
     dry_run: bool,
+}
+
+/// What `pull` is given.
+#[derive(Debug, clap::Args)]
+pub struct PullArgs {
+    /// The sources to run, NAME in [source.NAME] of cxreport.toml
+    /// [default: all of them].
+    #[arg(value_name = "NAME")]
+    names: Vec<String>,
+    /// Write nothing; exit 1 when any file would change (CI's check that
+    /// the data has drifted from the database).
+    #[arg(long)]
+    check: bool,
+    /// The plan's root folder (where cxreport.toml, data/ and content/ are),
+    /// or any folder inside it: the nearest one up that holds cxreport.toml.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
 }
 
 /// What `import` is given.
@@ -338,6 +361,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::New { what } => new(what),
         Command::Check(args) => check(args, &term),
         Command::Import(args) => import(args, &term),
+        Command::Pull(args) => pull(args, &term),
         Command::Notify(args) => notify(args, &term),
         Command::Digest(args) => digest(args, &term),
         Command::Pdf(args) => pdf(args, &term),
@@ -541,6 +565,85 @@ fn import(args: ImportArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
             plural(r.rows, "row"),
             plural(r.days, "day"),
         ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the sources and prints one line per source.
+fn pull(args: PullArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
+    let options = crate::pull::Options {
+        root: crate::plan::find_root(&args.root)?,
+        names: args.names,
+        check: args.check,
+    };
+    let (report, diags) = crate::pull::pull(&options)?;
+    term.problems(&diags);
+    let Some(report) = report else {
+        return Ok(invalid(&diags, "nothing was pulled"));
+    };
+    if report.sources.is_empty() {
+        term.say("cxreport.toml has no [source.NAME]: nothing to pull (see docs/sources.md)");
+    }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let days = |n: &std::collections::BTreeSet<jiff::civil::Date>, what: &str| {
+        format!(
+            "{} {what} ({})",
+            plural(n.len(), "day"),
+            crate::import::dates_text(n)
+        )
+    };
+    for s in &report.sources {
+        term.problems(&s.problems);
+        if !s.stderr.is_empty() {
+            for line in s.stderr.lines() {
+                eprintln!("  | {}", diag::printable(line));
+            }
+        }
+        let Some(o) = &s.outcome else {
+            term.say(format!(
+                "{} {}: {} left as it was",
+                term.bad("Failed"),
+                diag::printable(&s.name),
+                s.into
+            ));
+            continue;
+        };
+        let mut what = Vec::new();
+        if !o.added.is_empty() {
+            what.push(days(&o.added, "added"));
+        }
+        if !o.changed_days.is_empty() {
+            what.push(days(&o.changed_days, "changed"));
+        }
+        if !o.removed.is_empty() {
+            what.push(days(&o.removed, "removed"));
+        }
+        if o.changed && what.is_empty() {
+            what.push("no day added or changed".to_owned());
+        }
+        let counts = format!("{} over {}", plural(o.rows, "row"), plural(o.days, "day"));
+        let line = match (o.changed, args.check) {
+            (false, _) => format!("{}: {} is unchanged, {counts}", s.name, s.into),
+            (true, true) => format!(
+                "{}: {} would change, {counts}: {}",
+                s.name,
+                s.into,
+                what.join(", ")
+            ),
+            (true, false) => format!(
+                "{}: {} {}, {counts}: {}",
+                s.name,
+                term.good("wrote"),
+                s.into,
+                what.join(", ")
+            ),
+        };
+        term.say(line);
+    }
+    let failed = report.failed();
+    let drifted = args.check && report.changed();
+    if failed || drifted {
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -12,6 +12,7 @@ use crate::data::{recipe, redact};
 use crate::diag::{Diagnostics, Pos, Source};
 
 pub mod notify;
+pub mod source;
 
 /// The language of the fixed texts and of number and date formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
@@ -87,7 +88,9 @@ impl Config {
     /// (see [`Csv::for_file`]), except for a file an import recipe writes,
     /// which is canonical whatever `[csv]` says, as `import` wrote it.
     pub fn dialect_of(&self, path: &str) -> Dialect {
-        if self.imports.iter().any(|r| r.into == path) {
+        if self.imports.iter().any(|r| r.into == path)
+            || self.sources.iter().any(|s| s.into == path)
+        {
             return Dialect::CANONICAL;
         }
         self.csv.for_file(path)
@@ -141,6 +144,9 @@ pub struct Config {
     /// `[import.NAME]`: the recipes of `cxreport import`, checked here so
     /// that `check` reports a broken one (see `data::recipe`).
     pub imports: Vec<recipe::Recipe>,
+    /// `[source.NAME]`: where `cxreport pull` gets KPI files' rows from
+    /// (see `config::source`).
+    pub sources: Vec<source::Source>,
     /// `[csv]`: how the plan's CSV files are written.
     pub csv: Csv,
     /// `[[route]]`, `[people]`, `[digest]` and `[smtp]`: where `cxreport
@@ -152,6 +158,37 @@ pub struct Config {
     pub follow_up: FollowUp,
     /// `[theme]`: the plan's logo, accent colour and stylesheet.
     pub theme: Theme,
+}
+
+/// Two sources, or a source and an import recipe, writing the same file
+/// would each replace the other's rows: the later source is refused.
+fn written_twice(file: &mut TomlFile<'_>, config: &mut Config) {
+    let mut kept: Vec<source::Source> = Vec::new();
+    for s in std::mem::take(&mut config.sources) {
+        let other = kept
+            .iter()
+            .find(|k| k.into == s.into)
+            .map(|k| format!("[source.{}]", k.name))
+            .or_else(|| {
+                config
+                    .imports
+                    .iter()
+                    .find(|r| r.into == s.into)
+                    .map(|r| format!("[import.{}]", r.name))
+            });
+        match other {
+            Some(other) => file.diags.error(
+                &file.src.path,
+                s.into_pos,
+                format!(
+                    "{} is written by {other} too: each file under data/kpis/ has one writer, so give [source.{}] a file of its own",
+                    s.into, s.name
+                ),
+            ),
+            None => kept.push(s),
+        }
+    }
+    config.sources = kept;
 }
 
 /// `[theme]`: what makes the site the team's own. The logo and stylesheet
@@ -204,6 +241,7 @@ impl Default for Config {
             echarts: EchartsSource::Cdn,
             strings: BTreeMap::new(),
             imports: Vec::new(),
+            sources: Vec::new(),
             csv: Csv::default(),
             notify: notify::Notify::default(),
             follow_up: FollowUp::default(),
@@ -238,6 +276,8 @@ struct Raw {
     strings: Option<BTreeMap<String, String>>,
     #[allow(dead_code)]
     import: Option<serde::de::IgnoredAny>,
+    #[allow(dead_code)]
+    source: Option<serde::de::IgnoredAny>,
     #[allow(dead_code)]
     csv: Option<serde::de::IgnoredAny>,
     #[allow(dead_code)]
@@ -337,6 +377,8 @@ impl Config {
         let theme = take_table::<RawTheme>(&mut file, &mut root, "theme");
         let strings = take_strings(&mut file, &mut root);
         config.imports = recipe::take(&mut file, &mut root);
+        config.sources = source::take(&mut file, &mut root, plan_root);
+        written_twice(&mut file, &mut config);
         config.csv = take_csv(&mut file, &mut root);
         config.notify = notify::take(&mut file, &mut root);
         if let Some(raw) = file.record::<Raw>(root, "cxreport.toml") {

@@ -12,10 +12,8 @@
 //! atomically, and only when its bytes change.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use jiff::civil::Date;
 
 use crate::config::Config;
@@ -89,7 +87,7 @@ pub fn import(options: &Options) -> anyhow::Result<Checked<Option<Report>>> {
         files.push(file);
     }
     let target = root.join(&recipe.into);
-    let before = existing(root, &recipe.into, &metrics, &mut diags)?;
+    let before = data::imported::existing(root, &recipe.into, &metrics, &mut diags)?;
     if diags.has_errors() {
         return Ok((None, diags.sorted()));
     }
@@ -110,7 +108,7 @@ pub fn import(options: &Options) -> anyhow::Result<Checked<Option<Report>>> {
     let text = all.to_csv();
     let written = old_bytes.as_deref() != Some(text.as_bytes());
     if written {
-        write_atomically(&target, text.as_bytes())?;
+        data::imported::write_atomically(&target, text.as_bytes())?;
     }
     let report = Report {
         files,
@@ -232,58 +230,6 @@ pub fn in_memory(
     };
     let text = (!diags.has_errors() && !read.rows.is_empty()).then(|| read.rows.to_csv());
     (text, diags.sorted())
-}
-
-/// The rows already in `into`, and its bytes; none when it does not
-/// exist yet. A problem reading it stops the import: writing over a file
-/// that could not be read whole would lose rows.
-fn existing(
-    root: &Path,
-    into: &str,
-    metrics: &[data::Metric],
-    diags: &mut Diagnostics,
-) -> anyhow::Result<(Rows, Option<Vec<u8>>)> {
-    let store = data::Store::new(root, None);
-    let Some(mut input) = store.open(into, diags)? else {
-        return Ok((Rows::default(), None));
-    };
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut input, &mut bytes)
-        .with_context(|| format!("cannot read {}", root.join(into).display()))?;
-    let mut seen = data::dates::Seen::default();
-    // A canonical file is long, where no column of numbers needs declaring.
-    let kpis = data::kpis::parse(
-        into,
-        bytes.as_slice(),
-        &data::dialect::Dialect::CANONICAL,
-        (metrics, &[]),
-        &mut seen,
-        diags,
-    );
-    Ok((Rows::from_kpis(&kpis), Some(bytes)))
-}
-
-/// Writes a file whole or not at all: into a temporary file beside it,
-/// then renamed over it, so that a build reading it, a full disk or a
-/// killed import never sees half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let temp = dir.join(format!(".{name}.import-{}", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&temp);
-        return Err(e).with_context(|| format!("cannot write {}", path.display()));
-    }
-    Ok(())
 }
 
 /// `2026-10-08`, `2026-10-08 and 2026-10-09`, or the first and last of

@@ -36,6 +36,7 @@ pub mod pdf;
 pub mod plan;
 pub mod progress;
 pub mod published;
+pub mod pull;
 pub mod render;
 pub mod search;
 pub mod serve;

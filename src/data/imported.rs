@@ -1,7 +1,9 @@
-//! The rows an import writes: daily KPI values per date and dimension
-//! values, read from a KPI export (`kind = "kpis"`), aggregated from a
-//! contact log (`data::contacts`) or read back from the canonical file; and
-//! the canonical file's one text form.
+//! The rows an import or a pull writes: daily KPI values per date and
+//! dimension values, read from a KPI export (`kind = "kpis"`), aggregated
+//! from a contact log (`data::contacts`), taken from a source's result
+//! (`pull`) or read back from the canonical file; the canonical file's one
+//! text form, and the one place that writes it (atomically), so that
+//! `import` and `pull` cannot write the same rows two ways.
 //!
 //! Layer 1 (records). The canonical file is a long KPI file
 //! (`date,<dimensions>,metric,value[,weight]`) that `data::kpis` reads like
@@ -10,7 +12,9 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write as _;
 
+use anyhow::Context as _;
 use jiff::civil::Date;
 
 use super::Metric;
@@ -138,6 +142,58 @@ impl Rows {
         }
         rows
     }
+}
+
+/// The rows already in `into`, and its bytes; none when it does not
+/// exist yet. A problem reading it stops the import or pull: writing over
+/// a file that could not be read whole would lose rows.
+pub fn existing(
+    root: &std::path::Path,
+    into: &str,
+    metrics: &[Metric],
+    diags: &mut Diagnostics,
+) -> anyhow::Result<(Rows, Option<Vec<u8>>)> {
+    let store = super::Store::new(root, None);
+    let Some(mut input) = store.open(into, diags)? else {
+        return Ok((Rows::default(), None));
+    };
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut input, &mut bytes)
+        .with_context(|| format!("cannot read {}", root.join(into).display()))?;
+    let mut seen = super::dates::Seen::default();
+    // A canonical file is long, where no column of numbers needs declaring.
+    let kpis = super::kpis::parse(
+        into,
+        bytes.as_slice(),
+        &super::dialect::Dialect::CANONICAL,
+        (metrics, &[]),
+        &mut seen,
+        diags,
+    );
+    Ok((Rows::from_kpis(&kpis), Some(bytes)))
+}
+
+/// Writes a file whole or not at all: into a temporary file beside it,
+/// then renamed over it, so that a build reading it, a full disk or a
+/// killed import or pull never sees half a file.
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let temp = dir.join(format!(".{name}.part-{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+    }
+    Ok(())
 }
 
 /// The one number format of canonical files: at most six decimals, no

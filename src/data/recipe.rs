@@ -310,7 +310,7 @@ fn check(file: &mut TomlFile<'_>, name: String, raw: RawRecipe, at: usize) -> Op
 
 /// `into` is where the build reads KPI files: a `.csv` below `data/kpis/`,
 /// inside the plan.
-fn check_into(file: &mut TomlFile<'_>, into: &Spanned<String>) -> Option<String> {
+pub(crate) fn check_into(file: &mut TomlFile<'_>, into: &Spanned<String>) -> Option<String> {
     let path = into.get_ref().replace('\\', "/");
     let inside = path.starts_with("data/kpis/")
         && path.ends_with(".csv")

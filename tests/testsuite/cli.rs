@@ -15,6 +15,7 @@ fn every_command_has_help() {
         &["diff", "--help"],
         &["serve", "--help"],
         &["import", "--help"],
+        &["pull", "--help"],
     ] {
         let run = run_in(dir.path(), args);
         assert_eq!(run.code, 0, "{args:?}");

@@ -448,5 +448,5 @@ fn the_shipped_workflow_installs_this_release() {
         !workflow.contains("rust-toolchain"),
         "the workflow compiles"
     );
-    assert_eq!(workflow.matches("sha256sum --check --strict").count(), 3);
+    assert_eq!(workflow.matches("sha256sum --check --strict").count(), 4);
 }

@@ -24,6 +24,7 @@ mod pages;
 mod pdf;
 mod postgres;
 mod privacy;
+mod pull;
 mod race;
 mod reference;
 mod robustness;

@@ -35,7 +35,15 @@ impl Plan {
     pub fn copy_of(source: &Path) -> Plan {
         let tmp = tempfile::tempdir().expect("temporary directory");
         let root = tmp.path().join("plan");
-        for dir in ["", "data", "content", "templates", "static", "exports"] {
+        for dir in [
+            "",
+            "data",
+            "content",
+            "templates",
+            "static",
+            "exports",
+            "sources",
+        ] {
             let from = source.join(dir);
             if !from.is_dir() {
                 continue;
