@@ -157,7 +157,10 @@ fn fill_while(
         "This directory is written by cxreport and replaced on every build.\n",
     )?;
     std::thread::scope(|scope| {
-        let made = scope.spawn(more);
+        // Named, so a profile tells its work from the writing.
+        let made = std::thread::Builder::new()
+            .name("search".to_owned())
+            .spawn_scoped(scope, more)?;
         progress.start(Phase::Write, Some(files.len()));
         let unchanged = fill(staging, previous, files, progress);
         progress.finish(Phase::Write);
