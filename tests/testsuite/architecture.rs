@@ -20,6 +20,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("notify", 6),
     ("digest", 6),
     ("pdf", 6),
+    ("sql", 6),
     ("site", 5),
     ("mail", 5),
     ("downloads", 5),
