@@ -37,7 +37,9 @@ fn bin_dir() -> PathBuf {
     if let Some(bin) = versions.pop() {
         return bin;
     }
-    let out = Command::new("sh").args(["-c", "command -v initdb"]).output();
+    let out = Command::new("sh")
+        .args(["-c", "command -v initdb"])
+        .output();
     match out {
         Ok(o) if o.status.success() => {
             let path = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
@@ -50,7 +52,11 @@ fn bin_dir() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn is_root() -> bool {
@@ -64,7 +70,10 @@ impl Postgres {
     pub fn start() -> Postgres {
         let bin = bin_dir();
         let as_root = is_root();
-        let dir = tempfile::Builder::new().prefix("cxreport-pg").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("cxreport-pg")
+            .tempdir()
+            .unwrap();
         if as_root {
             chown_postgres(dir.path());
         }
@@ -74,7 +83,12 @@ impl Postgres {
             chown_postgres(&pwfile);
         }
         let data = dir.path().join("data");
-        let server = Postgres { dir, bin, port: free_port(), as_root };
+        let server = Postgres {
+            dir,
+            bin,
+            port: free_port(),
+            as_root,
+        };
         server.run_checked(
             "initdb",
             &[
@@ -98,7 +112,18 @@ impl Postgres {
         );
         server.run_checked(
             "pg_ctl",
-            &["-D", path_str(&data), "-l", path_str(&log), "-o", &options, "-w", "-t", "60", "start"],
+            &[
+                "-D",
+                path_str(&data),
+                "-l",
+                path_str(&log),
+                "-o",
+                &options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
         );
         server.psql_in("postgres", &format!("CREATE DATABASE {DATABASE}"));
         server
@@ -106,7 +131,10 @@ impl Postgres {
 
     /// The connection string of the test database.
     pub fn url(&self) -> String {
-        format!("postgres://{USER}:{PASSWORD}@127.0.0.1:{}/{DATABASE}", self.port)
+        format!(
+            "postgres://{USER}:{PASSWORD}@127.0.0.1:{}/{DATABASE}",
+            self.port
+        )
     }
 
     /// The port the server listens on.
@@ -117,7 +145,11 @@ impl Postgres {
     /// The path of the server's `psql` program.
     pub fn psql_program(&self) -> PathBuf {
         let psql = self.bin.join("psql");
-        if psql.is_file() { psql } else { PathBuf::from("psql") }
+        if psql.is_file() {
+            psql
+        } else {
+            PathBuf::from("psql")
+        }
     }
 
     /// Runs SQL in the test database with `psql` (stopping at the first
@@ -129,11 +161,24 @@ impl Postgres {
     fn psql_in(&self, database: &str, sql: &str) -> String {
         let out = Command::new(self.psql_program())
             .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1"])
-            .args(["-p", &self.port.to_string(), "-U", USER, "-d", database, "-c", sql])
+            .args([
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                USER,
+                "-d",
+                database,
+                "-c",
+                sql,
+            ])
             .env("PGPASSWORD", PASSWORD)
             .output()
             .unwrap();
-        assert!(out.status.success(), "psql failed on {sql}:\n{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "psql failed on {sql}:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -146,7 +191,11 @@ impl Postgres {
         } else {
             Command::new(&path)
         };
-        let out = command.args(args).current_dir(self.dir.path()).output().unwrap();
+        let out = command
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "{program} failed:\n{}{}",
@@ -168,7 +217,9 @@ impl Drop for Postgres {
         } else {
             Command::new(&path)
         };
-        let _ = command.args(["-D", path_str(&data), "-m", "immediate", "-w", "stop"]).output();
+        let _ = command
+            .args(["-D", path_str(&data), "-m", "immediate", "-w", "stop"])
+            .output();
     }
 }
 
@@ -179,8 +230,16 @@ fn path_str(path: &Path) -> &str {
 /// Hands a path to the `postgres` user, so the server (which runs as it
 /// when the tests run as root) can write there.
 fn chown_postgres(path: &Path) {
-    let out = Command::new("chown").arg("postgres:postgres").arg(path).output().unwrap();
-    assert!(out.status.success(), "chown postgres failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("chown")
+        .arg("postgres:postgres")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "chown postgres failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
