@@ -18,6 +18,7 @@ pub mod dialect;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use crate::data::Metric;
 use crate::data::contacts::{Output, outputs};
 use crate::data::definitions::{Adds, Count, Leave, Over};
 use crate::data::recipe::{Contacts, Kind, Outcome, Recipe, contact_field, fold, outcome_name};
@@ -55,39 +56,49 @@ pub fn contacts(options: &Options) -> anyhow::Result<Checked<Option<String>>> {
         return Ok((None, diags.sorted()));
     }
     let recipe = crate::import::find(&config, &options.recipe)?;
-    let settings = match (recipe.kind, &recipe.contacts) {
-        (Kind::Contacts, Some(settings)) => settings,
-        _ => {
-            diags.error(
-                CONFIG,
-                recipe.pos,
-                format!(
-                    "[import.{}] is a `kpis` recipe: `cxreport sql contacts` writes only `kind = \"contacts\"` recipes, whose log it aggregates",
-                    recipe.name
-                ),
-            );
-            return Ok((None, diags.sorted()));
-        }
+    let query = render(recipe, &metrics, &table, options, &mut diags);
+    Ok((query, diags.sorted()))
+}
+
+/// The query of `recipe`, or `None` with its problems in `diags`.
+fn render(
+    recipe: &Recipe,
+    metrics: &[Metric],
+    table: &[String],
+    options: &Options,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let Some(settings) = recipe
+        .contacts
+        .as_ref()
+        .filter(|_| recipe.kind == Kind::Contacts)
+    else {
+        diags.error(
+            CONFIG,
+            recipe.pos,
+            format!(
+                "[import.{}] is a `kpis` recipe: `cxreport sql contacts` writes only `kind = \"contacts\"` recipes, whose log it aggregates",
+                recipe.name
+            ),
+        );
+        return None;
     };
-    let outputs = outputs(recipe, settings, &metrics, CONFIG, &mut diags);
-    let log = Log::of(recipe, settings, &mut diags);
-    let (Some(outputs), Some(log)) = (outputs, log) else {
-        return Ok((None, diags.sorted()));
-    };
+    let outputs = outputs(recipe, settings, metrics, CONFIG, diags);
+    let log = Log::of(recipe, settings, diags);
+    let (outputs, log) = (outputs?, log?);
     let query = Query {
         recipe,
         settings,
         outputs: &outputs,
         log: &log,
-        table: &table,
+        table,
         d: options.dialect,
     };
-    let text = if options.problems {
+    Some(if options.problems {
         query.problems()
     } else {
         query.figures()
-    };
-    Ok((Some(text), diags.sorted()))
+    })
 }
 
 const CONFIG: &str = "cxreport.toml";
@@ -219,6 +230,7 @@ const DAY: &str = "day";
 const OUTCOME: &str = "outcome";
 const WAIT: &str = "wait";
 const HANDLE: &str = "handle";
+const WRITTEN: &str = "outcome_as_written";
 
 impl Query<'_> {
     fn id(&self, name: &str) -> String {
@@ -302,7 +314,8 @@ impl Query<'_> {
     }
 
     /// The contacts: each one's day, dimension values, outcome and times.
-    fn contacts(&self, out: &mut String) {
+    /// With `written`, also the outcome as written (trimmed).
+    fn contacts(&self, out: &mut String, written: bool) {
         let _ = writeln!(out, "{} AS (\n  SELECT", self.id("contacts"));
         let mut columns = vec![format!("    {} AS {}", self.day(), self.id(DAY))];
         for (i, (_, column)) in self.log.dims.iter().enumerate() {
@@ -314,6 +327,13 @@ impl Query<'_> {
             ));
         }
         columns.push(format!("    {} AS {}", self.outcome(), self.id(OUTCOME)));
+        if written {
+            columns.push(format!(
+                "    TRIM({}) AS {}",
+                self.id(&self.log.outcome),
+                self.id(WRITTEN)
+            ));
+        }
         columns.push(format!(
             "    {} AS {}",
             self.seconds(&self.log.wait),
@@ -404,7 +424,7 @@ impl Query<'_> {
              -- where `cxreport import` refuses the log: `--problems` writes a query that lists them.\n",
         );
         out.push_str("WITH ");
-        self.contacts(&mut out);
+        self.contacts(&mut out, false);
         // Counted: a known outcome, and none of the reasons to leave out.
         let _ = write!(
             out,
@@ -513,11 +533,11 @@ impl Query<'_> {
         out.push_str(
             "-- No row: the figures query gives what `cxreport import` would write.\nWITH ",
         );
-        self.contacts(&mut out);
+        self.contacts(&mut out, true);
         let text = |s: &str| format!("CAST({s} AS {})", self.d.text());
         let mut checks = vec![(
             "an outcome in none of the recipe's lists".to_owned(),
-            text(&format!("TRIM({})", self.id(&self.log.outcome))),
+            text(&self.id(WRITTEN)),
             format!("{} IS NULL", self.id(OUTCOME)),
         )];
         checks.push((
@@ -616,6 +636,97 @@ fn fold_table() -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Source;
+
+    /// The query of a recipe of `config` (a cxreport.toml's text) with the
+    /// metrics of the `contacts` fixture, or the problems.
+    fn sql(config: &str, recipe: &str, dialect: Dialect, problems: bool) -> String {
+        let root = std::path::Path::new(".");
+        let mut diags = Diagnostics::default();
+        let config = crate::config::Config::parse(
+            &Source::new("cxreport.toml", config.to_owned()),
+            root,
+            &mut diags,
+        );
+        let files = std::sync::Arc::new(std::collections::BTreeMap::new());
+        let mut loader = crate::data::Loader::new(root, Some(files), &mut diags);
+        let metrics = crate::data::metrics::parse(
+            &Source::new(
+                "data/metrics.toml",
+                include_str!("../tests/fixtures/contacts/data/metrics.toml").to_owned(),
+            ),
+            &mut loader,
+        );
+        let recipe = config
+            .imports
+            .iter()
+            .find(|r| r.name == recipe)
+            .expect("the recipe");
+        let options = Options {
+            root: root.to_owned(),
+            recipe: recipe.name.clone(),
+            table: "dw.contacts".to_owned(),
+            dialect,
+            problems,
+        };
+        let table = table_parts(&options.table).expect("a table");
+        match render(recipe, &metrics, &table, &options, &mut diags) {
+            Some(text) if !diags.has_errors() => text,
+            _ => diags
+                .sorted()
+                .iter()
+                .map(|d| format!("{}:{}: {}\n", d.line, d.column, d.message))
+                .collect(),
+        }
+    }
+
+    const FIXTURE: &str = include_str!("../tests/fixtures/contacts/cxreport.toml");
+
+    /// The fold table is long, and the same in every query.
+    fn short(sql: &str) -> String {
+        let (from, to) = fold_table();
+        sql.replace(&from, "…").replace(&to, "…")
+    }
+
+    #[test]
+    fn each_dialect_s_query() {
+        for d in [
+            Dialect::Postgres,
+            Dialect::Spark,
+            Dialect::Trino,
+            Dialect::Bigquery,
+            Dialect::Duckdb,
+            Dialect::Snowflake,
+        ] {
+            insta::assert_snapshot!(
+                format!("figures_{}", d.name()),
+                short(&sql(FIXTURE, "calls", d, false))
+            );
+        }
+        insta::assert_snapshot!(
+            "problems_postgres",
+            short(&sql(FIXTURE, "calls", Dialect::Postgres, true))
+        );
+    }
+
+    #[test]
+    fn recipe_text_never_becomes_sql() {
+        let config = r#"
+[import.x]
+kind = "contacts"
+into = "data/kpis/x.csv"
+abandon_short_seconds = 2.5
+columns = { "D'ay\"`\\" = "date", "R';DROP TABLE t;--" = "outcome", "W" = "wait", "Q`\"" = "it's \"q\"" }
+outcomes = { answered = ["a'; DROP TABLE t; --"], abandoned = ["b\\'"], ignored = ["Ç`\""] }
+metrics = { service_level = "sla", asa = "asa" }
+"#;
+        for d in [Dialect::Postgres, Dialect::Bigquery] {
+            insta::assert_snapshot!(
+                format!("hostile_{}", d.name()),
+                short(&sql(config, "x", d, false))
+            );
+        }
+    }
 
     #[test]
     fn the_fold_table_folds_as_import_does() {

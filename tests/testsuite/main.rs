@@ -31,4 +31,5 @@ mod safety;
 mod search;
 mod serve;
 mod servers;
+mod sql;
 mod support;
