@@ -450,3 +450,54 @@ fn what_sql_cannot_write_is_refused_with_its_place() {
     let run = sql(&["hostile", "--table", "t", "--dialect", "oracle"]);
     assert_eq!(run.code, 2);
 }
+
+/// The section `## The contacts recipe as SQL` of the documentation: in
+/// docs/sources.md, or in docs/sources-sql.md until it is spliced in.
+fn docs_section() -> String {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let heading = "## The contacts recipe as SQL";
+    for file in ["sources.md", "sources-sql.md"] {
+        let text = std::fs::read_to_string(docs.join(file)).unwrap_or_default();
+        if let Some(start) = text.find(heading) {
+            let rest = &text[start + heading.len()..];
+            let end = rest.find("\n## ").unwrap_or(rest.len());
+            return rest[..end].to_owned();
+        }
+    }
+    panic!("no docs/*.md has the section {heading:?}");
+}
+
+#[test]
+fn the_docs_show_each_dialect_s_query_as_it_is_written() {
+    let section = docs_section();
+    let blocks: Vec<&str> = section
+        .split("```sql\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    let mut shown = Vec::new();
+    for block in blocks {
+        let dialect = block
+            .split("--dialect ")
+            .nth(1)
+            .and_then(|rest| rest.split(['`', ' ']).next())
+            .expect("the query names its dialect");
+        assert_eq!(
+            block,
+            query(&CASES[0], "contacts", dialect, &[]),
+            "docs: the {dialect} query"
+        );
+        shown.push(dialect.to_owned());
+    }
+    assert_eq!(
+        shown,
+        [
+            "postgres",
+            "spark",
+            "trino",
+            "bigquery",
+            "duckdb",
+            "snowflake"
+        ]
+    );
+}
