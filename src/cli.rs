@@ -125,9 +125,9 @@ pub struct SqlContactsArgs {
     #[arg(long, value_enum, default_value = "postgres")]
     dialect: crate::sql::Dialect,
     /// Write instead a query that lists the contacts `cxreport import`
-    /// would refuse (outcomes in no list, no day, an answered contact
-    /// without the times its figures need), with their count; it gives no
-    /// row when there are none.
+    /// would refuse (outcomes in no list, no day, a time below 0, an
+    /// answered contact without the times its figures need), with their
+    /// count; it gives no row when there are none.
     #[arg(long)]
     problems: bool,
     /// The plan's root folder.

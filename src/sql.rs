@@ -522,8 +522,8 @@ impl Query<'_> {
     }
 
     /// The query listing the contacts `import` refuses: outcomes in none
-    /// of the lists, days that cannot be read, answered contacts without
-    /// the times the figures need. No rows: the figures are the import's.
+    /// of the lists, no day, times below 0, answered contacts without the
+    /// times the figures need. No rows: the figures are the import's.
     fn problems(&self) -> String {
         let mut out = String::new();
         self.head(
@@ -545,6 +545,19 @@ impl Query<'_> {
             text("NULL"),
             format!("{} IS NULL", self.id(DAY)),
         ));
+        // `import` reads no time below 0, whatever the outcome.
+        let negative: Vec<String> = [(&self.log.wait, WAIT), (&self.log.handle, HANDLE)]
+            .into_iter()
+            .filter(|(column, _)| column.is_some())
+            .map(|(_, name)| format!("{} < 0", self.id(name)))
+            .collect();
+        if !negative.is_empty() {
+            checks.push((
+                "a wait or handle time below 0".to_owned(),
+                text("NULL"),
+                negative.join(" OR "),
+            ));
+        }
         let figures: Vec<_> = self.outputs.iter().map(|o| o.figure).collect();
         use crate::data::recipe::Figure;
         if figures
