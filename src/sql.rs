@@ -32,8 +32,8 @@ pub struct Options {
     pub root: PathBuf,
     /// `NAME` in `[import.NAME]`.
     pub recipe: String,
-    /// The table holding the log, `name` or `schema.name`: each part is
-    /// quoted as an identifier.
+    /// The table holding the log, `name`, `schema.name` or
+    /// `catalog.schema.name`: each part is quoted as an identifier.
     pub table: String,
     pub dialect: Dialect,
     /// Print the query listing the contacts `import` would refuse, not the

@@ -8,11 +8,11 @@
 /// An SQL engine's dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Dialect {
-    /// PostgreSQL (and Redshift-free PostgreSQL-compatible servers).
+    /// PostgreSQL.
     Postgres,
-    /// Spark SQL (Databricks, Hive metastores).
+    /// Spark SQL (and Databricks).
     Spark,
-    /// Trino and Presto (Athena).
+    /// Trino (and Athena's engine 3, which is Trino).
     Trino,
     /// Google BigQuery (GoogleSQL).
     Bigquery,
