@@ -420,17 +420,19 @@ impl Query<'_> {
             "The daily rows `cxreport import NAME` writes into INTO, from a contact log kept as a table.",
         );
         out.push_str(
-            "-- Contacts whose outcome is in none of the recipe's lists are left out here,\n\
+            "-- Contacts with no day or an outcome in none of the recipe's lists are left out here,\n\
              -- where `cxreport import` refuses the log: `--problems` writes a query that lists them.\n",
         );
         out.push_str("WITH ");
         self.contacts(&mut out, false);
-        // Counted: a known outcome, and none of the reasons to leave out.
+        // Counted: a day, a known outcome (what `import` refuses is left
+        // out), and none of the reasons to leave a contact out.
         let _ = write!(
             out,
-            ",\n{} AS (\n  SELECT * FROM {}\n  WHERE {} IS NOT NULL",
+            ",\n{} AS (\n  SELECT * FROM {}\n  WHERE {} IS NOT NULL AND {} IS NOT NULL",
             self.id("counted"),
             self.id("contacts"),
+            self.id(DAY),
             self.id(OUTCOME)
         );
         for leave in Leave::ALL {

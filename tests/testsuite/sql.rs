@@ -366,7 +366,8 @@ fn spark_gives_the_rows_import_writes() {
 fn problems_lists_the_contacts_import_refuses() {
     let dir = tempfile::tempdir().unwrap();
     let case = &CASES[0];
-    // Unknown outcomes, an answered call with no wait, a wait below 0: import
+    // Unknown outcomes, an answered call with no wait, a wait below 0, a
+    // call with no day: import
     // refuses the log, the figures' query leaves them out, and the
     // problems' query lists them.
     let log = dir.path().join("log.csv");
@@ -378,7 +379,8 @@ fn problems_lists_the_contacts_import_refuses() {
          3,2026-10-01T08:02:00Z,sales,A,1,10,60, Transferred \n\
          4,2026-10-01T08:03:00Z,sales,A,1,,60,answered\n\
          5,2026-10-01T08:04:00Z,sales,A,1,10,60,\n\
-         6,2026-10-01T08:05:00Z,sales,A,1,-1,60,abandoned\n",
+         6,2026-10-01T08:05:00Z,sales,A,1,-1,60,abandoned\n\
+         7,,sales,A,1,10,60,answered\n",
     )
     .unwrap();
     let plan = Plan::fixture(case.fixture);
@@ -393,7 +395,8 @@ fn problems_lists_the_contacts_import_refuses() {
          an answered contact without a wait,,1\n\
          an outcome in none of the recipe's lists,Transferred,1\n\
          an outcome in none of the recipe's lists,transferred,1\n\
-         an outcome in none of the recipe's lists,,1\n"
+         an outcome in none of the recipe's lists,,1\n\
+         no day,,1\n"
     );
 }
 
