@@ -97,6 +97,48 @@ pub enum Command {
     /// CXREPORT_CHROMIUM. Charts need ECharts: with the default CDN it is
     /// fetched from the network; [charts] echarts = "path" works offline.
     Pdf(PdfArgs),
+    /// Print an SQL query that does an import recipe's aggregation where
+    /// the data is kept: run on a table holding the raw log, it gives the
+    /// daily rows `cxreport import` writes from the log as a file (see
+    /// docs/sources.md).
+    Sql {
+        #[command(subcommand)]
+        what: SqlQuery,
+    },
+}
+
+/// What `sql` writes a query for.
+#[derive(Debug, Subcommand)]
+pub enum SqlQuery {
+    /// The contacts recipe [import.RECIPE] of cxreport.toml (kind =
+    /// "contacts"): the same columns, outcomes, thresholds, time zone,
+    /// metrics and definitions. Outcomes in none of its lists are left
+    /// out; --problems lists them.
+    Contacts(SqlContactsArgs),
+}
+
+/// What `sql contacts` is given.
+#[derive(Debug, clap::Args)]
+pub struct SqlContactsArgs {
+    /// The recipe: RECIPE in [import.RECIPE] of cxreport.toml.
+    recipe: String,
+    /// The table holding the log: `name`, `schema.name` or
+    /// `catalog.schema.name`, its columns named as the recipe's `columns`.
+    #[arg(long, value_name = "TABLE")]
+    table: String,
+    /// The SQL engine to write for (snowflake is not tested by cxreport's
+    /// own test suite).
+    #[arg(long, value_enum, default_value = "postgres")]
+    dialect: crate::sql::Dialect,
+    /// Write instead a query that lists the contacts `cxreport import`
+    /// would refuse (outcomes in no list, no day, a time below 0, an
+    /// answered contact without the times its figures need), with their
+    /// count; it gives no row when there are none.
+    #[arg(long)]
+    problems: bool,
+    /// The plan's root folder.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
 }
 
 /// What `pdf` is given.
@@ -365,6 +407,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Notify(args) => notify(args, &term),
         Command::Digest(args) => digest(args, &term),
         Command::Pdf(args) => pdf(args, &term),
+        Command::Sql {
+            what: SqlQuery::Contacts(args),
+        } => sql_contacts(args, &term),
     }
 }
 
@@ -645,6 +690,26 @@ fn pull(args: PullArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
     if failed || drifted {
         return Ok(ExitCode::from(1));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the query of a contacts recipe.
+fn sql_contacts(args: SqlContactsArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
+    let options = crate::sql::Options {
+        root: args.root,
+        recipe: args.recipe,
+        table: args.table,
+        dialect: args.dialect,
+        problems: args.problems,
+    };
+    let (query, diags) = crate::sql::contacts(&options)?;
+    term.problems(&diags);
+    let Some(query) = query else {
+        return Ok(invalid(&diags, "no query was written"));
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(query.as_bytes())?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -122,7 +122,10 @@ pub fn import(options: &Options) -> anyhow::Result<Checked<Option<Report>>> {
 }
 
 /// `cxreport.toml` (with the recipes) and the metric catalogue.
-fn settings(root: &Path, diags: &mut Diagnostics) -> anyhow::Result<(Config, Vec<data::Metric>)> {
+pub fn settings(
+    root: &Path,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<(Config, Vec<data::Metric>)> {
     let mut loader = Loader::new(root, None, diags);
     let config = match loader.read("cxreport.toml")? {
         Some(src) => Config::parse(&src, root, loader.diags),
@@ -139,7 +142,7 @@ fn settings(root: &Path, diags: &mut Diagnostics) -> anyhow::Result<(Config, Vec
 }
 
 /// The recipe named on the command line.
-fn find<'c>(config: &'c Config, name: &str) -> anyhow::Result<&'c Recipe> {
+pub fn find<'c>(config: &'c Config, name: &str) -> anyhow::Result<&'c Recipe> {
     if let Some(recipe) = config.imports.iter().find(|r| r.name == name) {
         return Ok(recipe);
     }

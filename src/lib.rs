@@ -41,6 +41,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod sql;
 pub mod terminal;
 pub mod timeline;
 pub mod url;

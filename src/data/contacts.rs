@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use super::Metric;
+use super::definitions::{Count, Leave};
 use super::dialect::{Resolved, TimeUnit};
 use super::export::{self, Cell, Export};
 use super::imported::{
@@ -29,43 +30,98 @@ use super::recipe::{
 };
 use crate::diag::Diagnostics;
 
-/// The counts of one day and combination of dimension values.
+/// The counts of one day and combination of dimension values, as
+/// `definitions::Count` names them.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Tally {
-    pub answered: u64,
-    /// Answered within `service_level_seconds`.
-    pub within: u64,
-    /// Abandoned, short abandons left out.
-    pub abandoned: u64,
-    /// Seconds, over answered contacts.
-    pub wait: f64,
-    pub handle: f64,
-}
+pub struct Tally([f64; Count::ALL.len()]);
 
 impl Tally {
-    /// Answered and abandoned: the contacts the figures are over.
-    pub fn offered(&self) -> u64 {
-        self.answered + self.abandoned
+    pub fn get(&self, count: Count) -> f64 {
+        self.0[count as usize]
     }
 
-    /// A figure's value (`asa` and `aht` in seconds) and weight, or `None`
-    /// when it has no contacts to be computed over.
-    pub fn figure(&self, figure: Figure) -> Option<(f64, f64)> {
-        let offered = self.offered() as f64;
-        let answered = self.answered as f64;
-        match figure {
-            Figure::Offered => Some((offered, 1.0)),
-            Figure::ServiceLevel if offered > 0.0 => {
-                Some((100.0 * self.within as f64 / offered, offered))
+    /// Adds a counted contact to every count it is in.
+    pub fn add(&mut self, outcome: Outcome, wait: Option<f64>, handle: Option<f64>, sl: f64) {
+        for count in Count::ALL {
+            if count.over().holds(outcome, wait, sl) {
+                self.0[count as usize] += count.adds().of(wait, handle);
             }
-            Figure::AbandonRate if offered > 0.0 => {
-                Some((100.0 * self.abandoned as f64 / offered, offered))
-            }
-            Figure::Asa if answered > 0.0 => Some((self.wait / answered, answered)),
-            Figure::Aht if answered > 0.0 => Some((self.handle / answered, answered)),
-            _ => None,
         }
     }
+
+    /// A figure's value (times in seconds) and weight, or `None` when it
+    /// has no contacts to be computed over.
+    pub fn figure(&self, figure: Figure) -> Option<(f64, f64)> {
+        let d = figure.definition();
+        let sum = |counts: &[Count]| counts.iter().map(|c| self.get(*c)).sum::<f64>();
+        let numerator = sum(d.numerator);
+        if d.denominator.is_empty() {
+            return Some((d.scale * numerator, 1.0));
+        }
+        let denominator = sum(d.denominator);
+        (denominator > 0.0).then(|| (d.scale * numerator / denominator, denominator))
+    }
+}
+
+/// A figure the recipe writes: into which metric, and the seconds in that
+/// metric's unit (1 for figures that are no time).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    pub figure: Figure,
+    pub metric: String,
+    pub per: f64,
+}
+
+/// The recipe's figures with their metrics from the catalogue; `None`
+/// (each problem reported at its place in `config_path`) when a metric is
+/// unknown, or a time's metric has no unit of time.
+pub fn outputs(
+    recipe: &Recipe,
+    settings: &Contacts,
+    metrics: &[Metric],
+    config_path: &str,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Output>> {
+    let mut outputs = Vec::new();
+    for (figure, id, pos) in &settings.metrics {
+        let Some(metric) = metrics.iter().find(|m| &m.id == id) else {
+            let hint = crate::diag::hint(id, metrics.iter().map(|m| m.id.as_str()));
+            diags.error(
+                config_path,
+                *pos,
+                format!(
+                    "unknown metric `{id}` in `metrics` of [import.{}]{hint}",
+                    recipe.name
+                ),
+            );
+            continue;
+        };
+        let per = if figure.definition().time {
+            match TimeUnit::of(&metric.unit) {
+                Some(unit) => unit.seconds(),
+                None => {
+                    diags.error(
+                        config_path,
+                        *pos,
+                        format!(
+                            "`{}` is a time, but the metric `{id}` has unit {:?}: give it a unit of time (\"s\", \"min\" or \"h\") in data/metrics.toml",
+                            figure.key(),
+                            metric.unit
+                        ),
+                    );
+                    continue;
+                }
+            }
+        } else {
+            1.0
+        };
+        outputs.push(Output {
+            figure: *figure,
+            metric: id.clone(),
+            per,
+        });
+    }
+    (outputs.len() == settings.metrics.len()).then_some(outputs)
 }
 
 /// What a column of the log is read as.
@@ -86,47 +142,13 @@ pub fn read(
     diags: &mut Diagnostics,
 ) -> Read {
     let mut read = Read::default();
-    // The metric and seconds per unit each figure is written in.
-    let mut outputs: Vec<(Figure, String, f64)> = Vec::new();
-    for (figure, id, pos) in &settings.metrics {
-        let Some(metric) = metrics.iter().find(|m| &m.id == id) else {
-            let hint = crate::diag::hint(id, metrics.iter().map(|m| m.id.as_str()));
-            diags.error(
-                config_path,
-                *pos,
-                format!(
-                    "unknown metric `{id}` in `metrics` of [import.{}]{hint}",
-                    recipe.name
-                ),
-            );
-            continue;
-        };
-        let per = match figure {
-            Figure::Asa | Figure::Aht => match TimeUnit::of(&metric.unit) {
-                Some(unit) => unit.seconds(),
-                None => {
-                    diags.error(
-                        config_path,
-                        *pos,
-                        format!(
-                            "`{}` is a time, but the metric `{id}` has unit {:?}: give it a unit of time (\"s\", \"min\" or \"h\") in data/metrics.toml",
-                            figure.key(),
-                            metric.unit
-                        ),
-                    );
-                    continue;
-                }
-            },
-            _ => 1.0,
-        };
-        outputs.push((*figure, id.clone(), per));
-    }
+    let outputs = outputs(recipe, settings, metrics, config_path, diags);
     let Some(targets) = match_columns(&export, recipe, config_path, diags) else {
         return read;
     };
-    if outputs.len() != settings.metrics.len() {
+    let Some(outputs) = outputs else {
         return read;
-    }
+    };
     let columns: Vec<Column> = export
         .header
         .iter()
@@ -157,8 +179,8 @@ pub fn read(
     let handle_col = find(ContactField::Handle);
     let needs_wait = outputs
         .iter()
-        .any(|(f, _, _)| matches!(f, Figure::ServiceLevel | Figure::Asa));
-    let needs_handle = outputs.iter().any(|(f, _, _)| *f == Figure::Aht);
+        .any(|o| matches!(o.figure, Figure::ServiceLevel | Figure::Asa));
+    let needs_handle = outputs.iter().any(|o| o.figure == Figure::Aht);
     let dimensions: Vec<(usize, &str)> = columns
         .iter()
         .enumerate()
@@ -296,19 +318,16 @@ pub fn read(
         if !ok {
             return;
         }
-        match outcome {
-            Outcome::Ignored => {
-                *read.dropped.entry(Dropped::IgnoredOutcome).or_default() += 1;
-                return;
-            }
-            Outcome::Abandoned
-                if settings.abandon_short_seconds > 0.0
-                    && wait.is_some_and(|w| w <= settings.abandon_short_seconds) =>
-            {
-                *read.dropped.entry(Dropped::ShortAbandon).or_default() += 1;
-                return;
-            }
-            _ => {}
+        if let Some(leave) = Leave::ALL
+            .into_iter()
+            .find(|l| l.applies(outcome, wait, settings.abandon_short_seconds))
+        {
+            let why = match leave {
+                Leave::Ignored => Dropped::IgnoredOutcome,
+                Leave::ShortAbandon => Dropped::ShortAbandon,
+            };
+            *read.dropped.entry(why).or_default() += 1;
+            return;
         }
         // The combination of dimension values, found by the cells' bytes.
         key.clear();
@@ -351,31 +370,23 @@ pub fn read(
                 c
             }
         };
-        let tally = tallies.entry((date, combo)).or_default();
-        match outcome {
-            Outcome::Answered => {
-                tally.answered += 1;
-                let w = wait.unwrap_or(0.0);
-                if wait.is_some_and(|w| w <= settings.service_level_seconds) {
-                    tally.within += 1;
-                }
-                tally.wait += w;
-                tally.handle += handle.unwrap_or(0.0);
-            }
-            Outcome::Abandoned => tally.abandoned += 1,
-            Outcome::Ignored => {}
-        }
+        tallies.entry((date, combo)).or_default().add(
+            outcome,
+            wait,
+            handle,
+            settings.service_level_seconds,
+        );
     });
     problems.report(&path, diags);
     for ((date, combo), tally) in tallies {
         let dims = combo_dims.get(combo as usize).cloned().unwrap_or_default();
-        for (figure, id, per) in &outputs {
-            if let Some((value, weight)) = tally.figure(*figure) {
+        for o in &outputs {
+            if let Some((value, weight)) = tally.figure(o.figure) {
                 read.rows
                     .groups
                     .entry((date, dims.clone()))
                     .or_default()
-                    .insert(id.clone(), (value / per, weight));
+                    .insert(o.metric.clone(), (value / o.per, weight));
             }
         }
     }
@@ -517,17 +528,20 @@ mod tests {
 
     #[test]
     fn figures_weigh_by_what_they_are_over() {
-        let t = Tally {
-            answered: 3,
-            within: 2,
-            abandoned: 1,
-            wait: 30.0,
-            handle: 600.0,
-        };
+        let mut t = Tally::default();
+        for (outcome, wait) in [
+            (Outcome::Answered, 5.0),
+            (Outcome::Answered, 10.0),
+            (Outcome::Answered, 15.0),
+            (Outcome::Abandoned, 40.0),
+        ] {
+            t.add(outcome, Some(wait), Some(200.0), 12.0);
+        }
         assert_eq!(t.figure(Figure::Offered), Some((4.0, 1.0)));
         assert_eq!(t.figure(Figure::ServiceLevel), Some((50.0, 4.0)));
         assert_eq!(t.figure(Figure::AbandonRate), Some((25.0, 4.0)));
         assert_eq!(t.figure(Figure::Asa), Some((10.0, 3.0)));
+        assert_eq!(t.get(Count::Handle), 600.0);
         assert_eq!(t.figure(Figure::Aht), Some((200.0, 3.0)));
         assert_eq!(Tally::default().figure(Figure::Asa), None);
         assert_eq!(Tally::default().figure(Figure::Offered), Some((0.0, 1.0)));

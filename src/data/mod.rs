@@ -12,6 +12,7 @@ pub mod cases;
 pub mod contacts;
 pub mod dates;
 pub mod de;
+pub mod definitions;
 pub mod dialect;
 pub mod export;
 pub mod flows;

@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("digest", 6),
     ("pdf", 6),
     ("pull", 6),
+    ("sql", 6),
     ("site", 5),
     ("mail", 5),
     ("downloads", 5),

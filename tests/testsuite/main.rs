@@ -32,4 +32,5 @@ mod safety;
 mod search;
 mod serve;
 mod servers;
+mod sql;
 mod support;
