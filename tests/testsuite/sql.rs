@@ -288,6 +288,26 @@ fn check_engine(engine: &str, dialect: &str) {
     }
 }
 
+/// The columns of a PostgreSQL table for the typed log at `log`: its
+/// header's names, quoted, with their types.
+fn table_columns(log: &Path) -> Vec<String> {
+    let mut reader = csv::Reader::from_path(log).unwrap();
+    reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let ty = match type_of(h) {
+                "date" => "date",
+                "instant" => "timestamptz",
+                "seconds" => "double precision",
+                _ => "text",
+            };
+            format!("\"{}\" {ty}", h.replace('"', "\"\""))
+        })
+        .collect()
+}
+
 #[test]
 fn postgres_gives_the_rows_import_writes() {
     let pg = Postgres::start();
@@ -297,25 +317,7 @@ fn postgres_gives_the_rows_import_writes() {
     let table = "cx.contact \"log\" 'x'";
     for case in &CASES {
         let log = typed_log(case.fixture, dir.path());
-        let header: Vec<String> = csv::Reader::from_path(&log)
-            .unwrap()
-            .headers()
-            .unwrap()
-            .iter()
-            .map(str::to_owned)
-            .collect();
-        let columns: Vec<String> = header
-            .iter()
-            .map(|h| {
-                let ty = match type_of(h) {
-                    "date" => "date",
-                    "instant" => "timestamptz",
-                    "seconds" => "double precision",
-                    _ => "text",
-                };
-                format!("\"{}\" {ty}", h.replace('"', "\"\""))
-            })
-            .collect();
+        let columns = table_columns(&log);
         let quoted = "cx.\"contact \"\"log\"\" 'x'\"";
         pg.psql(&format!("DROP TABLE IF EXISTS {quoted}"));
         pg.psql(&format!("CREATE TABLE {quoted} ({})", columns.join(", ")));
@@ -350,6 +352,62 @@ fn postgres_gives_the_rows_import_writes() {
         let result = String::from_utf8(out.stdout).unwrap();
         assert_same("postgres", case, &imported(case), &parse(&result, "psql"));
     }
+}
+
+/// The whole path of a log kept in a database: the recipe's query, written
+/// by `cxreport sql contacts` into the plan and run by `cxreport pull` as a
+/// `postgres` source and as a `command` source (`psql --csv`), gives the
+/// file `cxreport import` writes from the same log as a file, byte for byte.
+#[test]
+fn pull_of_the_recipe_s_query_writes_import_s_file() {
+    let pg = Postgres::start();
+    let dir = tempfile::tempdir().unwrap();
+    let case = &CASES[0];
+    let log = typed_log(case.fixture, dir.path());
+    pg.psql(&format!(
+        "CREATE TABLE contacts ({})",
+        table_columns(&log).join(", ")
+    ));
+    pg.psql(&format!(
+        "\\copy contacts FROM '{}' WITH (FORMAT csv, HEADER true)",
+        log.display()
+    ));
+
+    let imported = Plan::fixture(case.fixture);
+    let export = fixtures().join(case.fixture).join("log.csv");
+    let run = imported.run(&["import", case.recipe, export.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let expected = imported.read("data/kpis/calls.csv");
+
+    let plan = Plan::fixture(case.fixture);
+    let sql = query(case, "contacts", "postgres", &[]);
+    plan.write("sources/calls.sql", &sql);
+    let psql = pg.psql_program();
+    let config = format!(
+        "{}\n[source.dw]\nkind = \"postgres\"\nurl_env = \"CXREPORT_TEST_DW\"\n\
+         query = \"sources/calls.sql\"\ninto = \"data/kpis/dw.csv\"\n\n\
+         [source.psql]\nkind = \"command\"\ncommand = [{:?}, \"-X\", \"-q\", \"--csv\", \"-v\", \"ON_ERROR_STOP=1\", \
+         \"-h\", \"127.0.0.1\", \"-p\", \"{}\", \"-U\", {:?}, \"-d\", {:?}, \"-f\", \"sources/calls.sql\"]\n\
+         into = \"data/kpis/psql.csv\"\n",
+        plan.read("cxreport.toml"),
+        psql.to_str().unwrap(),
+        pg.port(),
+        crate::postgres::USER,
+        crate::postgres::DATABASE,
+    );
+    plan.write("cxreport.toml", &config);
+    let url = pg.url();
+    let env = [
+        ("CXREPORT_TEST_DW", url.as_str()),
+        ("PGPASSWORD", crate::postgres::PASSWORD),
+        ("PGTZ", "America/Los_Angeles"),
+    ];
+    let run = plan.run_env(&["pull"], &env);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(plan.read("data/kpis/dw.csv"), expected, "postgres source");
+    assert_eq!(plan.read("data/kpis/psql.csv"), expected, "command source");
+    let again = plan.run_env(&["pull", "--check"], &env);
+    assert_eq!(again.code, 0, "{}", again.stderr);
 }
 
 #[test]
