@@ -373,7 +373,13 @@ pub fn write(
     // (when this build holds the last reference, as `cxreport build` does),
     // their memory is reused by the search index instead of added to it.
     drop((plan, report));
-    let written = site::write(&out_dir, &root, &files, || search::index(&files), progress);
+    let written = site::write(
+        &out_dir,
+        &root,
+        &files,
+        || search::index(&files, Some(&out_dir)),
+        progress,
+    );
     let written = written.with_context(|| format!("writing {}", out_dir.display()))?;
     files.extend(written.more);
     let unchanged = written.unchanged;

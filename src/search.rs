@@ -13,6 +13,8 @@
 //! (`templates/search.js`) falls back to finding pages by title there, and
 //! says so (docs/search.md).
 
+use std::path::Path;
+
 use anyhow::Context as _;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -42,10 +44,25 @@ const UNUSED: &[&str] = &[
     "pagefind-highlight.js",
 ];
 
+/// The file of the bundle that says which pages it was made from: a SHA-1
+/// of what pagefind was given (see [`fingerprint`]).
+pub const MADE_FROM: &str = "pagefind/cxreport-pages.sha1";
+
+/// The pagefind this index is made by, in the fingerprint: another version
+/// may write other files from the same pages. A test checks it against the
+/// version pagefind writes into its bundle.
+const PAGEFIND: &str = "1.6.0";
+
 /// The files of the search index of the site made of `files`: pagefind's
-/// bundle under [`BUNDLE`], and [`TITLES`]. The same pages always give the
-/// same bytes.
-pub fn index(files: &[OutFile]) -> anyhow::Result<Vec<OutFile>> {
+/// bundle under [`BUNDLE`], [`MADE_FROM`] and [`TITLES`]. The same pages
+/// always give the same bytes.
+///
+/// `previous` is the site this one replaces, if any. When its index was
+/// made from exactly the pages pagefind would be given now, its files are
+/// taken over instead of made again: pagefind takes about a millisecond a
+/// page on one core, most of a rebuild of a site of content pages that
+/// changed nothing, and the files it would write are the same bytes.
+pub fn index(files: &[OutFile], previous: Option<&Path>) -> anyhow::Result<Vec<OutFile>> {
     let mut pages: Vec<&OutFile> = files
         .iter()
         .filter(|f| f.path.ends_with(".html") && contains(&f.bytes, BODY))
@@ -54,6 +71,25 @@ pub fn index(files: &[OutFile]) -> anyhow::Result<Vec<OutFile>> {
     // the same whatever order the pages were rendered in (`serve` puts the
     // pages it took over from the last build after the others).
     pages.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut documents = Vec::with_capacity(pages.len());
+    crate::parallel::ordered(
+        &pages,
+        |page| searchable(&String::from_utf8_lossy(&page.bytes)),
+        |document| documents.push(document),
+    );
+    let documents = pages
+        .iter()
+        .zip(documents)
+        .map(|(page, document)| {
+            let document =
+                document.with_context(|| format!("cannot read {} for the index", page.path))?;
+            Ok((page.path.as_str(), document))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let made_from = fingerprint(&documents);
+    if let Some(kept) = previous.and_then(|site| made_before(site, &made_from)) {
+        return Ok(kept);
+    }
     // pagefind is async on tokio, but a build has nothing else to await: a
     // runtime on this thread, for this call only, is all it needs (its
     // blocking pool parses each page).
@@ -61,7 +97,7 @@ pub fn index(files: &[OutFile]) -> anyhow::Result<Vec<OutFile>> {
         .enable_time()
         .build()
         .context("cannot start the search indexer")?;
-    let (bundle, titles) = runtime.block_on(bundle(&pages))?;
+    let (bundle, titles) = runtime.block_on(bundle(documents))?;
     let mut out: Vec<OutFile> = bundle
         .into_iter()
         .filter(|f| !UNUSED.contains(&f.path.as_str()))
@@ -70,6 +106,10 @@ pub fn index(files: &[OutFile]) -> anyhow::Result<Vec<OutFile>> {
             bytes: f.bytes,
         })
         .collect();
+    out.push(OutFile {
+        path: MADE_FROM.to_owned(),
+        bytes: format!("{made_from}\n").into_bytes(),
+    });
     // pagefind gives its files in the order its tasks finish: sorted, the
     // site's file list is the same on every build.
     out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -78,6 +118,60 @@ pub fn index(files: &[OutFile]) -> anyhow::Result<Vec<OutFile>> {
         bytes: titles_script(&titles)?.into_bytes(),
     });
     Ok(out)
+}
+
+/// The SHA-1, in hex, of what pagefind is given: its version, and each
+/// page's path and trimmed document, in order.
+fn fingerprint(documents: &[(&str, String)]) -> String {
+    use sha1::Digest as _;
+    let mut hash = sha1::Sha1::new();
+    hash.update(format!("pagefind {PAGEFIND}\0").as_bytes());
+    for (path, document) in documents {
+        for part in [path.as_bytes(), document.as_bytes()] {
+            hash.update((part.len() as u64).to_le_bytes());
+            hash.update(part);
+        }
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The index files of the site in `site` when they were made from the
+/// pages `made_from` names: every regular file under [`BUNDLE`] (links are
+/// never followed), and [`TITLES`]. `None` when they were not, or cannot
+/// all be read: the index is then made again.
+fn made_before(site: &Path, made_from: &str) -> Option<Vec<OutFile>> {
+    let read = |rel: &str| -> Option<Vec<u8>> {
+        let path = site.join(rel);
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        std::fs::read(path).ok()
+    };
+    if read(MADE_FROM)? != format!("{made_from}\n").as_bytes() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(site.join(BUNDLE)).sort_by_file_name() {
+        let entry = entry.ok()?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(site)
+            .ok()?
+            .to_str()?
+            .replace('\\', "/");
+        let bytes = read(&rel)?;
+        out.push(OutFile { path: rel, bytes });
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.push(OutFile {
+        path: TITLES.to_owned(),
+        bytes: read(TITLES)?,
+    });
+    Some(out)
 }
 
 /// One page as the title search sees it.
@@ -90,28 +184,21 @@ struct Title {
     p: String,
 }
 
-/// pagefind's files (paths within its bundle), and the title of each page.
-async fn bundle(pages: &[&OutFile]) -> anyhow::Result<(Vec<OutFile>, Vec<Title>)> {
+/// pagefind's files (paths within its bundle), and the title of each page,
+/// from each page's path and [`searchable`] document.
+async fn bundle(documents: Vec<(&str, String)>) -> anyhow::Result<(Vec<OutFile>, Vec<Title>)> {
     let config = PagefindServiceConfig::builder()
         // Results link to `…/index.html`, which works from any host and
         // sub-path, and from disk.
         .keep_index_url(true)
         .build();
     let mut index = PagefindIndex::new(Some(config)).context("cannot start pagefind")?;
-    let mut titles = Vec::with_capacity(pages.len());
-    let mut documents = Vec::with_capacity(pages.len());
-    crate::parallel::ordered(
-        pages,
-        |page| searchable(&String::from_utf8_lossy(&page.bytes)),
-        |document| documents.push(document),
-    );
-    for (page, document) in pages.iter().zip(documents) {
-        let document =
-            document.with_context(|| format!("cannot read {} for the index", page.path))?;
+    let mut titles = Vec::with_capacity(documents.len());
+    for (path, document) in documents {
         let added = index
-            .add_html_file(Some(page.path.clone()), None, document)
+            .add_html_file(Some(path.to_owned()), None, document)
             .await
-            .with_context(|| format!("cannot index {}", page.path))?;
+            .with_context(|| format!("cannot index {path}"))?;
         if added.page_word_count == 0 {
             continue;
         }
@@ -119,10 +206,10 @@ async fn bundle(pages: &[&OutFile]) -> anyhow::Result<(Vec<OutFile>, Vec<Title>)
             .page_meta
             .get("title")
             .cloned()
-            .unwrap_or_else(|| page.path.clone());
+            .unwrap_or_else(|| path.to_owned());
         titles.push(Title {
             t: title,
-            p: page.path.clone(),
+            p: path.to_owned(),
         });
     }
     let files = index
@@ -245,7 +332,7 @@ mod tests {
             ),
             ("static/style.css", "body {}"),
         ]);
-        let out = index(&files)?;
+        let out = index(&files, None)?;
         let paths = paths(&out);
         for expected in [
             "pagefind/pagefind.js",
@@ -287,9 +374,91 @@ mod tests {
                 &page("en", "Beta", "First contact resolution"),
             ),
         ]);
-        assert_eq!(index(&files)?, index(&files)?);
+        assert_eq!(index(&files, None)?, index(&files, None)?);
         let reversed: Vec<OutFile> = files.iter().rev().cloned().collect();
-        assert_eq!(index(&files)?, index(&reversed)?, "whatever the order");
+        assert_eq!(
+            index(&files, None)?,
+            index(&reversed, None)?,
+            "whatever the order"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn the_fingerprint_names_the_pagefind_that_made_the_index() -> anyhow::Result<()> {
+        let out = index(&site(&[("index.html", &page("en", "A", "words"))]), None)?;
+        let entry = out
+            .iter()
+            .find(|f| f.path == "pagefind/pagefind-entry.json")
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+            .unwrap_or_default();
+        assert!(
+            entry.contains(&format!(r#""version":"{PAGEFIND}""#)),
+            "{entry}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_rebuild_of_the_same_pages_takes_the_index_over() -> anyhow::Result<()> {
+        let files = site(&[
+            (
+                "index.html",
+                &page("en", "Overview", "Service level is rising"),
+            ),
+            (
+                "a/index.html",
+                &page("en", "Alpha", "Average handling time"),
+            ),
+        ]);
+        let first = index(&files, None)?;
+        let dir = tempfile::tempdir()?;
+        let write_site = |out: &[OutFile]| -> anyhow::Result<()> {
+            for f in out {
+                let path = dir.path().join(&f.path);
+                std::fs::create_dir_all(path.parent().unwrap_or(dir.path()))?;
+                std::fs::write(path, &f.bytes)?;
+            }
+            Ok(())
+        };
+        write_site(&first)?;
+        assert_eq!(index(&files, Some(dir.path()))?, first);
+        // Taken over, not made again: a mark put into the old index stays.
+        let entry = dir.path().join("pagefind/pagefind-entry.json");
+        std::fs::write(&entry, "taken over")?;
+        let again = index(&files, Some(dir.path()))?;
+        assert!(again.iter().any(|f| f.bytes == b"taken over"));
+        // Another page, a page changed only outside what is indexed, or a
+        // missing file of the old index.
+        let changed = site(&[
+            (
+                "index.html",
+                &page("en", "Overview", "Service level is falling"),
+            ),
+            (
+                "a/index.html",
+                &page("en", "Alpha", "Average handling time"),
+            ),
+        ]);
+        assert_eq!(index(&changed, Some(dir.path()))?, index(&changed, None)?);
+        let chrome = site(&[
+            (
+                "index.html",
+                &page("en", "Overview", "Service level is rising")
+                    .replace("Navigation words", "Menu"),
+            ),
+            (
+                "a/index.html",
+                &page("en", "Alpha", "Average handling time"),
+            ),
+        ]);
+        assert!(
+            index(&chrome, Some(dir.path()))?
+                .iter()
+                .any(|f| f.bytes == b"taken over")
+        );
+        std::fs::remove_file(dir.path().join(TITLES))?;
+        assert_eq!(index(&files, Some(dir.path()))?, first);
         Ok(())
     }
 
@@ -299,7 +468,7 @@ mod tests {
             "index.html",
             &page("es", "Resumen", "Las llamadas atendidas mejoran"),
         )]);
-        let out = index(&files)?;
+        let out = index(&files, None)?;
         let paths = paths(&out);
         assert!(paths.contains_key("pagefind/wasm.es.pagefind"), "{paths:?}");
         let entry = out
