@@ -73,7 +73,11 @@ pub fn import(options: &Options) -> anyhow::Result<Checked<Option<Report>>> {
         anyhow::bail!("{} is not a directory", root.display());
     }
     let mut diags = Diagnostics::default();
-    let (config, metrics) = settings(root, &mut diags)?;
+    let (config, metrics) = crate::plan::settings(
+        root,
+        &mut diags,
+        "the recipes of `cxreport import` are written there",
+    )?;
     if diags.has_errors() {
         return Ok((None, diags.sorted()));
     }
@@ -119,26 +123,6 @@ pub fn import(options: &Options) -> anyhow::Result<Checked<Option<Report>>> {
         written,
     };
     Ok((Some(report), diags.sorted()))
-}
-
-/// `cxreport.toml` (with the recipes) and the metric catalogue.
-pub fn settings(
-    root: &Path,
-    diags: &mut Diagnostics,
-) -> anyhow::Result<(Config, Vec<data::Metric>)> {
-    let mut loader = Loader::new(root, None, diags);
-    let config = match loader.read("cxreport.toml")? {
-        Some(src) => Config::parse(&src, root, loader.diags),
-        None => anyhow::bail!(
-            "there is no cxreport.toml in {}: the recipes of `cxreport import` are written there",
-            root.display()
-        ),
-    };
-    let metrics = match loader.read("data/metrics.toml")? {
-        Some(src) => metrics::parse(&src, &mut loader),
-        None => Vec::new(),
-    };
-    Ok((config, metrics))
 }
 
 /// The recipe named on the command line.

@@ -60,6 +60,30 @@ pub fn find_root(dir: &Path) -> anyhow::Result<PathBuf> {
     }
 }
 
+/// `cxreport.toml` and the metric catalogue, all the commands that write
+/// data files (`import`, `pull`, `sql`) read of a plan; `for_what` ends the
+/// error when there is no `cxreport.toml` (`the recipes of \`cxreport
+/// import\` are written there`).
+pub fn settings(
+    root: &Path,
+    diags: &mut Diagnostics,
+    for_what: &str,
+) -> anyhow::Result<(Config, Vec<data::Metric>)> {
+    let mut loader = data::Loader::new(root, None, diags);
+    let config = match loader.read("cxreport.toml")? {
+        Some(src) => Config::parse(&src, root, loader.diags),
+        None => anyhow::bail!(
+            "there is no cxreport.toml in {}: {for_what}",
+            root.display()
+        ),
+    };
+    let metrics = match loader.read("data/metrics.toml")? {
+        Some(src) => data::metrics::parse(&src, &mut loader),
+        None => Vec::new(),
+    };
+    Ok((config, metrics))
+}
+
 /// Reads and checks a whole plan. `Err` is an I/O failure; data problems are
 /// in the returned diagnostics, and the plan holds whatever could be read.
 pub fn load(root: &Path) -> anyhow::Result<Checked<Plan>> {

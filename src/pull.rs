@@ -22,8 +22,8 @@ use jiff::civil::Date;
 
 use crate::config::Config;
 use crate::config::source::{Runner, Source};
+use crate::data;
 use crate::data::imported::Rows;
-use crate::data::{self, Loader, metrics};
 use crate::diag::{Checked, Diagnostics, Pos};
 
 /// What `cxreport pull` is asked to do.
@@ -99,7 +99,11 @@ pub fn pull(options: &Options) -> anyhow::Result<Checked<Option<Report>>> {
         anyhow::bail!("{} is not a directory", root.display());
     }
     let mut diags = Diagnostics::default();
-    let (config, metrics) = settings(root, &mut diags)?;
+    let (config, metrics) = crate::plan::settings(
+        root,
+        &mut diags,
+        "the sources of `cxreport pull` are written there",
+    )?;
     if diags.has_errors() {
         return Ok((None, diags.sorted()));
     }
@@ -129,23 +133,6 @@ pub fn pull(options: &Options) -> anyhow::Result<Checked<Option<Report>>> {
         });
     }
     Ok((Some(report), diags.sorted()))
-}
-
-/// `cxreport.toml` (with the sources) and the metric catalogue.
-fn settings(root: &Path, diags: &mut Diagnostics) -> anyhow::Result<(Config, Vec<data::Metric>)> {
-    let mut loader = Loader::new(root, None, diags);
-    let config = match loader.read("cxreport.toml")? {
-        Some(src) => Config::parse(&src, root, loader.diags),
-        None => anyhow::bail!(
-            "there is no cxreport.toml in {}: the sources of `cxreport pull` are written there",
-            root.display()
-        ),
-    };
-    let metrics = match loader.read("data/metrics.toml")? {
-        Some(src) => metrics::parse(&src, &mut loader),
-        None => Vec::new(),
-    };
-    Ok((config, metrics))
 }
 
 /// The sources named on the command line, or all of them.

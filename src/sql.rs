@@ -51,7 +51,11 @@ pub fn contacts(options: &Options) -> anyhow::Result<Checked<Option<String>>> {
     }
     let table = table_parts(&options.table)?;
     let mut diags = Diagnostics::default();
-    let (config, metrics) = crate::import::settings(root, &mut diags)?;
+    let (config, metrics) = crate::plan::settings(
+        root,
+        &mut diags,
+        "the recipes of `cxreport import` are written there",
+    )?;
     if diags.has_errors() {
         return Ok((None, diags.sorted()));
     }
