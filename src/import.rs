@@ -69,18 +69,11 @@ pub struct Report {
 /// `None` when nothing was written because of them.
 pub fn import(options: &Options) -> anyhow::Result<Checked<Option<Report>>> {
     let root = &options.root;
-    if !root.is_dir() {
-        anyhow::bail!("{} is not a directory", root.display());
-    }
-    let mut diags = Diagnostics::default();
-    let (config, metrics) = crate::plan::settings(
-        root,
-        &mut diags,
-        "the recipes of `cxreport import` are written there",
-    )?;
-    if diags.has_errors() {
+    let (settings, mut diags) =
+        crate::plan::settings(root, "the recipes of `cxreport import` are written there")?;
+    let Some((config, metrics)) = settings else {
         return Ok((None, diags.sorted()));
-    }
+    };
     let recipe = find(&config, &options.recipe)?;
     let mut files = Vec::new();
     let mut rows = Rows::default();

@@ -60,16 +60,20 @@ pub fn find_root(dir: &Path) -> anyhow::Result<PathBuf> {
     }
 }
 
-/// `cxreport.toml` and the metric catalogue, all the commands that write
-/// data files (`import`, `pull`, `sql`) read of a plan; `for_what` ends the
-/// error when there is no `cxreport.toml` (`the recipes of \`cxreport
-/// import\` are written there`).
-pub fn settings(
-    root: &Path,
-    diags: &mut Diagnostics,
-    for_what: &str,
-) -> anyhow::Result<(Config, Vec<data::Metric>)> {
-    let mut loader = data::Loader::new(root, None, diags);
+/// A plan's `cxreport.toml` and its metric catalogue.
+pub type Settings = (Config, Vec<data::Metric>);
+
+/// `cxreport.toml` and the metric catalogue of the plan in `root`: what
+/// the commands that write data files (`import`, `pull`, `sql`) read of a
+/// plan. `None` when either has an error (the diagnostics say which);
+/// `for_what` ends the error when there is no `cxreport.toml` (`the recipes
+/// of \`cxreport import\` are written there`).
+pub fn settings(root: &Path, for_what: &str) -> anyhow::Result<(Option<Settings>, Diagnostics)> {
+    if !root.is_dir() {
+        anyhow::bail!("{} is not a directory", root.display());
+    }
+    let mut diags = Diagnostics::default();
+    let mut loader = data::Loader::new(root, None, &mut diags);
     let config = match loader.read("cxreport.toml")? {
         Some(src) => Config::parse(&src, root, loader.diags),
         None => anyhow::bail!(
@@ -81,7 +85,10 @@ pub fn settings(
         Some(src) => data::metrics::parse(&src, &mut loader),
         None => Vec::new(),
     };
-    Ok((config, metrics))
+    if diags.has_errors() {
+        return Ok((None, diags));
+    }
+    Ok((Some((config, metrics)), diags))
 }
 
 /// Reads and checks a whole plan. `Err` is an I/O failure; data problems are

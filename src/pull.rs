@@ -95,18 +95,11 @@ impl Report {
 /// and a source's problems in its own report.
 pub fn pull(options: &Options) -> anyhow::Result<Checked<Option<Report>>> {
     let root = &options.root;
-    if !root.is_dir() {
-        anyhow::bail!("{} is not a directory", root.display());
-    }
-    let mut diags = Diagnostics::default();
-    let (config, metrics) = crate::plan::settings(
-        root,
-        &mut diags,
-        "the sources of `cxreport pull` are written there",
-    )?;
-    if diags.has_errors() {
+    let (settings, diags) =
+        crate::plan::settings(root, "the sources of `cxreport pull` are written there")?;
+    let Some((config, metrics)) = settings else {
         return Ok((None, diags.sorted()));
-    }
+    };
     let chosen = choose(&config, &options.names)?;
     command::stop_on_interrupt();
     let mut report = Report::default();

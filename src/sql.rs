@@ -46,19 +46,12 @@ pub struct Options {
 /// I/O failure, an unknown recipe or table name (exit 2).
 pub fn contacts(options: &Options) -> anyhow::Result<Checked<Option<String>>> {
     let root = &options.root;
-    if !root.is_dir() {
-        anyhow::bail!("{} is not a directory", root.display());
-    }
     let table = table_parts(&options.table)?;
-    let mut diags = Diagnostics::default();
-    let (config, metrics) = crate::plan::settings(
-        root,
-        &mut diags,
-        "the recipes of `cxreport import` are written there",
-    )?;
-    if diags.has_errors() {
+    let (settings, mut diags) =
+        crate::plan::settings(root, "the recipes of `cxreport import` are written there")?;
+    let Some((config, metrics)) = settings else {
         return Ok((None, diags.sorted()));
-    }
+    };
     let recipe = crate::import::find(&config, &options.recipe)?;
     let query = render(recipe, &metrics, &table, options, &mut diags);
     Ok((query, diags.sorted()))
