@@ -831,7 +831,9 @@ fn take_table<'s, T: serde::de::DeserializeOwned>(
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> (Config, Vec<String>) {
+    /// `text` as cxreport.toml, with its problems as `line:col: message`
+    /// (`config::source`'s tests use it too).
+    pub(super) fn parse(text: &str) -> (Config, Vec<String>) {
         let src = Source::new("cxreport.toml", text.to_owned());
         let mut diags = Diagnostics::default();
         let config = Config::parse(&src, Path::new("."), &mut diags);

@@ -374,19 +374,7 @@ fn check_query(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn parse(text: &str) -> (crate::config::Config, Vec<String>) {
-        let src = crate::diag::Source::new("cxreport.toml", text.to_owned());
-        let mut diags = crate::diag::Diagnostics::default();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let config = crate::config::Config::parse(&src, root, &mut diags);
-        let messages = diags
-            .sorted()
-            .into_iter()
-            .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
-            .collect();
-        (config, messages)
-    }
+    use crate::config::tests::parse;
 
     #[test]
     fn sources_are_read_in_the_files_order_and_their_files_are_canonical() {
