@@ -436,14 +436,17 @@ mod tests {
         let out = root.join("site");
         let silent = &crate::progress::Silent;
         let pages = [file("index.html", "one")];
-        let written = write(
-            &out,
-            &root,
-            &pages,
-            || Ok(vec![file("idx/a.bin", "i")]),
-            silent,
-        )
-        .expect("first");
+        let with_index = || {
+            write(
+                &out,
+                &root,
+                &pages,
+                || Ok(vec![file("idx/a.bin", "i")]),
+                silent,
+            )
+            .expect("written")
+        };
+        let written = with_index();
         assert_eq!(written.unchanged, 0);
         assert_eq!(written.more, [file("idx/a.bin", "i")]);
         assert_eq!(
@@ -451,14 +454,7 @@ mod tests {
             "i"
         );
         // Both kinds of file are linked from the previous site when unchanged.
-        let written = write(
-            &out,
-            &root,
-            &pages,
-            || Ok(vec![file("idx/a.bin", "i")]),
-            silent,
-        )
-        .expect("second");
+        let written = with_index();
         assert_eq!(written.unchanged, 2);
         // A failure to make them leaves the previous site as it was.
         let failed = write(

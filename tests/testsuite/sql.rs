@@ -476,39 +476,31 @@ fn what_sql_cannot_write_is_refused_with_its_place() {
         all.extend(args);
         plan.run(&all)
     };
-    let run = sql(&["daily", "--table", "t"]);
-    assert_eq!((run.code, run.stdout.as_str()), (1, ""));
-    assert!(
-        run.stderr.contains(
-            "[import.daily] is a `kpis` recipe: `cxreport sql contacts` writes only `kind = \"contacts\"` recipes, whose log it aggregates"
-        ),
-        "{}",
-        run.stderr
+    // Refused with `code` and `message` on stderr, and nothing on stdout.
+    let refused = |args: &[&str], code: i32, message: &str| {
+        let run = sql(args);
+        assert_eq!((run.code, run.stdout.as_str()), (code, ""), "{args:?}");
+        assert!(run.stderr.contains(message), "{}", run.stderr);
+    };
+    refused(
+        &["daily", "--table", "t"],
+        1,
+        "[import.daily] is a `kpis` recipe: `cxreport sql contacts` writes only `kind = \"contacts\"` recipes, whose log it aggregates",
     );
-    let run = sql(&["twice", "--table", "t"]);
-    assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains(
-            "two columns are mapped to the dimension `queue`: the SQL needs one column per dimension"
-        ),
-        "{}",
-        run.stderr
+    refused(
+        &["twice", "--table", "t"],
+        1,
+        "two columns are mapped to the dimension `queue`: the SQL needs one column per dimension",
     );
-    let run = sql(&["hostil", "--table", "t"]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains("cxreport.toml has no recipe [import.hostil]; did you mean `hostile`?"),
-        "{}",
-        run.stderr
+    refused(
+        &["hostil", "--table", "t"],
+        2,
+        "cxreport.toml has no recipe [import.hostil]; did you mean `hostile`?",
     );
-    let run = sql(&["hostile", "--table", "a..b"]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains("--table \"a..b\" is not a table's name"),
-        "{}",
-        run.stderr
+    refused(
+        &["hostile", "--table", "a..b"],
+        2,
+        "--table \"a..b\" is not a table's name",
     );
     let run = sql(&["hostile", "--table", "t", "--dialect", "oracle"]);
     assert_eq!(run.code, 2);
