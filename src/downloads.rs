@@ -44,7 +44,7 @@ pub fn tables(page: &OutFile, label: &str) -> (OutFile, Vec<OutFile>) {
             bytes: csv_of(table),
         });
         out.push_str(&format!(
-            "\n<p class=\"download\"><a href=\"{name}\" download>{}</a></p>",
+            "\n<p class=\"download\" data-pagefind-ignore><a href=\"{name}\" download>{}</a></p>",
             crate::render::escape_html(label)
         ));
         rest = &rest[end..];
@@ -222,8 +222,8 @@ mod tests {
         let html = "<h1>SLA</h1>\n<table class=\"compact\">\n<thead><tr><th scope=\"col\">Week</th><th>SLA &amp; target</th></tr></thead>\n<tbody>\n<tr><th scope=\"row\">2026-W01</th><td class=\"num\" data-value=\"81.25\">81.3%</td></tr>\n<tr><th>2026-W02, late</th><td><a href=\"x\">n/a</a> &lt;none&gt;<br><span>Ana</span></td></tr>\n</tbody></table><p>after</p><table><tr><td>1</td></tr></table>";
         let (out, files) = tables(&page(html), "Download CSV");
         let out = String::from_utf8(out.bytes).unwrap();
-        assert!(out.contains("</table>\n<p class=\"download\"><a href=\"table-1.csv\" download>Download CSV</a></p><p>after</p>"), "{out}");
-        assert!(out.ends_with("</table>\n<p class=\"download\"><a href=\"table-2.csv\" download>Download CSV</a></p>"), "{out}");
+        assert!(out.contains("</table>\n<p class=\"download\" data-pagefind-ignore><a href=\"table-1.csv\" download>Download CSV</a></p><p>after</p>"), "{out}");
+        assert!(out.ends_with("</table>\n<p class=\"download\" data-pagefind-ignore><a href=\"table-2.csv\" download>Download CSV</a></p>"), "{out}");
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["kpis/sla/table-1.csv", "kpis/sla/table-2.csv"]);
         assert_eq!(
@@ -239,7 +239,7 @@ mod tests {
         let (out, _) = tables(&page(html), "Download CSV");
         assert_eq!(
             String::from_utf8(out.bytes).unwrap(),
-            "<details><table><tr><td>1</td></tr></table>\n  </details>\n<p class=\"download\"><a href=\"table-1.csv\" download>Download CSV</a></p>\n</figure>"
+            "<details><table><tr><td>1</td></tr></table>\n  </details>\n<p class=\"download\" data-pagefind-ignore><a href=\"table-1.csv\" download>Download CSV</a></p>\n</figure>"
         );
     }
 

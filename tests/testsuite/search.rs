@@ -56,3 +56,58 @@ fn every_page_is_indexed_from_its_main_content() {
     assert!(!plan.path("site/pagefind/pagefind-ui.js").exists());
     assert!(plan.path("site/pagefind/pagefind.js").is_file());
 }
+
+/// What search finds a page by is what is written about it: names,
+/// descriptions, steps, prose. The figures, the statistics behind a
+/// verdict, the download links, the git history and the lists of other
+/// pages are left out, as docs/search.md says: they repeat on many pages
+/// and were most of a large plan's index.
+#[test]
+fn pages_are_found_by_their_words_not_by_their_figures() {
+    let plan = Plan::copy_of(Path::new(env!("CARGO_MANIFEST_DIR")));
+    plan.build();
+    let texts = indexed_texts(&plan.path("site/pagefind/fragment"));
+    let flow = &texts["/flows/whatsapp-faq-bot/index.html"];
+    assert!(flow.contains("Did it work?"), "{flow}");
+    for left_out in [
+        "Segmented regression",
+        "The figures",
+        "Data table",
+        "Download CSV",
+        "History of this page's data",
+    ] {
+        assert!(!flow.contains(left_out), "{left_out:?} in {flow}");
+    }
+    let kpi = &texts["/kpis/sla/index.html"];
+    assert!(
+        kpi.contains("Share of contacts answered within five minutes"),
+        "{kpi}"
+    );
+    assert!(!kpi.contains("2026-W43 2026-W42"), "{kpi}");
+    let title = "Automate the frequent questions on WhatsApp";
+    assert!(texts["/initiatives/faq-automation/index.html"].contains(title));
+    let list = &texts["/initiatives/index.html"];
+    assert!(list.contains("The action plan"), "{list}");
+    assert!(!list.contains(title), "the list links to the page: {list}");
+}
+
+/// Each page's indexed text, by its URL, from pagefind's fragments (gzip
+/// of a signature and the fragment's JSON).
+fn indexed_texts(fragments: &Path) -> std::collections::BTreeMap<String, String> {
+    use std::io::Read as _;
+    let mut out = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(fragments).expect("fragments") {
+        let file = std::fs::File::open(entry.expect("entry").path()).expect("fragment");
+        let mut raw = Vec::new();
+        flate2::read::GzDecoder::new(file)
+            .read_to_end(&mut raw)
+            .expect("gzip");
+        let start = raw.iter().position(|&b| b == b'{').expect("JSON");
+        let fragment: serde_json::Value = serde_json::from_slice(&raw[start..]).expect("JSON");
+        out.insert(
+            fragment["url"].as_str().expect("url").to_owned(),
+            fragment["content"].as_str().expect("content").to_owned(),
+        );
+    }
+    out
+}
