@@ -365,7 +365,7 @@ pub fn write(
         report,
         pages,
         mut files,
-        ..
+        of_figures,
     } = site;
     let out_dir = out.map_or_else(|| plan.root.join(&plan.config.output_dir), Path::to_owned);
     let root = plan.root.clone();
@@ -377,7 +377,7 @@ pub fn write(
         &out_dir,
         &root,
         &files,
-        || search::index(&files, Some(&out_dir)),
+        || search::index(&files, &of_figures, Some(&out_dir)),
         progress,
     );
     let written = written.with_context(|| format!("writing {}", out_dir.display()))?;

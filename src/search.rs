@@ -2,9 +2,12 @@
 //! written (layer 5: it turns pages into more files and knows nothing of the
 //! plan). [pagefind](https://pagefind.app) reads each page's `<main
 //! data-pagefind-body>` in the language of its `<html lang>`, stems words for
-//! English and Spanish, and writes a chunked index under `pagefind/` that its
-//! `pagefind.js` fetches as the reader types: the site stays static, and a
-//! search downloads only the chunks its words need.
+//! English and Spanish, and writes a chunked index that its `pagefind.js`
+//! fetches as the reader types: the site stays static, and a search
+//! downloads only the chunks its words need. The index is two bundles, one
+//! for the home and content pages under `pagefind/` and one for the pages of
+//! figures under `pagefind/figures/` that the search box merges into it, so
+//! that both are made at once and an edit remakes only its own.
 //!
 //! Browsers do not let a page opened from `file://` fetch files or import
 //! modules, so the full-text index cannot work there. Beside it goes
@@ -13,16 +16,24 @@
 //! (`templates/search.js`) falls back to finding pages by title there, and
 //! says so (docs/search.md).
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use anyhow::Context as _;
-use pagefind::api::PagefindIndex;
-use pagefind::options::PagefindServiceConfig;
 
 use crate::render::OutFile;
 
-/// Where pagefind's bundle goes in the site.
+mod bundle;
+
+use bundle::{Bundle, Title};
+
+/// Where pagefind's bundle goes in the site: the index of the home and
+/// content pages, and pagefind's scripts, which the search box loads.
 pub const BUNDLE: &str = "pagefind/";
+
+/// Where the index of the pages that show only figures goes, merged into
+/// [`BUNDLE`]'s by the search box (pagefind's `mergeIndex`).
+pub const FIGURES: &str = "pagefind/figures/";
 
 /// The titles index for pages opened from disk.
 pub const TITLES: &str = "static/search-titles.js";
@@ -31,38 +42,21 @@ pub const TITLES: &str = "static/search-titles.js";
 /// (none today; a plan's own template might drop it) are left out.
 const BODY: &[u8] = b"data-pagefind-body";
 
-/// The bundle files the search box does not use: pagefind's own ready-made
-/// interfaces, which `templates/search.js` replaces, and its highlighter.
-/// Leaving them out keeps 450 kB of scripts off the site.
-const UNUSED: &[&str] = &[
-    "pagefind-ui.js",
-    "pagefind-ui.css",
-    "pagefind-modular-ui.js",
-    "pagefind-modular-ui.css",
-    "pagefind-component-ui.js",
-    "pagefind-component-ui.css",
-    "pagefind-highlight.js",
-];
-
-/// The file of the bundle that says which pages it was made from: a SHA-1
-/// of what pagefind was given (see [`fingerprint`]).
-pub const MADE_FROM: &str = "pagefind/cxreport-pages.sha1";
-
-/// The pagefind this index is made by, in the fingerprint: another version
-/// may write other files from the same pages. A test checks it against the
-/// version pagefind writes into its bundle.
-const PAGEFIND: &str = "1.6.0";
-
-/// The files of the search index of the site made of `files`: pagefind's
-/// bundle under [`BUNDLE`], [`MADE_FROM`] and [`TITLES`]. The same pages
-/// always give the same bytes.
+/// The files of the search index of the site made of `files`: two pagefind
+/// bundles, [`BUNDLE`] for the home and content pages and [`FIGURES`] for
+/// the pages in `of_figures` (the files of the pages that show only
+/// figures), and [`TITLES`]. The same pages always give the same bytes.
 ///
-/// `previous` is the site this one replaces, if any. When its index was
-/// made from exactly the pages pagefind would be given now, its files are
-/// taken over instead of made again: pagefind takes about a millisecond a
-/// page on one core, most of a rebuild of a site of content pages that
-/// changed nothing, and the files it would write are the same bytes.
-pub fn index(files: &[OutFile], previous: Option<&Path>) -> anyhow::Result<Vec<OutFile>> {
+/// The two are made at once, on two threads: pagefind takes about a
+/// millisecond a page on one core and cannot share its work. And each is
+/// taken over from `previous`, the site this one replaces, when it was made
+/// from exactly the pages it would be given now: an edit of a content page
+/// makes only the first again, an edit of the data only the second.
+pub fn index(
+    files: &[OutFile],
+    of_figures: &BTreeSet<String>,
+    previous: Option<&Path>,
+) -> anyhow::Result<Vec<OutFile>> {
     let mut pages: Vec<&OutFile> = files
         .iter()
         .filter(|f| f.path.ends_with(".html") && contains(&f.bytes, BODY))
@@ -77,153 +71,57 @@ pub fn index(files: &[OutFile], previous: Option<&Path>) -> anyhow::Result<Vec<O
         |page| searchable(&String::from_utf8_lossy(&page.bytes)),
         |document| documents.push(document),
     );
-    let documents = pages
-        .iter()
-        .zip(documents)
-        .map(|(page, document)| {
-            let document =
-                document.with_context(|| format!("cannot read {} for the index", page.path))?;
-            Ok((page.path.as_str(), document))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let made_from = fingerprint(&documents);
-    if let Some(kept) = previous.and_then(|site| made_before(site, &made_from)) {
-        return Ok(kept);
+    let mut content = Vec::new();
+    let mut figures = Vec::new();
+    for (page, document) in pages.iter().zip(documents) {
+        let document =
+            document.with_context(|| format!("cannot read {} for the index", page.path))?;
+        let group = if of_figures.contains(&page.path) {
+            &mut figures
+        } else {
+            &mut content
+        };
+        group.push((page.path.as_str(), document));
     }
-    // pagefind is async on tokio, but a build has nothing else to await: a
-    // runtime on this thread, for this call only, is all it needs (its
-    // blocking pool parses each page).
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .context("cannot start the search indexer")?;
-    let (bundle, titles) = runtime.block_on(bundle(documents))?;
-    let mut out: Vec<OutFile> = bundle
-        .into_iter()
-        .filter(|f| !UNUSED.contains(&f.path.as_str()))
-        .map(|f| OutFile {
-            path: format!("{BUNDLE}{}", f.path),
-            bytes: f.bytes,
-        })
-        .collect();
-    out.push(OutFile {
-        path: MADE_FROM.to_owned(),
-        bytes: format!("{made_from}\n").into_bytes(),
+    let primary = Bundle {
+        dir: BUNDLE,
+        merged: false,
+    };
+    let merged = Bundle {
+        dir: FIGURES,
+        merged: true,
+    };
+    let (made, made_too) = std::thread::scope(|scope| {
+        let figures = std::thread::Builder::new()
+            .name("search-figures".to_owned())
+            .spawn_scoped(scope, || {
+                if figures.is_empty() {
+                    Ok((Vec::new(), Vec::new()))
+                } else {
+                    merged.made(figures, previous, None)
+                }
+            });
+        let made = primary.made(content, previous, Some(FIGURES));
+        let made_too = match figures {
+            // A panic there is a bug: it goes on as one here.
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(e) => Err(e).context("cannot start the search indexer"),
+        };
+        (made, made_too)
     });
-    // pagefind gives its files in the order its tasks finish: sorted, the
-    // site's file list is the same on every build.
+    let (mut out, mut titles) = made?;
+    let (more, more_titles) = made_too?;
+    out.extend(more);
     out.sort_by(|a, b| a.path.cmp(&b.path));
+    titles.extend(more_titles);
+    titles.sort_by(|a, b| a.p.cmp(&b.p));
     out.push(OutFile {
         path: TITLES.to_owned(),
         bytes: titles_script(&titles)?.into_bytes(),
     });
     Ok(out)
-}
-
-/// The SHA-1, in hex, of what pagefind is given: its version, and each
-/// page's path and trimmed document, in order.
-fn fingerprint(documents: &[(&str, String)]) -> String {
-    use sha1::Digest as _;
-    let mut hash = sha1::Sha1::new();
-    hash.update(format!("pagefind {PAGEFIND}\0").as_bytes());
-    for (path, document) in documents {
-        for part in [path.as_bytes(), document.as_bytes()] {
-            hash.update((part.len() as u64).to_le_bytes());
-            hash.update(part);
-        }
-    }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The index files of the site in `site` when they were made from the
-/// pages `made_from` names: every regular file under [`BUNDLE`] (links are
-/// never followed), and [`TITLES`]. `None` when they were not, or cannot
-/// all be read: the index is then made again.
-fn made_before(site: &Path, made_from: &str) -> Option<Vec<OutFile>> {
-    let read = |rel: &str| -> Option<Vec<u8>> {
-        let path = site.join(rel);
-        let meta = std::fs::symlink_metadata(&path).ok()?;
-        if !meta.is_file() {
-            return None;
-        }
-        std::fs::read(path).ok()
-    };
-    if read(MADE_FROM)? != format!("{made_from}\n").as_bytes() {
-        return None;
-    }
-    let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(site.join(BUNDLE)).sort_by_file_name() {
-        let entry = entry.ok()?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(site)
-            .ok()?
-            .to_str()?
-            .replace('\\', "/");
-        let bytes = read(&rel)?;
-        out.push(OutFile { path: rel, bytes });
-    }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    out.push(OutFile {
-        path: TITLES.to_owned(),
-        bytes: read(TITLES)?,
-    });
-    Some(out)
-}
-
-/// One page as the title search sees it.
-#[derive(serde::Serialize)]
-struct Title {
-    /// The page's title: its first heading, as pagefind reads it.
-    t: String,
-    /// Its file in the site (`kpis/sla/index.html`): a link to it works
-    /// from disk, where a folder would show a listing.
-    p: String,
-}
-
-/// pagefind's files (paths within its bundle), and the title of each page,
-/// from each page's path and [`searchable`] document.
-async fn bundle(documents: Vec<(&str, String)>) -> anyhow::Result<(Vec<OutFile>, Vec<Title>)> {
-    let config = PagefindServiceConfig::builder()
-        // Results link to `…/index.html`, which works from any host and
-        // sub-path, and from disk.
-        .keep_index_url(true)
-        .build();
-    let mut index = PagefindIndex::new(Some(config)).context("cannot start pagefind")?;
-    let mut titles = Vec::with_capacity(documents.len());
-    for (path, document) in documents {
-        let added = index
-            .add_html_file(Some(path.to_owned()), None, document)
-            .await
-            .with_context(|| format!("cannot index {path}"))?;
-        if added.page_word_count == 0 {
-            continue;
-        }
-        let title = added
-            .page_meta
-            .get("title")
-            .cloned()
-            .unwrap_or_else(|| path.to_owned());
-        titles.push(Title {
-            t: title,
-            p: path.to_owned(),
-        });
-    }
-    let files = index
-        .get_files()
-        .await
-        .context("cannot build the search index")?;
-    let files = files
-        .into_iter()
-        .map(|f| OutFile {
-            path: f.filename.to_string_lossy().replace('\\', "/"),
-            bytes: f.contents,
-        })
-        .collect();
-    Ok((files, titles))
 }
 
 /// What pagefind is given of a page: its `<html …>` tag (for the language)
@@ -302,7 +200,13 @@ fn site(pages: &[(&str, &str)]) -> Vec<OutFile> {
 mod tests {
     use std::collections::BTreeMap;
 
+    use super::bundle::PAGEFIND;
     use super::*;
+
+    /// No page of figures: one bundle.
+    fn none() -> BTreeSet<String> {
+        BTreeSet::new()
+    }
 
     fn page(lang: &str, title: &str, text: &str) -> String {
         format!(
@@ -332,7 +236,7 @@ mod tests {
             ),
             ("static/style.css", "body {}"),
         ]);
-        let out = index(&files, None)?;
+        let out = index(&files, &none(), None)?;
         let paths = paths(&out);
         for expected in [
             "pagefind/pagefind.js",
@@ -374,11 +278,11 @@ mod tests {
                 &page("en", "Beta", "First contact resolution"),
             ),
         ]);
-        assert_eq!(index(&files, None)?, index(&files, None)?);
+        assert_eq!(index(&files, &none(), None)?, index(&files, &none(), None)?);
         let reversed: Vec<OutFile> = files.iter().rev().cloned().collect();
         assert_eq!(
-            index(&files, None)?,
-            index(&reversed, None)?,
+            index(&files, &none(), None)?,
+            index(&reversed, &none(), None)?,
             "whatever the order"
         );
         Ok(())
@@ -386,7 +290,11 @@ mod tests {
 
     #[test]
     fn the_fingerprint_names_the_pagefind_that_made_the_index() -> anyhow::Result<()> {
-        let out = index(&site(&[("index.html", &page("en", "A", "words"))]), None)?;
+        let out = index(
+            &site(&[("index.html", &page("en", "A", "words"))]),
+            &none(),
+            None,
+        )?;
         let entry = out
             .iter()
             .find(|f| f.path == "pagefind/pagefind-entry.json")
@@ -411,7 +319,7 @@ mod tests {
                 &page("en", "Alpha", "Average handling time"),
             ),
         ]);
-        let first = index(&files, None)?;
+        let first = index(&files, &none(), None)?;
         let dir = tempfile::tempdir()?;
         let write_site = |out: &[OutFile]| -> anyhow::Result<()> {
             for f in out {
@@ -422,11 +330,11 @@ mod tests {
             Ok(())
         };
         write_site(&first)?;
-        assert_eq!(index(&files, Some(dir.path()))?, first);
+        assert_eq!(index(&files, &none(), Some(dir.path()))?, first);
         // Taken over, not made again: a mark put into the old index stays.
         let entry = dir.path().join("pagefind/pagefind-entry.json");
         std::fs::write(&entry, "taken over")?;
-        let again = index(&files, Some(dir.path()))?;
+        let again = index(&files, &none(), Some(dir.path()))?;
         assert!(again.iter().any(|f| f.bytes == b"taken over"));
         // Another page, a page changed only outside what is indexed, or a
         // missing file of the old index.
@@ -440,7 +348,10 @@ mod tests {
                 &page("en", "Alpha", "Average handling time"),
             ),
         ]);
-        assert_eq!(index(&changed, Some(dir.path()))?, index(&changed, None)?);
+        assert_eq!(
+            index(&changed, &none(), Some(dir.path()))?,
+            index(&changed, &none(), None)?
+        );
         let chrome = site(&[
             (
                 "index.html",
@@ -453,12 +364,94 @@ mod tests {
             ),
         ]);
         assert!(
-            index(&chrome, Some(dir.path()))?
+            index(&chrome, &none(), Some(dir.path()))?
                 .iter()
                 .any(|f| f.bytes == b"taken over")
         );
-        std::fs::remove_file(dir.path().join(TITLES))?;
-        assert_eq!(index(&files, Some(dir.path()))?, first);
+        std::fs::remove_file(dir.path().join("pagefind/cxreport-titles.json"))?;
+        assert_eq!(index(&files, &none(), Some(dir.path()))?, first);
+        Ok(())
+    }
+
+    #[test]
+    fn pages_of_figures_get_a_bundle_of_their_own_made_again_only_when_they_change()
+    -> anyhow::Result<()> {
+        let with = |home: &str, kpi: &str| {
+            site(&[
+                ("index.html", &page("en", "Overview", home)),
+                ("kpis/sla/index.html", &page("en", "Service level", kpi)),
+            ])
+        };
+        let figures = BTreeSet::from(["kpis/sla/index.html".to_owned()]);
+        let files = with("Rising", "Answered in 20 s");
+        let first = index(&files, &figures, None)?;
+        let paths = paths(&first);
+        for expected in [
+            "pagefind/pagefind.js",
+            "pagefind/pagefind-entry.json",
+            "pagefind/figures/pagefind-entry.json",
+            "pagefind/figures/cxreport-pages.sha1",
+        ] {
+            assert!(paths.contains_key(expected), "{expected} in {paths:?}");
+        }
+        assert!(
+            paths
+                .keys()
+                .any(|p| p.starts_with("pagefind/figures/fragment/"))
+        );
+        // Merged into the first, it needs none of pagefind's own files.
+        assert!(!paths.keys().any(|p| p.starts_with("pagefind/figures/")
+            && (p.ends_with(".js") || p.ends_with(".pagefind"))));
+        let titles = first
+            .iter()
+            .find(|f| f.path == TITLES)
+            .map(|f| f.bytes.clone());
+        assert_eq!(
+            String::from_utf8(titles.unwrap_or_default())?,
+            titles_script(&[
+                Title {
+                    t: "Overview".to_owned(),
+                    p: "index.html".to_owned()
+                },
+                Title {
+                    t: "Service level".to_owned(),
+                    p: "kpis/sla/index.html".to_owned()
+                },
+            ])?
+        );
+        let dir = tempfile::tempdir()?;
+        for f in &first {
+            let path = dir.path().join(&f.path);
+            std::fs::create_dir_all(path.parent().unwrap_or(dir.path()))?;
+            std::fs::write(path, &f.bytes)?;
+        }
+        // Marks in both old bundles: what is taken over keeps its mark.
+        for bundle in [BUNDLE, FIGURES] {
+            std::fs::write(dir.path().join(bundle).join("pagefind-entry.json"), bundle)?;
+        }
+        let kept = |out: &[OutFile], bundle: &str| out.iter().any(|f| f.bytes == bundle.as_bytes());
+        let content_edited = index(
+            &with("Falling", "Answered in 20 s"),
+            &figures,
+            Some(dir.path()),
+        )?;
+        assert!(!kept(&content_edited, BUNDLE) && kept(&content_edited, FIGURES));
+        let data_edited = index(
+            &with("Rising", "Answered in 30 s"),
+            &figures,
+            Some(dir.path()),
+        )?;
+        assert!(kept(&data_edited, BUNDLE) && !kept(&data_edited, FIGURES));
+        // Made again, each is what a build from nothing makes.
+        let fresh = index(&with("Falling", "Answered in 30 s"), &figures, None)?;
+        assert_eq!(
+            index(
+                &with("Falling", "Answered in 30 s"),
+                &figures,
+                Some(dir.path())
+            )?,
+            fresh
+        );
         Ok(())
     }
 
@@ -468,7 +461,7 @@ mod tests {
             "index.html",
             &page("es", "Resumen", "Las llamadas atendidas mejoran"),
         )]);
-        let out = index(&files, None)?;
+        let out = index(&files, &none(), None)?;
         let paths = paths(&out);
         assert!(paths.contains_key("pagefind/wasm.es.pagefind"), "{paths:?}");
         let entry = out

@@ -1,5 +1,6 @@
 // The search box of every page. Served over http(s), it searches the full
-// text with pagefind's index (pagefind/pagefind.js, written by the build).
+// text with pagefind's index (pagefind/pagefind.js, written by the build,
+// and pagefind/figures/, merged into it).
 // Opened from disk, where browsers refuse to import modules or fetch files,
 // it searches the pages' titles in static/search-titles.js instead, and says
 // so. The site's root comes from the form's data-root, so the script works
@@ -44,12 +45,16 @@
     if (location.protocol === "file:") {
       engine = loadTitles();
     } else {
+      // Two indexes (docs/search.md): the home and content pages', with
+      // pagefind itself, and the pages of figures', merged into it.
       engine = import(root + "pagefind/pagefind.js")
         .then(function (module) {
-          return module.options({ basePath: root + "pagefind/" }).then(function () {
-            fullText = module;
-            return "full";
-          });
+          return module.options({ basePath: root + "pagefind/" })
+            .then(function () { return module.mergeIndex(root + "pagefind/figures/"); })
+            .then(function () {
+              fullText = module;
+              return "full";
+            });
         })
         .catch(function () { return loadTitles(); });
     }

@@ -1,6 +1,8 @@
 // The `search` group: the search box as a reader meets it, in Chromium.
 //   http    the example site served on 127.0.0.1: a word that is on a KPI page
-//           and on a content page finds both (pagefind's full-text index), the
+//           and on a content page finds both (pagefind's full-text index: the
+//           content page is in pagefind/, the KPI page in pagefind/figures/,
+//           merged into it by the box), the
 //           live status says how many, axe passes with the results open, and the
 //           keyboard reaches a result (Down, Down, Up) and follows it (Enter)
 //   file    a site opened from disk (file://), where Chromium refuses pagefind's

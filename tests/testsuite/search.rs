@@ -31,9 +31,9 @@ fn a_spanish_plan_is_indexed_in_spanish() {
     );
 }
 
-/// Every page the site has is in the index, chrome left out; the index
-/// and the titles file are part of the site that builds the same twice
-/// (`example.rs` compares whole sites).
+/// Every page the site has is in the index, in one of its two bundles,
+/// chrome left out; the index and the titles file are part of the site
+/// that builds the same twice (`example.rs` compares whole sites).
 #[test]
 fn every_page_is_indexed_from_its_main_content() {
     let plan = Plan::copy_of(Path::new(env!("CARGO_MANIFEST_DIR")));
@@ -43,9 +43,18 @@ fn every_page_is_indexed_from_its_main_content() {
         .iter()
         .filter(|(path, _)| path.ends_with("index.html") && !path.starts_with("pagefind/"))
         .count();
-    let entry = plan.read("site/pagefind/pagefind-entry.json");
-    let entry: serde_json::Value = serde_json::from_str(&entry).expect("JSON");
-    assert_eq!(entry["languages"]["en"]["page_count"], pages, "{entry}");
+    // Two bundles: the home and content pages', and the pages of figures'.
+    let count = |bundle: &str| {
+        let entry = plan.read(&format!("site/{bundle}pagefind-entry.json"));
+        let entry: serde_json::Value = serde_json::from_str(&entry).expect("JSON");
+        entry["languages"]["en"]["page_count"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{entry}"))
+    };
+    let (content, figures) = (count("pagefind/"), count("pagefind/figures/"));
+    assert_eq!(content + figures, pages as u64);
+    assert!(content > 1 && figures > 10, "{content} + {figures}");
+    assert!(!plan.path("site/pagefind/figures/pagefind.js").exists());
     let home = plan.read("site/index.html");
     assert!(home.contains("<main data-pagefind-body>"), "{home}");
     assert!(home.contains(r#"<form class="site-search" role="search""#));
@@ -66,7 +75,8 @@ fn every_page_is_indexed_from_its_main_content() {
 fn pages_are_found_by_their_words_not_by_their_figures() {
     let plan = Plan::copy_of(Path::new(env!("CARGO_MANIFEST_DIR")));
     plan.build();
-    let texts = indexed_texts(&plan.path("site/pagefind/fragment"));
+    let mut texts = indexed_texts(&plan.path("site/pagefind/fragment"));
+    texts.extend(indexed_texts(&plan.path("site/pagefind/figures/fragment")));
     let flow = &texts["/flows/whatsapp-faq-bot/index.html"];
     assert!(flow.contains("Did it work?"), "{flow}");
     for left_out in [
@@ -78,6 +88,13 @@ fn pages_are_found_by_their_words_not_by_their_figures() {
     ] {
         assert!(!flow.contains(left_out), "{left_out:?} in {flow}");
     }
+    // A chart's caption is words an author may have placed on a content page.
+    let automation = &texts["/plan/automation/index.html"];
+    assert!(
+        automation.contains("Bot containment (channel: whatsapp)"),
+        "{automation}"
+    );
+    assert!(!automation.contains("Data table"), "{automation}");
     let kpi = &texts["/kpis/sla/index.html"];
     assert!(
         kpi.contains("Share of contacts answered within five minutes"),
