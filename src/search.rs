@@ -35,6 +35,20 @@ pub const BUNDLE: &str = "pagefind/";
 /// [`BUNDLE`]'s by the search box (pagefind's `mergeIndex`).
 pub const FIGURES: &str = "pagefind/figures/";
 
+/// Where the second half of the content pages goes, on a plan with at
+/// least [`SPLIT_CONTENT`] of them: merged like [`FIGURES`].
+pub const MORE_CONTENT: &str = "pagefind/content-2/";
+
+/// From this many content pages on, they are indexed in two halves, so
+/// that a site of content pages keeps both cores busy too. A constant, not
+/// the machine's number of cores: the same pages give the same files on
+/// every machine.
+const SPLIT_CONTENT: usize = 200;
+
+/// The bundles merged into [`BUNDLE`]'s, as a JSON list of their folders
+/// within it (`["figures/"]`): what the search box merges.
+pub const MERGED: &str = "pagefind/cxreport-merged.json";
+
 /// The titles index for pages opened from disk.
 pub const TITLES: &str = "static/search-titles.js";
 
@@ -42,16 +56,18 @@ pub const TITLES: &str = "static/search-titles.js";
 /// (none today; a plan's own template might drop it) are left out.
 const BODY: &[u8] = b"data-pagefind-body";
 
-/// The files of the search index of the site made of `files`: two pagefind
-/// bundles, [`BUNDLE`] for the home and content pages and [`FIGURES`] for
-/// the pages in `of_figures` (the files of the pages that show only
-/// figures), and [`TITLES`]. The same pages always give the same bytes.
+/// The files of the search index of the site made of `files`: pagefind
+/// bundles, [`BUNDLE`] for the home and content pages ([`MORE_CONTENT`]
+/// for the second half of many) and [`FIGURES`] for the pages in
+/// `of_figures` (the files of the pages that show only figures), the list
+/// of them ([`MERGED`]), and [`TITLES`]. The same pages always give the
+/// same bytes.
 ///
-/// The two are made at once, on two threads: pagefind takes about a
+/// The bundles are made at once, each on a thread: pagefind takes about a
 /// millisecond a page on one core and cannot share its work. And each is
 /// taken over from `previous`, the site this one replaces, when it was made
 /// from exactly the pages it would be given now: an edit of a content page
-/// makes only the first again, an edit of the data only the second.
+/// makes only its own bundle again, an edit of the data only the figures'.
 pub fn index(
     files: &[OutFile],
     of_figures: &BTreeSet<String>,
@@ -83,39 +99,59 @@ pub fn index(
         };
         group.push((page.path.as_str(), document));
     }
+    let more_content = if content.len() >= SPLIT_CONTENT {
+        content.split_off(content.len() / 2)
+    } else {
+        Vec::new()
+    };
+    let merged: Vec<(Bundle, Vec<_>)> = [(FIGURES, figures), (MORE_CONTENT, more_content)]
+        .into_iter()
+        .filter(|(_, documents)| !documents.is_empty())
+        .map(|(dir, documents)| (Bundle { dir, merged: true }, documents))
+        .collect();
+    let list: Vec<&str> = merged
+        .iter()
+        .map(|(bundle, _)| bundle.dir.trim_start_matches(BUNDLE))
+        .collect();
+    let list = serde_json::to_vec(&list)?;
     let primary = Bundle {
         dir: BUNDLE,
         merged: false,
     };
-    let merged = Bundle {
-        dir: FIGURES,
-        merged: true,
-    };
-    let (made, made_too) = std::thread::scope(|scope| {
-        let figures = std::thread::Builder::new()
-            .name("search-figures".to_owned())
-            .spawn_scoped(scope, || {
-                if figures.is_empty() {
-                    Ok((Vec::new(), Vec::new()))
-                } else {
-                    merged.made(figures, previous, None)
-                }
-            });
-        let made = primary.made(content, previous, Some(FIGURES));
-        let made_too = match figures {
-            // A panic there is a bug: it goes on as one here.
-            Ok(thread) => thread
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(e) => Err(e).context("cannot start the search indexer"),
-        };
-        (made, made_too)
+    let (made, more) = std::thread::scope(|scope| {
+        let threads: Vec<_> = merged
+            .into_iter()
+            .map(|(bundle, documents)| {
+                let name = bundle.dir.trim_start_matches(BUNDLE).trim_end_matches('/');
+                std::thread::Builder::new()
+                    .name(format!("search-{name}"))
+                    .spawn_scoped(scope, move || bundle.made(documents, previous, &[]))
+            })
+            .collect();
+        let made = primary.made(content, previous, &[FIGURES, MORE_CONTENT, MERGED]);
+        let more: Vec<_> = threads
+            .into_iter()
+            .map(|thread| match thread {
+                // A panic there is a bug: it goes on as one here.
+                Ok(thread) => thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(e) => Err(e).context("cannot start the search indexer"),
+            })
+            .collect();
+        (made, more)
     });
     let (mut out, mut titles) = made?;
-    let (more, more_titles) = made_too?;
-    out.extend(more);
+    for made in more {
+        let (files, more_titles) = made?;
+        out.extend(files);
+        titles.extend(more_titles);
+    }
+    out.push(OutFile {
+        path: MERGED.to_owned(),
+        bytes: list,
+    });
     out.sort_by(|a, b| a.path.cmp(&b.path));
-    titles.extend(more_titles);
     titles.sort_by(|a, b| a.p.cmp(&b.p));
     out.push(OutFile {
         path: TITLES.to_owned(),
@@ -399,6 +435,11 @@ mod tests {
                 .keys()
                 .any(|p| p.starts_with("pagefind/figures/fragment/"))
         );
+        let merged = first
+            .iter()
+            .find(|f| f.path == MERGED)
+            .map(|f| f.bytes.clone());
+        assert_eq!(merged.unwrap_or_default(), br#"["figures/"]"#);
         // Merged into the first, it needs none of pagefind's own files.
         assert!(!paths.keys().any(|p| p.starts_with("pagefind/figures/")
             && (p.ends_with(".js") || p.ends_with(".pagefind"))));
@@ -452,6 +493,50 @@ mod tests {
             )?,
             fresh
         );
+        Ok(())
+    }
+
+    #[test]
+    fn many_content_pages_are_indexed_in_two_halves() -> anyhow::Result<()> {
+        let pages: Vec<(String, String)> = (0..SPLIT_CONTENT)
+            .map(|i| {
+                let title = format!("Guide {i:03}");
+                (
+                    format!("guides/{i:03}/index.html"),
+                    page("en", &title, "Words"),
+                )
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str)> = pages
+            .iter()
+            .map(|(p, h)| (p.as_str(), h.as_str()))
+            .collect();
+        let out = index(&site(&borrowed), &none(), None)?;
+        let merged = out
+            .iter()
+            .find(|f| f.path == MERGED)
+            .map(|f| f.bytes.clone());
+        assert_eq!(merged.unwrap_or_default(), br#"["content-2/"]"#);
+        let fragments = |bundle: &str| {
+            out.iter()
+                .filter(|f| f.path.starts_with(&format!("{bundle}fragment/")))
+                .count()
+        };
+        assert_eq!((fragments(BUNDLE), fragments(MORE_CONTENT)), (100, 100));
+        let titles = out
+            .iter()
+            .find(|f| f.path == TITLES)
+            .map(|f| f.bytes.clone());
+        let titles = String::from_utf8(titles.unwrap_or_default())?;
+        assert_eq!(titles.matches(r#""p":"guides/"#).count(), SPLIT_CONTENT);
+        // One page fewer: one bundle, and nothing to merge.
+        let out = index(&site(&borrowed[1..]), &none(), None)?;
+        assert!(!out.iter().any(|f| f.path.starts_with(MORE_CONTENT)));
+        let merged = out
+            .iter()
+            .find(|f| f.path == MERGED)
+            .map(|f| f.bytes.clone());
+        assert_eq!(merged.unwrap_or_default(), b"[]");
         Ok(())
     }
 

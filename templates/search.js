@@ -1,6 +1,6 @@
 // The search box of every page. Served over http(s), it searches the full
 // text with pagefind's index (pagefind/pagefind.js, written by the build,
-// and pagefind/figures/, merged into it).
+// and the bundles pagefind/cxreport-merged.json lists, merged into it).
 // Opened from disk, where browsers refuse to import modules or fetch files,
 // it searches the pages' titles in static/search-titles.js instead, and says
 // so. The site's root comes from the form's data-root, so the script works
@@ -45,12 +45,22 @@
     if (location.protocol === "file:") {
       engine = loadTitles();
     } else {
-      // Two indexes (docs/search.md): the home and content pages', with
-      // pagefind itself, and the pages of figures', merged into it.
+      // Several indexes (docs/search.md): the home and content pages', with
+      // pagefind itself, and those cxreport-merged.json lists (the pages of
+      // figures', the second half of many content pages), merged into it.
       engine = import(root + "pagefind/pagefind.js")
         .then(function (module) {
           return module.options({ basePath: root + "pagefind/" })
-            .then(function () { return module.mergeIndex(root + "pagefind/figures/"); })
+            .then(function () { return fetch(root + "pagefind/cxreport-merged.json"); })
+            .then(function (response) {
+              if (!response.ok) throw new Error("no list of indexes");
+              return response.json();
+            })
+            .then(function (merged) {
+              return merged.reduce(function (done, dir) {
+                return done.then(function () { return module.mergeIndex(root + "pagefind/" + dir); });
+              }, Promise.resolve());
+            })
             .then(function () {
               fullText = module;
               return "full";

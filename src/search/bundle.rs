@@ -1,8 +1,8 @@
 //! One pagefind bundle: the index of a group of pages, made by pagefind or
 //! taken over from the previous site when it was made from the same pages.
-//! The site has two (see [`super::index`]), made side by side on two
-//! threads: pagefind parses one page at a time, so one bundle would keep
-//! one core busy while the other waits.
+//! The site has two or three (see [`super::index`]), made side by side on
+//! threads of their own: pagefind parses one page at a time, so one bundle
+//! would keep one core busy while the other waits.
 
 use std::path::Path;
 
@@ -64,13 +64,13 @@ impl Bundle {
     /// The files of this bundle for `documents` (each page's path and what
     /// pagefind is given of it, in order), and its pages' titles. Taken
     /// over from the site in `previous` when that site's bundle was made
-    /// from the same documents; `skip` is a folder inside this one that
-    /// belongs to another bundle.
+    /// from the same documents; `skip` are the files and folders inside this
+    /// one that are not part of it (other bundles, the list of them).
     pub fn made(
         self,
         documents: Vec<(&str, String)>,
         previous: Option<&Path>,
-        skip: Option<&str>,
+        skip: &[&str],
     ) -> anyhow::Result<(Vec<OutFile>, Vec<Title>)> {
         let made_from = fingerprint(self.dir, &documents);
         if let Some(kept) = previous.and_then(|site| self.made_before(site, &made_from, skip)) {
@@ -122,13 +122,14 @@ impl Bundle {
 
     /// This bundle's files and titles in the site in `site` when they were
     /// made from the pages `made_from` names: every regular file under
-    /// [`Bundle::dir`] but `skip` (links are never followed). `None` when
-    /// they were not, or cannot all be read: the bundle is then made again.
+    /// [`Bundle::dir`] but those under `skip` (links are never followed).
+    /// `None` when they were not, or cannot all be read: the bundle is then
+    /// made again.
     fn made_before(
         self,
         site: &Path,
         made_from: &str,
-        skip: Option<&str>,
+        skip: &[&str],
     ) -> Option<(Vec<OutFile>, Vec<Title>)> {
         let read = |rel: &str| -> Option<Vec<u8>> {
             let path = site.join(rel);
@@ -142,12 +143,12 @@ impl Bundle {
             return None;
         }
         let titles = serde_json::from_slice(&read(&format!("{}{TITLES}", self.dir))?).ok()?;
-        let skip = skip.map(|dir| site.join(dir));
+        let skip: Vec<_> = skip.iter().map(|dir| site.join(dir)).collect();
         let mut out = Vec::new();
         let walk = walkdir::WalkDir::new(site.join(self.dir))
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| skip.as_deref() != Some(e.path()));
+            .filter_entry(|e| !skip.iter().any(|dir| dir == e.path()));
         for entry in walk {
             let entry = entry.ok()?;
             if entry.file_type().is_dir() {
