@@ -1,7 +1,8 @@
 //! The command line: arguments, and what each command prints and returns.
 //!
 //! Exit status: 0 success, 1 invalid data (every problem is printed), 2 usage
-//! or I/O error, 3 an alert fired that `check --fail-on-alert` asked to fail on.
+//! or I/O error, 3 an alert fired that `check --fail-on-alert` asked to fail on,
+//! 141 standard output closed before all was printed (`cxreport diff | head`).
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -14,6 +15,42 @@ use crate::analytics::Report;
 use crate::analytics::alerts::Severity;
 use crate::diag::{self, Diagnostic, Format};
 use crate::terminal::{Terminal, Verbosity};
+
+/// Standard output was closed while a command printed to it (`cxreport
+/// diff | head`). [`run`] ends the command quietly with 141, the status a
+/// shell reports for a program that the closed pipe stopped (git's, cat's):
+/// `println!` would panic, and 0 could pass a truncated `check` in CI.
+#[derive(Debug)]
+pub struct Closed;
+
+impl std::fmt::Display for Closed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("standard output was closed")
+    }
+}
+
+impl std::error::Error for Closed {}
+
+/// The exit status for [`Closed`]: 128 + SIGPIPE.
+const CLOSED: u8 = 141;
+
+/// Writes `text` to standard output: [`Closed`] when no one reads it any
+/// more, any other failure as it is.
+pub(crate) fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Closed.into()),
+        done => Ok(done?),
+    }
+}
+
+/// `println!` through [`print`], so that a closed pipe is an error to
+/// return, not a panic.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        print(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
 
 /// What `--version` prints after the name: `0.1.0 (1a2b3c4d 2026-12-07)`.
 /// The commit is named here only; the site says the version alone, so
@@ -395,7 +432,7 @@ pub enum AlertLevel {
 /// Runs a command. `Err` is a usage or I/O failure (exit 2).
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let term = Terminal::new(cli.verbosity());
-    match cli.command {
+    let ran = match cli.command {
         Command::Build(args) => build(args, &term),
         Command::Serve(args) => serve(args, &term),
         Command::Diff(args) => diff(args, &term),
@@ -410,6 +447,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sql {
             what: SqlQuery::Contacts(args),
         } => sql_contacts(args, &term),
+    };
+    match ran {
+        Err(e) if e.is::<Closed>() => Ok(ExitCode::from(CLOSED)),
+        ran => ran,
     }
 }
 
@@ -481,10 +522,10 @@ fn diff(args: DiffArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
             // Line by line: the Markdown's own line breaks stay, and
             // a control character from the plan's values is escaped.
             for line in crate::diff::markdown(&d).lines() {
-                println!("{}", diag::printable(line));
+                outln!("{}", diag::printable(line))?;
             }
         }
-        DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&d)?),
+        DiffFormat::Json => outln!("{}", serde_json::to_string_pretty(&d)?)?,
     }
     Ok(fired(args.fail_on.iter().any(|f| f.fails(&d))))
 }
@@ -505,7 +546,7 @@ impl FailOn {
 fn init(args: InitArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
     let written = crate::init::init(&args.dir, args.force)?;
     for path in &written {
-        println!("{}", path.display());
+        outln!("{}", path.display())?;
     }
     let cd = if args.dir == std::path::Path::new(".") {
         String::new()
@@ -524,7 +565,7 @@ fn new(what: NewRecord) -> anyhow::Result<ExitCode> {
     let (record, args) = what.into_record();
     let root = crate::plan::find_root(&args.root)?;
     let path = crate::new::new(&root, &record, args.date)?;
-    println!("{}", path.strip_prefix(".").unwrap_or(&path).display());
+    outln!("{}", path.strip_prefix(".").unwrap_or(&path).display())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -707,9 +748,7 @@ fn sql_contacts(args: SqlContactsArgs, term: &Terminal) -> anyhow::Result<ExitCo
     let Some(query) = query else {
         return Ok(invalid(&diags, "no query was written"));
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(query.as_bytes())?;
-    out.flush()?;
+    print(&query)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -730,20 +769,20 @@ fn notify(args: NotifyArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
         (Some(p), false) => format!(" ({} has no report yet)", diag::printable(p)),
         (None, _) => " (no --previous report: every firing alert is new)".to_owned(),
     };
-    println!(
+    outln!(
         "{} firing, {} new{since}.",
         plural(planned.firing, "alert"),
         planned.new
-    );
+    )?;
     if planned.deliveries.is_empty() {
-        println!(
+        outln!(
             "{}",
             if planned.new == 0 {
                 "Nothing to send."
             } else {
                 "No route or person in cxreport.toml receives them; nothing to send."
             }
-        );
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(base) = &planned.relative_base {
@@ -758,23 +797,23 @@ fn notify(args: NotifyArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
                 crate::config::notify::Recipient::Email(a) => ("E-mail", a),
                 crate::config::notify::Recipient::Webhook(u) => ("POST to", u),
             };
-            println!(
+            outln!(
                 "{verb} {}: {}",
                 diag::printable(to),
                 plural(d.view.alerts.len(), "alert")
-            );
+            )?;
             for a in &d.view.alerts {
-                println!(
+                outln!(
                     "  {} {} {}: {}",
                     a.severity.as_str(),
                     a.kind,
                     diag::printable(&a.subject),
                     diag::printable(&a.message)
-                );
-                println!("    {}", diag::printable(&a.url));
+                )?;
+                outln!("    {}", diag::printable(&a.url))?;
             }
         }
-        println!("Dry run: nothing was sent.");
+        outln!("Dry run: nothing was sent.")?;
         return Ok(ExitCode::SUCCESS);
     }
     let results = crate::notify::deliver(&planned)?;
@@ -878,7 +917,7 @@ fn digest(args: DigestArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
         if args.out.is_none() {
             // Line by line: a control character from the plan's values is escaped.
             for line in digest.email.text.lines() {
-                println!("{}", diag::printable(line));
+                outln!("{}", diag::printable(line))?;
             }
         }
         return Ok(ExitCode::SUCCESS);
@@ -960,7 +999,7 @@ fn check(args: CheckArgs, term: &Terminal) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     };
     Ok(match args.fail_on_alert {
-        Some(level) => fired(alerts_fired(&computed, level, args.format)),
+        Some(level) => fired(alerts_fired(&computed, level, args.format)?),
         None => ExitCode::SUCCESS,
     })
 }
@@ -977,7 +1016,7 @@ fn verdict(diags: &[Diagnostic], failed: bool, term: &Terminal) {
 }
 
 /// Prints each alert at `level` or worse, and says whether any fired.
-fn alerts_fired(report: &Report, level: AlertLevel, format: Format) -> bool {
+fn alerts_fired(report: &Report, level: AlertLevel, format: Format) -> anyhow::Result<bool> {
     let firing: Vec<_> = report
         .alerts
         .iter()
@@ -985,11 +1024,11 @@ fn alerts_fired(report: &Report, level: AlertLevel, format: Format) -> bool {
         .collect();
     for a in &firing {
         match format {
-            Format::Github => println!(
+            Format::Github => outln!(
                 "::error title=cxreport {} alert::{}",
                 a.severity.as_str(),
                 diag::escape_github(&a.message)
-            ),
+            )?,
             _ => eprintln!(
                 "{} alert: {}",
                 a.severity.as_str(),
@@ -1004,7 +1043,7 @@ fn alerts_fired(report: &Report, level: AlertLevel, format: Format) -> bool {
             if n == 1 { "" } else { "s" }
         );
     }
-    n > 0
+    Ok(n > 0)
 }
 
 /// Exit status 1 for a plan with errors, under the problems' count and what
@@ -1024,13 +1063,13 @@ fn fired(failed: bool) -> ExitCode {
 }
 
 /// Prints problems: for people on stderr, for machines on stdout.
-fn report(diags: &[Diagnostic], format: Format, term: &Terminal) -> std::io::Result<()> {
+fn report(diags: &[Diagnostic], format: Format, term: &Terminal) -> anyhow::Result<()> {
     match format {
         Format::Human => {
             term.problems(diags);
             Ok(())
         }
-        Format::Github => std::io::stdout().write_all(diag::github(diags).as_bytes()),
-        Format::Json => std::io::stdout().write_all(diag::json(diags).as_bytes()),
+        Format::Github => print(&diag::github(diags)),
+        Format::Json => print(&diag::json(diags)),
     }
 }

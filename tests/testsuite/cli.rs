@@ -507,3 +507,36 @@ fn new_says_which_date_format_it_takes() {
         "error: invalid value '2026-02-30' for '--date <YYYY-MM-DD>': there is no such day in the calendar\n\nFor more information, try '--help'.\n"
     );
 }
+
+/// `cxreport … | head`: a reader that stops reading ends the command
+/// quietly, with the status a shell gives a program the closed pipe stopped
+/// (141), never with a panic, and never with 0 for a check that failed.
+#[test]
+fn a_closed_standard_output_ends_the_command_quietly_with_141() {
+    let dir = tempfile::tempdir().unwrap();
+    let closed = |args: &[&str]| {
+        // The reading end is gone before the command starts: its first
+        // write finds the pipe closed.
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cxreport"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("the binary runs");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        (out.status.code(), stderr)
+    };
+    let (code, stderr) = closed(&["init", "plan"]);
+    assert_eq!(code, Some(141), "{stderr}");
+    assert!(dir.path().join("plan/cxreport.toml").is_file());
+    let invalid = crate::support::fixtures().join("invalid-sources");
+    let root = invalid.to_str().expect("a UTF-8 path");
+    for format in ["json", "github"] {
+        let (code, stderr) = closed(&["check", "--root", root, "--format", format]);
+        assert_eq!(code, Some(141), "{format}: {stderr}");
+    }
+}
