@@ -239,6 +239,17 @@ mod tests {
     use super::bundle::PAGEFIND;
     use super::*;
 
+    /// A site of `files` in a new temporary folder, as a previous build.
+    fn written(files: &[OutFile]) -> anyhow::Result<tempfile::TempDir> {
+        let dir = tempfile::tempdir()?;
+        for f in files {
+            let path = dir.path().join(&f.path);
+            std::fs::create_dir_all(path.parent().unwrap_or(dir.path()))?;
+            std::fs::write(path, &f.bytes)?;
+        }
+        Ok(dir)
+    }
+
     /// No page of figures: one bundle.
     fn none() -> BTreeSet<String> {
         BTreeSet::new()
@@ -356,16 +367,7 @@ mod tests {
             ),
         ]);
         let first = index(&files, &none(), None)?;
-        let dir = tempfile::tempdir()?;
-        let write_site = |out: &[OutFile]| -> anyhow::Result<()> {
-            for f in out {
-                let path = dir.path().join(&f.path);
-                std::fs::create_dir_all(path.parent().unwrap_or(dir.path()))?;
-                std::fs::write(path, &f.bytes)?;
-            }
-            Ok(())
-        };
-        write_site(&first)?;
+        let dir = written(&first)?;
         assert_eq!(index(&files, &none(), Some(dir.path()))?, first);
         // Taken over, not made again: a mark put into the old index stays.
         let entry = dir.path().join("pagefind/pagefind-entry.json");
@@ -460,12 +462,7 @@ mod tests {
                 },
             ])?
         );
-        let dir = tempfile::tempdir()?;
-        for f in &first {
-            let path = dir.path().join(&f.path);
-            std::fs::create_dir_all(path.parent().unwrap_or(dir.path()))?;
-            std::fs::write(path, &f.bytes)?;
-        }
+        let dir = written(&first)?;
         // Marks in both old bundles: what is taken over keeps its mark.
         for bundle in [BUNDLE, FIGURES] {
             std::fs::write(dir.path().join(bundle).join("pagefind-entry.json"), bundle)?;
