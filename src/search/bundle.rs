@@ -36,7 +36,7 @@ pub struct Title {
 
 /// The file of a bundle that says which pages it was made from: a SHA-1
 /// of what pagefind was given (see [`fingerprint`]).
-pub const MADE_FROM: &str = "cxreport-pages.sha1";
+const MADE_FROM: &str = "cxreport-pages.sha1";
 
 /// The titles of a bundle's pages, as JSON, so that a bundle taken over
 /// brings its titles with it.
