@@ -4,7 +4,6 @@
 //! or I/O error, 3 an alert fired that `check --fail-on-alert` asked to fail on,
 //! 141 standard output closed before all was printed (`cxreport diff | head`).
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -14,35 +13,11 @@ use crate::Built;
 use crate::analytics::Report;
 use crate::analytics::alerts::Severity;
 use crate::diag::{self, Diagnostic, Format};
-use crate::terminal::{Terminal, Verbosity};
+use crate::terminal::{Closed, Terminal, Verbosity, print};
 
-/// Standard output was closed while a command printed to it (`cxreport
-/// diff | head`). [`run`] ends the command quietly with 141, the status a
-/// shell reports for a program that the closed pipe stopped (git's, cat's):
-/// `println!` would panic, and 0 could pass a truncated `check` in CI.
-#[derive(Debug)]
-pub struct Closed;
-
-impl std::fmt::Display for Closed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("standard output was closed")
-    }
-}
-
-impl std::error::Error for Closed {}
-
-/// The exit status for [`Closed`]: 128 + SIGPIPE.
+/// The exit status for [`Closed`]: 128 + SIGPIPE, what a shell reports for a
+/// program that a closed pipe stopped (git's, cat's).
 const CLOSED: u8 = 141;
-
-/// Writes `text` to standard output: [`Closed`] when no one reads it any
-/// more, any other failure as it is.
-pub(crate) fn print(text: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Closed.into()),
-        done => Ok(done?),
-    }
-}
 
 /// `println!` through [`print`], so that a closed pipe is an error to
 /// return, not a panic.

@@ -89,7 +89,7 @@ pub fn serve(opts: &Options, term: &Terminal) -> anyhow::Result<()> {
     let url = format!("http://{host}{}", http::percent_encoded(&live.base_path()));
     // On stdout, whatever the verbosity: with --port 0 it is how a script
     // learns the port.
-    crate::cli::print(&format!("Serving {url}\n"))?;
+    crate::terminal::print(&format!("Serving {url}\n"))?;
     term.say(format!(
         "Watching cxreport.toml, content/, data/ and templates/ in {}; Ctrl-C to stop",
         crate::diag::printable(&opts.root.display().to_string())

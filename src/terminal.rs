@@ -1,6 +1,7 @@
 //! What cxreport prints for people: problems, progress and one-line
 //! summaries, all on stderr (stdout is for what scripts read: a diff, file
-//! names, the address `serve` listens on).
+//! names, the address `serve` listens on, written through [`print`], which
+//! tells a closed pipe from other failures).
 //!
 //! Colour only when stderr is a terminal that wants it, as anstream reads
 //! `NO_COLOR`, `CLICOLOR` and `CLICOLOR_FORCE`; progress bars only on a
@@ -17,6 +18,31 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::diag::{self, Diagnostic};
 use crate::progress::{Phase, Progress};
+
+/// Standard output was closed while a command printed to it (`cxreport
+/// diff | head`). The command line ends the command quietly with 141, the
+/// status a shell reports for a program that the closed pipe stopped:
+/// `println!` would panic, and 0 could pass a truncated `check` in CI.
+#[derive(Debug)]
+pub struct Closed;
+
+impl std::fmt::Display for Closed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("standard output was closed")
+    }
+}
+
+impl std::error::Error for Closed {}
+
+/// Writes `text` to standard output: [`Closed`] when no one reads it any
+/// more, any other failure as it is.
+pub fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Closed.into()),
+        done => Ok(done?),
+    }
+}
 
 /// How much to say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
