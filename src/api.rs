@@ -555,7 +555,7 @@ pub fn file(plan: &Plan, report: &Report) -> anyhow::Result<OutFile> {
         follow_up: report.follow_up.as_ref().map(|l| loop_json(plan, l)),
         history: history(plan),
     };
-    let mut bytes = serde_json::to_vec_pretty(&api)?;
+    let mut bytes = serde_json::to_vec(&api)?;
     bytes.push(b'\n');
     Ok(OutFile {
         path: crate::url::API_REPORT.to_owned(),

@@ -177,7 +177,7 @@ fn a_previous_report_gives_its_alerts_and_the_commit_it_was_built_from() {
         "2026-03-01T09:00:00+01:00",
     );
     assert!(
-        report.contains(&format!("\"commit\": \"{head}\"")),
+        report.contains(&format!("\"commit\":\"{head}\"")),
         "{report}"
     );
     std::fs::rename(plan.path("site"), plan.path("old")).unwrap();

@@ -179,7 +179,7 @@ fn each_new_alert_reaches_its_routes_and_owner_once() {
     // An alert that fired before at another severity is new at this one;
     // the one firing in both, whatever its figures, is not.
     let report = plan.read("site/api/report.json");
-    let changed = report.replacen("\"severity\": \"critical\"", "\"severity\": \"warning\"", 1);
+    let changed = report.replacen("\"severity\":\"critical\"", "\"severity\":\"warning\"", 1);
     assert_ne!(changed, report);
     plan.write("old.json", &changed);
     let run = plan.run(&["notify", "--previous", "old.json"]);
