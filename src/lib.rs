@@ -149,10 +149,7 @@ fn present(
         None => {
             let writing = scope.spawn(|| api::file(&plan, &report));
             let rendered = renderer.render_all(&plan, &report, &views, others(), progress);
-            // A panic there is a bug: it goes on as one here.
-            let api = writing
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let api = parallel::joined(writing);
             (rendered, api)
         }
     });

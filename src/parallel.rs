@@ -52,6 +52,14 @@ pub fn ordered<T: Sync, R: Send>(
     });
 }
 
+/// What a scoped thread returned. A panic there is a bug: it goes on as one
+/// here, in the thread that waits for it.
+pub fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

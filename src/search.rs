@@ -132,10 +132,7 @@ pub fn index(
         let more: Vec<_> = threads
             .into_iter()
             .map(|thread| match thread {
-                // A panic there is a bug: it goes on as one here.
-                Ok(thread) => thread
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Ok(thread) => crate::parallel::joined(thread),
                 Err(e) => Err(e).context("cannot start the search indexer"),
             })
             .collect();
@@ -250,6 +247,15 @@ mod tests {
         Ok(dir)
     }
 
+    /// The file at `path` among `files`, as text; empty when there is none.
+    fn text(files: &[OutFile], path: &str) -> String {
+        files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+            .unwrap_or_default()
+    }
+
     /// No page of figures: one bundle.
     fn none() -> BTreeSet<String> {
         BTreeSet::new()
@@ -297,11 +303,7 @@ mod tests {
         assert!(!paths.contains_key("pagefind/pagefind-ui.js"));
         assert!(paths.keys().any(|p| p.starts_with("pagefind/index/")));
         assert!(paths.keys().any(|p| p.starts_with("pagefind/fragment/")));
-        let titles = out
-            .iter()
-            .find(|f| f.path == TITLES)
-            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-            .unwrap_or_default();
+        let titles = text(&out, TITLES);
         assert!(
             titles.contains(r#"{"t":"Service level","p":"service/index.html"}"#),
             "{titles}"
@@ -342,11 +344,7 @@ mod tests {
             &none(),
             None,
         )?;
-        let entry = out
-            .iter()
-            .find(|f| f.path == "pagefind/pagefind-entry.json")
-            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-            .unwrap_or_default();
+        let entry = text(&out, "pagefind/pagefind-entry.json");
         assert!(
             entry.contains(&format!(r#""version":"{PAGEFIND}""#)),
             "{entry}"
@@ -437,20 +435,14 @@ mod tests {
                 .keys()
                 .any(|p| p.starts_with("pagefind/figures/fragment/"))
         );
-        let merged = first
-            .iter()
-            .find(|f| f.path == MERGED)
-            .map(|f| f.bytes.clone());
-        assert_eq!(merged.unwrap_or_default(), br#"["figures/"]"#);
+        let merged = text(&first, MERGED);
+        assert_eq!(merged, r#"["figures/"]"#);
         // Merged into the first, it needs none of pagefind's own files.
         assert!(!paths.keys().any(|p| p.starts_with("pagefind/figures/")
             && (p.ends_with(".js") || p.ends_with(".pagefind"))));
-        let titles = first
-            .iter()
-            .find(|f| f.path == TITLES)
-            .map(|f| f.bytes.clone());
+        let titles = text(&first, TITLES);
         assert_eq!(
-            String::from_utf8(titles.unwrap_or_default())?,
+            titles,
             titles_script(&[
                 Title {
                     t: "Overview".to_owned(),
@@ -509,31 +501,21 @@ mod tests {
             .map(|(p, h)| (p.as_str(), h.as_str()))
             .collect();
         let out = index(&site(&borrowed), &none(), None)?;
-        let merged = out
-            .iter()
-            .find(|f| f.path == MERGED)
-            .map(|f| f.bytes.clone());
-        assert_eq!(merged.unwrap_or_default(), br#"["content-2/"]"#);
+        let merged = text(&out, MERGED);
+        assert_eq!(merged, r#"["content-2/"]"#);
         let fragments = |bundle: &str| {
             out.iter()
                 .filter(|f| f.path.starts_with(&format!("{bundle}fragment/")))
                 .count()
         };
         assert_eq!((fragments(BUNDLE), fragments(MORE_CONTENT)), (100, 100));
-        let titles = out
-            .iter()
-            .find(|f| f.path == TITLES)
-            .map(|f| f.bytes.clone());
-        let titles = String::from_utf8(titles.unwrap_or_default())?;
+        let titles = text(&out, TITLES);
         assert_eq!(titles.matches(r#""p":"guides/"#).count(), SPLIT_CONTENT);
         // One page fewer: one bundle, and nothing to merge.
         let out = index(&site(&borrowed[1..]), &none(), None)?;
         assert!(!out.iter().any(|f| f.path.starts_with(MORE_CONTENT)));
-        let merged = out
-            .iter()
-            .find(|f| f.path == MERGED)
-            .map(|f| f.bytes.clone());
-        assert_eq!(merged.unwrap_or_default(), b"[]");
+        let merged = text(&out, MERGED);
+        assert_eq!(merged, "[]");
         Ok(())
     }
 
@@ -546,11 +528,7 @@ mod tests {
         let out = index(&files, &none(), None)?;
         let paths = paths(&out);
         assert!(paths.contains_key("pagefind/wasm.es.pagefind"), "{paths:?}");
-        let entry = out
-            .iter()
-            .find(|f| f.path == "pagefind/pagefind-entry.json")
-            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-            .unwrap_or_default();
+        let entry = text(&out, "pagefind/pagefind-entry.json");
         assert!(entry.contains(r#""es":{"#), "{entry}");
         Ok(())
     }

@@ -165,9 +165,7 @@ fn fill_while(
         let unchanged = fill(staging, previous, files, progress);
         progress.finish(Phase::Write);
         progress.start(Phase::Search, None);
-        let more = made
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let more = crate::parallel::joined(made);
         let written = unchanged.and_then(|unchanged| {
             let more = more?;
             let also = fill(staging, previous, &more, progress)?;

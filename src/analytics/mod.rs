@@ -247,13 +247,8 @@ pub fn compute_reusing(plan: &Plan, rollups: Option<Rollups>) -> Report {
         let (voc, drivers, themes) = match surveys {
             Surveyed::Kept(figures) => figures,
             Surveyed::Working(scores, themes) => {
-                // A panic there is a bug: it goes on as one here.
-                let (voc, drivers) = scores
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                let themes = themes
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                let (voc, drivers) = crate::parallel::joined(scores);
+                let themes = crate::parallel::joined(themes);
                 let themes = data
                     .themes
                     .iter()
