@@ -159,9 +159,12 @@ pub fn head(root: &Path) -> Option<gix::ObjectId> {
 /// The history up to `rev` (a commit id), or up to `HEAD`: what a checkout
 /// of that commit would read.
 pub fn read_at(root: &Path, rev: Option<gix::ObjectId>) -> History {
-    let Ok(repo) = gix::discover(root) else {
+    let Ok(mut repo) = gix::discover(root) else {
         return History::missing(Availability::NoRepository);
     };
+    // The walk reads each commit, and the history reads it again for its
+    // tree and its message: kept, it is inflated once.
+    repo.object_cache_size_if_unset(4 << 20);
     match history(&repo, root, rev) {
         Ok(Some(h)) => h,
         Ok(None) => History::missing(Availability::NotTracked),
@@ -388,37 +391,47 @@ fn history(
         .rev_walk([tip])
         .sorting(Sorting::ByCommitTime(CommitTimeOrder::NewestFirst))
         .all()?;
-    // Each commit's data files are listed once: as a parent they are kept
+    // Each commit's data folder is looked up once: as a parent it is kept
     // until the walk reaches that commit itself (newest first, so soon).
-    let mut listed: std::collections::HashMap<gix::ObjectId, Files> = Default::default();
-    let mut trees = Trees::default();
-    let mut files_of = |id: gix::ObjectId, keep: bool| -> Result<Files> {
-        if let Some(files) = listed.get(&id) {
-            let files = files.clone();
+    let mut looked_up: std::collections::HashMap<gix::ObjectId, Option<gix::ObjectId>> =
+        Default::default();
+    let mut data_of = |id: gix::ObjectId, keep: bool| -> Result<Option<gix::ObjectId>> {
+        if let Some(&tree) = looked_up.get(&id) {
             if !keep {
-                listed.remove(&id);
+                looked_up.remove(&id);
             }
-            return Ok(files);
+            return Ok(tree);
         }
-        let files = listed_files(repo, &repo.find_commit(id)?.tree()?, &data, &mut trees)?;
+        let tree = data_tree(&repo.find_commit(id)?.tree()?, &data)?;
         if keep {
-            listed.insert(id, files.clone());
+            looked_up.insert(id, tree);
         }
-        Ok(files)
+        Ok(tree)
     };
+    let mut trees = Trees::default();
     // The commits that changed the data, their own files and their parents'.
     let mut changed_commits = Vec::new();
     for info in walk {
         let info = info?;
-        let commit = info.object()?;
-        let files = files_of(info.id, false)?;
-        let parents: Vec<Files> = info
+        let tree = data_of(info.id, false)?;
+        let parent_trees: Vec<Option<gix::ObjectId>> = info
             .parent_ids()
-            .map(|id| files_of(id.detach(), true))
+            .map(|id| data_of(id.detach(), true))
+            .collect::<Result<_>>()?;
+        // Most commits of a repository leave the data alone: the same tree
+        // as a parent's is the same files, and they are never listed.
+        if parent_trees.contains(&tree) {
+            continue;
+        }
+        let files = files_in(repo, tree, &data, &mut trees)?;
+        let parents: Vec<Files> = parent_trees
+            .iter()
+            .map(|&p| files_in(repo, p, &data, &mut trees))
             .collect::<Result<_>>()?;
         // As `git log -- data/` does: a commit counts when its data differs
         // from every parent's (a merge that only brings a branch's change in
-        // is the same as that branch and does not count again).
+        // is the same as that branch and does not count again). Trees that
+        // differ can still hold the same files (a mode or a link changed).
         let changed = match parents.first() {
             None => !files.is_empty(),
             Some(_) => parents.iter().all(|p| *p != files),
@@ -426,6 +439,7 @@ fn history(
         if !changed {
             continue;
         }
+        let commit = info.object()?;
         let boundary =
             shallow && info.parent_ids.is_empty() && commit.parent_ids().next().is_some();
         let parents = if parents.is_empty() {
@@ -491,13 +505,29 @@ fn listed_files(
     dir: &Path,
     trees: &mut Trees,
 ) -> Result<Files> {
-    let Some(entry) = tree.lookup_entry_by_path(dir)? else {
+    files_in(repo, data_tree(tree, dir)?, dir, trees)
+}
+
+/// The tree of the folder `dir` of `tree`; `None` when there is none.
+fn data_tree(tree: &gix::Tree<'_>, dir: &Path) -> Result<Option<gix::ObjectId>> {
+    Ok(tree
+        .lookup_entry_by_path(dir)?
+        .filter(|entry| entry.mode().is_tree())
+        .map(|entry| entry.object_id()))
+}
+
+/// Every file below the folder `dir` whose tree is `id`, by path relative
+/// to the repository, with its blob id; none without a folder.
+fn files_in(
+    repo: &gix::Repository,
+    id: Option<gix::ObjectId>,
+    dir: &Path,
+    trees: &mut Trees,
+) -> Result<Files> {
+    let Some(id) = id else {
         return Ok(Files::new());
     };
-    if !entry.mode().is_tree() {
-        return Ok(Files::new());
-    }
-    let files = listing(repo, entry.object_id(), trees)?;
+    let files = listing(repo, id, trees)?;
     Ok(files.iter().map(|(p, id)| (dir.join(p), *id)).collect())
 }
 

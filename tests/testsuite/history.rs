@@ -121,6 +121,34 @@ fn commits_that_changed_data_newest_first() {
 }
 
 #[test]
+fn a_commit_that_changes_only_a_file_mode_is_no_change_to_the_data() {
+    let plan = repository();
+    let date = "2026-02-05T10:00:00+01:00";
+    git(
+        &plan.root,
+        &["update-index", "--chmod=+x", "data/metrics.toml"],
+        date,
+    );
+    git(
+        &plan.root,
+        &["commit", "-q", "-m", "Mark it executable"],
+        date,
+    );
+    // The data folder's tree differs from its parent's, but not one file's
+    // bytes: the history lists what changed the data, and this did not.
+    let history = read(&plan.root);
+    let subjects: Vec<&str> = history.commits.iter().map(|c| c.subject.as_str()).collect();
+    assert_eq!(
+        subjects,
+        [
+            "Drop the February sprint",
+            "Raise the SLA target (#12)",
+            "The plan"
+        ]
+    );
+}
+
+#[test]
 fn the_changes_page_lists_them() {
     let plan = repository();
     plan.build();
