@@ -465,6 +465,9 @@ pub type Files = std::sync::Arc<BTreeMap<String, Vec<u8>>>;
 #[derive(Debug, Clone)]
 pub struct Store {
     root: PathBuf,
+    /// Where `root` really is, resolved once for every file's check that
+    /// it stays inside (see [`outside`]); `None` when it cannot be.
+    real_root: Option<PathBuf>,
     /// The plan's files at a revision (`build --rev`), read instead of the disk.
     files: Option<Files>,
 }
@@ -474,8 +477,13 @@ pub type Input<'s> = Box<dyn std::io::Read + Send + 's>;
 
 impl Store {
     pub fn new(root: &Path, files: Option<Files>) -> Self {
+        let real_root = match files {
+            Some(_) => None,
+            None => std::fs::canonicalize(root).ok(),
+        };
         Store {
             root: root.to_owned(),
+            real_root,
             files,
         }
     }
@@ -559,7 +567,7 @@ impl Store {
             Err(e) if absent(&e) => return Ok(None),
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
-        if let Some(target) = outside(&self.root, &path) {
+        if let Some(target) = self.real_root.as_deref().and_then(|r| beyond(r, &path)) {
             diags.error(
                 rel,
                 Pos::START,
@@ -830,9 +838,13 @@ impl<'d> Loader<'d> {
 /// a plan is read from its own folder only, so a link to `/etc/passwd` or to
 /// another team's data cannot publish it.
 pub fn outside(root: &Path, path: &Path) -> Option<PathBuf> {
+    beyond(&std::fs::canonicalize(root).ok()?, path)
+}
+
+/// [`outside`], for a root already resolved (`real_root`).
+fn beyond(real_root: &Path, path: &Path) -> Option<PathBuf> {
     let real = std::fs::canonicalize(path).ok()?;
-    let root = std::fs::canonicalize(root).ok()?;
-    (!real.starts_with(&root)).then_some(real)
+    (!real.starts_with(real_root)).then_some(real)
 }
 
 /// `[a-z0-9][a-z0-9_-]*`, and not a name Windows keeps for a device: ids
