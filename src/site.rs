@@ -188,7 +188,19 @@ fn fill(
     progress: &dyn crate::progress::Progress,
 ) -> anyhow::Result<usize> {
     // Most of the time goes to the file system making directories and
-    // files (a page is a directory), work a second core halves.
+    // files (a page is a directory), work a second core halves. Each folder
+    // is made once, before its files: a page's folder holds its downloads
+    // too, and asking again for every file was a failed `mkdir` each.
+    let mut folders = std::collections::BTreeSet::new();
+    for file in files {
+        if let Some(dir) = checked(&file.path)?.parent() {
+            folders.insert(dir);
+        }
+    }
+    for dir in folders {
+        let dir = staging.join(dir);
+        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
     let mut unchanged = 0;
     let mut failed = None;
     crate::parallel::ordered(
@@ -208,21 +220,21 @@ fn fill(
     failed.map_or(Ok(unchanged), Err)
 }
 
-/// Writes one file into `staging`, or links it from `previous` when it has
-/// the same bytes there; says whether it was linked.
-fn put(staging: &Path, previous: Option<&Path>, file: &OutFile) -> anyhow::Result<bool> {
-    let rel = Path::new(&file.path);
+/// A file's path in the site, when it stays inside it.
+fn checked(path: &str) -> anyhow::Result<&Path> {
+    let rel = Path::new(path);
     // Paths come from ids that were checked on load; this is the last line of defence.
     if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
-        bail!(
-            "refusing to write {:?}: it would leave the output directory",
-            file.path
-        );
+        bail!("refusing to write {path:?}: it would leave the output directory");
     }
+    Ok(rel)
+}
+
+/// Writes one file into `staging`, whose folder is there, or links it from
+/// `previous` when it has the same bytes there; says whether it was linked.
+fn put(staging: &Path, previous: Option<&Path>, file: &OutFile) -> anyhow::Result<bool> {
+    let rel = checked(&file.path)?;
     let path = staging.join(rel);
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
     if let Some(old) = previous.map(|p| p.join(rel))
         && same_bytes(&old, &file.bytes)
         && fs::hard_link(&old, &path).is_ok()
