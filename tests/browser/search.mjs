@@ -9,6 +9,10 @@
 //           module and fetches: the box falls back to the titles index, says so,
 //           finds a page by its title and follows it with the keyboard; nothing
 //           is logged as an error
+//   many    the example with 200 more content pages, whose index has a third
+//           bundle (pagefind/content-2/, the content pages' second half): a word
+//           only on the last of them, and a word on a KPI page and a content page
+//           of the first half, are found through one box
 // Resolves to { problems, notes }.
 
 import path from 'node:path';
@@ -22,6 +26,9 @@ const WANT = ['kpis/bot_containment/index.html', 'plan/automation/index.html'];
 // A title on disk: the content page "Automation priorities".
 const TITLE_WORD = 'automation';
 const TITLE_PAGE = 'plan/automation/index.html';
+// Only on the last of the 200 notes tests/browser/run adds to the `many` plan.
+const MANY_WORD = 'kingfisher';
+const MANY_PAGE = 'zz-notes/note-200/index.html';
 
 /** Types `text` into the box and waits for the status line and results. */
 async function search(page, text) {
@@ -52,7 +59,7 @@ async function walk(page, hrefs, problems) {
   await Promise.all([page.waitForURL(hrefs[0], { timeout: STEP_TIMEOUT_MS }), page.keyboard.press('Enter')]);
 }
 
-export async function checkSearch(context, origin, fileSite) {
+export async function checkSearch(context, origin, fileSite, manyOrigin) {
   const problems = [];
   const notes = [];
 
@@ -111,6 +118,29 @@ export async function checkSearch(context, origin, fileSite) {
       problems.push(`file://: ${String(e.message).split('\n')[0]}`);
     }
     problems.push(...found.map((p) => `file://: ${p}`));
+    await page.close().catch(() => {});
+  }
+
+  // Three bundles merged: the content pages' two halves and the figures.
+  if (manyOrigin) {
+    const { page, problems: found } = await openPage(context, `${manyOrigin}/`);
+    try {
+      await withTimeout((async () => {
+        const bundles = await page.evaluate(async () => (await fetch('/pagefind/cxreport-merged.json')).json());
+        if (!bundles.includes('content-2/')) problems.push(`many: pagefind/cxreport-merged.json lists ${JSON.stringify(bundles)}, no content-2/`);
+        const last = await search(page, MANY_WORD);
+        if (!last.includes(`${manyOrigin}/${MANY_PAGE}`)) problems.push(`many: "${MANY_WORD}" did not find /${MANY_PAGE} (found ${last.join(', ')})`);
+        await page.fill('#site-search-input', '');
+        const both = await search(page, WORD);
+        for (const want of WANT) {
+          if (!both.includes(`${manyOrigin}/${want}`)) problems.push(`many: "${WORD}" did not find /${want} (found ${both.join(', ')})`);
+        }
+        notes.push(`many (${bundles.length + 1} bundles): "${MANY_WORD}" → ${last.length} shown, "${WORD}" → ${both.length} shown`);
+      })(), 60_000, 'the search over three bundles');
+    } catch (e) {
+      problems.push(`many: ${String(e.message).split('\n')[0]}`);
+    }
+    problems.push(...found.map((p) => `many: ${p}`));
     await page.close().catch(() => {});
   }
   return { problems, notes };

@@ -63,7 +63,8 @@ const USAGE = `usage: node suite.mjs --site DIR [--local-site DIR] [--hostile-si
   --artifacts DIR     where screenshots go (default: tests/browser/artifacts)
   --build-failure N   count a failed build of site N as a failed group
   --mail DIR          e-mails written as HTML files (cxreport digest --out), for the Nu checker
-  --file-site DIR     the plan built with base_url = DIR, for the search box opened from disk`;
+  --file-site DIR     the plan built with base_url = DIR, for the search box opened from disk
+  --many-site DIR     the plan with 200 more content pages, for search over three bundles`;
 
 let args;
 try {
@@ -80,6 +81,7 @@ try {
       mail: { type: 'string' },
       pdf: { type: 'string' },
       'file-site': { type: 'string' },
+      'many-site': { type: 'string' },
       help: { type: 'boolean' },
     },
   }).values;
@@ -355,10 +357,17 @@ async function exampleSite() {
     const search = group('search', 'the search box: full text over http, titles from file://, by keyboard');
     const sctx = await newContext(browser, { serveCdn: true, viewport: { width: 1280, height: 800 } });
     const fileSite = args['file-site'] ? path.resolve(args['file-site']) : null;
-    const found = await checkSearch(sctx, srv0.origin, fileSite);
+    let manyOrigin = null;
+    if (args['many-site']) {
+      const srv = await serve(path.resolve(args['many-site']));
+      servers.push(srv);
+      manyOrigin = srv.origin;
+    }
+    const found = await checkSearch(sctx, srv0.origin, fileSite, manyOrigin);
     search.problems.push(...found.problems);
     search.notes.push(...found.notes);
     if (!fileSite) search.notes.push('no --file-site: the file:// fallback was not checked');
+    if (!manyOrigin) search.notes.push('no --many-site: search over three bundles was not checked');
     await sctx.close();
     done(search);
   }
