@@ -85,22 +85,26 @@ fn repository() -> Plan {
     plan
 }
 
+/// The commits of [`repository`] that changed the data, newest first.
+const CHANGED_DATA: [&str; 3] = [
+    "Drop the February sprint",
+    "Raise the SLA target (#12)",
+    "The plan",
+];
+
+/// The subjects of a history's commits, in its order.
+fn subjects(history: &cxreport::git::History) -> Vec<&str> {
+    history.commits.iter().map(|c| c.subject.as_str()).collect()
+}
+
 #[test]
 fn commits_that_changed_data_newest_first() {
     let plan = repository();
     let history = read(&plan.root);
     assert_eq!(history.availability, Availability::Full);
-    let subjects: Vec<&str> = history.commits.iter().map(|c| c.subject.as_str()).collect();
     // The merge only brings the branch's change, so it does not count again;
     // the commit that changed only content/ is not a change to the data.
-    assert_eq!(
-        subjects,
-        [
-            "Drop the February sprint",
-            "Raise the SLA target (#12)",
-            "The plan"
-        ]
-    );
+    assert_eq!(subjects(&history), CHANGED_DATA);
     let raise = &history.commits[1];
     assert_eq!(raise.pull_request, Some(12));
     assert_eq!(raise.date.to_string(), "2026-02-01");
@@ -136,16 +140,7 @@ fn a_commit_that_changes_only_a_file_mode_is_no_change_to_the_data() {
     );
     // The data folder's tree differs from its parent's, but not one file's
     // bytes: the history lists what changed the data, and this did not.
-    let history = read(&plan.root);
-    let subjects: Vec<&str> = history.commits.iter().map(|c| c.subject.as_str()).collect();
-    assert_eq!(
-        subjects,
-        [
-            "Drop the February sprint",
-            "Raise the SLA target (#12)",
-            "The plan"
-        ]
-    );
+    assert_eq!(subjects(&read(&plan.root)), CHANGED_DATA);
 }
 
 #[test]
