@@ -47,7 +47,8 @@ pub struct Cli {
     /// Print nothing but the problems.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Also print the time each phase took, and what `serve` does.
+    /// Also print the time each phase took (wall and CPU) and the peak
+    /// memory, and what `serve` does.
     #[arg(long, short, global = true)]
     pub verbose: bool,
 }

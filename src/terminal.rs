@@ -142,12 +142,21 @@ struct BarsInner {
     verbose: bool,
     /// How many phases have started, to tell a phase's timer from the next's.
     phases: AtomicU32,
-    /// The running phase: its number in this build, its bar, its start.
-    current: Mutex<Option<(u32, ProgressBar, Instant)>>,
+    /// The running phase.
+    current: Mutex<Option<Running>>,
+}
+
+/// A phase under way: its number in this build, its bar, when it started
+/// and the process's CPU time then.
+struct Running {
+    id: u32,
+    bar: ProgressBar,
+    started: Instant,
+    cpu: Option<Duration>,
 }
 
 impl BarsInner {
-    fn current(&self) -> std::sync::MutexGuard<'_, Option<(u32, ProgressBar, Instant)>> {
+    fn current(&self) -> std::sync::MutexGuard<'_, Option<Running>> {
         self.current.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -168,26 +177,31 @@ impl Progress for Bars {
         };
         bar.set_prefix(phase.name());
         let id = self.0.phases.fetch_add(1, Ordering::Relaxed);
-        *self.0.current() = Some((id, bar, Instant::now()));
+        *self.0.current() = Some(Running {
+            id,
+            bar,
+            started: Instant::now(),
+            cpu: self.0.verbose.then(cpu_time).flatten(),
+        });
         if self.0.draw {
             // Shown by a timer, so a phase that never steps (loading) gets
             // its spinner too.
             let inner = self.0.clone();
             std::thread::spawn(move || {
                 std::thread::sleep(BAR_DELAY);
-                if let Some((now, bar, _)) = inner.current().as_ref()
-                    && *now == id
+                if let Some(now) = inner.current().as_ref()
+                    && now.id == id
                 {
-                    bar.set_draw_target(ProgressDrawTarget::stderr());
-                    bar.enable_steady_tick(Duration::from_millis(100));
+                    now.bar.set_draw_target(ProgressDrawTarget::stderr());
+                    now.bar.enable_steady_tick(Duration::from_millis(100));
                 }
             });
         }
     }
 
     fn step(&self) {
-        if let Some((_, bar, _)) = self.0.current().as_ref() {
-            bar.inc(1);
+        if let Some(now) = self.0.current().as_ref() {
+            now.bar.inc(1);
         }
     }
 
@@ -199,24 +213,58 @@ impl Progress for Bars {
         let why = crate::diag::printable(why);
         match self.0.current().as_ref() {
             // Above the bar, not through it.
-            Some((_, bar, _)) => bar.suspend(|| eprintln!("{why}")),
+            Some(now) => now.bar.suspend(|| eprintln!("{why}")),
             None => eprintln!("{why}"),
         }
     }
 
     fn finish(&self, phase: Phase) {
-        let Some((_, bar, started)) = self.0.current().take() else {
+        let Some(now) = self.0.current().take() else {
             return;
         };
-        bar.finish_and_clear();
+        now.bar.finish_and_clear();
         if self.0.verbose {
-            let ms = started.elapsed().as_secs_f64() * 1000.0;
-            match peak_memory_mb() {
-                Some(mb) => eprintln!("{:>8} {ms:>6.1} ms  peak {mb} MB", phase.name()),
-                None => eprintln!("{:>8} {ms:>6.1} ms", phase.name()),
+            let ms = now.started.elapsed().as_secs_f64() * 1000.0;
+            let mut line = format!("{:>8} {ms:>6.1} ms", phase.name());
+            // CPU time over wall time says how many cores the phase kept busy.
+            if let Some(cpu) = now.cpu.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a)) {
+                line.push_str(&format!("  cpu {:>6.0} ms", cpu.as_secs_f64() * 1000.0));
             }
+            if let Some(mb) = peak_memory_mb() {
+                line.push_str(&format!("  peak {mb} MB"));
+            }
+            eprintln!("{line}");
         }
     }
+}
+
+/// The CPU time this process has used so far, on all its threads, user
+/// and system (`utime` and `stime` in Linux's `/proc/self/stat`, counted in
+/// clock ticks); `None` where that is not known.
+#[cfg(target_os = "linux")]
+fn cpu_time() -> Option<Duration> {
+    let ticks = cpu_ticks(&std::fs::read_to_string("/proc/self/stat").ok()?)?;
+    let per_second = rustix::param::clock_ticks_per_second().max(1);
+    Some(Duration::from_millis(
+        ticks.saturating_mul(1000) / per_second,
+    ))
+}
+
+/// `utime` plus `stime` of a `/proc/PID/stat` line.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+fn cpu_ticks(stat: &str) -> Option<u64> {
+    // The second field, the command's name in parentheses, may hold spaces
+    // and parentheses: the fields are counted from after its last `)`, the
+    // state (field 3) first; `utime` and `stime` are fields 14 and 15.
+    let mut fields = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
+    let user: u64 = fields.nth(11)?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(user + system)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn cpu_time() -> Option<Duration> {
+    None
 }
 
 /// The most memory this process has held so far (its peak resident set,
@@ -228,4 +276,17 @@ fn peak_memory_mb() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_ticks_are_counted_after_the_command_name() {
+        // A name with a space and a `)` of its own; utime 250, stime 30.
+        let stat = "4242 (cx (odd) name) R 1 4242 4242 0 -1 4194560 900 0 0 0 250 30 0 0 20 0 3 0";
+        assert_eq!(cpu_ticks(stat), Some(280));
+        assert_eq!(cpu_ticks("4242 (cx) R 1 2"), None);
+    }
 }
