@@ -191,12 +191,12 @@ fn fill(
     // files (a page is a directory), work a second core halves. Each folder
     // is made once, before its files: a page's folder holds its downloads
     // too, and asking again for every file was a failed `mkdir` each.
-    let mut folders = std::collections::BTreeSet::new();
-    for file in files {
-        if let Some(dir) = checked(&file.path)?.parent() {
-            folders.insert(dir);
-        }
-    }
+    let placed: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|f| Ok((checked(&f.path)?, f.bytes.as_slice())))
+        .collect::<anyhow::Result<_>>()?;
+    let folders: std::collections::BTreeSet<&Path> =
+        placed.iter().filter_map(|(rel, _)| rel.parent()).collect();
     for dir in folders {
         let dir = staging.join(dir);
         fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -204,9 +204,9 @@ fn fill(
     let mut unchanged = 0;
     let mut failed = None;
     crate::parallel::ordered(
-        files,
-        |file| {
-            let linked = put(staging, previous, file);
+        &placed,
+        |&(rel, bytes)| {
+            let linked = put(staging, previous, rel, bytes);
             progress.step();
             linked
         },
@@ -230,18 +230,18 @@ fn checked(path: &str) -> anyhow::Result<&Path> {
     Ok(rel)
 }
 
-/// Writes one file into `staging`, whose folder is there, or links it from
-/// `previous` when it has the same bytes there; says whether it was linked.
-fn put(staging: &Path, previous: Option<&Path>, file: &OutFile) -> anyhow::Result<bool> {
-    let rel = checked(&file.path)?;
+/// Writes one file, at `rel` (a [`checked`] path) in `staging` whose folder
+/// is there, or links it from `previous` when it has the same bytes there;
+/// says whether it was linked.
+fn put(staging: &Path, previous: Option<&Path>, rel: &Path, bytes: &[u8]) -> anyhow::Result<bool> {
     let path = staging.join(rel);
     if let Some(old) = previous.map(|p| p.join(rel))
-        && same_bytes(&old, &file.bytes)
+        && same_bytes(&old, bytes)
         && fs::hard_link(&old, &path).is_ok()
     {
         return Ok(true);
     }
-    fs::write(&path, &file.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(false)
 }
 
