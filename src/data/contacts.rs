@@ -14,21 +14,19 @@
 //! service level and abandon rate are weighted by the contacts offered,
 //! ASA and AHT by the contacts answered; `offered` is a count, summed.
 
-use std::collections::HashMap;
-
 use jiff::civil::Date;
 
 use super::Metric;
-use super::definitions::{Count, Leave};
+use super::definitions::Count;
 use super::dialect::{Resolved, TimeUnit};
-use super::export::{self, Cell, Export};
-use super::imported::{
-    Dims, Dropped, Problems, Read, cell_date, describe, match_columns, writable,
-};
-use super::recipe::{
-    ContactField, Contacts, Figure, Outcome, Recipe, contact_field, fold, outcome_name,
-};
+use super::export::{Cell, Export};
+use super::imported::{Read, describe, match_columns};
+use super::recipe::{Contacts, Figure, Outcome, Recipe, outcome_name};
 use crate::diag::Diagnostics;
+
+mod log;
+
+use log::{Layout, Log};
 
 /// The counts of one day and combination of dimension values, as
 /// `definitions::Count` names them.
@@ -124,14 +122,6 @@ pub fn outputs(
     (outputs.len() == settings.metrics.len()).then_some(outputs)
 }
 
-/// What a column of the log is read as.
-#[derive(Debug, Clone, PartialEq)]
-enum Column {
-    Field(ContactField),
-    Dimension(String),
-    Skip,
-}
-
 /// Reads a contact log into daily rows of the recipe's metrics.
 pub fn read(
     export: Export,
@@ -149,237 +139,25 @@ pub fn read(
     let Some(outputs) = outputs else {
         return read;
     };
-    let columns: Vec<Column> = export
-        .header
-        .iter()
-        .zip(&targets)
-        .map(|(name, target)| match target {
-            Some(t) => {
-                contact_field(t).map_or_else(|| Column::Dimension((*t).to_owned()), Column::Field)
-            }
-            None => {
-                if !name.is_empty() {
-                    read.left_out.push(name.clone());
-                }
-                Column::Skip
-            }
-        })
-        .collect();
-    let find = |f: ContactField| columns.iter().position(|c| *c == Column::Field(f.clone()));
-    let date_col = find(ContactField::Date)
-        .map(|c| (c, false))
-        .or(find(ContactField::DateTime).map(|c| (c, true)));
-    let (Some((date_col, is_datetime)), Some(outcome_col)) =
-        (date_col, find(ContactField::Outcome))
-    else {
-        // The recipe's own check makes sure of both.
+    let Some(layout) = Layout::new(&export.header, &targets, &outputs, &mut read.left_out) else {
+        // The recipe's own check makes sure of a date and an outcome.
         return read;
     };
-    let wait_col = find(ContactField::Wait);
-    let handle_col = find(ContactField::Handle);
-    let needs_wait = outputs
-        .iter()
-        .any(|o| matches!(o.figure, Figure::ServiceLevel | Figure::Asa));
-    let needs_handle = outputs.iter().any(|o| o.figure == Figure::Aht);
-    let dimensions: Vec<(usize, &str)> = columns
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| match c {
-            Column::Dimension(name) => Some((i, name.as_str())),
-            _ => None,
-        })
-        .collect();
-
     let path = export.path.clone();
-    let dialect = export.dialect.clone();
-    let mut problems = Problems::default();
-    // Outcome values as written, found by their bytes: folding each row's
-    // value would cost more than all the rest of the row.
-    let mut outcomes: HashMap<String, Option<Outcome>, super::FastHash> = HashMap::default();
-    let mut last_date: Option<(String, Date)> = None;
-    let mut minutes = Minute::default();
-    let mut combos: HashMap<Vec<u8>, u32, super::FastHash> = HashMap::default();
-    let mut combo_dims: Vec<Dims> = Vec::new();
-    let mut tallies: HashMap<(Date, u32), Tally, super::FastHash> = HashMap::default();
-    let mut key = Vec::new();
+    let mut log = Log::new(&layout, settings, export.dialect.clone());
     export.rows(diags, |row, _| {
         read.rows_read += 1;
-        let mut ok = true;
-        // The day.
-        let date = match row.cell(date_col) {
-            Cell::Text(t) if last_date.as_ref().is_some_and(|(raw, _)| raw == t) => {
-                last_date.as_ref().map(|(_, d)| *d)
-            }
-            Cell::Text(t) if !is_datetime => match dialect.date(t) {
-                Ok(d) => {
-                    last_date = Some((t.to_owned(), d));
-                    Some(d)
-                }
-                Err(m) => {
-                    let message = || export::message(m, t, &dialect);
-                    problems.add(date_col, format!("{m:?}"), row.pos(date_col), message);
-                    None
-                }
-            },
-            Cell::Text(t) => match minutes.day(t) {
-                Some(d) => Some(d),
-                None => match export::datetime_day(t, &dialect, settings.timezone.as_ref()) {
-                    Ok(d) => {
-                        if dialect.date_format.is_none() {
-                            minutes.keep(t, d, settings.timezone.as_ref());
-                        }
-                        Some(d)
-                    }
-                    Err(m) => {
-                        problems.add(date_col, "date", row.pos(date_col), || m);
-                        None
-                    }
-                },
-            },
-            cell => match cell_date(cell, &dialect) {
-                Ok(d) => Some(d),
-                Err((kind, m)) => {
-                    problems.add(date_col, kind, row.pos(date_col), || m);
-                    None
-                }
-            },
-        };
-        let date = match date.map(writable) {
-            Some(Err((kind, message))) => {
-                problems.add(date_col, kind, row.pos(date_col), || message);
-                None
-            }
-            Some(Ok(d)) => Some(d),
-            None => None,
-        };
-        // The outcome.
-        let outcome = match row.cell(outcome_col) {
-            Cell::Text(t) => match outcomes.get(t) {
-                Some(o) => *o,
-                None => {
-                    let folded = fold(t);
-                    let o = settings
-                        .outcomes
-                        .iter()
-                        .find(|(v, _)| fold(v) == folded)
-                        .map(|(_, o)| *o);
-                    // Bounded: a log of distinct unknown values must not
-                    // make memory grow with its length.
-                    if outcomes.len() < 1024 {
-                        outcomes.insert(t.to_owned(), o);
-                    }
-                    o
-                }
-            },
-            _ => None,
-        };
-        let Some(outcome) = outcome else {
-            let cell = row.cell(outcome_col);
-            let kind = match cell {
-                Cell::Text(t) => std::borrow::Cow::Owned(format!("outcome {}", fold(t))),
-                _ => "empty-outcome".into(),
-            };
-            problems.add(outcome_col, kind, row.pos(outcome_col), || {
-                format!(
-                    "outcome {} is not in the recipe's `outcomes` ({}): add it to one of them",
-                    describe(cell),
-                    listed(settings)
-                )
-            });
-            return;
-        };
-        // Wait and handle time.
-        let mut seconds =
-            |col: Option<usize>, needed: bool, what: &'static str, ok: &mut bool| -> Option<f64> {
-                let col = col?;
-                match row.cell(col) {
-                    Cell::Empty if needed => {
-                        problems.add(col, what, row.pos(col), || {
-                            format!("the {what} time of an answered contact is empty")
-                        });
-                        *ok = false;
-                        None
-                    }
-                    Cell::Empty => None,
-                    cell => match seconds_of(cell, &dialect) {
-                        Ok(s) => Some(s),
-                        Err(m) => {
-                            problems.add(col, "seconds", row.pos(col), || m);
-                            *ok = false;
-                            None
-                        }
-                    },
-                }
-            };
-        let answered = outcome == Outcome::Answered;
-        let wait = seconds(wait_col, answered && needs_wait, "wait", &mut ok);
-        let handle = seconds(handle_col, answered && needs_handle, "handle", &mut ok);
-        let Some(date) = date else { return };
-        if !ok {
-            return;
-        }
-        if let Some(leave) = Leave::ALL
-            .into_iter()
-            .find(|l| l.applies(outcome, wait, settings.abandon_short_seconds))
-        {
-            let why = match leave {
-                Leave::Ignored => Dropped::IgnoredOutcome,
-                Leave::ShortAbandon => Dropped::ShortAbandon,
-            };
+        if let Some(why) = log.add(row) {
             *read.dropped.entry(why).or_default() += 1;
-            return;
         }
-        // The combination of dimension values, found by the cells' bytes.
-        key.clear();
-        for &(i, _) in &dimensions {
-            let owned;
-            let text = match row.cell(i) {
-                Cell::Text(t) => t,
-                Cell::Empty => "",
-                Cell::Number(n) => {
-                    owned = super::imported::format_number(n);
-                    owned.as_str()
-                }
-                other => {
-                    owned = describe(other);
-                    owned.as_str()
-                }
-            };
-            // The length first: no cell text can make two keys alike.
-            key.extend_from_slice(&text.len().to_le_bytes());
-            key.extend_from_slice(text.as_bytes());
-        }
-        let combo = match combos.get(key.as_slice()) {
-            Some(&c) => c,
-            None => {
-                let mut dims: Dims = Vec::new();
-                let mut at = 0;
-                for &(_, name) in &dimensions {
-                    let len = usize::from_le_bytes(key[at..at + 8].try_into().unwrap_or_default());
-                    let value = String::from_utf8_lossy(&key[at + 8..at + 8 + len]).into_owned();
-                    at += 8 + len;
-                    if !value.is_empty() {
-                        dims.push((name.to_owned(), value));
-                    }
-                }
-                dims.sort();
-                dims.dedup_by(|a, b| a.0 == b.0);
-                let c = combo_dims.len() as u32;
-                combo_dims.push(dims);
-                combos.insert(key.clone(), c);
-                c
-            }
-        };
-        tallies.entry((date, combo)).or_default().add(
-            outcome,
-            wait,
-            handle,
-            settings.service_level_seconds,
-        );
     });
-    problems.report(&path, diags);
-    for ((date, combo), tally) in tallies {
-        let dims = combo_dims.get(combo as usize).cloned().unwrap_or_default();
+    log.problems.report(&path, diags);
+    for ((date, combo), tally) in log.tallies {
+        let dims = log
+            .combo_dims
+            .get(combo as usize)
+            .cloned()
+            .unwrap_or_default();
         for o in &outputs {
             if let Some((value, weight)) = tally.figure(o.figure) {
                 read.rows
