@@ -408,6 +408,24 @@ pub fn render(
     raw_html: bool,
     known: &std::collections::BTreeSet<String>,
 ) -> Result<String, Vec<Diagnostic>> {
+    let (text, placed, mut problems) = evaluate(env, md, site)?;
+    let (html, used) = place_all(md, &text, &placed, page, raw_html, known, &mut problems);
+    strays(md, &text, &used, &mut problems);
+    if problems.is_empty() {
+        Ok(html)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The page's body with its component calls evaluated: the text, each call
+/// a mark, and the HTML of each mark, with the problems of the calls that
+/// failed. `Err` when the body cannot be read past a problem.
+fn evaluate(
+    env: &Environment<'static>,
+    md: &Markdown,
+    site: &Value,
+) -> Result<(String, Vec<String>, Vec<Diagnostic>), Vec<Diagnostic>> {
     PLACED.with(|n| n.set(0));
     let mut env = env.clone();
     // A page is text with components, not a program: loops in loops
@@ -416,15 +434,13 @@ pub fn render(
     let mut source = template_source(&md.body);
     if let Some(offset) = oversized_tag(&source) {
         let (line, column) = file_position(md, &source, offset);
-        return Err(vec![Diagnostic {
-            file: md.source.clone(),
-            line,
-            column,
-            severity: Severity::Error,
-            message: format!(
+        return Err(vec![error_at(
+            md,
+            (line, column),
+            format!(
                 "this tag is longer than {MAX_TAG} characters, or not closed: a component call is a short line such as {{{{ kpi_card(\"sla\") }}}}"
             ),
-        }]);
+        )]);
     }
     let mut problems = Vec::new();
     // Rendering stops at the first failing call; to report every one, each
@@ -435,43 +451,57 @@ pub fn render(
     // took 4.5 s over its 50 renders (a fuzz finding). Past this many
     // bytes read again, the problems found so far are the report.
     let mut reread = MAX_REREAD;
-    let (text, placed) = loop {
+    loop {
         let attempt = env
             .add_template_owned(md.source.clone(), source.clone())
             .and_then(|()| env.get_template(&md.source))
             .and_then(|tmpl| tmpl.render_captured(context! { site => site.clone() }));
-        match attempt {
+        let e = match attempt {
             Ok(mut rendered) => {
                 let placed = rendered.with_state_mut(|s| {
                     s.get_extension_mut::<Placed>()
                         .map(|p| std::mem::take(&mut p.html))
                         .unwrap_or_default()
                 });
-                break (rendered.into_output(), placed);
+                return Ok((rendered.into_output(), placed, problems));
             }
-            Err(e) => {
-                problems.push(page_error(md, &source, &e));
-                reread = reread.saturating_sub(source.len());
-                let call = e
-                    .range()
-                    .filter(|r| r.end <= source.len() && r.start < r.end);
-                match call {
-                    Some(r)
-                        if !matches!(e.kind(), ErrorKind::SyntaxError | ErrorKind::OutOfFuel)
-                            && problems.len() < MAX_PROBLEMS
-                            && PLACED.with(|n| n.get()) <= MAX_PLACED
-                            && reread > 0 =>
-                    {
-                        // Not `format!("{:<width$}")`: a width past u16 panics.
-                        let mut filler = String::from("\"\"");
-                        filler.extend(std::iter::repeat_n(' ', r.len().saturating_sub(2)));
-                        source.replace_range(r, &filler);
-                    }
-                    _ => return Err(problems),
-                }
+            Err(e) => e,
+        };
+        problems.push(page_error(md, &source, &e));
+        reread = reread.saturating_sub(source.len());
+        let call = e
+            .range()
+            .filter(|r| r.end <= source.len() && r.start < r.end);
+        match call {
+            Some(r)
+                if !matches!(e.kind(), ErrorKind::SyntaxError | ErrorKind::OutOfFuel)
+                    && problems.len() < MAX_PROBLEMS
+                    && PLACED.with(|n| n.get()) <= MAX_PLACED
+                    && reread > 0 =>
+            {
+                // Not `format!("{:<width$}")`: a width past u16 panics.
+                let mut filler = String::from("\"\"");
+                filler.extend(std::iter::repeat_n(' ', r.len().saturating_sub(2)));
+                source.replace_range(r, &filler);
             }
+            _ => return Err(problems),
         }
-    };
+    }
+}
+
+/// The evaluated `text` as HTML, each mark that stands between paragraphs
+/// replaced by its component's HTML (`placed`), and its links written
+/// relative to `page`; with which marks were placed. A link to a path
+/// `known` does not have is a problem.
+fn place_all(
+    md: &Markdown,
+    text: &str,
+    placed: &[String],
+    page: &str,
+    raw_html: bool,
+    known: &std::collections::BTreeSet<String>,
+    problems: &mut Vec<Diagnostic>,
+) -> (String, Vec<bool>) {
     let used = std::cell::RefCell::new(vec![false; placed.len()]);
     // The folder of the page's file in the site: `plan/` for `content/plan/diagnosis.md`.
     let dir = md
@@ -481,7 +511,7 @@ pub fn render(
         .map_or(String::new(), |(dir, _)| format!("{dir}/"));
     let mut broken = Vec::new();
     let html = crate::content::markdown_with(
-        &text,
+        text,
         raw_html,
         |t| {
             let n: usize = t.strip_prefix(OPEN)?.strip_suffix(CLOSE)?.parse().ok()?;
@@ -498,43 +528,44 @@ pub fn render(
         },
     );
     for (at, dest, path) in broken.into_iter().take(MAX_PROBLEMS) {
-        let (line, column) = file_position(md, &text, at);
-        problems.push(Diagnostic {
-            file: md.source.clone(),
-            line,
-            column,
-            severity: Severity::Error,
-            message: format!(
-                "`{dest}` points to /{path}, which is neither a page of the site nor a file it \
-                 copies: a file must be beside the page or in the plan's static/ folder"
-            ),
-        });
+        let message = format!(
+            "`{dest}` points to /{path}, which is neither a page of the site nor a file it \
+             copies: a file must be beside the page or in the plan's static/ folder"
+        );
+        problems.push(error_at(md, file_position(md, text, at), message));
     }
-    let used = used.into_inner();
-    // A component that did not stand between paragraphs (in a list item, a
-    // table cell, mid-sentence) was not placed: say where, not show a stray
-    // mark. Within the page's cap, like the failing calls above: a loop can
-    // place 20,000 of them (`tests/fuzz/corpus/content/crash-stray-components.md`).
+    (html, used.into_inner())
+}
+
+/// A problem for each component that did not stand between paragraphs (in
+/// a list item, a table cell, mid-sentence) and so was not placed: say
+/// where, not show a stray mark. Within the page's cap, like the failing
+/// calls: a loop can place 20,000 of them
+/// (`tests/fuzz/corpus/content/crash-stray-components.md`).
+fn strays(md: &Markdown, text: &str, used: &[bool], problems: &mut Vec<Diagnostic>) {
     let room = MAX_PROBLEMS.saturating_sub(problems.len());
-    if room > 0 && used.contains(&false) {
-        let lines = placeholder_lines(&text, placed.len());
-        let strays = used.iter().zip(lines).filter(|(used, _)| !**used);
-        for (_, line) in strays.take(room) {
-            problems.push(Diagnostic {
-                file: md.source.clone(),
-                // A mark the text does not show (a component kept in a
-                // `set` and never printed) is reported at the body's start.
-                line: md.line + line.unwrap_or(0),
-                column: 1,
-                severity: Severity::Error,
-                message: "a component must stand on a line of its own, between paragraphs".into(),
-            });
-        }
+    if room == 0 || !used.contains(&false) {
+        return;
     }
-    if problems.is_empty() {
-        Ok(html)
-    } else {
-        Err(problems)
+    let lines = placeholder_lines(text, used.len());
+    let strays = used.iter().zip(lines).filter(|(used, _)| !**used);
+    for (_, line) in strays.take(room) {
+        // A mark the text does not show (a component kept in a `set` and
+        // never printed) is reported at the body's start.
+        let at = (md.line + line.unwrap_or(0), 1);
+        let message = "a component must stand on a line of its own, between paragraphs";
+        problems.push(error_at(md, at, message.into()));
+    }
+}
+
+/// An error in the content page `md`, at a line and column of its file.
+fn error_at(md: &Markdown, (line, column): (usize, usize), message: String) -> Diagnostic {
+    Diagnostic {
+        file: md.source.clone(),
+        line,
+        column,
+        severity: Severity::Error,
+        message,
     }
 }
 
@@ -654,13 +685,7 @@ fn page_error(md: &Markdown, source: &str, e: &Error) -> Diagnostic {
         Some(r) => file_position(md, source, r.start),
         None => (md.line + e.line().unwrap_or(1) - 1, 1),
     };
-    Diagnostic {
-        file: md.source.clone(),
-        line,
-        column,
-        severity: Severity::Error,
-        message,
-    }
+    error_at(md, (line, column), message)
 }
 
 #[cfg(test)]
