@@ -31,10 +31,6 @@ use super::table::{Row, Table};
 use crate::config::Config;
 use crate::diag::{Diagnostics, Pos, hint};
 
-mod ratings;
-
-use ratings::Ratings;
-
 /// The most different values an undeclared column may have and still be a
 /// segment: a breakdown of more is no longer read as one, and the cap
 /// bounds what is kept of a column of ids while its file is read.
@@ -114,8 +110,8 @@ pub struct Surveys {
     pub values: Vec<Vec<String>>,
     /// The distinct combinations of segment values; the first is none.
     pub profiles: Vec<Profile>,
-    /// The ratings of every response.
-    ratings: Ratings,
+    /// The ratings of every response, `NaN` where none was given.
+    pub ratings: Vec<f64>,
     /// The comments of every response, one after the other.
     text: String,
     /// The ids of every response, one after the other, as the comments
@@ -141,7 +137,7 @@ impl Default for Surveys {
             segments: Vec::new(),
             values: Vec::new(),
             profiles: vec![Vec::new()],
-            ratings: Ratings::default(),
+            ratings: Vec::new(),
             text: String::new(),
             ids: String::new(),
             released_latest: None,
@@ -178,7 +174,7 @@ impl Surveys {
                 .collect();
         }
         self.responses = Vec::new();
-        self.ratings = Ratings::default();
+        self.ratings = Vec::new();
         self.text = String::new();
     }
 
@@ -251,7 +247,8 @@ impl Surveys {
         if attribute >= response.n_ratings as usize {
             return None;
         }
-        self.ratings.get(response.ratings as usize + attribute)
+        let v = *self.ratings.get(response.ratings as usize + attribute)?;
+        (!v.is_nan()).then_some(v)
     }
 
     fn dimension(&mut self, name: &str) -> usize {
@@ -359,7 +356,7 @@ impl Surveys {
         // run moved by where they start.
         let base = self.ratings.len();
         if same {
-            self.ratings.append(&part.ratings);
+            self.ratings.extend_from_slice(&part.ratings);
         }
         self.responses.reserve(part.responses.len());
         self.text.reserve(part.text.len());
@@ -383,10 +380,10 @@ impl Surveys {
                     self.ratings.len()
                 };
                 if !same {
-                    self.ratings.resize(start + width);
-                    for (i, &a) in attributes.iter().enumerate().take(r.n_ratings as usize) {
-                        let v = part.ratings.get(r.ratings as usize + i);
-                        self.ratings.set(start + a, v.unwrap_or(f64::NAN));
+                    let run = &part.ratings[r.ratings as usize..][..r.n_ratings as usize];
+                    self.ratings.resize(start + width, f64::NAN);
+                    for (i, &v) in run.iter().enumerate() {
+                        self.ratings[start + attributes[i]] = v;
                     }
                     r.n_ratings = width as u32;
                 }
@@ -1194,34 +1191,6 @@ mod tests {
         assert_eq!(channels.len(), 12);
         assert!(channels.iter().all(Option::is_some), "{channels:?}");
         assert_eq!(channels[10].as_deref(), Some("web"));
-    }
-
-    /// Files that name their attributes in other orders, one with a rating
-    /// hundredths cannot hold: each rating is read back as written, by the
-    /// attribute's name.
-    #[test]
-    fn ratings_are_merged_by_attribute_whatever_each_file_holds() {
-        let a = "date,nps,attr_speed,attr_ease\n2026-01-01,9,4,3.5\n2026-01-02,8,2,\n";
-        let b = "date,nps,attr_ease,attr_knowledge,attr_speed\n2026-01-03,7,4.333,5,1\n";
-        let c = "date,nps,attr_speed\n2026-01-04,6,2.25\n";
-        let files = [("a.csv", a), ("b.csv", b), ("c.csv", c)].map(|(p, t)| (p, t.to_owned()));
-        let (surveys, warnings) = read_files(&files, &Config::default());
-        assert_eq!(warnings, Vec::<String>::new());
-        assert_eq!(surveys.attributes, ["speed", "ease", "knowledge"]);
-        let read: Vec<Vec<Option<f64>>> = surveys
-            .responses
-            .iter()
-            .map(|r| (0..3).map(|a| surveys.rating(r, a)).collect())
-            .collect();
-        assert_eq!(
-            read,
-            [
-                [Some(4.0), Some(3.5), None],
-                [Some(2.0), None, None],
-                [Some(1.0), Some(4.333), Some(5.0)],
-                [Some(2.25), None, None],
-            ]
-        );
     }
 
     /// 30 codes a month pass as a segment in each monthly file, but the
