@@ -1193,6 +1193,33 @@ mod tests {
         assert_eq!(channels[10].as_deref(), Some("web"));
     }
 
+    /// Files that name their attributes in other orders: each rating is
+    /// read back as written, by the attribute's name.
+    #[test]
+    fn ratings_are_merged_by_attribute_whatever_each_file_holds() {
+        let a = "date,nps,attr_speed,attr_ease\n2026-01-01,9,4,3.5\n2026-01-02,8,2,\n";
+        let b = "date,nps,attr_ease,attr_knowledge,attr_speed\n2026-01-03,7,4.333,5,1\n";
+        let c = "date,nps,attr_speed\n2026-01-04,6,2.25\n";
+        let files = [("a.csv", a), ("b.csv", b), ("c.csv", c)].map(|(p, t)| (p, t.to_owned()));
+        let (surveys, warnings) = read_files(&files, &Config::default());
+        assert_eq!(warnings, Vec::<String>::new());
+        assert_eq!(surveys.attributes, ["speed", "ease", "knowledge"]);
+        let read: Vec<Vec<Option<f64>>> = surveys
+            .responses
+            .iter()
+            .map(|r| (0..3).map(|a| surveys.rating(r, a)).collect())
+            .collect();
+        assert_eq!(
+            read,
+            [
+                [Some(4.0), Some(3.5), None],
+                [Some(2.0), None, None],
+                [Some(1.0), Some(4.333), Some(5.0)],
+                [Some(2.25), None, None],
+            ]
+        );
+    }
+
     /// 30 codes a month pass as a segment in each monthly file, but the
     /// plan would publish 90 of them.
     #[test]
