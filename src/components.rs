@@ -433,10 +433,9 @@ fn evaluate(
     env.set_fuel(Some(FUEL));
     let mut source = template_source(&md.body);
     if let Some(offset) = oversized_tag(&source) {
-        let (line, column) = file_position(md, &source, offset);
         return Err(vec![error_at(
             md,
-            (line, column),
+            file_position(md, &source, offset),
             format!(
                 "this tag is longer than {MAX_TAG} characters, or not closed: a component call is a short line such as {{{{ kpi_card(\"sla\") }}}}"
             ),
