@@ -115,7 +115,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
         let view = AuditView {
             audit: summary(report, audit),
             period: audit.period.map(|(s, e)| (s.to_string(), e.to_string())),
-            summary: markdown(audit.summary.as_deref()),
+            summary: markdown(audit.summary.as_deref(), &url::audit(&audit.id)),
             findings: report
                 .findings(audit)
                 .map(|(f, r)| finding_view(f, r))

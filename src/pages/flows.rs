@@ -117,7 +117,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
         versions.reverse();
         let view = FlowView {
             flow: summary(flow),
-            description: markdown(flow.description.as_deref()),
+            description: markdown(flow.description.as_deref(), &url::flow(&flow.id)),
             metrics: flow.metrics.iter().map(|m| metric_ref(plan, m)).collect(),
             versions,
             from_history: flow.from_history,

@@ -197,7 +197,7 @@ pub fn pages(plan: &Plan, report: &Report) -> Vec<PageView> {
     for (metric, summary) in report.metrics(metrics) {
         let view = MetricView {
             card: card(metric, summary),
-            description: markdown(metric.description.as_deref()),
+            description: markdown(metric.description.as_deref(), &url::kpi(&metric.id)),
             aggregate: format!("{:?}", metric.aggregate).to_lowercase(),
             periods: summary
                 .overall

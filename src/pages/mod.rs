@@ -261,9 +261,22 @@ pub fn metric_ref(plan: &Plan, id: &str) -> MetricRef {
     }
 }
 
-/// Markdown text from a data file, as HTML.
-pub fn markdown(text: Option<&str>) -> Option<String> {
-    text.map(crate::content::markdown)
+/// Markdown text from a data file, as HTML for the page at `page`: its
+/// links to the site's pages and files are written relative to the page,
+/// as a content page's are, so that they work from disk and from any
+/// sub-path (`[SLA](/kpis/sla/)` is `../../kpis/sla/index.html` from a
+/// flow's page). A data file has no folder in the site: an address is read
+/// as the browser reads it from the page. Unlike a content page's, a link
+/// to a page the site lacks is not a problem: a field has no line to tell.
+pub fn markdown(text: Option<&str>, page: &str) -> Option<String> {
+    text.map(|text| {
+        crate::content::markdown_with(
+            text,
+            false,
+            |_| None,
+            |dest, _| crate::url::resolve(page, page, dest, |_| true)?.ok(),
+        )
+    })
 }
 
 /// How many commits a page's own history lists; `/changes/` has them all.
@@ -304,4 +317,25 @@ pub fn history_of(plan: &Plan, page: &PageView) -> (Value, Value, Value) {
         defined(series.is_empty(), Value::from(Serde(&series))),
         changed.unwrap_or(Value::UNDEFINED),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_data_files_links_to_the_site_are_written_relative_to_its_page() {
+        let text = "See [SLA](/kpis/sla/), [its table](../../kpis/sla/#periods), \
+                    [the FAQ](https://example.com/faq) and [below](#steps).";
+        let html = markdown(Some(text), &crate::url::flow("ivr")).unwrap_or_default();
+        for href in [
+            r#"href="../../kpis/sla/index.html""#,
+            r#"href="../../kpis/sla/index.html#periods""#,
+            r#"href="https://example.com/faq""#,
+            r##"href="#steps""##,
+        ] {
+            assert!(html.contains(href), "{href} in {html}");
+        }
+        assert_eq!(markdown(None, "kpis/sla/"), None);
+    }
 }
